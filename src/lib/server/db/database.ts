@@ -1,0 +1,65 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
+import type { Instrument } from '../../instrument/types';
+import { migrate } from './migrations';
+import { Serial } from './serial';
+
+export type Row = Record<string, unknown>;
+
+/** The server's single DuckDB instance (DuckDB allows one writing process per file). Writes go
+ *  through one connection, one transaction at a time; reads use their own connection (MVCC). */
+export class Database {
+	readonly #writeQueue = new Serial();
+
+	private constructor(
+		readonly path: string,
+		readonly instance: DuckDBInstance,
+		readonly writer: DuckDBConnection,
+		readonly reader: DuckDBConnection
+	) {}
+
+	static async open(path: string, instrument: Instrument): Promise<Database> {
+		if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+		let instance: DuckDBInstance;
+		try {
+			instance = await DuckDBInstance.create(path);
+		} catch (error) {
+			throw new Error(`Could not open the survey database at ${path}: ${(error as Error).message}`);
+		}
+		const writer = await instance.connect();
+		const reader = await instance.connect();
+		await migrate(writer, instrument);
+		return new Database(path, instance, writer, reader);
+	}
+
+	/** Runs `job` on the write connection with nothing else writing; `transaction` wraps it in BEGIN/COMMIT. */
+	write<T>(job: (c: DuckDBConnection) => Promise<T>, { transaction = true } = {}): Promise<T> {
+		return this.#writeQueue.run(async () => {
+			if (!transaction) return job(this.writer);
+			await this.writer.run('BEGIN TRANSACTION');
+			try {
+				const result = await job(this.writer);
+				await this.writer.run('COMMIT');
+				return result;
+			} catch (error) {
+				await this.writer.run('ROLLBACK').catch(() => undefined);
+				throw error;
+			}
+		});
+	}
+
+	async query(sql: string, params: DuckDBValue[] = [], connection: DuckDBConnection = this.reader): Promise<Row[]> {
+		const reader = await connection.runAndReadAll(sql, params);
+		return reader.getRowObjectsJson() as Row[];
+	}
+
+	async close(): Promise<void> {
+		await this.#writeQueue.run(async () => {
+			await this.writer.run('CHECKPOINT').catch(() => undefined);
+			this.reader.closeSync();
+			this.writer.closeSync();
+			this.instance.closeSync();
+		});
+	}
+}

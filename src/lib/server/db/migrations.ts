@@ -1,0 +1,82 @@
+import type { DuckDBConnection } from '@duckdb/node-api';
+import type { Instrument } from '../../instrument/types';
+import { answerColumns, RESPONSE_COLUMNS } from '../../instrument/storage';
+
+export interface Migration {
+	id: string;
+	sql: string;
+}
+
+/** Versioned schema migrations, applied in order, each once. Never edit one that has shipped: add another. */
+export const migrations: Migration[] = [
+	{
+		id: '001_waves_responses_drafts',
+		sql: `
+			CREATE TABLE waves (
+				id VARCHAR PRIMARY KEY,
+				label VARCHAR NOT NULL,
+				status VARCHAR NOT NULL CHECK (status IN ('planned', 'open', 'closed')),
+				opened_at TIMESTAMPTZ,
+				closed_at TIMESTAMPTZ,
+				created_at TIMESTAMPTZ NOT NULL DEFAULT now()
+			);
+			-- One row per acknowledged submission. Anonymous by design: no name, email or IP address.
+			-- The raw answers are kept as JSON; each question also gets a typed column (instrument migrations).
+			CREATE TABLE responses (
+				submission_id UUID PRIMARY KEY,
+				receipt VARCHAR NOT NULL,
+				wave_id VARCHAR NOT NULL,
+				instrument_id VARCHAR NOT NULL,
+				instrument_version VARCHAR NOT NULL,
+				answers JSON NOT NULL,
+				answers_hash VARCHAR NOT NULL,
+				submitted_at TIMESTAMPTZ NOT NULL
+			);
+			-- Saved drafts: only a hash of the resume code is stored.
+			CREATE TABLE drafts (
+				code_hash VARCHAR PRIMARY KEY,
+				instrument_version VARCHAR NOT NULL,
+				answers JSON NOT NULL,
+				created_at TIMESTAMPTZ NOT NULL,
+				updated_at TIMESTAMPTZ NOT NULL,
+				expires_at TIMESTAMPTZ NOT NULL
+			);
+		`
+	}
+];
+
+const quote = (name: string) => `"${name.replaceAll('"', '""')}"`;
+
+/** The migration an instrument version needs: a typed column per question it adds. */
+export function instrumentMigration(instrument: Instrument): Migration {
+	const columns = answerColumns(instrument);
+	for (const c of columns) {
+		if ((RESPONSE_COLUMNS as readonly string[]).includes(c.name)) throw new Error(`Question id "${c.name}" clashes with a response column`);
+	}
+	return {
+		id: `instrument:${instrument.id}@${instrument.version}`,
+		sql: columns.map((c) => `ALTER TABLE responses ADD COLUMN IF NOT EXISTS ${quote(c.name)} ${c.type};`).join('\n')
+	};
+}
+
+export async function migrate(connection: DuckDBConnection, instrument: Instrument): Promise<string[]> {
+	await connection.run(`CREATE TABLE IF NOT EXISTS schema_migrations (id VARCHAR PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())`);
+	const done = new Set(
+		(await connection.runAndReadAll('SELECT id FROM schema_migrations')).getRowObjectsJson().map((r) => String(r.id))
+	);
+	const applied: string[] = [];
+	for (const m of [...migrations, instrumentMigration(instrument)]) {
+		if (done.has(m.id)) continue;
+		await connection.run('BEGIN TRANSACTION');
+		try {
+			await connection.run(m.sql);
+			await connection.run('INSERT INTO schema_migrations (id) VALUES ($1)', [m.id]);
+			await connection.run('COMMIT');
+		} catch (error) {
+			await connection.run('ROLLBACK');
+			throw new Error(`Migration ${m.id} failed: ${(error as Error).message}`);
+		}
+		applied.push(m.id);
+	}
+	return applied;
+}

@@ -1,0 +1,43 @@
+import type { Database } from './database';
+
+export interface Wave {
+	id: string;
+	label: string;
+	status: 'planned' | 'open' | 'closed';
+}
+
+/** NHS financial year of a date, for example 2026-27, the natural survey period. */
+export function financialYear(date: Date): { id: string; label: string } {
+	const year = date.getUTCMonth() >= 3 ? date.getUTCFullYear() : date.getUTCFullYear() - 1;
+	const next = String((year + 1) % 100).padStart(2, '0');
+	return { id: `${year}-${next}`, label: `${year}/${next}` };
+}
+
+/** On first start there are no waves: open one for the current financial year so the survey works at once. */
+export async function ensureDefaultWave(db: Database, wave = financialYear(new Date())): Promise<void> {
+	await db.write(async (c) => {
+		const count = (await db.query('SELECT count(*)::INTEGER AS n FROM waves', [], c))[0].n as number;
+		if (count === 0) {
+			await c.run(`INSERT INTO waves (id, label, status, opened_at) VALUES ($1, $2, 'open', now())`, [wave.id, wave.label]);
+		}
+	});
+}
+
+export async function openWave(db: Database): Promise<Wave | null> {
+	const rows = await db.query(`SELECT id, label, status FROM waves WHERE status = 'open' ORDER BY opened_at DESC LIMIT 1`);
+	return (rows[0] as unknown as Wave) ?? null;
+}
+
+/** Sets a wave's status; opening one closes any other, so at most one is open. */
+export async function setWaveStatus(db: Database, id: string, status: Wave['status']): Promise<void> {
+	await db.write(async (c) => {
+		if (status === 'open') await c.run(`UPDATE waves SET status = 'closed', closed_at = now() WHERE status = 'open' AND id <> $1`, [id]);
+		await c.run(
+			`UPDATE waves SET status = $2,
+				opened_at = CASE WHEN $2 = 'open' THEN now() ELSE opened_at END,
+				closed_at = CASE WHEN $2 = 'closed' THEN now() ELSE closed_at END
+			 WHERE id = $1`,
+			[id, status]
+		);
+	});
+}

@@ -1,0 +1,23 @@
+// Configuration from the environment, validated once, with defaults that work on a fresh clone.
+import { z } from 'zod';
+
+const seconds = z.coerce.number().int().positive();
+
+const schema = z.object({
+	DATABASE_PATH: z.string().min(1).default('data/survey.duckdb'),
+	DRAFT_TTL_SECONDS: seconds.default(14 * 24 * 3600),
+	SURVEY_BODY_LIMIT: z.coerce.number().int().min(1024).default(64 * 1024),
+	DEFAULT_WAVE_ID: z.string().regex(/^[A-Za-z0-9_-]{1,40}$/).optional(),
+	DEFAULT_WAVE_LABEL: z.string().min(1).max(80).optional()
+});
+
+export type Config = z.infer<typeof schema>;
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+	const parsed = schema.safeParse(env);
+	if (!parsed.success) {
+		const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+		throw new Error(`Configuration is not valid: ${problems}`);
+	}
+	return parsed.data;
+}

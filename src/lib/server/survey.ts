@@ -1,0 +1,43 @@
+// The survey's server side, wired once per process: the database, its stores and the open wave.
+import { instrument } from '../instrument/survey';
+import type { Instrument } from '../instrument/types';
+import { Database } from './db/database';
+import { DraftStore } from './db/drafts';
+import { ResponseStore } from './db/responses';
+import { ensureDefaultWave, financialYear } from './db/waves';
+import { loadConfig, type Config } from './env';
+
+export interface SurveyServices {
+	config: Config;
+	instrument: Instrument;
+	db: Database;
+	responses: ResponseStore;
+	drafts: DraftStore;
+	close(): Promise<void>;
+}
+
+export async function startSurvey(config: Config = loadConfig()): Promise<SurveyServices> {
+	const db = await Database.open(config.DATABASE_PATH, instrument);
+	const fallback = financialYear(new Date());
+	await ensureDefaultWave(db, { id: config.DEFAULT_WAVE_ID ?? fallback.id, label: config.DEFAULT_WAVE_LABEL ?? fallback.label });
+	const drafts = new DraftStore(db, instrument, config.DRAFT_TTL_SECONDS);
+	await drafts.purgeExpired();
+	const purge = setInterval(() => void drafts.purgeExpired().catch(() => undefined), 3600_000);
+	purge.unref();
+	return {
+		config,
+		instrument,
+		db,
+		responses: new ResponseStore(db, instrument),
+		drafts,
+		async close() {
+			clearInterval(purge);
+			await db.close();
+		}
+	};
+}
+
+let services: Promise<SurveyServices> | undefined;
+
+/** The process-wide services, started on first use (the server's init hook calls this at start). */
+export const survey = (): Promise<SurveyServices> => (services ??= startSurvey());

@@ -1,0 +1,49 @@
+import { TRPCError } from '@trpc/server';
+import { z } from 'zod';
+import { instrument } from '../../../instrument/survey';
+import { answersSchema } from '../../../instrument/schema';
+import { canonicalAnswers } from '../../../instrument/questions';
+import { SurveyError } from '../../db/errors';
+import { openWave } from '../../db/waves';
+import { publicProcedure, router } from '../trpc';
+
+const resumeCode = z.string({ error: 'Enter your resume code' }).trim().min(1, { error: 'Enter your resume code' }).max(40, { error: 'That is not a resume code: it is too long' });
+
+const asTRPCError = (error: unknown): never => {
+	if (error instanceof SurveyError) {
+		const code = error.kind === 'NO_OPEN_WAVE' ? 'PRECONDITION_FAILED' : error.kind;
+		throw new TRPCError({ code, message: error.message });
+	}
+	throw error;
+};
+
+export const surveyRouter = router({
+	/** The instrument as JSON, for the form, the codebook and external tools. */
+	instrument: publicProcedure.query(() => instrument),
+
+	/** The wave now taking responses, or null when the survey is closed. */
+	wave: publicProcedure.query(({ ctx }) => openWave(ctx.survey.db)),
+
+	saveDraft: publicProcedure
+		.input(z.strictObject({ answers: answersSchema(instrument, { complete: false }), resumeCode: resumeCode.optional() }))
+		.mutation(({ ctx, input }) => ctx.survey.drafts.save(canonicalAnswers(instrument, input.answers), input.resumeCode).catch(asTRPCError)),
+
+	resume: publicProcedure
+		.input(z.strictObject({ resumeCode }))
+		.mutation(({ ctx, input }) => ctx.survey.drafts.resume(input.resumeCode).catch(asTRPCError)),
+
+	submit: publicProcedure
+		.input(
+			z.strictObject({
+				submissionId: z.uuid({ error: 'submissionId must be a UUID made by the form' }),
+				answers: answersSchema(instrument, { complete: true }),
+				/** The draft these answers came from, deleted once they are safely stored. */
+				resumeCode: resumeCode.optional()
+			})
+		)
+		.mutation(async ({ ctx, input }) => {
+			const receipt = await ctx.survey.responses.submit(input.submissionId, canonicalAnswers(instrument, input.answers)).catch(asTRPCError);
+			if (input.resumeCode) await ctx.survey.drafts.discard(input.resumeCode).catch(() => undefined);
+			return receipt;
+		})
+});

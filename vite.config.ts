@@ -1,0 +1,14 @@
+import { sveltekit } from '@sveltejs/kit/vite';
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+	plugins: [sveltekit()],
+	server: { fs: { allow: ['data'] } },
+	test: {
+		include: ['tests/**/*.test.ts'],
+		// Integration and browser tests start real servers and Chromium: keep the 2 cores from thrashing.
+		fileParallelism: false,
+		testTimeout: 60_000,
+		hookTimeout: 120_000
+	}
+});
