@@ -1,0 +1,69 @@
+// Starts the built app (`node build`) as a real process on 127.0.0.1 with its own DuckDB file.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+export const ROOT = resolve(import.meta.dirname, '../..');
+
+export function freePort(): Promise<number> {
+	return new Promise((ok, fail) => {
+		const server = createServer();
+		server.listen(0, '127.0.0.1', () => {
+			const { port } = server.address() as { port: number };
+			server.close(() => ok(port));
+		});
+		server.on('error', fail);
+	});
+}
+
+export function tempDir(prefix = 'pgwn-'): { path: string; remove(): void } {
+	const path = mkdtempSync(join(tmpdir(), prefix));
+	return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
+}
+
+export interface RunningServer {
+	url: string;
+	port: number;
+	process: ChildProcess;
+	output(): string;
+	stop(signal?: NodeJS.Signals): Promise<void>;
+}
+
+export async function startServer(options: { databasePath: string; env?: Record<string, string>; port?: number }): Promise<RunningServer> {
+	const port = options.port ?? (await freePort());
+	const child = spawn(process.execPath, ['build'], {
+		cwd: ROOT,
+		env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), DATABASE_PATH: options.databasePath, ...options.env },
+		stdio: ['ignore', 'pipe', 'pipe']
+	});
+	let output = '';
+	child.stdout!.on('data', (d) => (output += d));
+	child.stderr!.on('data', (d) => (output += d));
+	await new Promise<void>((ok, fail) => {
+		const timer = setTimeout(() => fail(new Error(`server did not start:\n${output}`)), 30_000);
+		const check = () => {
+			if (output.includes('Listening on')) {
+				clearTimeout(timer);
+				ok();
+			}
+		};
+		child.stdout!.on('data', check);
+		child.on('exit', (code) => {
+			clearTimeout(timer);
+			fail(new Error(`server exited with ${code}:\n${output}`));
+		});
+	});
+	const exited = new Promise<void>((ok) => child.once('exit', () => ok()));
+	return {
+		url: `http://127.0.0.1:${port}`,
+		port,
+		process: child,
+		output: () => output,
+		async stop(signal = 'SIGTERM') {
+			if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+			await exited;
+		}
+	};
+}
