@@ -14,7 +14,8 @@ const config = {
 				'script-src': ['self'],
 				'style-src': ['self', 'unsafe-inline'],
 				'img-src': ['self', 'data:'],
-				'font-src': ['self'],
+				// NHS.UK's Frutiger web font is only served from its own CDN.
+				'font-src': ['self', 'https://assets.nhs.uk'],
 				'connect-src': ['self'],
 				'frame-ancestors': ['none'],
 				'form-action': ['self'],

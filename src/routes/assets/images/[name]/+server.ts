@@ -1,8 +1,8 @@
-// The icons nhsuk-frontend's stylesheet refers to at /assets/images/.
+// The icons nhsuk-frontend's stylesheet refers to at /assets/images/, and the NHS favicon.
 import { error } from '@sveltejs/kit';
 import type { EntryGenerator, RequestHandler } from './$types';
 
-const icons = import.meta.glob('/node_modules/nhsuk-frontend/dist/nhsuk/assets/images/nhsuk-icon-*.svg', {
+const icons = import.meta.glob(['/node_modules/nhsuk-frontend/dist/nhsuk/assets/images/nhsuk-icon-*.svg', '/node_modules/nhsuk-frontend/dist/nhsuk/assets/images/favicon.svg'], {
 	query: '?raw',
 	import: 'default',
 	eager: true
