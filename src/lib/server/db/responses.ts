@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
-import type { DuckDBConnection } from '@duckdb/node-api';
+import { DuckDBUUIDValue, LIST, listValue, timestampTZValue, VARCHAR, type DuckDBAppender, type DuckDBConnection } from '@duckdb/node-api';
 import type { Answers, Instrument } from '../../instrument/types';
-import { answerColumns } from '../../instrument/storage';
+import { columnType } from '../../instrument/storage';
+import { questionsOf } from '../../instrument/questions';
 import type { Database } from './database';
 import { SurveyError } from './errors';
 import { newReceipt } from './codes';
@@ -21,7 +22,6 @@ interface Pending {
 	reject: (error: unknown) => void;
 }
 
-const quote = (name: string) => `"${name}"`;
 
 /** Stable JSON (sorted keys) so the same answers always give the same hash. */
 export function answersHash(answers: Answers): string {
@@ -29,21 +29,53 @@ export function answersHash(answers: Answers): string {
 	return createHash('sha256').update(JSON.stringify(sorted)).digest('hex');
 }
 
-/** The insert for a batch: one JSON parameter holding every row, unpacked in SQL into the raw
- *  answers and one typed column per question. */
-function insertSql(instrument: Instrument): string {
-	const columns = answerColumns(instrument);
-	const typed = columns.map((c) =>
-		c.type === 'VARCHAR'
-			? `r->>'$.answers.${c.name}'`
-			: c.type === 'VARCHAR[]'
-				? `CAST(r->'$.answers.${c.name}' AS VARCHAR[])`
-				: `CAST(r->>'$.answers.${c.name}' AS ${c.type})`
-	);
-	return `INSERT INTO responses (submission_id, receipt, wave_id, instrument_id, instrument_version, answers, answers_hash, submitted_at, ${columns.map((c) => quote(c.name)).join(', ')})
-		SELECT (r->>'$.submission_id')::UUID, r->>'$.receipt', r->>'$.wave_id', r->>'$.instrument_id', r->>'$.instrument_version',
-			r->'$.answers', r->>'$.answers_hash', (r->>'$.submitted_at')::TIMESTAMPTZ, ${typed.join(', ')}
-		FROM (SELECT unnest(CAST($1 AS JSON[])) AS r)`;
+interface Row {
+	submission_id: string;
+	receipt: string;
+	wave_id: string;
+	answers: Answers;
+	answers_hash: string;
+	submitted_at: Date;
+}
+
+type ColumnWriter = (appender: DuckDBAppender, row: Row) => void;
+
+const uuid = (id: string) => DuckDBUUIDValue.fromUint128(BigInt(`0x${id.replaceAll('-', '')}`));
+const VARCHAR_LIST = LIST(VARCHAR);
+
+/** How to append each column of `responses`, in the table's column order: the raw answers as JSON
+ *  and each question's answer in its typed column. */
+function columnWriters(instrument: Instrument, columns: string[]): ColumnWriter[] {
+	const questions = new Map(questionsOf(instrument).map((q) => [q.id, q]));
+	return columns.map((name): ColumnWriter => {
+		switch (name) {
+			case 'submission_id':
+				return (a, r) => a.appendUUID(uuid(r.submission_id));
+			case 'receipt':
+			case 'wave_id':
+			case 'answers_hash':
+				return (a, r) => a.appendVarchar(r[name]);
+			case 'instrument_id':
+				return (a) => a.appendVarchar(instrument.id);
+			case 'instrument_version':
+				return (a) => a.appendVarchar(instrument.version);
+			case 'answers':
+				return (a, r) => a.appendVarchar(JSON.stringify(r.answers));
+			case 'submitted_at':
+				return (a, r) => a.appendTimestampTZ(timestampTZValue(BigInt(r.submitted_at.getTime()) * 1000n));
+		}
+		const question = questions.get(name);
+		// A column from another instrument version: this one never answers it.
+		if (!question) return (a) => a.appendNull();
+		const type = columnType(question);
+		return (a, r) => {
+			const value = r.answers[name];
+			if (value === undefined) a.appendNull();
+			else if (type === 'VARCHAR[]') a.appendList(listValue(value as string[]), VARCHAR_LIST);
+			else if (type === 'UTINYINT') a.appendUTinyInt(value as number);
+			else a.appendVarchar(String(value));
+		};
+	});
 }
 
 /**
@@ -54,15 +86,13 @@ function insertSql(instrument: Instrument): string {
 export class ResponseStore {
 	readonly #pending: Pending[] = [];
 	#flushing = false;
-	readonly #insert: string;
+	#writers: ColumnWriter[] | undefined;
 
 	constructor(
 		private readonly db: Database,
 		private readonly instrument: Instrument,
 		private readonly maxBatch = 512
-	) {
-		this.#insert = insertSql(instrument);
-	}
+	) {}
 
 	/** `answers` must already be validated and canonical. Same id and answers → the same receipt. */
 	submit(submissionId: string, answers: Answers): Promise<Receipt> {
@@ -98,8 +128,8 @@ export class ResponseStore {
 		const rows = await this.db.query(
 			`SELECT r.submission_id::VARCHAR AS id, r.answers_hash, r.receipt, r.submitted_at, r.wave_id, w.label
 			 FROM responses r LEFT JOIN waves w ON w.id = r.wave_id
-			 WHERE r.submission_id IN (SELECT unnest(CAST($1 AS VARCHAR[]))::UUID)`,
-			[JSON.stringify(ids)],
+			 WHERE r.submission_id IN (${ids.map((_, i) => `$${i + 1}::UUID`).join(', ')})`,
+			ids,
 			c
 		);
 		for (const r of rows) {
@@ -115,8 +145,9 @@ export class ResponseStore {
 		}
 		const waveRows = await this.db.query(`SELECT id, label FROM waves WHERE status = 'open' ORDER BY opened_at DESC LIMIT 1`, [], c);
 		const wave = waveRows[0] ? { id: String(waveRows[0].id), label: String(waveRows[0].label) } : null;
-		const submittedAt = new Date().toISOString();
-		const inserts: object[] = [];
+		const now = new Date();
+		const submittedAt = now.toISOString();
+		const inserts: Row[] = [];
 		const outcomes = batch.map((p): Receipt | Error => {
 			const known = existing.get(p.submissionId);
 			if (known) {
@@ -127,19 +158,32 @@ export class ResponseStore {
 			if (!wave) return new SurveyError('NO_OPEN_WAVE', 'The survey is closed at the moment, so your answers could not be sent. Save them and come back when the next survey period opens.');
 			const receipt: Receipt = { receipt: newReceipt(), submissionId: p.submissionId, submittedAt, wave };
 			existing.set(p.submissionId, { hash: p.hash, receipt });
-			inserts.push({
-				submission_id: p.submissionId,
-				receipt: receipt.receipt,
-				wave_id: wave.id,
-				instrument_id: this.instrument.id,
-				instrument_version: this.instrument.version,
-				answers: p.answers,
-				answers_hash: p.hash,
-				submitted_at: submittedAt
-			});
+			inserts.push({ submission_id: p.submissionId, receipt: receipt.receipt, wave_id: wave.id, answers: p.answers, answers_hash: p.hash, submitted_at: now });
 			return receipt;
 		});
-		if (inserts.length > 0) await c.run(this.#insert, [JSON.stringify(inserts)]);
+		if (inserts.length > 0) await this.#append(c, inserts);
 		return outcomes;
+	}
+
+	/** Appends rows inside the caller's transaction: the appender is far cheaper than INSERT for a batch. */
+	async #append(c: DuckDBConnection, rows: Row[]): Promise<void> {
+		if (!this.#writers) {
+			const columns = await this.db.query(
+				`SELECT column_name FROM information_schema.columns WHERE table_name = 'responses' ORDER BY ordinal_position`,
+				[],
+				c
+			);
+			this.#writers = columnWriters(this.instrument, columns.map((r) => String(r.column_name)));
+		}
+		const appender = await c.createAppender('responses');
+		try {
+			for (const row of rows) {
+				for (const write of this.#writers) write(appender, row);
+				appender.endRow();
+			}
+			appender.flushSync();
+		} finally {
+			appender.closeSync();
+		}
 	}
 }
