@@ -8,7 +8,17 @@ const schema = z.object({
 	DRAFT_TTL_SECONDS: seconds.default(14 * 24 * 3600),
 	SURVEY_BODY_LIMIT: z.coerce.number().int().min(1024).default(64 * 1024),
 	DEFAULT_WAVE_ID: z.string().regex(/^[A-Za-z0-9_-]{1,40}$/).optional(),
-	DEFAULT_WAVE_LABEL: z.string().min(1).max(80).optional()
+	DEFAULT_WAVE_LABEL: z.string().min(1).max(80).optional(),
+	// Planner and admin sign-in.
+	SESSION_TTL_SECONDS: seconds.default(8 * 3600),
+	LOGIN_ATTEMPTS: z.coerce.number().int().min(1).default(5),
+	LOGIN_WINDOW_SECONDS: seconds.default(15 * 60),
+	// Batch pipeline (pipelines/): schedule, where it writes, and whether the server runs the schedule itself.
+	PIPELINE_CRON: z.string().min(9).default('0 2 * * *'),
+	PIPELINE_TIMEZONE: z.string().min(1).default('Europe/London'),
+	PIPELINE_OUT: z.string().min(1).default('data/reports'),
+	PIPELINE_THRESHOLD: z.coerce.number().int().min(1).max(1000).optional(),
+	PIPELINE_SCHEDULE_IN_SERVER: z.enum(['true', 'false']).default('false').transform((v) => v === 'true')
 });
 
 export type Config = z.infer<typeof schema>;

@@ -42,6 +42,54 @@ export const migrations: Migration[] = [
 				expires_at TIMESTAMPTZ NOT NULL
 			);
 		`
+	},
+	{
+		id: '002_pipeline_runs',
+		sql: `
+			-- One row per batch pipeline run (pipelines/), whatever started it: the CLI, the schedule or the server.
+			CREATE TABLE pipeline_runs (
+				run_id VARCHAR PRIMARY KEY,
+				wave_id VARCHAR,
+				trigger VARCHAR NOT NULL,
+				started_at TIMESTAMPTZ NOT NULL,
+				finished_at TIMESTAMPTZ,
+				status VARCHAR NOT NULL CHECK (status IN ('running', 'succeeded', 'failed')),
+				respondents INTEGER,
+				counts JSON,
+				output VARCHAR,
+				error VARCHAR
+			);
+		`
+	},
+	{
+		id: '003_users_sessions_audit',
+		sql: `
+			-- Planner and admin accounts (never survey respondents, who stay anonymous).
+			CREATE TABLE users (
+				id UUID PRIMARY KEY,
+				email VARCHAR NOT NULL UNIQUE,
+				password_hash VARCHAR NOT NULL,
+				role VARCHAR NOT NULL CHECK (role IN ('national', 'regional', 'admin')),
+				region VARCHAR,
+				created_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+				CHECK ((role = 'regional') = (region IS NOT NULL))
+			);
+			-- Sessions: only a hash of the cookie's token is stored.
+			CREATE TABLE sessions (
+				token_hash VARCHAR PRIMARY KEY,
+				user_id UUID NOT NULL,
+				created_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+				expires_at TIMESTAMPTZ NOT NULL
+			);
+			CREATE SEQUENCE audit_log_id;
+			CREATE TABLE audit_log (
+				id BIGINT PRIMARY KEY DEFAULT nextval('audit_log_id'),
+				occurred_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+				actor VARCHAR,
+				action VARCHAR NOT NULL,
+				detail JSON
+			);
+		`
 	}
 ];
 

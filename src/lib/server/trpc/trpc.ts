@@ -1,7 +1,8 @@
-import { initTRPC } from '@trpc/server';
+import { initTRPC, TRPCError } from '@trpc/server';
 import { ZodError } from 'zod';
 import { fieldErrorsOf } from '../../instrument/schema';
 import type { Context } from './context';
+import type { Role } from '../auth/users';
 
 const t = initTRPC.context<Context>().create({
 	errorFormatter({ shape, error }) {
@@ -19,6 +20,18 @@ const t = initTRPC.context<Context>().create({
 	}
 });
 
+/** Checks the role on the server: no session is UNAUTHORIZED (401), the wrong role FORBIDDEN (403). */
+const requireRole = (roles: Role[]) =>
+	t.middleware(({ ctx, next }) => {
+		if (!ctx.user) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Sign in to see this.' });
+		if (!roles.includes(ctx.user.role)) throw new TRPCError({ code: 'FORBIDDEN', message: 'Your account does not have access to this.' });
+		// Nothing signed-in may be cached by a browser or proxy.
+		ctx.resHeaders.set('cache-control', 'no-store');
+		return next({ ctx: { ...ctx, user: ctx.user } });
+	});
+
 export const router = t.router;
 export const publicProcedure = t.procedure;
+export const plannerProcedure = t.procedure.use(requireRole(['national', 'regional', 'admin']));
+export const adminProcedure = t.procedure.use(requireRole(['admin']));
 export const createCallerFactory = t.createCallerFactory;

@@ -1,0 +1,34 @@
+// What every stage is given, and the shape of what stages publish.
+import type { DisclosureRule } from './disclosure';
+import type { SuccessMeasure } from './reference';
+
+export interface Wave {
+	id: string;
+	label: string;
+}
+
+export interface PipelineContext {
+	/** The wave being reported. */
+	wave: Wave;
+	/** Every wave up to and including `wave`, oldest first: success measures trend over them. */
+	waves: Wave[];
+	rule: DisclosureRule;
+	measures: SuccessMeasure[];
+	workforceCsv: string;
+}
+
+export type ColumnType = 'VARCHAR' | 'INTEGER' | 'DOUBLE' | 'BOOLEAN';
+
+/** A table as published: already through disclosure control, with typed columns for CSV and Parquet. */
+export interface PublishedTable {
+	name: string;
+	title: string;
+	columns: Record<string, ColumnType>;
+	rows: Record<string, unknown>[];
+}
+
+/** Keeps only the declared columns, in their declared order. */
+export function published(name: string, title: string, columns: Record<string, ColumnType>, data: Record<string, unknown>[]): PublishedTable {
+	const names = Object.keys(columns);
+	return { name, title, columns, rows: data.map((r) => Object.fromEntries(names.map((n) => [n, r[n] ?? null]))) };
+}

@@ -1,0 +1,52 @@
+// Stage: coverage — respondents as a share of the workforce (denominators supplied as data in
+// data/reference/workforce.csv) by region and staff group, with region and England totals ('all').
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { protect } from './disclosure';
+import { ENGLAND } from './reference';
+import { published, type PipelineContext, type PublishedTable } from './context';
+import { literal, rows } from './sql';
+
+const COVERAGE_SQL = (workforceCsv: string) => `
+	WITH workforce AS (
+		SELECT coalesce(region_code, '${ENGLAND.code}') AS region_code, coalesce(staff_group, 'all') AS staff_group, sum(workforce)::INTEGER AS workforce
+		FROM read_csv(${literal(workforceCsv)}, comment = '#', delim = ',', header = true, auto_detect = false,
+			columns = {'region_code': 'VARCHAR', 'staff_group': 'VARCHAR', 'workforce': 'INTEGER'})
+		GROUP BY GROUPING SETS ((region_code, staff_group), (region_code), (staff_group), ())
+	), answered AS (
+		SELECT coalesce(region, '${ENGLAND.code}') AS region_code, coalesce(staff_group, 'all') AS staff_group, count(*)::INTEGER AS respondents
+		FROM snapshot WHERE wave_id = $1
+		GROUP BY GROUPING SETS ((region, staff_group), (region), (staff_group), ())
+	)
+	SELECT region_code, staff_group, coalesce(a.respondents, 0) AS respondents, w.workforce
+	FROM workforce w LEFT JOIN answered a USING (region_code, staff_group)
+	ORDER BY region_code, staff_group`;
+
+type Coverage = { region_code: string; staff_group: string; respondents: number; workforce: number };
+
+/** Raw coverage counts, also used by the success measure of kind "coverage". */
+export const coverageCounts = (c: DuckDBConnection, waveId: string, workforceCsv: string) => rows<Coverage>(c, COVERAGE_SQL(workforceCsv), [waveId]);
+
+export async function coverage(c: DuckDBConnection, ctx: PipelineContext): Promise<PublishedTable[]> {
+	const wave = ctx.wave.id;
+	const data = (await coverageCounts(c, wave, ctx.workforceCsv)).map((r) => ({ wave, ...r }));
+	const safe = protect(
+		data,
+		{
+			counts: ['respondents'],
+			shares: [{ column: 'coverage_percent', numerator: 'respondents', denominator: 'workforce', low: 'ci_low', high: 'ci_high' }],
+			lines: [
+				{ by: ['wave', 'region_code'], where: (r) => r.staff_group !== 'all' },
+				{ by: ['wave', 'staff_group'], where: (r) => r.region_code !== ENGLAND.code }
+			]
+		},
+		ctx.rule
+	);
+	return [
+		published(
+			'coverage_by_region_staff_group',
+			'Coverage: respondents as a share of the workforce (illustrative denominators) by region and staff group',
+			{ wave: 'VARCHAR', region_code: 'VARCHAR', staff_group: 'VARCHAR', respondents: 'INTEGER', workforce: 'INTEGER', coverage_percent: 'DOUBLE', ci_low: 'DOUBLE', ci_high: 'DOUBLE', suppressed: 'BOOLEAN' },
+			safe
+		)
+	];
+}

@@ -1,0 +1,54 @@
+// Stage: distributions — how many people gave each importance and confidence rating (1–5) per
+// competency, nationally and by region: the data behind the diverging Likert charts.
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { protect } from './disclosure';
+import { ENGLAND, ratingColumns } from './reference';
+import { published, type PipelineContext, type PublishedTable } from './context';
+import { ident, rows } from './sql';
+
+const LEVELS = [1, 2, 3, 4, 5];
+
+// One scan: a FILTERed count per rating column and level, then UNPIVOTed to long form.
+const DISTRIBUTION_SQL = () => {
+	const counts = ratingColumns().flatMap((r) =>
+		(['importance', 'confidence'] as const).flatMap((rating) =>
+			LEVELS.map((level) => `count(*) FILTER (WHERE ${ident(r[rating])} = ${level})::INTEGER AS "${r.competency}|${rating}|${level}"`)
+		)
+	);
+	return `
+		WITH wide AS (
+			SELECT coalesce(region, '${ENGLAND.code}') AS region_code, ${counts.join(', ')}
+			FROM snapshot WHERE wave_id = $1 GROUP BY GROUPING SETS ((region), ())
+		), long AS (
+			UNPIVOT wide ON COLUMNS(* EXCLUDE (region_code)) INTO NAME cell VALUE respondents
+		)
+		SELECT region_code, split_part(cell, '|', 1) AS competency, split_part(cell, '|', 2) AS rating,
+			split_part(cell, '|', 3)::INTEGER AS level, respondents,
+			sum(respondents) OVER (PARTITION BY region_code, split_part(cell, '|', 1), split_part(cell, '|', 2))::INTEGER AS base
+		FROM long ORDER BY region_code, competency, rating, level`;
+};
+
+type Cell = { region_code: string; competency: string; rating: string; level: number; respondents: number; base: number };
+
+export async function distributions(c: DuckDBConnection, ctx: PipelineContext): Promise<PublishedTable[]> {
+	const wave = ctx.wave.id;
+	const cells = (await rows<Cell>(c, DISTRIBUTION_SQL(), [wave])).map((r) => ({ wave, ...r }));
+	const safe = protect(
+		cells,
+		{
+			counts: ['respondents', 'base'],
+			shares: [{ column: 'percent', numerator: 'respondents', denominator: 'base' }],
+			// Levels add up to the people who rated; regions add up to England.
+			lines: [{ by: ['wave', 'region_code', 'competency', 'rating'] }, { by: ['wave', 'competency', 'rating', 'level'], where: (r) => r.region_code !== ENGLAND.code }]
+		},
+		ctx.rule
+	);
+	return [
+		published(
+			'ratings_distribution',
+			'Importance and confidence ratings by competency and region',
+			{ wave: 'VARCHAR', region_code: 'VARCHAR', competency: 'VARCHAR', rating: 'VARCHAR', level: 'INTEGER', respondents: 'INTEGER', base: 'INTEGER', percent: 'DOUBLE', suppressed: 'BOOLEAN' },
+			safe
+		)
+	];
+}

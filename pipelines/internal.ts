@@ -1,0 +1,47 @@
+// The pipeline CLI's client for the running server's internal endpoints (loopback only, token in a
+// 0600 file next to the database, written by the server at start).
+import { existsSync, readFileSync } from 'node:fs';
+import type { Wave } from './context';
+import type { RunRecord, RunRecorder } from './runs';
+
+export const internalTokenPath = (databasePath: string) => `${databasePath}.internal.json`;
+
+export interface ImportOutcome {
+	stored: number;
+	alreadyStored: number;
+}
+
+export class ServerClient {
+	private constructor(
+		readonly url: string,
+		private readonly token: string
+	) {}
+
+	/** The client for the server holding `databasePath`, or null when no server left a token. */
+	static forDatabase(databasePath: string): ServerClient | null {
+		const path = internalTokenPath(databasePath);
+		if (!existsSync(path)) return null;
+		const { url, token } = JSON.parse(readFileSync(path, 'utf8')) as { url: string; token: string };
+		return new ServerClient(url, token);
+	}
+
+	async #fetch(path: string, init: RequestInit = {}): Promise<Response> {
+		const response = await fetch(`${this.url}${path}`, { ...init, headers: { ...init.headers, authorization: `Bearer ${this.token}`, 'content-type': 'application/json' } });
+		if (!response.ok) throw new Error(`The survey server refused ${path}: ${response.status} ${(await response.text()).slice(0, 300)}`);
+		return response;
+	}
+
+	async snapshot(): Promise<{ waves: Array<Wave & { status: string }>; parquet: Buffer }> {
+		const response = await this.#fetch('/api/internal/snapshot');
+		const waves = JSON.parse(decodeURIComponent(response.headers.get('x-pipeline-waves') ?? '%5B%5D'));
+		return { waves, parquet: Buffer.from(await response.arrayBuffer()) };
+	}
+
+	recorder(): RunRecorder {
+		return { record: async (run: RunRecord) => void (await this.#fetch('/api/internal/pipeline-runs', { method: 'POST', body: JSON.stringify(run) })) };
+	}
+
+	async importRows(rows: Array<{ submissionId: string; answers: Record<string, unknown> }>): Promise<ImportOutcome> {
+		return (await this.#fetch('/api/internal/import', { method: 'POST', body: JSON.stringify({ rows }) })).json() as Promise<ImportOutcome>;
+	}
+}

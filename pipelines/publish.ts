@@ -1,0 +1,121 @@
+// Stage: publish — writes a run's files into a temporary folder, renames it to <out>/<runId> in one
+// step, then repoints <out>/latest (a relative symlink, replaced by rename so readers never see it
+// missing). A run that fails before the rename leaves nothing behind but its temporary folder, which
+// is removed; the previous run and `latest` stay as they were.
+import { mkdirSync, readdirSync, renameSync, rmSync, symlinkSync, writeFileSync, openSync, closeSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import type { ColumnType, PublishedTable } from './context';
+import { literal } from './sql';
+
+// Spreadsheets run cells that start with these as formulas.
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+/** A CSV field: text that a spreadsheet would read as a formula gets a leading apostrophe; numbers stay numbers. */
+export function csvField(value: unknown, type: ColumnType): string {
+	if (value === null || value === undefined) return '';
+	if (type !== 'VARCHAR') return String(value);
+	let text = String(value);
+	if (FORMULA_START.test(text)) text = `'${text}`;
+	return /[",\n\r]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+}
+
+export function toCsv(table: PublishedTable): string {
+	const names = Object.keys(table.columns);
+	const lines = [names.join(','), ...table.rows.map((r) => names.map((n) => csvField(r[n], table.columns[n])).join(','))];
+	return `${lines.join('\r\n')}\r\n`;
+}
+
+/** Parquet through DuckDB's COPY, from newline-delimited JSON read with the declared column types. */
+async function writeParquet(c: DuckDBConnection, table: PublishedTable, dir: string): Promise<void> {
+	const ndjson = join(dir, `.${table.name}.ndjson`);
+	writeFileSync(ndjson, table.rows.map((r) => JSON.stringify(r)).join('\n') + '\n');
+	const columns = Object.entries(table.columns)
+		.map(([n, t]) => `${literal(n)}: ${literal(t)}`)
+		.join(', ');
+	await c.run(
+		`COPY (SELECT * FROM read_json(${literal(ndjson)}, format = 'newline_delimited', columns = {${columns}})) TO ${literal(join(dir, `${table.name}.parquet`))} (FORMAT parquet)`
+	);
+	unlinkSync(ndjson);
+}
+
+export interface RunFiles {
+	tables: PublishedTable[];
+	charts: Array<{ id: string; spec: unknown; svg: string }>;
+	/** Path under the run folder (national/index.html, regions/E40000003/index.html) → HTML. */
+	reports: Record<string, string>;
+	manifest: Record<string, unknown>;
+}
+
+const listFiles = (dir: string, base = dir): string[] =>
+	readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? listFiles(join(dir, e.name), base) : [relative(base, join(dir, e.name))])).sort();
+
+/** Writes everything to `<out>/.tmp-<runId>` and renames it into place; returns the run folder. */
+export async function publish(c: DuckDBConnection, out: string, runId: string, files: RunFiles): Promise<{ dir: string; files: string[] }> {
+	mkdirSync(out, { recursive: true });
+	const tmp = join(out, `.tmp-${runId}`);
+	const final = join(out, runId);
+	rmSync(tmp, { recursive: true, force: true });
+	try {
+		for (const sub of ['tables', 'charts', 'national', 'regions']) mkdirSync(join(tmp, sub), { recursive: true });
+		for (const t of files.tables) {
+			writeFileSync(join(tmp, 'tables', `${t.name}.csv`), toCsv(t));
+			await writeParquet(c, t, join(tmp, 'tables'));
+		}
+		for (const chart of files.charts) {
+			writeFileSync(join(tmp, 'charts', `${chart.id}.vl.json`), JSON.stringify(chart.spec, null, 1));
+			writeFileSync(join(tmp, 'charts', `${chart.id}.svg`), chart.svg);
+		}
+		for (const [path, html] of Object.entries(files.reports)) {
+			mkdirSync(join(tmp, path, '..'), { recursive: true });
+			writeFileSync(join(tmp, path), html);
+		}
+		const written = listFiles(tmp);
+		writeFileSync(join(tmp, 'manifest.json'), JSON.stringify({ ...files.manifest, files: written }, null, 2));
+		renameSync(tmp, final);
+		pointLatestAt(out, runId);
+		return { dir: final, files: ['manifest.json', ...written] };
+	} catch (error) {
+		rmSync(tmp, { recursive: true, force: true });
+		throw error;
+	}
+}
+
+/** `latest` → runId, swapped in by rename so it always points at a complete run. */
+function pointLatestAt(out: string, runId: string): void {
+	const staged = join(out, `.latest-${runId}`);
+	rmSync(staged, { force: true });
+	symlinkSync(runId, staged, 'dir');
+	renameSync(staged, join(out, 'latest'));
+}
+
+/** One run at a time per output folder, across processes: an exclusive lock file holding the pid.
+ *  A lock left by a process that no longer exists is taken over. */
+export function lockOutput(out: string): () => void {
+	mkdirSync(out, { recursive: true });
+	const path = join(out, '.pipeline.lock');
+	for (let attempt = 0; attempt < 2; attempt++) {
+		try {
+			const fd = openSync(path, 'wx');
+			writeSync(fd, String(process.pid));
+			closeSync(fd);
+			return () => rmSync(path, { force: true });
+		} catch (error) {
+			if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+			const pid = Number(readFileSync(path, 'utf8'));
+			if (!pid || (pid !== process.pid && isAlive(pid))) throw new Error(`Another pipeline run (process ${pid}) is writing to ${out}; try again when it has finished.`);
+			if (pid === process.pid) throw new Error(`A pipeline run in this process is already writing to ${out}.`);
+			rmSync(path, { force: true });
+		}
+	}
+	throw new Error(`Could not lock ${out} for the pipeline run`);
+}
+
+function isAlive(pid: number): boolean {
+	try {
+		process.kill(pid, 0);
+		return true;
+	} catch (error) {
+		return (error as NodeJS.ErrnoException).code === 'EPERM';
+	}
+}

@@ -1,0 +1,62 @@
+// Reference data the pipeline reads from data/reference: success measures and workforce denominators.
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+import { instrument } from '../src/lib/instrument/survey';
+import { questionsOf } from '../src/lib/instrument/questions';
+import { competencies, regions, sectors, staffGroups, ENGLAND } from '../src/lib/instrument/reference';
+
+export { competencies, regions, sectors, staffGroups, ENGLAND, instrument };
+
+export const REFERENCE_DIR = fileURLToPath(new URL('../data/reference/', import.meta.url));
+export const WORKFORCE_CSV = `${REFERENCE_DIR}workforce.csv`;
+
+const base = {
+	id: z.string().regex(/^[a-z0-9_]+$/),
+	aim: z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4)]),
+	alignment: z.string(),
+	name: z.string().min(1),
+	definition: z.string().min(1),
+	unit: z.string(),
+	direction: z.enum(['higher', 'lower']),
+	targets: z.record(z.string(), z.number()),
+	amberWithin: z.number().nonnegative()
+};
+
+const measureSchema = z.discriminatedUnion('kind', [
+	z.object({ ...base, kind: z.literal('share'), question: z.string(), codes: z.array(z.string()).min(1) }),
+	z.object({ ...base, kind: z.literal('mean'), rating: z.enum(['importance', 'confidence']) }),
+	z.object({ ...base, kind: z.literal('mwds') }),
+	z.object({ ...base, kind: z.literal('coverage') })
+]);
+
+export type SuccessMeasure = z.infer<typeof measureSchema>;
+
+/** Loads and checks the measures against the instrument, so a typo fails the run rather than publishing nonsense. */
+export function loadSuccessMeasures(path = `${REFERENCE_DIR}success-measures.json`): SuccessMeasure[] {
+	const parsed = z.object({ measures: z.array(measureSchema) }).parse(JSON.parse(readFileSync(path, 'utf8')));
+	const questions = new Map(questionsOf(instrument).map((q) => [q.id, q]));
+	for (const m of parsed.measures) {
+		if (m.kind !== 'share') continue;
+		const q = questions.get(m.question);
+		if (!q || (q.type !== 'single' && q.type !== 'multi')) throw new Error(`Success measure ${m.id}: "${m.question}" is not a single or multi question`);
+		const codes = new Set((q.options ?? []).map((o) => String(o.code)));
+		const unknown = m.codes.filter((c) => !codes.has(c));
+		if (unknown.length) throw new Error(`Success measure ${m.id}: ${unknown.join(', ')} not options of ${m.question}`);
+	}
+	return parsed.measures;
+}
+
+export const regionName = (code: string) => (code === ENGLAND.code ? ENGLAND.name : (regions.find((r) => r.code === code)?.name ?? code));
+export const competencyName = (code: string) => competencies.find((c) => c.code === code)?.name ?? code;
+export const sectorName = (code: string) => sectors.find((c) => c.code === code)?.name ?? code;
+export const staffGroupName = (code: string) => staffGroups.find((c) => c.code === code)?.name ?? code;
+
+/** Option label of a question, for chart axes and report tables. */
+export function optionLabel(questionId: string, code: string): string {
+	const q = questionsOf(instrument).find((x) => x.id === questionId);
+	return q?.options?.find((o) => String(o.code) === code)?.label ?? code;
+}
+
+export const ratingColumns = () =>
+	competencies.map((c) => ({ competency: c.code, importance: `imp_${c.code}`, confidence: `conf_${c.code}` }));

@@ -1,0 +1,92 @@
+// Stage: reports — one self-contained, print-friendly HTML page per scope (national and each
+// region): charts inline as SVG, a data table for every chart, the wave, run date, respondent count
+// and a note on suppression. Every piece of text is escaped.
+import type { Chart } from './charts';
+import type { DisclosureRule } from './disclosure';
+import { regionName } from './reference';
+
+export const escapeHtml = (value: unknown) =>
+	String(value ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+
+const cell = (value: unknown, suppressed: boolean, count: boolean) => {
+	const kind = count ? ' data-count' : '';
+	if (value === null || value === undefined) return `<td${kind}${suppressed ? ' class="suppressed">*' : '>–'}</td>`;
+	return `<td${kind}>${escapeHtml(typeof value === 'number' ? value.toLocaleString('en-GB') : value)}</td>`;
+};
+
+function dataTable(chart: Chart): string {
+	const head = chart.table.columns.map((c) => `<th scope="col">${escapeHtml(c.heading)}</th>`).join('');
+	const body = chart.table.rows
+		.map((r) => `<tr>${chart.table.columns.map((c) => cell(r[c.key], Boolean(r.suppressed), Boolean(c.count))).join('')}</tr>`)
+		.join('\n');
+	return `<table><caption>Data for: ${escapeHtml(chart.title)}</caption><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table>`;
+}
+
+export interface ReportInput {
+	scope: string;
+	wave: { id: string; label: string };
+	runId: string;
+	runDate: Date;
+	respondents: number | null;
+	rule: DisclosureRule;
+	charts: Array<Chart & { svg: string }>;
+	/** Links to the other reports, relative to this one. */
+	links: Array<{ href: string; label: string }>;
+}
+
+const STYLE = `
+body{font-family:Arial,Helvetica,sans-serif;color:#212b32;max-width:62rem;margin:0 auto;padding:1rem 1.5rem;line-height:1.4}
+h1{font-size:1.8rem}h2{font-size:1.3rem;margin-top:2rem;border-top:1px solid #d8dde0;padding-top:1rem}
+.meta{display:grid;grid-template-columns:max-content 1fr;gap:.2rem 1rem}.meta dt{font-weight:bold}
+.note{background:#f0f4f5;border-left:6px solid #005eb8;padding:.6rem 1rem}
+figure{margin:1rem 0}figure svg{max-width:100%;height:auto}
+table{border-collapse:collapse;font-size:.85rem;margin:.5rem 0 1rem}caption{text-align:left;font-weight:bold;padding:.3rem 0}
+th,td{border:1px solid #d8dde0;padding:.2rem .5rem;text-align:left}td.suppressed{text-align:center}
+nav ul{columns:2}
+@media print{body{max-width:none;padding:0}h2{break-before:page}figure,table{break-inside:avoid}nav{display:none}}`;
+
+export function reportHtml(input: ReportInput): string {
+	const place = regionName(input.scope);
+	const title = `Pharmacy genomics workforce needs: ${place}, ${input.wave.label}`;
+	const sections = input.charts
+		.map(
+			(c) => `<section aria-labelledby="${escapeHtml(c.id)}">
+<h2 id="${escapeHtml(c.id)}">${escapeHtml(c.title)}</h2>
+<p>${escapeHtml(c.description)}</p>
+<figure role="img" aria-label="${escapeHtml(c.title)}. The data table below gives the same figures.">${c.svg}</figure>
+${dataTable(c)}
+</section>`
+		)
+		.join('\n');
+	const respondents = input.respondents === null ? 'fewer than ' + input.rule.threshold + ' (suppressed)' : input.respondents.toLocaleString('en-GB');
+	return `<!doctype html>
+<html lang="en-GB">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(title)}</title>
+<style>${STYLE}</style>
+</head>
+<body>
+<header>
+<p>NHS England pharmacy genomics workforce, education and training strategic framework</p>
+<h1>${escapeHtml(title)}</h1>
+<dl class="meta">
+<dt>Area</dt><dd>${escapeHtml(place)} (${escapeHtml(input.scope)})</dd>
+<dt>Survey wave</dt><dd>${escapeHtml(input.wave.label)} (${escapeHtml(input.wave.id)})</dd>
+<dt>Respondents</dt><dd data-count>${escapeHtml(respondents)}</dd>
+<dt>Run</dt><dd>${escapeHtml(input.runId)}, ${escapeHtml(input.runDate.toISOString().slice(0, 16).replace('T', ' '))} UTC</dd>
+</dl>
+<p class="note">Disclosure control: counts of 1 to ${escapeHtml(input.rule.threshold - 1)} people are suppressed and shown as *,
+other counts are rounded to the nearest ${escapeHtml(input.rule.rounding)}, and percentages are worked out from the rounded counts,
+so totals may not add up. Means and needs scores resting on fewer than ${escapeHtml(input.rule.threshold)} people are suppressed, and further
+cells are suppressed where a hidden figure could otherwise be worked out from totals. A zero is a true zero.</p>
+<nav aria-label="Other reports"><ul>${input.links.map((l) => `<li><a href="${escapeHtml(l.href)}">${escapeHtml(l.label)}</a></li>`).join('')}</ul></nav>
+</header>
+<main>
+${sections}
+</main>
+</body>
+</html>
+`;
+}

@@ -1,0 +1,65 @@
+// Stage: respondents — how many people answered, by region, staff group, sector and specialty,
+// with England (E92000001) beside every region. Zero cells are listed (0 stays 0 when published).
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { protect } from './disclosure';
+import { ENGLAND, regions, sectors, staffGroups } from './reference';
+import { specialties } from '../src/lib/instrument/reference';
+import { published, type PipelineContext, type PublishedTable } from './context';
+import { literalList, rows } from './sql';
+
+const REGION_CODES = regions.map((r) => r.code);
+
+/** Counts of one grouping column by region, every region × code cell present, England rows included. */
+const BY_REGION_SQL = (column: string, codes: string[], multi = false) => `
+	WITH people AS (
+		SELECT region, ${multi ? `unnest(${column})` : column} AS code FROM snapshot WHERE wave_id = $1
+	), counts AS (
+		SELECT coalesce(region, '${ENGLAND.code}') AS region_code, code, count(*)::INTEGER AS respondents
+		FROM people GROUP BY GROUPING SETS ((region, code), (code))
+	)
+	SELECT r.region_code, c.code, coalesce(n.respondents, 0) AS respondents
+	FROM (SELECT unnest(${literalList([ENGLAND.code, ...REGION_CODES])}) AS region_code) r
+	CROSS JOIN (SELECT unnest(${literalList(codes)}) AS code) c
+	LEFT JOIN counts n USING (region_code, code)
+	ORDER BY r.region_code, c.code`;
+
+const REGION_TOTALS_SQL = `
+	SELECT r.region_code, coalesce(n.respondents, 0) AS respondents
+	FROM (SELECT unnest(${literalList([ENGLAND.code, ...REGION_CODES])}) AS region_code) r
+	LEFT JOIN (
+		SELECT coalesce(region, '${ENGLAND.code}') AS region_code, count(*)::INTEGER AS respondents
+		FROM snapshot WHERE wave_id = $1 GROUP BY GROUPING SETS ((region), ())
+	) n USING (region_code)
+	ORDER BY r.region_code`;
+
+type Count = { region_code: string; code: string; respondents: number };
+const notEngland = (r: { region_code: string }) => r.region_code !== ENGLAND.code;
+
+export async function respondents(c: DuckDBConnection, ctx: PipelineContext): Promise<PublishedTable[]> {
+	const wave = ctx.wave.id;
+	const totals = await rows<{ region_code: string; respondents: number }>(c, REGION_TOTALS_SQL, [wave]);
+	const byRegion = protect(totals.map((r) => ({ wave, ...r })), { counts: ['respondents'], lines: [{ by: ['wave'], where: notEngland }] }, ctx.rule);
+
+	// Staff groups and sectors each split a region's total: lines across codes and across regions.
+	const partition = async (column: string, codes: string[]) =>
+		protect(
+			(await rows<Count>(c, BY_REGION_SQL(column, codes), [wave])).map((r) => ({ wave, ...r })),
+			{ counts: ['respondents'], lines: [{ by: ['wave', 'region_code'] }, { by: ['wave', 'code'], where: notEngland }] },
+			ctx.rule
+		);
+	const staff = await partition('staff_group', staffGroups.map((s) => s.code));
+	const sector = await partition('sector', sectors.map((s) => s.code));
+	// Specialties are multiple choice: they do not add up to the region total, but regions add up to England.
+	const specialty = protect(
+		(await rows<Count>(c, BY_REGION_SQL('specialties', specialties.map((s) => s.code), true), [wave])).map((r) => ({ wave, ...r })),
+		{ counts: ['respondents'], lines: [{ by: ['wave', 'code'], where: notEngland }] },
+		ctx.rule
+	);
+	const rename = (column: string) => (r: Record<string, unknown>) => ({ ...r, [column]: r.code });
+	return [
+		published('respondents_by_region', 'Respondents by region', { wave: 'VARCHAR', region_code: 'VARCHAR', respondents: 'INTEGER', suppressed: 'BOOLEAN' }, byRegion),
+		published('respondents_by_region_staff_group', 'Respondents by region and staff group', { wave: 'VARCHAR', region_code: 'VARCHAR', staff_group: 'VARCHAR', respondents: 'INTEGER', suppressed: 'BOOLEAN' }, staff.map(rename('staff_group'))),
+		published('respondents_by_region_sector', 'Respondents by region and sector', { wave: 'VARCHAR', region_code: 'VARCHAR', sector: 'VARCHAR', respondents: 'INTEGER', suppressed: 'BOOLEAN' }, sector.map(rename('sector'))),
+		published('respondents_by_region_specialty', 'Respondents by region and clinical specialty (more than one may be chosen)', { wave: 'VARCHAR', region_code: 'VARCHAR', specialty: 'VARCHAR', respondents: 'INTEGER', suppressed: 'BOOLEAN' }, specialty.map(rename('specialty')))
+	];
+}

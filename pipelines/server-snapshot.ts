@@ -1,0 +1,32 @@
+// The server side of running the pipeline while the web server holds the database: a consistent
+// Parquet snapshot of the responses, read on a connection of its own. DuckDB reads are MVCC, so the
+// copy never waits for, or holds up, the submission writer.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { DuckDBInstance } from '@duckdb/node-api';
+import { snapshotColumns } from './snapshot';
+import { ident, literal, rows } from './sql';
+import type { Wave } from './context';
+
+export interface ParquetSnapshot {
+	waves: Array<Wave & { status: string }>;
+	parquet: Buffer;
+}
+
+export async function parquetSnapshot(instance: DuckDBInstance): Promise<ParquetSnapshot> {
+	const dir = mkdtempSync(join(tmpdir(), 'pgw-snapshot-'));
+	const file = join(dir, 'responses.parquet');
+	const c = await instance.connect();
+	try {
+		// One transaction: the waves and the responses come from the same moment.
+		await c.run('BEGIN TRANSACTION');
+		const waves = await rows<Wave & { status: string }>(c, 'SELECT id, label, status FROM waves ORDER BY id');
+		await c.run(`COPY (SELECT ${snapshotColumns().map(ident).join(', ')} FROM responses) TO ${literal(file)} (FORMAT parquet)`);
+		await c.run('COMMIT');
+		return { waves, parquet: readFileSync(file) };
+	} finally {
+		c.closeSync();
+		rmSync(dir, { recursive: true, force: true });
+	}
+}

@@ -1,0 +1,57 @@
+// Stage: shares — the share of respondents choosing each option of the training questions (training
+// done, preferred learning formats, barriers), nationally and by region, with 95% Wilson intervals.
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { protect } from './disclosure';
+import { ENGLAND, instrument, regions } from './reference';
+import { questionsOf } from '../src/lib/instrument/questions';
+import { published, type PipelineContext, type PublishedTable } from './context';
+import { ident, literal, literalList, rows } from './sql';
+
+export const SHARE_QUESTIONS = ['training_done', 'learning_formats', 'barriers'] as const;
+
+/** Option counts and the people who answered, every region × option cell present (zeros included). */
+const SHARES_SQL = (question: string) => {
+	const codes = (questionsOf(instrument).find((q) => q.id === question)?.options ?? []).map((o) => String(o.code));
+	const column = ident(question);
+	return `
+		WITH chosen AS (
+			SELECT coalesce(region, '${ENGLAND.code}') AS region_code, option, count(*)::INTEGER AS respondents
+			FROM (SELECT region, unnest(${column}) AS option FROM snapshot WHERE wave_id = $1)
+			GROUP BY GROUPING SETS ((region, option), (option))
+		), answered AS (
+			SELECT coalesce(region, '${ENGLAND.code}') AS region_code, count(${column})::INTEGER AS base
+			FROM snapshot WHERE wave_id = $1 GROUP BY GROUPING SETS ((region), ())
+		)
+		SELECT r.region_code, ${literal(question)} AS question, o.option, coalesce(c.respondents, 0) AS respondents, coalesce(a.base, 0) AS base
+		FROM (SELECT unnest(${literalList([ENGLAND.code, ...regions.map((x) => x.code)])}) AS region_code) r
+		CROSS JOIN (SELECT unnest(${literalList(codes)}) AS option) o
+		LEFT JOIN chosen c USING (region_code, option)
+		LEFT JOIN answered a USING (region_code)
+		ORDER BY r.region_code, o.option`;
+};
+
+type Share = { region_code: string; question: string; option: string; respondents: number; base: number };
+
+export async function shares(c: DuckDBConnection, ctx: PipelineContext): Promise<PublishedTable[]> {
+	const wave = ctx.wave.id;
+	const data: Array<Share & { wave: string }> = [];
+	for (const q of SHARE_QUESTIONS) data.push(...(await rows<Share>(c, SHARES_SQL(q), [wave])).map((r) => ({ wave, ...r })));
+	const safe = protect(
+		data,
+		{
+			counts: ['respondents', 'base'],
+			shares: [{ column: 'percent', numerator: 'respondents', denominator: 'base', low: 'ci_low', high: 'ci_high' }],
+			// Options are multiple choice, so only regions add up (to England) per option.
+			lines: [{ by: ['wave', 'question', 'option'], where: (r) => r.region_code !== ENGLAND.code }]
+		},
+		ctx.rule
+	);
+	return [
+		published(
+			'training_shares',
+			'Training done, preferred learning formats and barriers: share of respondents choosing each',
+			{ wave: 'VARCHAR', region_code: 'VARCHAR', question: 'VARCHAR', option: 'VARCHAR', respondents: 'INTEGER', base: 'INTEGER', percent: 'DOUBLE', ci_low: 'DOUBLE', ci_high: 'DOUBLE', suppressed: 'BOOLEAN' },
+			safe
+		)
+	];
+}

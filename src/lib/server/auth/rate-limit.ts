@@ -1,0 +1,33 @@
+/**
+ * A fixed-window counter per key, in memory (one server process owns the database, so one process
+ * sees every attempt). Used for login: the key is the email address, so a shared NHS trust address
+ * is never locked out as a whole.
+ */
+export class RateLimit {
+	readonly #windows = new Map<string, { count: number; resetAt: number }>();
+
+	constructor(
+		readonly limit: number,
+		readonly windowSeconds: number
+	) {}
+
+	/** Counts an attempt; returns the seconds to wait when over the limit, otherwise 0. */
+	hit(key: string, now = Date.now()): number {
+		const window = this.#windows.get(key);
+		if (!window || window.resetAt <= now) {
+			this.#windows.set(key, { count: 1, resetAt: now + this.windowSeconds * 1000 });
+			if (this.#windows.size > 10_000) this.#sweep(now);
+			return 0;
+		}
+		window.count++;
+		return window.count > this.limit ? Math.ceil((window.resetAt - now) / 1000) : 0;
+	}
+
+	reset(key: string) {
+		this.#windows.delete(key);
+	}
+
+	#sweep(now: number) {
+		for (const [key, w] of this.#windows) if (w.resetAt <= now) this.#windows.delete(key);
+	}
+}
