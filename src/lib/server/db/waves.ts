@@ -41,3 +41,19 @@ export async function setWaveStatus(db: Database, id: string, status: Wave['stat
 		);
 	});
 }
+
+export async function listWaves(db: Database): Promise<Array<Wave & { opened_at: string | null; closed_at: string | null; responses: number }>> {
+	return (await db.query(
+		`SELECT w.id, w.label, w.status, w.opened_at, w.closed_at, count(r.submission_id)::INTEGER AS responses
+		 FROM waves w LEFT JOIN responses r ON r.wave_id = w.id
+		 GROUP BY ALL ORDER BY w.id`
+	)) as never;
+}
+
+/** Adds a planned wave; it takes responses once opened. */
+export async function createWave(db: Database, id: string, label: string): Promise<void> {
+	await db.write(async (c) => {
+		if ((await db.query('SELECT 1 FROM waves WHERE id = $1', [id], c)).length > 0) throw new Error(`A wave called ${id} already exists`);
+		await c.run(`INSERT INTO waves (id, label, status) VALUES ($1, $2, 'planned')`, [id, label]);
+	});
+}

@@ -1,0 +1,75 @@
+// Sign-in over real HTTP against the built server: sessions, cookie flags, logout, rate limit, audit.
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ACCOUNTS, createAccounts, PASSWORD } from '../../../../helpers/accounts';
+import { query } from '../../../../helpers/db';
+import { startServer, tempDir, type RunningServer } from '../../../../helpers/server';
+import { clientFor, failureOf, signIn } from '../../../../helpers/trpc';
+
+const dir = tempDir();
+const databasePath = join(dir.path, 'survey.duckdb');
+let server: RunningServer;
+
+beforeAll(async () => {
+	await createAccounts(databasePath);
+	server = await startServer({ databasePath, env: { LOGIN_ATTEMPTS: '3' } });
+});
+afterAll(async () => {
+	await server?.stop();
+	dir.remove();
+});
+
+describe('auth', () => {
+	it('signs in with a session cookie that is httpOnly and SameSite=Lax, and knows who is signed in', async () => {
+		const { setCookie, client } = await signIn(server.url, 'LONDON@example.org ', PASSWORD);
+		expect(setCookie).toMatch(/^pgwn_session=[\w-]{43}; Path=\/; HttpOnly; SameSite=Lax; Max-Age=28800$/);
+		expect(await client.auth.me.query()).toEqual({ email: 'london@example.org', role: 'regional', region: 'E40000003' });
+		expect(await clientFor(server.url).auth.me.query()).toBeNull();
+	});
+
+	it('refuses a wrong password or unknown account with the same words', async () => {
+		const anon = clientFor(server.url);
+		const wrong = await failureOf(anon.auth.login.mutate({ email: 'national@example.org', password: 'not the password' }));
+		const unknown = await failureOf(anon.auth.login.mutate({ email: 'nobody@example.org', password: 'not the password' }));
+		expect(wrong).toMatchObject({ code: 'UNAUTHORIZED', status: 401, message: 'The email address or password is not right.' });
+		expect(unknown).toMatchObject({ code: 'UNAUTHORIZED', status: 401, message: 'The email address or password is not right.' });
+	});
+
+	it('limits sign-in attempts per account with 429 and Retry-After, without locking out other accounts', async () => {
+		const attempt = () =>
+			fetch(`${server.url}/api/trpc/auth.login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'admin@example.org', password: 'guess' }) });
+		for (let i = 0; i < 3; i++) expect((await attempt()).status).toBe(401);
+		const limited = await attempt();
+		expect(limited.status).toBe(429);
+		expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+		expect((await limited.json()).error.message).toMatch(/^Too many sign-in attempts for this account\. Try again in \d+ minutes\.$/);
+		await expect(signIn(server.url, 'midlands@example.org', PASSWORD)).resolves.toBeDefined();
+	});
+
+	it('refuses malformed sign-in input in words', async () => {
+		const failure = await failureOf(clientFor(server.url).auth.login.mutate({ email: '', password: '' }));
+		expect(failure.fieldErrors).toEqual({ email: ['Enter your email address'], password: ['Enter your password'] });
+	});
+
+	it('ends the session on logout: the old cookie no longer works', async () => {
+		const { client, cookie } = await signIn(server.url, 'national@example.org', PASSWORD);
+		await client.auth.logout.mutate();
+		const stale = clientFor(server.url);
+		const response = await fetch(`${server.url}/api/trpc/auth.me`, { headers: { cookie } });
+		expect((await response.json()).result.data).toBeNull();
+		expect(await stale.auth.me.query()).toBeNull();
+	});
+
+	it('records logins and failed logins in the audit log', async () => {
+		await server.stop();
+		const rows = await query(databasePath, `SELECT actor, action FROM audit_log ORDER BY id`);
+		const actions = rows.map((r) => `${r.action} ${r.actor}`);
+		expect(actions).toContain('login london@example.org');
+		expect(actions).toContain('login_failed national@example.org');
+		expect(actions).toContain('login_failed nobody@example.org');
+		expect(actions).toContain('login_rate_limited admin@example.org');
+		expect(actions).toContain('logout national@example.org');
+		expect(ACCOUNTS.length).toBe(4);
+		server = await startServer({ databasePath });
+	});
+});
