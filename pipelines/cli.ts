@@ -7,6 +7,7 @@ import { ResponseStore } from '../src/lib/server/db/responses';
 import { ruleWithThreshold } from './disclosure';
 import { instrument } from './reference';
 import { runPipeline } from './run';
+import { disclosureThreshold, successMeasures, workforcePath } from '../src/lib/server/settings';
 import { openSource, runInput } from './source';
 import { terminalProgress } from './progress';
 import { schedulePipeline } from './schedule';
@@ -20,7 +21,7 @@ const USAGE = `Usage:
   --wave       survey wave id, for example 2026-27 (default: the latest wave)
   --db         survey database file (default: DATABASE_PATH or data/survey.duckdb)
   --out        folder for published runs (default: PIPELINE_OUT or data/reports)
-  --threshold  smallest count published (default 8: NHS Digital's rule suppresses 1 to 7)`;
+  --threshold  smallest count published (default: the admin's setting, else 8: NHS Digital's rule suppresses 1 to 7)`;
 
 class UsageError extends Error {}
 
@@ -62,7 +63,7 @@ async function batch(options: { wave?: string; db: string; out: string; threshol
 	const progress = terminalProgress();
 	try {
 		if (source.kind === 'server') console.log('The survey server holds the database: running on a snapshot it provided.');
-		const result = await runPipeline(input.connection, { out: options.out, waveId: options.wave, rule: ruleWithThreshold(options.threshold), trigger: 'cli', recorder: input.recorder, progress });
+		const result = await runPipeline(input.connection, { out: options.out, waveId: options.wave, rule: ruleWithThreshold(options.threshold ?? disclosureThreshold()), measures: successMeasures(), workforceCsv: workforcePath(), trigger: 'cli', recorder: input.recorder, progress });
 		progress.stop();
 		console.log(`Published run ${result.runId} for wave ${result.wave.id} (${result.respondents} respondents) to ${result.dir}`);
 	} finally {

@@ -1,6 +1,6 @@
 // Reference data the pipeline reads from data/reference: success measures and workforce denominators.
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { resolve } from 'node:path';
 import { z } from 'zod';
 import { instrument } from '../src/lib/instrument/survey';
 import { questionsOf } from '../src/lib/instrument/questions';
@@ -8,7 +8,9 @@ import { competencies, regions, sectors, staffGroups, ENGLAND } from '../src/lib
 
 export { competencies, regions, sectors, staffGroups, ENGLAND, instrument };
 
-export const REFERENCE_DIR = fileURLToPath(new URL('../data/reference/', import.meta.url));
+// From the working directory (the project root for npm scripts and the server): once bundled into
+// the server, import.meta.url no longer points into pipelines/.
+export const REFERENCE_DIR = `${resolve('data/reference')}/`;
 export const WORKFORCE_CSV = `${REFERENCE_DIR}workforce.csv`;
 
 const base = {
@@ -23,7 +25,7 @@ const base = {
 	amberWithin: z.number().nonnegative()
 };
 
-const measureSchema = z.discriminatedUnion('kind', [
+export const measureSchema = z.discriminatedUnion('kind', [
 	z.object({ ...base, kind: z.literal('share'), question: z.string(), codes: z.array(z.string()).min(1) }),
 	z.object({ ...base, kind: z.literal('mean'), rating: z.enum(['importance', 'confidence']) }),
 	z.object({ ...base, kind: z.literal('mwds') }),

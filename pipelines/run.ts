@@ -28,7 +28,7 @@ export interface RunOptions {
 	out: string;
 	waveId?: string;
 	rule?: DisclosureRule;
-	trigger?: 'cli' | 'schedule' | 'server' | 'bench' | 'test';
+	trigger?: 'cli' | 'schedule' | 'server' | 'admin' | 'bench' | 'test';
 	workforceCsv?: string;
 	measures?: SuccessMeasure[];
 	recorder?: RunRecorder;

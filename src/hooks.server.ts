@@ -1,6 +1,7 @@
 import type { Handle, ServerInit } from '@sveltejs/kit';
 import { building } from '$app/environment';
 import { survey } from '$lib/server/survey';
+import { readCookie, SESSION_COOKIE, userForSession } from '$lib/server/auth/sessions';
 import { startPipelineInServer } from '$lib/server/pipeline';
 
 /** Open (create and migrate) the database before the first request is served. */
@@ -12,10 +13,17 @@ export const init: ServerInit = async () => {
 	process.once('sveltekit:shutdown', shutdown);
 };
 
+const SIGNED_IN_AREAS = ['/reports', '/runs', '/admin', '/login'];
+
 export const handle: Handle = async ({ event, resolve }) => {
+	const token = readCookie(event.request.headers.get('cookie'), SESSION_COOKIE);
+	event.locals.user = token && !event.url.pathname.startsWith('/api/') ? await userForSession((await survey()).db, token) : null;
 	const response = await resolve(event);
 	response.headers.set('X-Content-Type-Options', 'nosniff');
 	response.headers.set('Referrer-Policy', 'no-referrer');
-	if (event.url.pathname.startsWith('/api/')) response.headers.set('Cache-Control', 'no-store');
+	// Nothing signed-in (and no API answer) may be kept by a browser or proxy cache.
+	if (event.url.pathname.startsWith('/api/') || event.locals.user || SIGNED_IN_AREAS.some((p) => event.url.pathname.startsWith(p))) {
+		response.headers.set('Cache-Control', 'no-store');
+	}
 	return response;
 };

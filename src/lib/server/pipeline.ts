@@ -8,9 +8,10 @@ import type { Cron } from 'croner';
 import type { SurveyServices } from './survey';
 import { internalTokenPath } from '../../../pipelines/internal';
 import { schedulePipeline } from '../../../pipelines/schedule';
-import { runPipeline } from '../../../pipelines/run';
+import { runPipeline, STAGES, type RunResult } from '../../../pipelines/run';
 import { databaseRecorder } from '../../../pipelines/runs';
 import { ruleWithThreshold } from '../../../pipelines/disclosure';
+import { disclosureThreshold, successMeasures, workforcePath } from './settings';
 
 let token: string | undefined;
 let schedule: Cron | undefined;
@@ -35,18 +36,61 @@ export function startPipelineInServer(services: SurveyServices): void {
 	chmodSync(path, 0o600);
 	process.once('exit', () => rmSync(path, { force: true }));
 	if (config.PIPELINE_SCHEDULE_IN_SERVER && !schedule) {
-		schedule = schedulePipeline(config.PIPELINE_CRON, config.PIPELINE_TIMEZONE, async () => {
-			// A connection of its own: the run's snapshot is an MVCC read beside the submission writer.
-			const c = await services.db.instance.connect();
-			try {
-				await runPipeline(c, { out: config.PIPELINE_OUT, rule: ruleWithThreshold(config.PIPELINE_THRESHOLD), trigger: 'server', recorder: databaseRecorder(services.db) });
-			} finally {
-				c.closeSync();
-			}
-		});
+		schedule = schedulePipeline(config.PIPELINE_CRON, config.PIPELINE_TIMEZONE, () => runInServer(services, 'server'));
 	}
 	process.once('sveltekit:shutdown', () => {
 		schedule?.stop();
 		rmSync(path, { force: true });
 	});
+}
+
+export interface RunProgress {
+	status: 'idle' | 'running' | 'succeeded' | 'failed';
+	trigger?: string;
+	stage?: string;
+	step?: number;
+	steps: number;
+	startedAt?: string;
+	runId?: string;
+	error?: string;
+}
+
+let progress: RunProgress = { status: 'idle', steps: STAGES.length };
+let current: Promise<RunResult> | undefined;
+
+/** What the run started in this server is doing now, for the admin page to show. */
+export const runProgress = (): RunProgress => progress;
+
+/** Runs one batch on the server's own DuckDB instance (a connection of its own: the snapshot is an
+ *  MVCC read beside the submission writer). Never two at once in this process. */
+export function runInServer(services: SurveyServices, trigger: 'server' | 'admin'): Promise<RunResult> {
+	if (current) throw new Error('A pipeline run is already in progress; wait for it to finish.');
+	const { config } = services;
+	progress = { status: 'running', trigger, steps: STAGES.length, startedAt: new Date().toISOString() };
+	current = (async () => {
+		const c = await services.db.instance.connect();
+		try {
+			const result = await runPipeline(c, {
+				out: config.PIPELINE_OUT,
+				rule: ruleWithThreshold(config.PIPELINE_THRESHOLD ?? disclosureThreshold()),
+				measures: successMeasures(),
+				workforceCsv: workforcePath(),
+				trigger,
+				recorder: databaseRecorder(services.db),
+				progress: {
+					stage: (name, index) => (progress = { ...progress, stage: name, step: index + 1 }),
+					done: () => undefined
+				}
+			});
+			progress = { ...progress, status: 'succeeded', runId: result.runId, stage: undefined };
+			return result;
+		} catch (error) {
+			progress = { ...progress, status: 'failed', error: (error as Error).message };
+			throw error;
+		} finally {
+			c.closeSync();
+			current = undefined;
+		}
+	})();
+	return current;
 }

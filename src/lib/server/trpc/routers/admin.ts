@@ -3,6 +3,18 @@ import { z } from 'zod';
 import { audit, auditLog } from '../../auth/audit';
 import { createWave, listWaves, setWaveStatus } from '../../db/waves';
 import { adminProcedure, router } from '../trpc';
+import { measureSchema } from '../../../../../pipelines/reference';
+import { checkWorkforceCsv, disclosureThreshold, saveSuccessMeasures, saveWorkforceCsv, setDisclosureThreshold, successMeasures } from '../../settings';
+
+/** Runs a settings change, turning a validation failure into a clear BAD_REQUEST. */
+function change<T>(job: () => T): T {
+	try {
+		return job();
+	} catch (error) {
+		const message = error instanceof z.ZodError ? error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') : (error as Error).message;
+		throw new TRPCError({ code: 'BAD_REQUEST', message });
+	}
+}
 
 const waveId = z
 	.string({ error: 'Enter a wave id' })
@@ -47,6 +59,60 @@ export const adminRouter = router({
 			return knownWave(ctx.survey.db, input.id);
 		})
 	}),
+
+	settings: adminProcedure.query(() => ({ threshold: disclosureThreshold(), measures: successMeasures() })),
+
+	/** The smallest count published (NHS Digital's rule: 8; some bodies use 10). */
+	setThreshold: adminProcedure
+		.input(z.strictObject({ threshold: z.number({ error: 'Enter a whole number' }).int({ error: 'Enter a whole number' }).min(3, { error: 'The threshold must be at least 3' }).max(100, { error: 'The threshold must be 100 or less' }) }))
+		.mutation(async ({ ctx, input }) => {
+			const before = disclosureThreshold();
+			change(() => setDisclosureThreshold(input.threshold));
+			await audit(ctx.survey.db, ctx.user.email, 'threshold_changed', { from: before, to: input.threshold });
+			return { threshold: disclosureThreshold() };
+		}),
+
+	/** Edits one measure's targets per wave and its amber band. */
+	updateMeasure: adminProcedure
+		.input(
+			z.strictObject({
+				id: z.string().min(1).max(60),
+				targets: z.record(waveId, z.number({ error: 'Each target must be a number' }).min(0, { error: 'Targets cannot be negative' })),
+				amberWithin: z.number({ error: 'Enter the amber band as a number' }).min(0, { error: 'The amber band cannot be negative' })
+			})
+		)
+		.mutation(async ({ ctx, input }) => {
+			const measures = successMeasures();
+			const measure = measures.find((m) => m.id === input.id);
+			if (!measure) throw new TRPCError({ code: 'NOT_FOUND', message: `There is no success measure called ${input.id}` });
+			const before = { targets: measure.targets, amberWithin: measure.amberWithin };
+			change(() => saveSuccessMeasures(measures.map((m) => (m.id === input.id ? { ...m, targets: input.targets, amberWithin: input.amberWithin } : m))));
+			await audit(ctx.survey.db, ctx.user.email, 'measure_updated', { id: input.id, before, after: { targets: input.targets, amberWithin: input.amberWithin } });
+			return successMeasures().find((m) => m.id === input.id)!;
+		}),
+
+	/** Adds a measure of one of the supported kinds (share, mean, mwds, coverage). */
+	addMeasure: adminProcedure.input(measureSchema).mutation(async ({ ctx, input }) => {
+		const measures = successMeasures();
+		if (measures.some((m) => m.id === input.id)) throw new TRPCError({ code: 'CONFLICT', message: `A measure called ${input.id} already exists` });
+		change(() => saveSuccessMeasures([...measures, input]));
+		await audit(ctx.survey.db, ctx.user.email, 'measure_added', { id: input.id, kind: input.kind });
+		return input;
+	}),
+
+	/** Replaces the workforce denominators from a CSV; nothing changes if any row is bad. */
+	uploadWorkforce: adminProcedure
+		.input(z.strictObject({ csv: z.string({ error: 'Choose a CSV file' }).min(1, { error: 'The file is empty' }).max(60_000, { error: 'The file is too large for a table of denominators' }) }))
+		.mutation(async ({ ctx, input }) => {
+			const { rows, problems } = checkWorkforceCsv(input.csv);
+			if (problems.length > 0) {
+				const lines = new Set(problems.map((p) => p.line)).size;
+				throw new TRPCError({ code: 'BAD_REQUEST', message: `The file was not used: ${lines} ${lines === 1 ? 'row has a problem' : 'rows have problems'}. ${problems.slice(0, 20).map((p) => `Line ${p.line}: ${p.problem}.`).join(' ')}` });
+			}
+			saveWorkforceCsv(input.csv);
+			await audit(ctx.survey.db, ctx.user.email, 'workforce_uploaded', { rows });
+			return { rows };
+		}),
 
 	auditLog: adminProcedure
 		.input(z.strictObject({ limit: z.number().int().min(1).max(1000).default(200) }).default({ limit: 200 }))

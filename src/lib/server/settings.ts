@@ -1,0 +1,94 @@
+// Settings an admin changes without code: the disclosure threshold, success measures (targets and
+// thresholds per wave) and workforce denominators. Kept as files in SETTINGS_DIR (default
+// data/settings) that override data/reference, so the server and the pipeline CLI (a separate
+// process, which cannot open the server's DuckDB file) read the same values. Writes are atomic.
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { loadSuccessMeasures, measureSchema, REFERENCE_DIR, type SuccessMeasure } from '../../../pipelines/reference';
+import { NHS_DIGITAL_RULE } from '../../../pipelines/disclosure';
+import { regions, staffGroups } from '../instrument/reference';
+
+export const settingsDir = () => process.env.SETTINGS_DIR ?? 'data/settings';
+const file = (name: string) => join(settingsDir(), name);
+
+function writeAtomically(name: string, content: string) {
+	mkdirSync(settingsDir(), { recursive: true });
+	const tmp = `${file(name)}.${process.pid}.tmp`;
+	writeFileSync(tmp, content);
+	renameSync(tmp, file(name));
+}
+
+/** The smallest count published: 8 under NHS Digital's rule unless an admin set another. */
+export function disclosureThreshold(): number {
+	if (!existsSync(file('disclosure.json'))) return NHS_DIGITAL_RULE.threshold;
+	return z.object({ threshold: z.number().int().min(3).max(100) }).parse(JSON.parse(readFileSync(file('disclosure.json'), 'utf8'))).threshold;
+}
+
+export function setDisclosureThreshold(threshold: number) {
+	writeAtomically('disclosure.json', JSON.stringify({ threshold }, null, 2));
+}
+
+export const measuresPath = () => (existsSync(file('success-measures.json')) ? file('success-measures.json') : join(REFERENCE_DIR, 'success-measures.json'));
+export const workforcePath = () => (existsSync(file('workforce.csv')) ? file('workforce.csv') : join(REFERENCE_DIR, 'workforce.csv'));
+
+export const successMeasures = (): SuccessMeasure[] => loadSuccessMeasures(measuresPath());
+
+/** Saves the measures after checking each against the schema and the instrument; throws in words. */
+export function saveSuccessMeasures(measures: SuccessMeasure[]) {
+	const ids = new Set<string>();
+	for (const m of measures) {
+		if (ids.has(m.id)) throw new Error(`Two measures are called ${m.id}`);
+		ids.add(m.id);
+		measureSchema.parse(m);
+	}
+	const content = JSON.stringify({ source: 'Project definitions aligned to the framework aims, edited by an administrator.', measures }, null, 2);
+	// Check with the pipeline's own loader (questions and codes exist) before anything is replaced.
+	mkdirSync(settingsDir(), { recursive: true });
+	const check = `${file('success-measures.json')}.${process.pid}.check`;
+	writeFileSync(check, content);
+	try {
+		loadSuccessMeasures(check);
+	} finally {
+		rmSync(check, { force: true });
+	}
+	writeAtomically('success-measures.json', content);
+}
+
+export interface RowProblem {
+	line: number;
+	problem: string;
+}
+
+/** Checks an uploaded workforce CSV (region_code, staff_group, workforce): every bad row by line. */
+export function checkWorkforceCsv(csv: string): { rows: number; problems: RowProblem[] } {
+	const lines = csv.replace(/^\uFEFF/, '').split(/\r?\n/);
+	const problems: RowProblem[] = [];
+	const header = lines[0]?.trim().toLowerCase();
+	if (header !== 'region_code,staff_group,workforce') {
+		return { rows: 0, problems: [{ line: 1, problem: 'The first line must be the header region_code,staff_group,workforce' }] };
+	}
+	const regionCodes = new Set(regions.map((r) => r.code));
+	const groups = new Set(staffGroups.map((g) => g.code));
+	const seen = new Set<string>();
+	let rows = 0;
+	lines.slice(1).forEach((text, i) => {
+		const line = i + 2;
+		if (text.trim() === '' || text.startsWith('#')) return;
+		const cells = text.split(',').map((c) => c.trim());
+		if (cells.length !== 3) return problems.push({ line, problem: `Expected 3 values, found ${cells.length}` });
+		const [region, group, count] = cells;
+		if (!regionCodes.has(region)) problems.push({ line, problem: `"${region.slice(0, 40)}" is not an NHS England region code` });
+		if (!groups.has(group)) problems.push({ line, problem: `"${group.slice(0, 40)}" is not a staff group code` });
+		if (!/^\d{1,7}$/.test(count) || Number(count) < 1) problems.push({ line, problem: `The workforce "${count.slice(0, 40)}" must be a whole number of people, at least 1` });
+		if (seen.has(`${region},${group}`)) problems.push({ line, problem: `${region} ${group} appears twice` });
+		seen.add(`${region},${group}`);
+		rows++;
+	});
+	if (rows === 0 && problems.length === 0) problems.push({ line: 2, problem: 'The file has no rows of denominators' });
+	return { rows, problems };
+}
+
+export function saveWorkforceCsv(csv: string) {
+	writeAtomically('workforce.csv', `# Workforce denominators uploaded by an administrator.\n${csv.replace(/^\uFEFF/, '').trim()}\n`);
+}

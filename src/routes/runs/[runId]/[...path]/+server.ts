@@ -1,0 +1,41 @@
+// A published run's files, for signed-in planners. Regional planners get only their region's report
+// and charts: the national report and the tables hold every region's figures.
+import { error, redirect } from '@sveltejs/kit';
+import { readFile } from 'node:fs/promises';
+import { join, normalize } from 'node:path';
+import { survey } from '$lib/server/survey';
+import type { RequestHandler } from './$types';
+
+const TYPES: Record<string, string> = {
+	html: 'text/html; charset=utf-8',
+	svg: 'image/svg+xml',
+	json: 'application/json',
+	csv: 'text/csv; charset=utf-8',
+	parquet: 'application/vnd.apache.parquet'
+};
+
+export const GET: RequestHandler = async ({ locals, params, url }) => {
+	if (!locals.user) redirect(303, `/login?next=${encodeURIComponent(url.pathname)}`);
+	const path = normalize(params.path);
+	if (!/^[0-9TZ]+-[0-9a-f]+$/.test(params.runId) || path.startsWith('..') || path.startsWith('/') || path.includes('\0')) error(404, 'No such file');
+	const { region, role } = locals.user;
+	if (role === 'regional' && !(path.startsWith(`regions/${region}/`) || path.startsWith(`charts/${region}-`))) {
+		error(403, 'Your account can open your own region’s report only');
+	}
+	const type = TYPES[path.split('.').pop() ?? ''];
+	if (!type) error(404, 'No such file');
+	let body: Buffer;
+	try {
+		body = await readFile(join((await survey()).config.PIPELINE_OUT, params.runId, path));
+	} catch {
+		error(404, 'No such file in that run');
+	}
+	return new Response(new Uint8Array(body), {
+		headers: {
+			'content-type': type,
+			// Reports are self-contained: inline SVG and styles, no script at all.
+			'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'",
+			...(type === TYPES.html || type === TYPES.svg ? {} : { 'content-disposition': `attachment; filename="${path.split('/').pop()}"` })
+		}
+	});
+};
