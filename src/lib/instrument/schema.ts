@@ -111,9 +111,11 @@ export function answersSchema(instrument: Instrument, options: AnswersSchemaOpti
 
 /** One message list per field, keyed by question id (or input name), for the form's error summary. */
 export function fieldErrorsOf(error: z.ZodError): Record<string, string[]> {
-	const out: Record<string, string[]> = {};
+	// A Map, not an object: keys come from the request and may be "__proto__" or "valueOf".
+	const out = new Map<string, string[]>();
 	const add = (key: string, message: string) => {
-		(out[key] ??= []).includes(message) || out[key].push(message);
+		const messages = out.get(key) ?? [];
+		if (!messages.includes(message)) out.set(key, [...messages, message]);
 	};
 	for (const issue of error.issues) {
 		const path = issue.path[0] === 'answers' ? issue.path.slice(1) : issue.path;
@@ -123,5 +125,5 @@ export function fieldErrorsOf(error: z.ZodError): Record<string, string[]> {
 		}
 		add(path.length ? String(path[0]) : issue.path.length ? String(issue.path[0]) : '_', issue.message);
 	}
-	return out;
+	return Object.fromEntries(out);
 }

@@ -13,6 +13,12 @@ const schema = z.object({
 	SESSION_TTL_SECONDS: seconds.default(8 * 3600),
 	LOGIN_ATTEMPTS: z.coerce.number().int().min(1).default(5),
 	LOGIN_WINDOW_SECONDS: seconds.default(15 * 60),
+	// Per client address, per minute. Many NHS staff share one trust address, so submitting and saving
+	// are generous; resume and login are tight (see README for the resume-code arithmetic).
+	RATE_SUBMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
+	RATE_SAVE_DRAFT_PER_MINUTE: z.coerce.number().int().min(1).default(1200),
+	RATE_RESUME_PER_MINUTE: z.coerce.number().int().min(1).default(30),
+	RATE_LOGIN_PER_MINUTE: z.coerce.number().int().min(1).default(30),
 	// Batch pipeline (pipelines/): schedule, where it writes, and whether the server runs the schedule itself.
 	PIPELINE_CRON: z.string().min(9).default('0 2 * * *'),
 	PIPELINE_TIMEZONE: z.string().min(1).default('Europe/London'),

@@ -34,6 +34,14 @@ describe('schemas derived from the instrument', () => {
 		expect(errors.extra_field).toEqual(['"extra_field" is not a question in this survey']);
 	});
 
+	it('reports unknown keys named like Object.prototype members as plain field errors', () => {
+		const body = JSON.parse('{"__proto__": "x", "valueOf": "", "constructor": 1}');
+		const errors = errorsOf(submission, { ...completeAnswers(), ...body });
+		expect(Object.getPrototypeOf(errors)).toBe(Object.prototype);
+		expect(errors.valueOf).toEqual(['"valueOf" is not a question in this survey']);
+		expect(Object.getOwnPropertyDescriptor(errors, '__proto__')?.value).toEqual(['"__proto__" is not a question in this survey']);
+	});
+
 	it('refuses an exclusive option combined with others', () => {
 		const errors = errorsOf(submission, completeAnswers(0, { barriers: ['none', 'time'] }));
 		expect(errors.barriers[0]).toMatch(/"Nothing stops me" cannot be combined/);

@@ -6,7 +6,7 @@ import { readCookie, SESSION_COOKIE, userForSession } from '../auth/sessions';
 const isSecure = (url: URL) => url.protocol === 'https:' && !['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
 
 /** Per-request context: the signed-in planner or admin, if any. Survey respondents are never identified. */
-export async function createContext({ req, resHeaders }: FetchCreateContextFnOptions) {
+export async function createContext({ req, resHeaders }: FetchCreateContextFnOptions, clientAddress = '') {
 	const services = await survey();
 	const sessionToken = readCookie(req.headers.get('cookie'), SESSION_COOKIE);
 	return {
@@ -14,6 +14,8 @@ export async function createContext({ req, resHeaders }: FetchCreateContextFnOpt
 		sessionToken,
 		user: await userForSession(services.db, sessionToken),
 		secure: isSecure(new URL(req.url)),
+		/** Only for rate limits, in memory; never stored. */
+		clientAddress,
 		resHeaders
 	};
 }

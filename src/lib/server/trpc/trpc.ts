@@ -3,6 +3,7 @@ import { ZodError } from 'zod';
 import { fieldErrorsOf } from '../../instrument/schema';
 import type { Context } from './context';
 import type { Role } from '../auth/users';
+import { overLimit, type Limited } from '../rate-limits';
 
 const t = initTRPC.context<Context>().create({
 	errorFormatter({ shape, error }) {
@@ -30,7 +31,19 @@ const requireRole = (roles: Role[]) =>
 		return next({ ctx: { ...ctx, user: ctx.user } });
 	});
 
+/** Answers too many calls from one address with 429 and Retry-After. */
+const rateLimited = (what: Limited) =>
+	t.middleware(({ ctx, next }) => {
+		const wait = overLimit(ctx.survey.config, what, ctx.clientAddress);
+		if (wait > 0) {
+			ctx.resHeaders.set('retry-after', String(wait));
+			throw new TRPCError({ code: 'TOO_MANY_REQUESTS', message: `Too many requests from your network just now. Please wait ${wait} seconds and try again: nothing has been lost.` });
+		}
+		return next();
+	});
+
 export const router = t.router;
+export const limitedProcedure = (what: Limited) => t.procedure.use(rateLimited(what));
 export const publicProcedure = t.procedure;
 export const plannerProcedure = t.procedure.use(requireRole(['national', 'regional', 'admin']));
 export const adminProcedure = t.procedure.use(requireRole(['admin']));

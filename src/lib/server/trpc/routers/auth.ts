@@ -5,14 +5,14 @@ import { verifyPassword } from '../../auth/passwords';
 import { RateLimit } from '../../auth/rate-limit';
 import { createSession, endSession, sessionCookie } from '../../auth/sessions';
 import { findUserByEmail, normaliseEmail } from '../../auth/users';
-import { publicProcedure, router } from '../trpc';
+import { limitedProcedure, publicProcedure, router } from '../trpc';
 
 let loginLimit: RateLimit | undefined;
 // Verifying against a real hash when the account does not exist keeps the timing the same.
 const DUMMY_HASH = '$argon2id$v=19$m=19456,t=2,p=1$pDN6VBvyhsYtI5n7d5gMmw$nIyZuYc2Aiv5LZxsW4z7hJjaae1c5Wqb5apUCv2a4Wo';
 
 export const authRouter = router({
-	login: publicProcedure
+	login: limitedProcedure('login')
 		.input(
 			z.strictObject({
 				email: z.string({ error: 'Enter your email address' }).trim().min(1, { error: 'Enter your email address' }).max(254, { error: 'That email address is too long' }),

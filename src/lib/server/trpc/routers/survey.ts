@@ -5,7 +5,7 @@ import { answersSchema } from '../../../instrument/schema';
 import { canonicalAnswers } from '../../../instrument/questions';
 import { SurveyError } from '../../db/errors';
 import { openWave } from '../../db/waves';
-import { publicProcedure, router } from '../trpc';
+import { limitedProcedure, publicProcedure, router } from '../trpc';
 
 const resumeCode = z.string({ error: 'Enter your resume code' }).trim().min(1, { error: 'Enter your resume code' }).max(40, { error: 'That is not a resume code: it is too long' });
 
@@ -24,15 +24,15 @@ export const surveyRouter = router({
 	/** The wave now taking responses, or null when the survey is closed. */
 	wave: publicProcedure.query(({ ctx }) => openWave(ctx.survey.db)),
 
-	saveDraft: publicProcedure
+	saveDraft: limitedProcedure('saveDraft')
 		.input(z.strictObject({ answers: answersSchema(instrument, { complete: false }), resumeCode: resumeCode.optional() }))
 		.mutation(({ ctx, input }) => ctx.survey.drafts.save(canonicalAnswers(instrument, input.answers), input.resumeCode).catch(asTRPCError)),
 
-	resume: publicProcedure
+	resume: limitedProcedure('resume')
 		.input(z.strictObject({ resumeCode }))
 		.mutation(({ ctx, input }) => ctx.survey.drafts.resume(input.resumeCode).catch(asTRPCError)),
 
-	submit: publicProcedure
+	submit: limitedProcedure('submit')
 		.input(
 			z.strictObject({
 				submissionId: z.uuid({ error: 'submissionId must be a UUID made by the form' }),
