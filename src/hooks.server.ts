@@ -7,7 +7,14 @@ import { startPipelineInServer } from '$lib/server/pipeline';
 /** Open (create and migrate) the database before the first request is served. */
 export const init: ServerInit = async () => {
 	if (building) return;
-	const services = await survey();
+	let services: Awaited<ReturnType<typeof survey>>;
+	try {
+		services = await survey();
+	} catch (error) {
+		// One clear line for whoever starts the server (for example a read-only data folder), not a stack.
+		console.error(`Cannot start the survey server: ${(error as Error).message}`);
+		process.exit(1);
+	}
 	startPipelineInServer(services);
 	const shutdown = () => void services.close();
 	process.once('sveltekit:shutdown', shutdown);

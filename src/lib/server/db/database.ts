@@ -4,6 +4,7 @@ import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb
 import type { Instrument } from '../../instrument/types';
 import { migrate } from './migrations';
 import { Serial } from './serial';
+import { storageProblem, SurveyError } from './errors';
 
 export type Row = Record<string, unknown>;
 
@@ -20,7 +21,11 @@ export class Database {
 	) {}
 
 	static async open(path: string, instrument: Instrument): Promise<Database> {
-		if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+		try {
+			if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+		} catch (error) {
+			throw new Error(`Could not create the folder for the survey database at ${path}: ${(error as Error).message}`);
+		}
 		let instance: DuckDBInstance;
 		try {
 			instance = await DuckDBInstance.create(path);
@@ -44,7 +49,9 @@ export class Database {
 				return result;
 			} catch (error) {
 				await this.writer.run('ROLLBACK').catch(() => undefined);
-				throw error;
+				const problem = storageProblem(error);
+				if (problem instanceof SurveyError) console.error(`Storage problem writing to ${this.path}: ${(error as Error).message}`);
+				throw problem;
 			}
 		});
 	}

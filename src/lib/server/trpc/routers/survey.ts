@@ -11,7 +11,7 @@ const resumeCode = z.string({ error: 'Enter your resume code' }).trim().min(1, {
 
 const asTRPCError = (error: unknown): never => {
 	if (error instanceof SurveyError) {
-		const code = error.kind === 'NO_OPEN_WAVE' ? 'PRECONDITION_FAILED' : error.kind;
+		const code = error.kind === 'NO_OPEN_WAVE' ? 'PRECONDITION_FAILED' : error.kind === 'UNAVAILABLE' ? 'SERVICE_UNAVAILABLE' : error.kind;
 		throw new TRPCError({ code, message: error.message });
 	}
 	throw error;
