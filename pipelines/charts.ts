@@ -1,6 +1,7 @@
 // Stage: charts — typed Vega-Lite specs built from the published (already protected) tables, shaped
 // with arquero, and rendered to SVG on the server with vega. Each chart keeps the rows it shows so
 // the report can put a data table beside it for screen readers.
+import { withoutControls } from '../src/lib/text';
 import * as aq from 'arquero';
 import { compile, type TopLevelSpec } from 'vega-lite';
 import { parse, View } from 'vega';
@@ -343,7 +344,8 @@ export function chartsFor(tables: PublishedTable[], region: string, wave: string
 export async function renderSvg(spec: TopLevelSpec): Promise<string> {
 	const view = new View(parse(compile(spec).spec), { renderer: 'none' });
 	try {
-		return await view.toSVG();
+		// Labels come from admin-entered text (wave labels, measure names): no invisible controls in print.
+		return withoutControls(await view.toSVG());
 	} finally {
 		view.finalize();
 	}

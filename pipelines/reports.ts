@@ -4,9 +4,10 @@
 import type { Chart } from './charts';
 import type { DisclosureRule } from './disclosure';
 import { regionName } from './reference';
+import { withoutControls } from '../src/lib/text';
 
 export const escapeHtml = (value: unknown) =>
-	String(value ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+	withoutControls(String(value ?? '')).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 const cell = (value: unknown, suppressed: boolean, count: boolean) => {
 	const kind = count ? ' data-count' : '';

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { audit, auditLog } from '../../auth/audit';
 import { createWave, listWaves, setWaveStatus } from '../../db/waves';
 import { adminProcedure, router } from '../trpc';
+import { hasControls } from '../../../text';
 import { measureSchema } from '../../../../../pipelines/reference';
 import { checkWorkforceCsv, disclosureThreshold, saveSuccessMeasures, saveWorkforceCsv, setDisclosureThreshold, successMeasures } from '../../settings';
 
@@ -32,7 +33,17 @@ export const adminRouter = router({
 		list: adminProcedure.query(({ ctx }) => listWaves(ctx.survey.db)),
 
 		create: adminProcedure
-			.input(z.strictObject({ id: waveId, label: z.string({ error: 'Enter a label' }).trim().min(1, { error: 'Enter a label, such as 2027/28' }).max(80, { error: 'Labels must be 80 characters or fewer' }) }))
+			.input(
+				z.strictObject({
+					id: waveId,
+					label: z
+						.string({ error: 'Enter a label' })
+						.trim()
+						.min(1, { error: 'Enter a label, such as 2027/28' })
+						.max(80, { error: 'Labels must be 80 characters or fewer' })
+						.refine((l) => !hasControls(l), { error: 'Labels cannot contain invisible control characters' })
+				})
+			)
 			.mutation(async ({ ctx, input }) => {
 				try {
 					await createWave(ctx.survey.db, input.id, input.label);
@@ -92,7 +103,15 @@ export const adminRouter = router({
 		}),
 
 	/** Adds a measure of one of the supported kinds (share, mean, mwds, coverage). */
-	addMeasure: adminProcedure.input(measureSchema).mutation(async ({ ctx, input }) => {
+	addMeasure: adminProcedure
+		.input(
+			measureSchema.superRefine((m, ctx) => {
+				for (const field of ['name', 'definition', 'unit'] as const) {
+					if (hasControls(m[field])) ctx.addIssue({ code: 'custom', path: [field], message: 'Cannot contain invisible control characters' });
+				}
+			})
+		)
+		.mutation(async ({ ctx, input }) => {
 		const measures = successMeasures();
 		if (measures.some((m) => m.id === input.id)) throw new TRPCError({ code: 'CONFLICT', message: `A measure called ${input.id} already exists` });
 		change(() => saveSuccessMeasures([...measures, input]));
