@@ -1,0 +1,26 @@
+import { error, redirect } from '@sveltejs/kit';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { survey } from '$lib/server/survey';
+import type { PageServerLoad } from './$types';
+
+/** A run's published files, as far as the planner's role allows (the same rule as the file route). */
+export const load: PageServerLoad = async ({ locals, params, url }) => {
+	if (!locals.user) redirect(303, `/login?next=${encodeURIComponent(url.pathname)}`);
+	if (!/^[0-9TZ]+-[0-9a-f]+$/.test(params.runId)) error(404, 'No such run');
+	let manifest: { runId: string; wave: { id: string; label: string } | string; respondents: number; threshold: number; files: string[] };
+	try {
+		manifest = JSON.parse(await readFile(join((await survey()).config.PIPELINE_OUT, params.runId, 'manifest.json'), 'utf8'));
+	} catch {
+		error(404, 'No such run, or it did not finish');
+	}
+	const { role, region } = locals.user;
+	const allowed = (file: string) => role !== 'regional' || file.startsWith(`regions/${region}/`) || file.startsWith(`charts/${region}-`);
+	return {
+		runId: params.runId,
+		wave: typeof manifest.wave === 'string' ? manifest.wave : manifest.wave.label,
+		respondents: role === 'regional' ? null : manifest.respondents,
+		threshold: manifest.threshold,
+		files: manifest.files.filter(allowed).sort()
+	};
+};
