@@ -7,6 +7,7 @@ import { compile, type TopLevelSpec } from 'vega-lite';
 import { parse, View } from 'vega';
 import { competencyName, ENGLAND, optionLabel, regionName, sectorName } from './reference';
 import type { PublishedTable } from './context';
+import { SHARE_QUESTIONS } from './cube';
 
 type Row = Record<string, unknown>;
 
@@ -32,7 +33,8 @@ const published = (t: aq.ColumnTable) => t.filter((d: Row) => !d.suppressed);
 const tableOf = (tables: PublishedTable[], name: string) => {
 	const t = tables.find((x) => x.name === name);
 	if (!t) throw new Error(`No published table ${name}`);
-	return aq.from(t.rows);
+	// Declared columns even when no rows (a dashboard filter nobody matches), so the verbs still resolve.
+	return t.rows.length ? aq.from(t.rows) : aq.table(Object.fromEntries(Object.keys(t.columns).map((c) => [c, []])));
 };
 
 function needsRanking(tables: PublishedTable[], region: string, id: string): Chart {
@@ -131,7 +133,7 @@ function likert(tables: PublishedTable[], region: string, id: string): Chart {
 	};
 }
 
-function needsHeatmap(tables: PublishedTable[], id: string): Chart {
+function needsHeatmap(tables: PublishedTable[], region: string, id: string): Chart {
 	const data = published(tableOf(tables, 'needs_by_competency_sector'))
 		.derive({
 			competency_name: aq.escape((d: Row) => competencyName(String(d.competency))),
@@ -141,7 +143,7 @@ function needsHeatmap(tables: PublishedTable[], id: string): Chart {
 		.objects() as Row[];
 	return {
 		id,
-		title: 'Needs score (MWDS) by competency and sector, England',
+		title: `Needs score (MWDS) by competency and sector, ${regionName(region)}`,
 		description: 'Darker cells are bigger training needs. Sectors with too few respondents to publish are left blank.',
 		spec: {
 			$schema: 'https://vega.github.io/schema/vega-lite/v6.json',
@@ -330,13 +332,27 @@ export function chartsFor(tables: PublishedTable[], region: string, wave: string
 	return [
 		needsRanking(tables, region, `${stem}-needs-ranking`),
 		likert(tables, region, `${stem}-ratings-likert`),
-		...(national ? [needsHeatmap(tables, `${stem}-needs-heatmap-sector`)] : []),
+		...(national ? [needsHeatmap(tables, region, `${stem}-needs-heatmap-sector`)] : []),
 		measuresVsTargets(tables, region, wave, `${stem}-success-measures`),
 		measuresTrend(tables, region, `${stem}-success-measures-trend`),
 		...(national ? [coverageByRegion(tables, `${stem}-coverage-by-region`)] : []),
 		optionShares(tables, region, 'training_done', `${stem}-training-done`),
 		optionShares(tables, region, 'learning_formats', `${stem}-learning-formats`),
 		optionShares(tables, region, 'barriers', `${stem}-barriers`)
+	];
+}
+
+/** The planner dashboard's charts: every chart, whatever the scope. The tables are already restricted
+ *  to the planner's scope and filters, so the sector heatmap and coverage show only what they may see. */
+export function dashboardCharts(tables: PublishedTable[], region: string, wave: string): Chart[] {
+	return [
+		needsRanking(tables, region, 'needs-ranking'),
+		likert(tables, region, 'ratings-likert'),
+		needsHeatmap(tables, region, 'needs-heatmap-sector'),
+		measuresVsTargets(tables, region, wave, 'success-measures'),
+		measuresTrend(tables, region, 'success-measures-trend'),
+		coverageByRegion(tables, 'coverage-by-region'),
+		...SHARE_QUESTIONS.map((question) => optionShares(tables, region, question, question.replaceAll('_', '-')))
 	];
 }
 

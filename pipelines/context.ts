@@ -1,6 +1,7 @@
 // What every stage is given, and the shape of what stages publish.
 import type { DisclosureRule } from './disclosure';
 import type { SuccessMeasure } from './reference';
+import type { CubeRelation } from './cube';
 
 export interface Wave {
 	id: string;
@@ -15,6 +16,8 @@ export interface PipelineContext {
 	rule: DisclosureRule;
 	measures: SuccessMeasure[];
 	workforceCsv: string;
+	/** The cube rows the stages aggregate (see cube.ts): the run's snapshot, or the dashboard's filtered live cube. */
+	cube: CubeRelation;
 }
 
 export type ColumnType = 'VARCHAR' | 'INTEGER' | 'DOUBLE' | 'BOOLEAN';

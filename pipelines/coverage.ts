@@ -5,16 +5,17 @@ import { protect } from './disclosure';
 import { ENGLAND } from './reference';
 import { published, type PipelineContext, type PublishedTable } from './context';
 import { literal, rows } from './sql';
+import type { CubeRelation } from './cube';
 
-const COVERAGE_SQL = (workforceCsv: string) => `
+const COVERAGE_SQL = (cube: CubeRelation, workforceCsv: string) => `
 	WITH workforce AS (
 		SELECT coalesce(region_code, '${ENGLAND.code}') AS region_code, coalesce(staff_group, 'all') AS staff_group, sum(workforce)::INTEGER AS workforce
 		FROM read_csv(${literal(workforceCsv)}, comment = '#', delim = ',', header = true, auto_detect = false,
 			columns = {'region_code': 'VARCHAR', 'staff_group': 'VARCHAR', 'workforce': 'INTEGER'})
 		GROUP BY GROUPING SETS ((region_code, staff_group), (region_code), (staff_group), ())
 	), answered AS (
-		SELECT coalesce(region, '${ENGLAND.code}') AS region_code, coalesce(staff_group, 'all') AS staff_group, count(*)::INTEGER AS respondents
-		FROM snapshot WHERE wave_id = $1
+		SELECT coalesce(region, '${ENGLAND.code}') AS region_code, coalesce(staff_group, 'all') AS staff_group, sum(respondents)::INTEGER AS respondents
+		FROM ${cube} WHERE wave_id = $1
 		GROUP BY GROUPING SETS ((region, staff_group), (region), (staff_group), ())
 	)
 	SELECT region_code, staff_group, coalesce(a.respondents, 0) AS respondents, w.workforce
@@ -24,11 +25,11 @@ const COVERAGE_SQL = (workforceCsv: string) => `
 type Coverage = { region_code: string; staff_group: string; respondents: number; workforce: number };
 
 /** Raw coverage counts, also used by the success measure of kind "coverage". */
-export const coverageCounts = (c: DuckDBConnection, waveId: string, workforceCsv: string) => rows<Coverage>(c, COVERAGE_SQL(workforceCsv), [waveId]);
+export const coverageCounts = (c: DuckDBConnection, waveId: string, workforceCsv: string, cube: CubeRelation) => rows<Coverage>(c, COVERAGE_SQL(cube, workforceCsv), [waveId]);
 
 export async function coverage(c: DuckDBConnection, ctx: PipelineContext): Promise<PublishedTable[]> {
 	const wave = ctx.wave.id;
-	const data = (await coverageCounts(c, wave, ctx.workforceCsv)).map((r) => ({ wave, ...r }));
+	const data = (await coverageCounts(c, wave, ctx.workforceCsv, ctx.cube)).map((r) => ({ wave, ...r }));
 	const safe = protect(
 		data,
 		{

@@ -4,21 +4,18 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { protect } from './disclosure';
 import { ENGLAND, ratingColumns } from './reference';
 import { published, type PipelineContext, type PublishedTable } from './context';
-import { ident, rows } from './sql';
+import { rows } from './sql';
+import { col, LEVELS, RATINGS, type CubeRelation } from './cube';
 
-const LEVELS = [1, 2, 3, 4, 5];
-
-// One scan: a FILTERed count per rating column and level, then UNPIVOTed to long form.
-const DISTRIBUTION_SQL = () => {
+// One pass over the cube: the count per rating column and level, then UNPIVOTed to long form.
+const DISTRIBUTION_SQL = (cube: CubeRelation) => {
 	const counts = ratingColumns().flatMap((r) =>
-		(['importance', 'confidence'] as const).flatMap((rating) =>
-			LEVELS.map((level) => `count(*) FILTER (WHERE ${ident(r[rating])} = ${level})::INTEGER AS "${r.competency}|${rating}|${level}"`)
-		)
+		RATINGS.flatMap((rating) => LEVELS.map((level) => `sum(${col(r.competency, rating, level)})::INTEGER AS "${r.competency}|${rating}|${level}"`))
 	);
 	return `
 		WITH wide AS (
 			SELECT coalesce(region, '${ENGLAND.code}') AS region_code, ${counts.join(', ')}
-			FROM snapshot WHERE wave_id = $1 GROUP BY GROUPING SETS ((region), ())
+			FROM ${cube} WHERE wave_id = $1 GROUP BY GROUPING SETS ((region), ())
 		), long AS (
 			UNPIVOT wide ON COLUMNS(* EXCLUDE (region_code)) INTO NAME cell VALUE respondents
 		)
@@ -32,7 +29,7 @@ type Cell = { region_code: string; competency: string; rating: string; level: nu
 
 export async function distributions(c: DuckDBConnection, ctx: PipelineContext): Promise<PublishedTable[]> {
 	const wave = ctx.wave.id;
-	const cells = (await rows<Cell>(c, DISTRIBUTION_SQL(), [wave])).map((r) => ({ wave, ...r }));
+	const cells = (await rows<Cell>(c, DISTRIBUTION_SQL(ctx.cube), [wave])).map((r) => ({ wave, ...r }));
 	const safe = protect(
 		cells,
 		{

@@ -5,23 +5,22 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { protect } from './disclosure';
 import { ENGLAND, ratingColumns } from './reference';
 import { published, type PipelineContext, type PublishedTable } from './context';
-import { ident, rows } from './sql';
+import { rows } from './sql';
+import { col, type CubeRelation } from './cube';
 
 export type NeedsDimension = 'region' | 'sector' | 'staff_group';
 
-/** Raw (unprotected) needs scores: one grouping pass over the snapshot, unpivoted per competency and
- *  ranked in SQL. UTINYINT ratings are widened before subtracting (confidence can exceed importance). */
-export const NEEDS_SQL = () => {
+/** Raw (unprotected) needs scores: one grouping pass over the cube, unpivoted per competency and
+ *  ranked in SQL. Means are sums over the people who rated both importance and confidence. */
+export const NEEDS_SQL = (cube: CubeRelation) => {
 	const competencies = ratingColumns();
 	const aggregates = competencies.flatMap((r) => {
-		const imp = ident(r.importance);
-		const conf = ident(r.confidence);
-		const both = `${imp} IS NOT NULL AND ${conf} IS NOT NULL`;
+		const raters = `nullif(sum(${col(r.competency, 'raters')}), 0)`;
 		return [
-			`count(*) FILTER (WHERE ${both})::INTEGER AS "${r.competency}_n"`,
-			`avg(${imp}) FILTER (WHERE ${both})::DOUBLE AS "${r.competency}_imp"`,
-			`avg(${conf}) FILTER (WHERE ${both})::DOUBLE AS "${r.competency}_conf"`,
-			`avg(${imp}::INTEGER - ${conf}::INTEGER)::DOUBLE AS "${r.competency}_disc"`
+			`coalesce(sum(${col(r.competency, 'raters')}), 0)::INTEGER AS "${r.competency}_n"`,
+			`(sum(${col(r.competency, 'importance_sum')}) / ${raters})::DOUBLE AS "${r.competency}_imp"`,
+			`(sum(${col(r.competency, 'confidence_sum')}) / ${raters})::DOUBLE AS "${r.competency}_conf"`,
+			`(sum(${col(r.competency, 'discrepancy_sum')}) / ${raters})::DOUBLE AS "${r.competency}_disc"`
 		];
 	});
 	const unpivot = competencies
@@ -33,7 +32,7 @@ export const NEEDS_SQL = () => {
 					WHEN grouping(staff_group) = 0 THEN 'staff_group' ELSE 'region' END AS dimension,
 				coalesce(region, sector, staff_group, '${ENGLAND.code}') AS group_code,
 				${aggregates.join(',\n\t\t\t\t')}
-			FROM snapshot WHERE wave_id = $1
+			FROM ${cube} WHERE wave_id = $1
 			GROUP BY GROUPING SETS ((region), (sector), (staff_group), ())
 		), long AS (
 			-- Competencies nobody rated stay in, with no score (INCLUDE NULLS).
@@ -57,13 +56,13 @@ export interface NeedsScore {
 	rank: number;
 }
 
-export const needsScores = (c: DuckDBConnection, waveId: string) => rows<NeedsScore>(c, NEEDS_SQL(), [waveId]);
+export const needsScores = (c: DuckDBConnection, waveId: string, cube: CubeRelation = 'cube') => rows<NeedsScore>(c, NEEDS_SQL(cube), [waveId]);
 
 const FIGURES = ['mean_importance', 'mean_confidence', 'mean_discrepancy', 'mwds', 'rank'] as const;
 
 export async function needs(c: DuckDBConnection, ctx: PipelineContext): Promise<PublishedTable[]> {
 	const wave = ctx.wave.id;
-	const scores = (await needsScores(c, wave)).map((s) => ({ wave, ...s }));
+	const scores = (await needsScores(c, wave, ctx.cube)).map((s) => ({ wave, ...s }));
 	const table = (dimension: NeedsDimension, column: string, name: string, title: string) => {
 		// Groups of one dimension partition England, so per competency they add up to a published total.
 		const data = scores.filter((s) => s.dimension === dimension && (dimension === 'region' || s.group_code !== ENGLAND.code));

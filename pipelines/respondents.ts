@@ -6,15 +6,16 @@ import { ENGLAND, regions, sectors, staffGroups } from './reference';
 import { specialties } from '../src/lib/instrument/reference';
 import { published, type PipelineContext, type PublishedTable } from './context';
 import { literalList, rows } from './sql';
+import type { CubeRelation } from './cube';
 
 const REGION_CODES = regions.map((r) => r.code);
 
 /** Counts of one grouping column by region, every region × code cell present, England rows included. */
-const BY_REGION_SQL = (column: string, codes: string[], multi = false) => `
+const BY_REGION_SQL = (cube: CubeRelation, column: string, codes: string[], multi = false) => `
 	WITH people AS (
-		SELECT region, ${multi ? `unnest(${column})` : column} AS code FROM snapshot WHERE wave_id = $1
+		SELECT region, ${multi ? `unnest(${column})` : column} AS code, respondents FROM ${cube} WHERE wave_id = $1
 	), counts AS (
-		SELECT coalesce(region, '${ENGLAND.code}') AS region_code, code, count(*)::INTEGER AS respondents
+		SELECT coalesce(region, '${ENGLAND.code}') AS region_code, code, sum(respondents)::INTEGER AS respondents
 		FROM people GROUP BY GROUPING SETS ((region, code), (code))
 	)
 	SELECT r.region_code, c.code, coalesce(n.respondents, 0) AS respondents
@@ -23,12 +24,12 @@ const BY_REGION_SQL = (column: string, codes: string[], multi = false) => `
 	LEFT JOIN counts n USING (region_code, code)
 	ORDER BY r.region_code, c.code`;
 
-const REGION_TOTALS_SQL = `
+const REGION_TOTALS_SQL = (cube: CubeRelation) => `
 	SELECT r.region_code, coalesce(n.respondents, 0) AS respondents
 	FROM (SELECT unnest(${literalList([ENGLAND.code, ...REGION_CODES])}) AS region_code) r
 	LEFT JOIN (
-		SELECT coalesce(region, '${ENGLAND.code}') AS region_code, count(*)::INTEGER AS respondents
-		FROM snapshot WHERE wave_id = $1 GROUP BY GROUPING SETS ((region), ())
+		SELECT coalesce(region, '${ENGLAND.code}') AS region_code, sum(respondents)::INTEGER AS respondents
+		FROM ${cube} WHERE wave_id = $1 GROUP BY GROUPING SETS ((region), ())
 	) n USING (region_code)
 	ORDER BY r.region_code`;
 
@@ -37,13 +38,13 @@ const notEngland = (r: { region_code: string }) => r.region_code !== ENGLAND.cod
 
 export async function respondents(c: DuckDBConnection, ctx: PipelineContext): Promise<PublishedTable[]> {
 	const wave = ctx.wave.id;
-	const totals = await rows<{ region_code: string; respondents: number }>(c, REGION_TOTALS_SQL, [wave]);
+	const totals = await rows<{ region_code: string; respondents: number }>(c, REGION_TOTALS_SQL(ctx.cube), [wave]);
 	const byRegion = protect(totals.map((r) => ({ wave, ...r })), { counts: ['respondents'], lines: [{ by: ['wave'], where: notEngland }] }, ctx.rule);
 
 	// Staff groups and sectors each split a region's total: lines across codes and across regions.
 	const partition = async (column: string, codes: string[]) =>
 		protect(
-			(await rows<Count>(c, BY_REGION_SQL(column, codes), [wave])).map((r) => ({ wave, ...r })),
+			(await rows<Count>(c, BY_REGION_SQL(ctx.cube, column, codes), [wave])).map((r) => ({ wave, ...r })),
 			{ counts: ['respondents'], lines: [{ by: ['wave', 'region_code'] }, { by: ['wave', 'code'], where: notEngland }] },
 			ctx.rule
 		);
@@ -51,7 +52,7 @@ export async function respondents(c: DuckDBConnection, ctx: PipelineContext): Pr
 	const sector = await partition('sector', sectors.map((s) => s.code));
 	// Specialties are multiple choice: they do not add up to the region total, but regions add up to England.
 	const specialty = protect(
-		(await rows<Count>(c, BY_REGION_SQL('specialties', specialties.map((s) => s.code), true), [wave])).map((r) => ({ wave, ...r })),
+		(await rows<Count>(c, BY_REGION_SQL(ctx.cube, 'specialties', specialties.map((s) => s.code), true), [wave])).map((r) => ({ wave, ...r })),
 		{ counts: ['respondents'], lines: [{ by: ['wave', 'code'], where: notEngland }] },
 		ctx.rule
 	);

@@ -99,9 +99,10 @@ export async function runPipeline(c: DuckDBConnection, options: RunOptions): Pro
 			waves,
 			rule: options.rule ?? NHS_DIGITAL_RULE,
 			measures: options.measures ?? loadSuccessMeasures(),
-			workforceCsv: options.workforceCsv ?? WORKFORCE_CSV
+			workforceCsv: options.workforceCsv ?? WORKFORCE_CSV,
+			cube: 'cube'
 		};
-		const snap = await stage('snapshot', () => snapshot(c, wave, waves));
+		const snap = await stage('snapshot', () => snapshot(c, wave, waves, ctx.measures));
 		respondentCount = snap.respondents;
 		const tables: PublishedTable[] = [];
 		tables.push(...(await stage('respondents', () => respondents(c, ctx))));
@@ -167,6 +168,7 @@ export async function runPipeline(c: DuckDBConnection, options: RunOptions): Pro
 	} finally {
 		clearInterval(sampler);
 		await c.run('DROP TABLE IF EXISTS snapshot').catch(() => undefined);
+		await c.run('DROP TABLE IF EXISTS cube').catch(() => undefined);
 		release();
 	}
 }

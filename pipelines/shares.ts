@@ -2,25 +2,25 @@
 // done, preferred learning formats, barriers), nationally and by region, with 95% Wilson intervals.
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { protect } from './disclosure';
-import { ENGLAND, instrument, regions } from './reference';
-import { questionsOf } from '../src/lib/instrument/questions';
+import { ENGLAND, regions } from './reference';
+import { col, optionCodes, SHARE_QUESTIONS, type CubeRelation } from './cube';
 import { published, type PipelineContext, type PublishedTable } from './context';
 import { ident, literal, literalList, rows } from './sql';
 
-export const SHARE_QUESTIONS = ['training_done', 'learning_formats', 'barriers'] as const;
+export { SHARE_QUESTIONS };
 
 /** Option counts and the people who answered, every region × option cell present (zeros included). */
-const SHARES_SQL = (question: string) => {
-	const codes = (questionsOf(instrument).find((q) => q.id === question)?.options ?? []).map((o) => String(o.code));
-	const column = ident(question);
+const SHARES_SQL = (cube: CubeRelation, question: string) => {
+	const codes = optionCodes(question);
 	return `
-		WITH chosen AS (
-			SELECT coalesce(region, '${ENGLAND.code}') AS region_code, option, count(*)::INTEGER AS respondents
-			FROM (SELECT region, unnest(${column}) AS option FROM snapshot WHERE wave_id = $1)
-			GROUP BY GROUPING SETS ((region, option), (option))
+		WITH wide AS (
+			SELECT coalesce(region, '${ENGLAND.code}') AS region_code, ${codes.map((o) => `sum(${col(question, o)})::INTEGER AS ${ident(o)}`).join(', ')}
+			FROM ${cube} WHERE wave_id = $1 GROUP BY GROUPING SETS ((region), ())
+		), chosen AS (
+			UNPIVOT wide ON COLUMNS(* EXCLUDE (region_code)) INTO NAME option VALUE respondents
 		), answered AS (
-			SELECT coalesce(region, '${ENGLAND.code}') AS region_code, count(${column})::INTEGER AS base
-			FROM snapshot WHERE wave_id = $1 GROUP BY GROUPING SETS ((region), ())
+			SELECT coalesce(region, '${ENGLAND.code}') AS region_code, sum(${col(question, 'base')})::INTEGER AS base
+			FROM ${cube} WHERE wave_id = $1 GROUP BY GROUPING SETS ((region), ())
 		)
 		SELECT r.region_code, ${literal(question)} AS question, o.option, coalesce(c.respondents, 0) AS respondents, coalesce(a.base, 0) AS base
 		FROM (SELECT unnest(${literalList([ENGLAND.code, ...regions.map((x) => x.code)])}) AS region_code) r
@@ -35,7 +35,7 @@ type Share = { region_code: string; question: string; option: string; respondent
 export async function shares(c: DuckDBConnection, ctx: PipelineContext): Promise<PublishedTable[]> {
 	const wave = ctx.wave.id;
 	const data: Array<Share & { wave: string }> = [];
-	for (const q of SHARE_QUESTIONS) data.push(...(await rows<Share>(c, SHARES_SQL(q), [wave])).map((r) => ({ wave, ...r })));
+	for (const q of SHARE_QUESTIONS) data.push(...(await rows<Share>(c, SHARES_SQL(ctx.cube, q), [wave])).map((r) => ({ wave, ...r })));
 	const safe = protect(
 		data,
 		{

@@ -1,11 +1,13 @@
 // Stage: snapshot — a consistent copy of the responses the run reports on (the chosen wave and the
-// waves before it, for trends) in a temporary table, so later stages all see the same rows however
-// many submissions arrive meanwhile. Free text (comments) and raw JSON never enter it.
+// waves before it, for trends) in a temporary table, summed into the cube the later stages read, so
+// they all see the same rows however many submissions arrive meanwhile. Free text (comments) and raw JSON never enter it.
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { answerColumns } from '../src/lib/instrument/storage';
 import { instrument } from './reference';
 import { ident, rows } from './sql';
 import type { Wave } from './context';
+import { CUBE_SQL } from './cube';
+import { loadSuccessMeasures, type SuccessMeasure } from './reference';
 
 /** The columns a snapshot keeps: identifiers for the input hash and every answer except free text. */
 export const snapshotColumns = () => [
@@ -44,8 +46,10 @@ export interface Snapshot {
 	inputHash: string;
 }
 
-export async function snapshot(c: DuckDBConnection, wave: Wave, waves: Wave[]): Promise<Snapshot> {
+/** Copies the rows, then sums them into the temporary table `cube` that every stage reads. */
+export async function snapshot(c: DuckDBConnection, wave: Wave, waves: Wave[], measures: SuccessMeasure[] = loadSuccessMeasures()): Promise<Snapshot> {
 	await c.run(SNAPSHOT_SQL(), [JSON.stringify(waves.map((w) => w.id))]);
+	await c.run(`CREATE OR REPLACE TEMP TABLE cube AS ${CUBE_SQL(measures, 'snapshot')}`);
 	const [f] = await rows<{ n: number; respondents: number; fingerprint: string }>(c, FINGERPRINT_SQL, [wave.id]);
 	return { respondents: f.respondents, rows: f.n, inputHash: `${waves.map((w) => w.id).join('+')}:${f.n}:${BigInt(f.fingerprint).toString(16)}` };
 }

@@ -3,47 +3,43 @@
 // target, red/amber/green status and change since the previous wave.
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { protect } from './disclosure';
-import { ENGLAND, instrument, ratingColumns, type SuccessMeasure } from './reference';
-import { questionsOf } from '../src/lib/instrument/questions';
+import { ENGLAND, ratingColumns, type SuccessMeasure } from './reference';
 import { published, type PipelineContext, type PublishedTable } from './context';
-import { ident, literal, literalList, rows } from './sql';
+import { literal, rows } from './sql';
+import { col, type CubeRelation } from './cube';
 
 /** The figures of one measure per wave and region: numerator and base (people) or a mean over base. */
-function measureSql(m: SuccessMeasure, workforceCsv: string): string {
+function measureSql(m: SuccessMeasure, cube: CubeRelation, workforceCsv: string): string {
 	const groups = `GROUP BY GROUPING SETS ((wave_id, region), (wave_id))`;
 	const region = `coalesce(region, '${ENGLAND.code}')`;
+	const mean = (sum: string, n: string) => `(sum(${sum}) / nullif(sum(${n}), 0))`;
 	switch (m.kind) {
-		case 'share': {
-			const q = questionsOf(instrument).find((x) => x.id === m.question)!;
-			const column = ident(m.question);
-			const hit = q.type === 'multi' ? `list_has_any(${column}, ${literalList(m.codes)})` : `${column} IN (${m.codes.map(literal).join(', ')})`;
+		case 'share':
 			return `SELECT wave_id, ${region} AS region_code, ${literal(m.id)} AS measure_id,
-				count(*) FILTER (WHERE ${hit})::INTEGER AS numerator, count(${column})::INTEGER AS base, NULL::DOUBLE AS mean
-				FROM snapshot ${groups}`;
-		}
-		case 'mean': {
-			const columns = ratingColumns().map((r) => ident(r[m.rating]));
+				sum(${col(m.id, 'numerator')})::INTEGER AS numerator, sum(${col(m.id, 'base')})::INTEGER AS base, NULL::DOUBLE AS mean
+				FROM ${cube} ${groups}`;
+		case 'mean':
+			// The mean of each person's mean rating: their total over the number of competencies.
 			return `SELECT wave_id, ${region} AS region_code, ${literal(m.id)} AS measure_id, NULL::INTEGER AS numerator,
-				count(*)::INTEGER AS base, avg((${columns.join(' + ')}) / ${columns.length}.0)::DOUBLE AS mean
-				FROM snapshot ${groups}`;
-		}
+				sum(respondents)::INTEGER AS base, (${mean(col(m.id, 'sum'), col(m.id, 'n'))} / ${ratingColumns().length})::DOUBLE AS mean
+				FROM ${cube} ${groups}`;
 		case 'mwds': {
-			const scores = ratingColumns().map((r) => `avg(${ident(r.importance)}::INTEGER - ${ident(r.confidence)}::INTEGER) * avg(${ident(r.importance)})`);
+			const scores = ratingColumns().map((r) => `${mean(col(r.competency, 'discrepancy_sum'), col(r.competency, 'raters'))} * ${mean(col(r.competency, 'importance_all_sum'), col(r.competency, 'importance_n'))}`);
 			return `SELECT wave_id, ${region} AS region_code, ${literal(m.id)} AS measure_id, NULL::INTEGER AS numerator,
-				count(*)::INTEGER AS base, ((${scores.join(' + ')}) / ${scores.length})::DOUBLE AS mean
-				FROM snapshot ${groups}`;
+				sum(respondents)::INTEGER AS base, ((${scores.join(' + ')}) / ${scores.length})::DOUBLE AS mean
+				FROM ${cube} ${groups}`;
 		}
 		case 'coverage':
 			return `SELECT a.wave_id, a.region_code, ${literal(m.id)} AS measure_id, a.numerator, w.workforce AS base, NULL::DOUBLE AS mean
-				FROM (SELECT wave_id, ${region} AS region_code, count(*)::INTEGER AS numerator FROM snapshot ${groups}) a
+				FROM (SELECT wave_id, ${region} AS region_code, sum(respondents)::INTEGER AS numerator FROM ${cube} ${groups}) a
 				JOIN (SELECT coalesce(region_code, '${ENGLAND.code}') AS region_code, sum(workforce)::INTEGER AS workforce
 					FROM read_csv(${literal(workforceCsv)}, comment = '#', delim = ',', header = true, auto_detect = false, columns = {'region_code': 'VARCHAR', 'staff_group': 'VARCHAR', 'workforce': 'INTEGER'})
 					GROUP BY GROUPING SETS ((region_code), ())) w USING (region_code)`;
 	}
 }
 
-export const SUCCESS_MEASURES_SQL = (measures: SuccessMeasure[], workforceCsv: string) =>
-	`${measures.map((m) => measureSql(m, workforceCsv)).join('\nUNION ALL\n')}\nORDER BY measure_id, region_code, wave_id`;
+export const SUCCESS_MEASURES_SQL = (measures: SuccessMeasure[], cube: CubeRelation, workforceCsv: string) =>
+	`${measures.map((m) => measureSql(m, cube, workforceCsv)).join('\nUNION ALL\n')}\nORDER BY measure_id, region_code, wave_id`;
 
 type Figures = { wave_id: string; region_code: string; measure_id: string; numerator: number | null; base: number; mean: number | null };
 
@@ -59,7 +55,7 @@ export function ragStatus(m: Pick<SuccessMeasure, 'direction' | 'amberWithin'>, 
 const round = (v: number, places: number) => Math.round(v * 10 ** places) / 10 ** places;
 
 export async function successMeasures(c: DuckDBConnection, ctx: PipelineContext): Promise<PublishedTable[]> {
-	const figures = await rows<Figures>(c, SUCCESS_MEASURES_SQL(ctx.measures, ctx.workforceCsv));
+	const figures = await rows<Figures>(c, SUCCESS_MEASURES_SQL(ctx.measures, ctx.cube, ctx.workforceCsv));
 	const safe = protect(
 		figures.map((f) => ({ ...f, wave: f.wave_id })),
 		{

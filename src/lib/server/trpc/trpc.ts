@@ -6,10 +6,12 @@ import type { Role } from '../auth/users';
 import { overLimit, type Limited } from '../rate-limits';
 
 const t = initTRPC.context<Context>().create({
-	errorFormatter({ shape, error }) {
+	errorFormatter({ shape, error, path }) {
 		const fieldErrors = error.cause instanceof ZodError ? fieldErrorsOf(error.cause) : null;
 		const message = fieldErrors
-			? 'Some answers need correcting before they can be saved.'
+			? path?.startsWith('survey.')
+				? 'Some answers need correcting before they can be saved.'
+				: `Some of what was sent needs correcting: ${Object.values(fieldErrors).flat().slice(0, 3).join('; ')}`
 			: error.cause instanceof SyntaxError
 				? 'The request could not be read: it was not valid JSON.'
 				: error.code === 'INTERNAL_SERVER_ERROR'

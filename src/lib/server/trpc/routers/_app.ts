@@ -1,6 +1,7 @@
 import { router } from '../trpc';
 import { adminRouter } from './admin';
 import { authRouter } from './auth';
+import { reportsRouter } from './reports';
 import { runsRouter } from './runs';
 import { surveyRouter } from './survey';
 
@@ -8,7 +9,8 @@ export const appRouter = router({
 	survey: surveyRouter,
 	auth: authRouter,
 	admin: adminRouter,
-	runs: runsRouter
+	runs: runsRouter,
+	reports: reportsRouter
 });
 
 export type AppRouter = typeof appRouter;

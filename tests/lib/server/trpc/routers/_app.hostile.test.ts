@@ -75,7 +75,7 @@ describe('hostile strings', () => {
 		expect((await wave.json()).error.data.fieldErrors.label).toEqual(['Labels cannot contain invisible control characters']);
 		expect((await admin.admin.waves.list.query()).map((w) => w.id)).not.toContain('2031-32');
 		const measure = (await admin.admin.settings.query()).measures.find((m) => m.id === 'hostile_measure')!;
-		await expect(admin.admin.addMeasure.mutate({ ...measure, id: 'isolated', name: HOSTILE.isolate })).rejects.toThrow(/need correcting/);
+		await expect(admin.admin.addMeasure.mutate({ ...measure, id: 'isolated', name: HOSTILE.isolate })).rejects.toThrow(/^Some of what was sent needs correcting: Cannot contain invisible control characters/);
 	});
 
 	it('stores free text verbatim, controls and all', async () => {

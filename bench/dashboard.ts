@@ -1,0 +1,85 @@
+// Benchmark: `npm run bench:dashboard` loads 1,000,000 synthetic responses (400,000 in wave 2025-26,
+// 600,000 in 2026-27) into a fresh database file, starts the built server on it, signs in a national
+// and a regional planner, and times `reports.dashboard` over HTTP for a spread of filter changes:
+// every region and England, each sector, staff group and specialty, combinations, and the earlier
+// wave. Each request is one filter change (all nine charts). The live cube is built by the first
+// request and timed on its own. Target: p95 under 200 ms per filter change.
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { Database } from '../src/lib/server/db/database';
+import { createUser } from '../src/lib/server/auth/users';
+import { instrument } from '../src/lib/instrument/survey';
+import { ENGLAND, regions, sectors, specialties, staffGroups } from '../src/lib/instrument/reference';
+import { generateResponses } from '../pipelines/synthetic';
+import { startServer, tempDir } from '../tests/helpers/server';
+import { signIn } from '../tests/helpers/trpc';
+
+const { values } = parseArgs({ options: { responses: { type: 'string', default: '1000000' }, rounds: { type: 'string', default: '3' } } });
+const n = Number(values.responses);
+const rounds = Number(values.rounds);
+const PASSWORD = 'benchmark password, long enough';
+
+type Filter = Record<string, string>;
+
+/** Filter changes a planner makes: scope, one filter at a time, then combinations. */
+function filterChanges(): Filter[] {
+	const out: Filter[] = [{}, ...[ENGLAND, ...regions].map((r) => ({ region: r.code }))];
+	out.push(...sectors.map((s) => ({ sector: s.code })), ...staffGroups.map((s) => ({ staffGroup: s.code })), ...specialties.map((s) => ({ specialty: s.code })));
+	regions.forEach((r, i) => {
+		out.push({ region: r.code, sector: sectors[i % sectors.length].code, staffGroup: staffGroups[i % staffGroups.length].code });
+		out.push({ region: r.code, specialty: specialties[i % specialties.length].code, wave: '2025-26' });
+	});
+	out.push({ wave: '2025-26' }, { wave: '2025-26', sector: 'community', staffGroup: 'pharmacist' });
+	return out;
+}
+
+const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+
+const dir = tempDir('pgw-bench-dashboard-');
+try {
+	const databasePath = join(dir.path, 'survey.duckdb');
+	const db = await Database.open(databasePath, instrument);
+	let t = performance.now();
+	await db.write(async (c) => {
+		await generateResponses(c, { n: Math.round(n * 0.4), seed: 41, waveId: '2025-26' });
+		await generateResponses(c, { n: n - Math.round(n * 0.4), seed: 42, waveId: '2026-27', progress: 1 });
+	});
+	await createUser(db, 'national@bench.invalid', 'national', null, PASSWORD);
+	await createUser(db, 'london@bench.invalid', 'regional', 'E40000003', PASSWORD);
+	await db.close();
+	console.log(`Generated ${n.toLocaleString('en-GB')} responses in ${((performance.now() - t) / 1000).toFixed(1)} s (not counted)`);
+
+	const server = await startServer({ databasePath, env: { SETTINGS_DIR: join(dir.path, 'settings'), PIPELINE_OUT: join(dir.path, 'reports') } });
+	try {
+		const national = await signIn(server.url, 'national@bench.invalid', PASSWORD);
+		const london = await signIn(server.url, 'london@bench.invalid', PASSWORD);
+		const change = async (cookie: string, filter: Filter) => {
+			const input = encodeURIComponent(JSON.stringify(filter));
+			const started = performance.now();
+			const response = await fetch(`${server.url}/api/trpc/reports.dashboard?input=${input}`, { headers: { cookie } });
+			await response.arrayBuffer();
+			if (!response.ok) throw new Error(`${JSON.stringify(filter)}: HTTP ${response.status}`);
+			return performance.now() - started;
+		};
+		t = await change(national.cookie, {});
+		console.log(`First request (builds the live cube): ${Math.round(t)} ms`);
+
+		const filters = filterChanges();
+		const timings: Record<string, number[]> = { national: [], regional: [] };
+		for (let round = 0; round < rounds; round++) {
+			for (const f of filters) timings.national.push(await change(national.cookie, f));
+			// A regional planner's filters never name a region other than their own.
+			for (const f of filters) timings.regional.push(await change(london.cookie, { ...f, region: 'E40000003' }));
+		}
+		console.log('\nplanner    requests    p50 ms    p95 ms    max ms');
+		for (const [who, list] of Object.entries({ ...timings, all: [...timings.national, ...timings.regional] })) {
+			const sorted = [...list].sort((a, b) => a - b);
+			console.log(`${who.padEnd(10)} ${String(sorted.length).padStart(8)} ${percentile(sorted, 50).toFixed(0).padStart(9)} ${percentile(sorted, 95).toFixed(0).padStart(9)} ${sorted.at(-1)!.toFixed(0).padStart(9)}`);
+		}
+		console.log(`\n${filters.length} filter combinations × ${rounds} rounds per planner over HTTP; node ${process.version}, ${n.toLocaleString('en-GB')} responses.`);
+	} finally {
+		await server.stop();
+	}
+} finally {
+	dir.remove();
+}

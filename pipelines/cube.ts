@@ -1,0 +1,71 @@
+// The cube: the responses summed to one row per wave × region × sector × staff group × set of
+// specialties, holding the sufficient statistics (counts and sums) of every published figure. Every
+// stage aggregates the cube, never single responses, so the batch run (a cube of its snapshot) and
+// the planner dashboard (a cube of the live responses, filtered by the planner's choices) share one
+// implementation, and a dashboard filter change sums thousands of cube rows instead of a million
+// responses. Free text never enters it.
+import { ratingColumns, instrument, type SuccessMeasure } from './reference';
+import { questionsOf } from '../src/lib/instrument/questions';
+import { ident, literal, literalList } from './sql';
+
+export const SHARE_QUESTIONS = ['training_done', 'learning_formats', 'barriers'] as const;
+export const RATINGS = ['importance', 'confidence'] as const;
+export const LEVELS = [1, 2, 3, 4, 5];
+
+/** The cube's grouping columns; `specialties` is the list a respondent ticked, so a specialty filter is exact. */
+export const CUBE_KEYS = ['wave_id', 'region', 'sector', 'staff_group', 'specialties'] as const;
+
+/** Cube column names, quoted. Parts come from the instrument and reference data. */
+export const col = (...parts: Array<string | number>) => {
+	for (const p of parts) if (!/^\w+$/.test(String(p))) throw new Error(`Not a plain cube column part: ${p}`);
+	return `"${parts.join(':')}"`;
+};
+
+export const optionCodes = (question: string) => (questionsOf(instrument).find((q) => q.id === question)?.options ?? []).map((o) => String(o.code));
+
+/** The statistics one cube row holds, as `aggregate AS column` over single responses. */
+function statistics(measures: SuccessMeasure[]): string[] {
+	const out = ['count(*)::INTEGER AS respondents'];
+	for (const r of ratingColumns()) {
+		const imp = ident(r.importance);
+		const conf = ident(r.confidence);
+		const both = `${imp} IS NOT NULL AND ${conf} IS NOT NULL`;
+		out.push(
+			// Needs scores rest on people who rated both importance and confidence.
+			`count(*) FILTER (WHERE ${both})::INTEGER AS ${col(r.competency, 'raters')}`,
+			`sum(${imp}) FILTER (WHERE ${both})::INTEGER AS ${col(r.competency, 'importance_sum')}`,
+			`sum(${conf}) FILTER (WHERE ${both})::INTEGER AS ${col(r.competency, 'confidence_sum')}`,
+			`sum(${imp}::INTEGER - ${conf}::INTEGER)::INTEGER AS ${col(r.competency, 'discrepancy_sum')}`,
+			// The MWDS success measure takes mean importance over everyone who rated importance.
+			`count(${imp})::INTEGER AS ${col(r.competency, 'importance_n')}`,
+			`sum(${imp})::INTEGER AS ${col(r.competency, 'importance_all_sum')}`
+		);
+		for (const rating of RATINGS)
+			for (const level of LEVELS) out.push(`count(*) FILTER (WHERE ${ident(r[rating])} = ${level})::INTEGER AS ${col(r.competency, rating, level)}`);
+	}
+	for (const q of SHARE_QUESTIONS) {
+		out.push(`count(${ident(q)})::INTEGER AS ${col(q, 'base')}`);
+		for (const o of optionCodes(q)) out.push(`count(*) FILTER (WHERE list_contains(${ident(q)}, ${literal(o)}))::INTEGER AS ${col(q, o)}`);
+	}
+	for (const m of measures) {
+		if (m.kind === 'share') {
+			const q = questionsOf(instrument).find((x) => x.id === m.question)!;
+			const column = ident(m.question);
+			const hit = q.type === 'multi' ? `list_has_any(${column}, ${literalList(m.codes)})` : `${column} IN (${m.codes.map(literal).join(', ')})`;
+			out.push(`count(*) FILTER (WHERE ${hit})::INTEGER AS ${col(m.id, 'numerator')}`, `count(${column})::INTEGER AS ${col(m.id, 'base')}`);
+		} else if (m.kind === 'mean') {
+			// Sum of ratings and of people rating every competency: the mean of each person's mean.
+			const columns = ratingColumns().map((r) => ident(r[m.rating]));
+			const personTotal = `(${columns.map((c) => `${c}::INTEGER`).join(' + ')})`;
+			out.push(`sum(${personTotal})::INTEGER AS ${col(m.id, 'sum')}`, `count(${personTotal})::INTEGER AS ${col(m.id, 'n')}`);
+		}
+	}
+	return out;
+}
+
+/** SQL that sums `source` (a table or a parenthesised query over `responses`) into cube rows. */
+export const CUBE_SQL = (measures: SuccessMeasure[], source: string) =>
+	`SELECT ${CUBE_KEYS.join(', ')}, ${statistics(measures).join(',\n\t')} FROM ${source} GROUP BY ${CUBE_KEYS.join(', ')}`;
+
+/** A DuckDB relation holding cube rows: what every stage reads. */
+export type CubeRelation = string;

@@ -1,0 +1,93 @@
+// Planner analytics: disclosure-controlled aggregates for the dashboard (/reports) and a summary per
+// region or England. Figures come from the batch pipeline's own stages over the live cube
+// (src/lib/server/analytics), so the dashboard and the published reports cannot disagree in method.
+//
+// Regional isolation: a regional planner's scope is their own region, and nothing else. Asking for
+// another region, or for England, is FORBIDDEN. England totals are refused too: the report browser
+// gives regional planners only their region's report, and England figures beside filtered regional
+// ones would let "the rest of England" be worked out; the dashboard's filters then always narrow
+// rows that are all in their region.
+import { TRPCError } from '@trpc/server';
+import { z } from 'zod';
+import { ENGLAND, regions, sectors, specialties, staffGroups } from '../../../instrument/reference';
+import { regionName } from '../../../../../pipelines/reference';
+import { dashboard, type DashboardFilter } from '../../analytics/dashboard';
+import { liveCubeOf } from '../../analytics/live-cube';
+import { disclosureThreshold, successMeasures, workforcePath } from '../../settings';
+import { plannerProcedure, router } from '../trpc';
+import type { Context } from '../context';
+
+/** One of a reference list's codes, or a message naming what was wrong in words. */
+const codeOf = (what: string, list: Array<{ code: string }>) =>
+	z.enum(list.map((x) => x.code) as [string, ...string[]], {
+		error: (issue) => `"${String(issue.input)}" is not ${what}. Use one of: ${list.map((x) => x.code).join(', ')}`
+	});
+
+const wave = z.string().regex(/^[0-9]{4}-[0-9]{2}$/, { error: 'A wave is written like 2026-27' });
+const region = codeOf('England (E92000001) or an NHS England region code', [ENGLAND, ...regions]);
+
+const summaryInput = z.strictObject({ wave: wave.optional(), region: region.optional() });
+const dashboardInput = summaryInput.extend({
+	sector: codeOf('a sector', sectors).optional(),
+	staffGroup: codeOf('a staff group', staffGroups).optional(),
+	specialty: codeOf('a clinical specialty', specialties).optional()
+});
+
+type User = NonNullable<Context['user']>;
+
+/** The region (or England) a planner's request may cover; FORBIDDEN for anything else. */
+function scopeOf(user: User, asked: string | undefined): string {
+	if (user.role !== 'regional') return asked ?? ENGLAND.code;
+	if (!user.region) throw new TRPCError({ code: 'FORBIDDEN', message: 'Your regional account has no region set. Ask an administrator to set it.' });
+	if (asked && asked !== user.region) {
+		throw new TRPCError({ code: 'FORBIDDEN', message: `Your account shows figures for ${regionName(user.region)} only, not ${regionName(asked)}.` });
+	}
+	return user.region;
+}
+
+async function figures(ctx: Context & { user: User }, filter: DashboardFilter) {
+	const settings = { threshold: disclosureThreshold(), measures: successMeasures(), workforceCsv: workforcePath() };
+	try {
+		return await liveCubeOf(ctx.survey.db).use(settings.measures, (c) => dashboard(c, filter, settings));
+	} catch (error) {
+		// wavesUpTo names the known waves when asked for one that does not exist.
+		if (error instanceof Error && /^There (is no wave|are no waves)/.test(error.message)) throw new TRPCError({ code: 'NOT_FOUND', message: error.message });
+		throw error;
+	}
+}
+
+const rowsOf = (tables: Awaited<ReturnType<typeof dashboard>>['tables'], name: string) => tables.find((t) => t.name === name)!.rows;
+
+export const reportsRouter = router({
+	/** What the dashboard's filters may offer this planner: reportable waves and the regions they may see. */
+	options: plannerProcedure.query(async ({ ctx }) => {
+		const waves = await ctx.survey.db.query(`SELECT id, label FROM waves WHERE status <> 'planned' ORDER BY id DESC`);
+		const allowed = ctx.user.role === 'regional' ? regions.filter((r) => r.code === ctx.user.region) : [ENGLAND, ...regions];
+		return {
+			waves: waves.map((w) => ({ id: String(w.id), label: String(w.label) })),
+			regions: allowed.map((r) => ({ code: r.code, name: r.name })),
+			sectors: sectors.map((s) => ({ code: s.code, name: s.name })),
+			staffGroups: staffGroups.map((s) => ({ code: s.code, name: s.name })),
+			specialties: specialties.map((s) => ({ code: s.code, name: s.name }))
+		};
+	}),
+
+	/** Respondents, needs ranking and success measures for one region or England, one wave. */
+	summary: plannerProcedure.input(summaryInput.default({})).query(async ({ ctx, input }) => {
+		const d = await figures(ctx, { wave: input.wave, scope: scopeOf(ctx.user, input.region) });
+		return {
+			wave: d.wave,
+			region: d.scope,
+			respondents: d.respondents,
+			threshold: d.threshold,
+			needs: rowsOf(d.tables, 'needs_by_competency_region'),
+			successMeasures: rowsOf(d.tables, 'success_measures').filter((r) => r.wave === d.wave.id)
+		};
+	}),
+
+	/** Every dashboard chart (Vega-Lite spec with its protected rows, and its data table) for a scope and filters. */
+	dashboard: plannerProcedure.input(dashboardInput.default({})).query(async ({ ctx, input }) => {
+		const d = await figures(ctx, { ...input, scope: scopeOf(ctx.user, input.region) });
+		return { wave: d.wave, waves: d.waves, region: d.scope, respondents: d.respondents, threshold: d.threshold, charts: d.charts };
+	})
+});
