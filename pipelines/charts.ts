@@ -248,25 +248,54 @@ function measuresTrend(tables: PublishedTable[], region: string, id: string): Ch
 	};
 }
 
+/** Where each NHS England region sits on the tile map: roughly its place on a map of England. */
+const TILES: Record<string, { col: number; row: number; short: string }> = {
+	E40000010: { col: 1, row: 0, short: 'North West' },
+	E40000012: { col: 2, row: 0, short: 'NE & Yorkshire' },
+	E40000011: { col: 1, row: 1, short: 'Midlands' },
+	E40000007: { col: 2, row: 1, short: 'East of England' },
+	E40000006: { col: 0, row: 2, short: 'South West' },
+	E40000005: { col: 1, row: 2, short: 'South East' },
+	E40000003: { col: 2, row: 2, short: 'London' }
+};
+
 function coverageByRegion(tables: PublishedTable[], id: string): Chart {
 	const data = published(tableOf(tables, 'coverage_by_region_staff_group'))
 		.filter((d: Row) => d.staff_group === 'all')
 		.derive({ region_name: aq.escape((d: Row) => regionName(String(d.region_code))) })
 		.orderby(aq.desc('coverage_percent'))
 		.objects() as Row[];
+	const tiles = data
+		.filter((d) => TILES[String(d.region_code)])
+		.map((d) => {
+			const tile = TILES[String(d.region_code)];
+			return { ...d, tile_col: tile.col, tile_row: tile.row, tile_name: tile.short, tile_value: d.coverage_percent === null ? '*' : `${d.coverage_percent}%` };
+		});
+	const position = {
+		x: { field: 'tile_col', type: 'ordinal', axis: null, scale: { domain: [0, 1, 2], paddingInner: 0.06 } },
+		y: { field: 'tile_row', type: 'ordinal', axis: null, scale: { domain: [0, 1, 2], paddingInner: 0.06 } }
+	} as const;
 	return {
 		id,
-		title: 'Coverage: respondents as a percentage of the workforce, by region',
-		description: 'With 95% Wilson intervals. Workforce denominators are illustrative (see data/reference/workforce.csv).',
+		title: 'Coverage by region: respondents as a percentage of the workforce',
+		description: 'A tile map of the seven NHS England regions, darker where a larger share of the workforce responded; * is suppressed. The table gives 95% Wilson intervals. Workforce denominators are illustrative (see data/reference/workforce.csv).',
 		spec: {
 			$schema: 'https://vega.github.io/schema/vega-lite/v6.json',
 			config,
-			width: WIDTH,
-			data: { values: data },
-			encoding: { y: { field: 'region_name', type: 'nominal', sort: null, title: null } },
+			width: 360,
+			height: 300,
+			data: { values: tiles },
+			encoding: position,
 			layer: [
-				{ mark: { type: 'bar', color: '#005eb8' }, encoding: { x: { field: 'coverage_percent', type: 'quantitative', title: 'Coverage (%)' } } },
-				{ mark: { type: 'rule', color: 'black' }, encoding: { x: { field: 'ci_low', type: 'quantitative' }, x2: { field: 'ci_high' } } }
+				// Every region gets a grey tile, so a suppressed region still shows where it is.
+				{ mark: { type: 'rect', color: '#d8dde0' } },
+				{
+					mark: { type: 'rect' },
+					// A light range keeps the dark labels readable on every tile.
+					encoding: { color: { field: 'coverage_percent', type: 'quantitative', title: 'Coverage (%)', scale: { range: ['#eef4fb', '#7fb0e6'], domainMin: 0 } } }
+				},
+				{ mark: { type: 'text', dy: -9, fontWeight: 'bold', fontSize: 12, color: '#212b32' }, encoding: { text: { field: 'tile_name' } } },
+				{ mark: { type: 'text', dy: 9, fontSize: 12, color: '#212b32' }, encoding: { text: { field: 'tile_value' } } }
 			]
 		},
 		table: {
