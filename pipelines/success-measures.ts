@@ -59,8 +59,9 @@ export async function successMeasures(c: DuckDBConnection, ctx: PipelineContext)
 	const safe = protect(
 		figures.map((f) => ({ ...f, wave: f.wave_id })),
 		{
-			// Coverage's base is the workforce (not people who answered), so only its numerator is a count of respondents.
-			counts: ['numerator', 'base'],
+			// Base first: means and needs scores rest on the respondents in the base. (Coverage's base is
+			// the workforce, so there its numerator is the count of respondents; both pass the rule.)
+			counts: ['base', 'numerator'],
 			means: ['mean'],
 			shares: [{ column: 'share', numerator: 'numerator', denominator: 'base', low: 'ci_low', high: 'ci_high' }],
 			lines: [{ by: ['wave', 'measure_id'], where: (r) => r.region_code !== ENGLAND.code }]
@@ -69,7 +70,8 @@ export async function successMeasures(c: DuckDBConnection, ctx: PipelineContext)
 	);
 	const byMeasure = new Map(ctx.measures.map((m) => [m.id, m]));
 	const order = ctx.waves.map((w) => w.id);
-	const value = (r: (typeof safe)[number]) => (r.numerator === null && r.mean !== null ? (r.mean as number) : (r.share as number | null));
+	const isMean = (r: (typeof safe)[number]) => ['mean', 'mwds'].includes(byMeasure.get(String(r.measure_id))!.kind);
+	const value = (r: (typeof safe)[number]) => ((isMean(r) ? r.mean : r.share) as number | null);
 	const key = (wave: string, region: string, measure: string) => `${wave}|${region}|${measure}`;
 	const values = new Map(safe.map((r) => [key(String(r.wave), String(r.region_code), String(r.measure_id)), value(r)]));
 	const out = safe.map((r) => {
