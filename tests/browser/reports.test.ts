@@ -71,6 +71,9 @@ describe('the dashboard', () => {
 		await page.goto(`${server.url}/reports`);
 		await expect.poll(() => summary(page).textContent()).toMatch(/England, wave 2026\/27: 3,000 respondents/);
 		await chartsDrawn(page);
+		// With nothing chosen, the wave and region controls show what is on screen, never a blank.
+		expect(await page.locator('#filter-wave option:checked').textContent()).toBe('2026/27');
+		expect(await page.locator('#filter-region option:checked').textContent()).toBe('England');
 
 		await page.locator('#filter-sector').selectOption('hospital');
 		await page.waitForURL(/sector=hospital/);

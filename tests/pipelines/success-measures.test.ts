@@ -1,0 +1,27 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { ragStatus } from '../../pipelines/success-measures';
+
+const golden = readFileSync(new URL('./golden/success_measures.csv', import.meta.url), 'utf8').trim().split('\r\n');
+const header = golden[0].split(',');
+const rows = golden.slice(1).map((line) => Object.fromEntries(line.split(',').map((v, i) => [header[i], v])));
+
+describe('success measures', () => {
+	it('publishes mean-kind measures as real means, never 0 (a regression)', () => {
+		const published = rows.filter((r) => r.suppressed === 'false');
+		const confidence = published.filter((r) => r.measure_id === 'aim4_mean_confidence').map((r) => Number(r.value));
+		const needs = published.filter((r) => r.measure_id === 'aim3_mean_needs_score').map((r) => Number(r.value));
+		expect(confidence.length).toBeGreaterThan(0);
+		for (const v of confidence) expect(v).toBeGreaterThanOrEqual(1), expect(v).toBeLessThanOrEqual(5);
+		expect(needs.some((v) => v !== 0)).toBe(true);
+	});
+
+	it('rates red, amber and green against the target in the measure’s direction', () => {
+		expect(ragStatus({ direction: 'higher', amberWithin: 5 }, 50, 45)).toBe('green');
+		expect(ragStatus({ direction: 'higher', amberWithin: 5 }, 41, 45)).toBe('amber');
+		expect(ragStatus({ direction: 'higher', amberWithin: 5 }, 39.9, 45)).toBe('red');
+		expect(ragStatus({ direction: 'lower', amberWithin: 0.5 }, 4.3, 4)).toBe('amber');
+		expect(ragStatus({ direction: 'lower', amberWithin: 0.5 }, 3, 4)).toBe('green');
+		expect(ragStatus({ direction: 'higher', amberWithin: 5 }, null, 45)).toBeNull();
+	});
+});
