@@ -271,10 +271,6 @@ function coverageByRegion(tables: PublishedTable[], id: string): Chart {
 			const tile = TILES[String(d.region_code)];
 			return { ...d, tile_col: tile.col, tile_row: tile.row, tile_name: tile.short, tile_value: d.coverage_percent === null ? '*' : `${d.coverage_percent}%` };
 		});
-	const position = {
-		x: { field: 'tile_col', type: 'ordinal', axis: null, scale: { domain: [0, 1, 2], paddingInner: 0.06 } },
-		y: { field: 'tile_row', type: 'ordinal', axis: null, scale: { domain: [0, 1, 2], paddingInner: 0.06 } }
-	} as const;
 	return {
 		id,
 		title: 'Coverage by region: respondents as a percentage of the workforce',
@@ -285,7 +281,10 @@ function coverageByRegion(tables: PublishedTable[], id: string): Chart {
 			width: 360,
 			height: 300,
 			data: { values: tiles },
-			encoding: position,
+			encoding: {
+				x: { field: 'tile_col', type: 'ordinal', axis: null, scale: { domain: [0, 1, 2], paddingInner: 0.06 } },
+				y: { field: 'tile_row', type: 'ordinal', axis: null, scale: { domain: [0, 1, 2], paddingInner: 0.06 } }
+			},
 			layer: [
 				// Every region gets a grey tile, so a suppressed region still shows where it is.
 				{ mark: { type: 'rect', color: '#d8dde0' } },

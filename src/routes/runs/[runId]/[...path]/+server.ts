@@ -4,6 +4,7 @@ import { error, redirect } from '@sveltejs/kit';
 import { readFile } from 'node:fs/promises';
 import { join, normalize } from 'node:path';
 import { survey } from '$lib/server/survey';
+import { audit } from '$lib/server/auth/audit';
 import type { RequestHandler } from './$types';
 
 const TYPES: Record<string, string> = {
@@ -24,12 +25,15 @@ export const GET: RequestHandler = async ({ locals, params, url }) => {
 	}
 	const type = TYPES[path.split('.').pop() ?? ''];
 	if (!type) error(404, 'No such file');
+	const services = await survey();
 	let body: Buffer;
 	try {
-		body = await readFile(join((await survey()).config.PIPELINE_OUT, params.runId, path));
+		body = await readFile(join(services.config.PIPELINE_OUT, params.runId, path));
 	} catch {
 		error(404, 'No such file in that run');
 	}
+	// Downloads of the tables behind the reports are exports: the audit log records each.
+	if (path.startsWith('tables/')) await audit(services.db, locals.user.email, 'table_exported', { runId: params.runId, file: path });
 	return new Response(new Uint8Array(body), {
 		headers: {
 			'content-type': type,

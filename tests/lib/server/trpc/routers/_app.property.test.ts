@@ -11,6 +11,10 @@ import { questionsOf } from '../../../../../src/lib/instrument/questions';
 import { completeAnswers } from '../../../../helpers/answers';
 import { query } from '../../../../helpers/db';
 import { startServer, tempDir, type RunningServer } from '../../../../helpers/server';
+import { createAccounts, PASSWORD } from '../../../../helpers/accounts';
+import { signIn } from '../../../../helpers/trpc';
+
+const signInAs = (url: string) => signIn(url, 'national@example.org', PASSWORD);
 
 const dir = tempDir();
 const databasePath = join(dir.path, 'survey.duckdb');
@@ -18,6 +22,7 @@ let server: RunningServer;
 const UNLIMITED = '100000000';
 
 beforeAll(async () => {
+	await createAccounts(databasePath);
 	// One loopback address sends everything: lift the per-address limits so validation is what answers.
 	server = await startServer({
 		databasePath,
@@ -99,6 +104,20 @@ describe('hostile input to every public procedure', () => {
 		});
 	}
 
+	it('every query, signed in as a planner or not: malformed input gets a 4xx with a message, never a 5xx', async () => {
+		const { cookie } = await signInAs(server.url);
+		const queries = ['survey.instrument', 'survey.wave', 'auth.me', 'reports.summary', 'reports.dashboard', 'reports.options', 'runs.list', 'runs.progress', 'admin.waves.list', 'admin.auditLog', 'admin.comments', 'admin.settings'];
+		await fc.assert(
+			fc.asyncProperty(fc.constantFrom(...queries), fc.boolean(), fc.oneof(fc.jsonValue({ maxDepth: 3 }), fc.record({ wave: anyValue, region: anyValue, sector: anyValue, staffGroup: anyValue, specialty: anyValue }, { requiredKeys: [] })), async (path, signedIn, input) => {
+				const response = await fetch(`${server.url}/api/trpc/${path}?input=${encodeURIComponent(JSON.stringify(input) ?? 'null')}`, { headers: signedIn ? { cookie } : {} });
+				const text = await response.text();
+				expect(response.status, `${path} ${text}`).toBeLessThan(500);
+				if (response.status >= 400) expect(JSON.parse(text).error.message.length, text).toBeGreaterThan(0);
+			}),
+			{ numRuns: 1500, seed: 11 }
+		);
+	});
+
 	it('refuses bodies that are not JSON, and query inputs that are malformed, with a 4xx', async () => {
 		await fc.assert(
 			fc.asyncProperty(fc.string({ maxLength: 300 }), async (raw) => {
@@ -118,7 +137,8 @@ describe('hostile input to every public procedure', () => {
 		expect(server.process.exitCode).toBeNull();
 		await server.stop();
 		const [counts] = await query(databasePath, `SELECT (SELECT count(*) FROM responses)::INTEGER AS responses, (SELECT count(*) FROM drafts)::INTEGER AS drafts, (SELECT count(*) FROM sessions)::INTEGER AS sessions, (SELECT count(*) FROM waves)::INTEGER AS waves`);
-		expect(counts).toEqual({ responses: 0, drafts: 0, sessions: 0, waves: 1 });
+		// The one session is the planner's, signed in above to fuzz signed-in queries.
+		expect(counts).toEqual({ responses: 0, drafts: 0, sessions: 1, waves: 1 });
 		server = await startServer({ databasePath });
 	});
 });

@@ -174,6 +174,9 @@ describe('runs', () => {
 		expect((await as('london@example.org', 'regions/E40000011/index.html')).status).toBe(403);
 		expect((await as('london@example.org', 'tables/needs_by_competency_region.csv')).status).toBe(403);
 		expect((await as('admin@example.org', '..%2F..%2Fsurvey.duckdb')).status).toBe(404);
+		expect((await as('national@example.org', 'tables/needs_by_competency_region.parquet')).status).toBe(200);
+		const exports = (await admin.admin.auditLog.query()).filter((e) => e.action === 'table_exported');
+		expect(exports.map((e) => [e.actor, JSON.parse(String(e.detail)).file])).toContainEqual(['national@example.org', 'tables/needs_by_competency_region.parquet']);
 		const anonymous = await fetch(`${server.url}/runs/${runId}/national/index.html`, { redirect: 'manual' });
 		expect(anonymous.status).toBe(303);
 		expect(anonymous.headers.get('location')).toMatch(/^\/login\?next=/);
