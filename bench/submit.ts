@@ -8,7 +8,7 @@ import { Agent, request } from 'node:http';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { completeAnswers } from '../tests/helpers/answers';
-import { freePort, ROOT, startServer, tempDir, type RunningServer } from '../tests/helpers/server';
+import { freePort, ROOT, SERVER_NODE_FLAGS, startServer, tempDir, type RunningServer } from '../tests/helpers/server';
 
 const { values } = parseArgs({
 	options: { clients: { type: 'string', default: '64' }, seconds: { type: 'string', default: '10' }, warmup: { type: 'string', default: '2' } }
@@ -82,7 +82,8 @@ async function drive(url: string, path: string, clients: number): Promise<Result
 
 async function startFloor(databasePath: string): Promise<RunningServer> {
 	const port = await freePort();
-	const child = spawn(process.execPath, ['--import', 'tsx', 'bench/floor-server.ts'], {
+	// The same V8 flags as the app, so the floor differs only in what it leaves out.
+	const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, '--import', 'tsx', 'bench/floor-server.ts'], {
 		cwd: ROOT,
 		env: { ...process.env, PORT: String(port), DATABASE_PATH: databasePath },
 		stdio: ['ignore', 'pipe', 'inherit']

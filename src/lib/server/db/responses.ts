@@ -17,23 +17,26 @@ export interface Receipt {
 interface Pending {
 	submissionId: string;
 	answers: Answers;
+	json: string;
 	hash: string;
 	resolve: (receipt: Receipt) => void;
 	reject: (error: unknown) => void;
 }
 
 
-/** Stable JSON (sorted keys) so the same answers always give the same hash. */
-export function answersHash(answers: Answers): string {
-	const sorted = Object.fromEntries(Object.entries(answers).sort(([a], [b]) => (a < b ? -1 : 1)));
-	return createHash('sha256').update(JSON.stringify(sorted)).digest('hex');
+/** Stable JSON (sorted keys): stored as the raw answers, and hashed so the same answers always match. */
+export function answersJson(answers: Answers): string {
+	return JSON.stringify(Object.fromEntries(Object.entries(answers).sort(([a], [b]) => (a < b ? -1 : 1))));
 }
+
+export const answersHash = (json: string) => createHash('sha256').update(json).digest('hex');
 
 interface Row {
 	submission_id: string;
 	receipt: string;
 	wave_id: string;
 	answers: Answers;
+	answers_json: string;
 	answers_hash: string;
 	submitted_at: Date;
 }
@@ -60,7 +63,7 @@ function columnWriters(instrument: Instrument, columns: string[]): ColumnWriter[
 			case 'instrument_version':
 				return (a) => a.appendVarchar(instrument.version);
 			case 'answers':
-				return (a, r) => a.appendVarchar(JSON.stringify(r.answers));
+				return (a, r) => a.appendVarchar(r.answers_json);
 			case 'submitted_at':
 				return (a, r) => a.appendTimestampTZ(timestampTZValue(BigInt(r.submitted_at.getTime()) * 1000n));
 		}
@@ -97,7 +100,8 @@ export class ResponseStore {
 	/** `answers` must already be validated and canonical. Same id and answers → the same receipt. */
 	submit(submissionId: string, answers: Answers): Promise<Receipt> {
 		return new Promise((resolve, reject) => {
-			this.#pending.push({ submissionId: submissionId.toLowerCase(), answers, hash: answersHash(answers), resolve, reject });
+			const json = answersJson(answers);
+			this.#pending.push({ submissionId: submissionId.toLowerCase(), answers, json, hash: answersHash(json), resolve, reject });
 			if (!this.#flushing) {
 				this.#flushing = true;
 				setImmediate(() => void this.#flush());
@@ -158,7 +162,7 @@ export class ResponseStore {
 			if (!wave) return new SurveyError('NO_OPEN_WAVE', 'The survey is closed at the moment, so your answers could not be sent. Save them and come back when the next survey period opens.');
 			const receipt: Receipt = { receipt: newReceipt(), submissionId: p.submissionId, submittedAt, wave };
 			existing.set(p.submissionId, { hash: p.hash, receipt });
-			inserts.push({ submission_id: p.submissionId, receipt: receipt.receipt, wave_id: wave.id, answers: p.answers, answers_hash: p.hash, submitted_at: now });
+			inserts.push({ submission_id: p.submissionId, receipt: receipt.receipt, wave_id: wave.id, answers: p.answers, answers_json: p.json, answers_hash: p.hash, submitted_at: now });
 			return receipt;
 		});
 		if (inserts.length > 0) await this.#append(c, inserts);
