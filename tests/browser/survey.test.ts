@@ -133,6 +133,8 @@ describe('the survey in Chromium', () => {
 		const laptop = await browser.newContext();
 		const other = await laptop.newPage();
 		await other.goto(`${server.url}/survey/resume`);
+		// Survey pages render in the browser (ssr = false): check them once they have.
+		await other.getByLabel('Continue with a resume code').waitFor();
 		expect(await seriousViolations(other)).toEqual([]);
 		await other.getByLabel('Continue with a resume code').fill('nope');
 		await other.getByRole('button', { name: 'Continue' }).click();
