@@ -1,22 +1,20 @@
 // The floor for the submit benchmark: a bare node:http handler doing the same validation (the
 // instrument's zod schema) and the same durable insert (ResponseStore's group commit), nothing else.
 import { createServer } from 'node:http';
-import { z } from 'zod';
 import { instrument } from '../src/lib/instrument/survey';
-import { answersSchema } from '../src/lib/instrument/schema';
 import { canonicalAnswers } from '../src/lib/instrument/questions';
+import { submitInput } from '../src/lib/server/trpc/routers/survey';
 import { loadConfig } from '../src/lib/server/env';
 import { startSurvey } from '../src/lib/server/survey';
 
 const services = await startSurvey(loadConfig({ ...process.env, DATABASE_PATH: process.env.DATABASE_PATH }));
-const input = z.strictObject({ submissionId: z.uuid(), answers: answersSchema(instrument, { complete: true }) });
 
 createServer((req, res) => {
 	const chunks: Buffer[] = [];
 	req.on('data', (c: Buffer) => chunks.push(c));
 	req.on('end', async () => {
 		try {
-			const parsed = input.safeParse(JSON.parse(Buffer.concat(chunks).toString('utf8')));
+			const parsed = submitInput.safeParse(JSON.parse(Buffer.concat(chunks).toString('utf8')));
 			if (!parsed.success) {
 				res.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ error: parsed.error.issues }));
 				return;

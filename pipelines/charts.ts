@@ -5,9 +5,9 @@ import { withoutControls } from '../src/lib/text';
 import * as aq from 'arquero';
 import { compile, type TopLevelSpec } from 'vega-lite';
 import { parse, View } from 'vega';
-import { competencyName, ENGLAND, optionLabel, regionName, sectorName } from './reference';
+import { competencyName, ENGLAND, optionLabel, ratingScale, regionName, sectorName } from './reference';
 import type { PublishedTable } from './context';
-import { SHARE_QUESTIONS } from './cube';
+import { RATINGS, SHARE_QUESTIONS } from './cube';
 
 type Row = Record<string, unknown>;
 
@@ -72,10 +72,8 @@ function needsRanking(tables: PublishedTable[], region: string, id: string): Cha
 	};
 }
 
-const LEVEL_LABELS: Record<string, string[]> = {
-	importance: ['Not important', 'Slightly', 'Moderately', 'Very', 'Essential'],
-	confidence: ['Not at all confident', 'Slightly', 'Moderately', 'Very', 'Fully confident']
-};
+/** Each rating's scale labels, as respondents saw them in the instrument. */
+const LEVEL_LABELS = Object.fromEntries(RATINGS.map((rating) => [rating, new Map(ratingScale(rating).map((l) => [l.level, l.label]))]));
 
 /** Diverging Likert: ratings 1–2 left of zero, 3 straddling it, 4–5 right, as percentages of raters. */
 function likert(tables: PublishedTable[], region: string, id: string): Chart {
@@ -89,7 +87,7 @@ function likert(tables: PublishedTable[], region: string, id: string): Chart {
 			x0: (d: Row) => op.round(((d.left as number) + (d.cumulative as number) - (d.percent as number)) * 10) / 10,
 			x1: (d: Row) => op.round(((d.left as number) + (d.cumulative as number)) * 10) / 10,
 			competency_name: aq.escape((d: Row) => competencyName(String(d.competency))),
-			level_label: aq.escape((d: Row) => `${d.level} ${LEVEL_LABELS[String(d.rating)][Number(d.level) - 1]}`)
+			level_label: aq.escape((d: Row) => `${d.level} ${LEVEL_LABELS[String(d.rating)].get(Number(d.level))}`)
 		})
 		.select('competency', 'competency_name', 'rating', 'level', 'level_label', 'percent', 'respondents', 'x0', 'x1')
 		.orderby('competency', 'rating', 'level')

@@ -4,10 +4,9 @@ import { parseArgs } from 'node:util';
 import { loadConfig } from '../src/lib/server/env';
 import { Database } from '../src/lib/server/db/database';
 import { ResponseStore } from '../src/lib/server/db/responses';
-import { ruleWithThreshold } from './disclosure';
 import { instrument } from './reference';
 import { runPipeline } from './run';
-import { disclosureThreshold, successMeasures, workforcePath } from '../src/lib/server/settings';
+import { publicationSettings } from '../src/lib/server/settings';
 import { openSource, runInput } from './source';
 import { terminalProgress } from './progress';
 import { schedulePipeline } from './schedule';
@@ -63,7 +62,7 @@ async function batch(options: { wave?: string; db: string; out: string; threshol
 	const progress = terminalProgress();
 	try {
 		if (source.kind === 'server') console.log('The survey server holds the database: running on a snapshot it provided.');
-		const result = await runPipeline(input.connection, { out: options.out, waveId: options.wave, rule: ruleWithThreshold(options.threshold ?? disclosureThreshold()), measures: successMeasures(), workforceCsv: workforcePath(), trigger: 'cli', recorder: input.recorder, progress });
+		const result = await runPipeline(input.connection, { out: options.out, waveId: options.wave, ...publicationSettings(options.threshold), trigger: 'cli', recorder: input.recorder, progress });
 		progress.stop();
 		console.log(`Published run ${result.runId} for wave ${result.wave.id} (${result.respondents} respondents) to ${result.dir}`);
 	} finally {

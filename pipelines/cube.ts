@@ -4,13 +4,12 @@
 // the planner dashboard (a cube of the live responses, filtered by the planner's choices) share one
 // implementation, and a dashboard filter change sums thousands of cube rows instead of a million
 // responses. Free text never enters it.
-import { ratingColumns, instrument, type SuccessMeasure } from './reference';
+import { ratingColumns, ratingScale, instrument, type SuccessMeasure } from './reference';
 import { questionsOf } from '../src/lib/instrument/questions';
 import { ident, literal, literalList } from './sql';
 
 export const SHARE_QUESTIONS = ['training_done', 'learning_formats', 'barriers'] as const;
 export const RATINGS = ['importance', 'confidence'] as const;
-export const LEVELS = [1, 2, 3, 4, 5];
 
 /** The cube's grouping columns; `specialties` is the list a respondent ticked, so a specialty filter is exact. */
 export const CUBE_KEYS = ['wave_id', 'region', 'sector', 'staff_group', 'specialties'] as const;
@@ -41,7 +40,7 @@ function statistics(measures: SuccessMeasure[]): string[] {
 			`sum(${imp})::INTEGER AS ${col(r.competency, 'importance_all_sum')}`
 		);
 		for (const rating of RATINGS)
-			for (const level of LEVELS) out.push(`count(*) FILTER (WHERE ${ident(r[rating])} = ${level})::INTEGER AS ${col(r.competency, rating, level)}`);
+			for (const { level } of ratingScale(rating)) out.push(`count(*) FILTER (WHERE ${ident(r[rating])} = ${level})::INTEGER AS ${col(r.competency, rating, level)}`);
 	}
 	for (const q of SHARE_QUESTIONS) {
 		out.push(`count(${ident(q)})::INTEGER AS ${col(q, 'base')}`);

@@ -2,15 +2,15 @@
 // competency, nationally and by region: the data behind the diverging Likert charts.
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { protect } from './disclosure';
-import { ENGLAND, ratingColumns } from './reference';
+import { ENGLAND, ratingColumns, ratingScale } from './reference';
 import { published, type PipelineContext, type PublishedTable } from './context';
 import { rows } from './sql';
-import { col, LEVELS, RATINGS, type CubeRelation } from './cube';
+import { col, RATINGS, type CubeRelation } from './cube';
 
 // One pass over the cube: the count per rating column and level, then UNPIVOTed to long form.
 const DISTRIBUTION_SQL = (cube: CubeRelation) => {
 	const counts = ratingColumns().flatMap((r) =>
-		RATINGS.flatMap((rating) => LEVELS.map((level) => `sum(${col(r.competency, rating, level)})::INTEGER AS "${r.competency}|${rating}|${level}"`))
+		RATINGS.flatMap((rating) => ratingScale(rating).map(({ level }) => `sum(${col(r.competency, rating, level)})::INTEGER AS "${r.competency}|${rating}|${level}"`))
 	);
 	return `
 		WITH wide AS (

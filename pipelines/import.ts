@@ -5,6 +5,7 @@
 // number and reason and none of them is stored. Submission ids are a hash of the row's normalised
 // answers and how many identical rows came before it, so importing a file twice stores nothing twice.
 import { createHash } from 'node:crypto';
+import { CsvError, parse } from 'csv-parse/sync';
 import { z } from 'zod';
 import { answersSchema, fieldErrorsOf } from '../src/lib/instrument/schema';
 import { canonicalAnswers, questionsOf } from '../src/lib/instrument/questions';
@@ -13,42 +14,31 @@ import type { Database } from '../src/lib/server/db/database';
 import type { ResponseStore } from '../src/lib/server/db/responses';
 import { instrument } from './reference';
 
-/** RFC 4180 records, each with the line it starts on (quoted fields may span lines). */
-export function parseCsv(text: string): Array<{ line: number; fields: string[] }> {
-	const records: Array<{ line: number; fields: string[] }> = [];
-	let fields: string[] = [];
-	let field = '';
-	let quoted = false;
-	let line = 1;
-	let start = 1;
-	let i = text.charCodeAt(0) === 0xfeff ? 1 : 0; // Excel's byte order mark
-	const endRecord = () => {
-		fields.push(field);
-		if (!(fields.length === 1 && fields[0] === '')) records.push({ line: start, fields });
-		fields = [];
-		field = '';
-	};
-	for (; i < text.length; i++) {
-		const ch = text[i];
-		if (quoted) {
-			if (ch === '"' && text[i + 1] === '"') (field += '"'), i++;
-			else if (ch === '"') quoted = false;
-			else {
-				if (ch === '\n') line++;
-				field += ch;
-			}
-		} else if (ch === '"' && field === '') quoted = true;
-		else if (ch === ',') fields.push(field), (field = '');
-		else if (ch === '\n' || ch === '\r') {
-			if (ch === '\r' && text[i + 1] === '\n') i++;
-			endRecord();
-			line++;
-			start = line;
-		} else field += ch;
+const lineBreaks = (text: string) => (text.match(/\r\n|\n|\r/g) ?? []).length;
+
+/** RFC 4180 records (csv-parse), each with the line it starts on (quoted fields may span lines).
+ *  Any of CRLF, LF or CR ends a record, as spreadsheets export them; with `comments`, lines that
+ *  begin with # are skipped. */
+export function parseCsv(text: string, { comments = false } = {}): Array<{ line: number; fields: string[] }> {
+	try {
+		const records = parse(text, {
+			bom: true,
+			info: true,
+			raw: true,
+			relax_column_count: true,
+			skip_empty_lines: true,
+			record_delimiter: ['\r\n', '\n', '\r'],
+			...(comments ? { comment: '#', comment_no_infix: true } : {})
+		}) as unknown as Array<{ record: string[]; info: { lines: number } }>;
+		// csv-parse counts the line a record ends on; a quoted field's line breaks move its start back.
+		return records.map(({ record, info }) => ({ line: info.lines - lineBreaks(record.join('')), fields: record }));
+	} catch (error) {
+		if (error instanceof CsvError && error.code === 'CSV_QUOTE_NOT_CLOSED') {
+			const { lines, raw } = error as CsvError & { lines: number; raw: string };
+			throw new Error(`The CSV has an unclosed quote in the record starting on line ${lines - lineBreaks(raw.replace(/(\r\n|\n|\r)$/, ''))}`);
+		}
+		throw error;
 	}
-	if (quoted) throw new Error(`The CSV has an unclosed quote in the record starting on line ${start}`);
-	if (field !== '' || fields.length > 0) endRecord();
-	return records;
 }
 
 export const mappingSchema = z.object({

@@ -34,9 +34,10 @@ export const measureSchema = z.discriminatedUnion('kind', [
 
 export type SuccessMeasure = z.infer<typeof measureSchema>;
 
-/** Loads and checks the measures against the instrument, so a typo fails the run rather than publishing nonsense. */
-export function loadSuccessMeasures(path = `${REFERENCE_DIR}success-measures.json`): SuccessMeasure[] {
-	const parsed = z.object({ measures: z.array(measureSchema) }).parse(JSON.parse(readFileSync(path, 'utf8')));
+/** Checks measures (as read from a measures file) against the schema and the instrument, so a typo
+ *  fails the run, or an admin's edit, rather than publishing nonsense. */
+export function parseSuccessMeasures(content: unknown): SuccessMeasure[] {
+	const parsed = z.object({ measures: z.array(measureSchema) }).parse(content);
 	const questions = new Map(questionsOf(instrument).map((q) => [q.id, q]));
 	for (const m of parsed.measures) {
 		if (m.kind !== 'share') continue;
@@ -49,6 +50,8 @@ export function loadSuccessMeasures(path = `${REFERENCE_DIR}success-measures.jso
 	return parsed.measures;
 }
 
+export const loadSuccessMeasures = (path = `${REFERENCE_DIR}success-measures.json`): SuccessMeasure[] => parseSuccessMeasures(JSON.parse(readFileSync(path, 'utf8')));
+
 export const regionName = (code: string) => (code === ENGLAND.code ? ENGLAND.name : (regions.find((r) => r.code === code)?.name ?? code));
 export const competencyName = (code: string) => competencies.find((c) => c.code === code)?.name ?? code;
 export const sectorName = (code: string) => sectors.find((c) => c.code === code)?.name ?? code;
@@ -60,5 +63,17 @@ export function optionLabel(questionId: string, code: string): string {
 	return q?.options?.find((o) => String(o.code) === code)?.label ?? code;
 }
 
+/** A competency's rating question, found by the `competency` and `rating` the instrument gives it. */
+function ratingQuestion(competency: string, rating: 'importance' | 'confidence') {
+	const q = questionsOf(instrument).find((x) => x.competency === competency && x.rating === rating);
+	if (!q) throw new Error(`The instrument has no ${rating} question for competency ${competency}`);
+	return q;
+}
+
+/** Each competency's importance and confidence question ids (their typed response columns). */
 export const ratingColumns = () =>
-	competencies.map((c) => ({ competency: c.code, importance: `imp_${c.code}`, confidence: `conf_${c.code}` }));
+	competencies.map((c) => ({ competency: c.code, importance: ratingQuestion(c.code, 'importance').id, confidence: ratingQuestion(c.code, 'confidence').id }));
+
+/** A rating's scale points with their labels, as respondents saw them (one scale per rating). */
+export const ratingScale = (rating: 'importance' | 'confidence') =>
+	(ratingQuestion(competencies[0].code, rating).options ?? []).map((o) => ({ level: Number(o.code), label: o.label }));

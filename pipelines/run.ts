@@ -167,7 +167,6 @@ export async function runPipeline(c: DuckDBConnection, options: RunOptions): Pro
 		throw error;
 	} finally {
 		clearInterval(sampler);
-		await c.run('DROP TABLE IF EXISTS snapshot').catch(() => undefined);
 		await c.run('DROP TABLE IF EXISTS cube').catch(() => undefined);
 		release();
 	}

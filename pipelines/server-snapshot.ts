@@ -5,9 +5,20 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DuckDBInstance } from '@duckdb/node-api';
-import { snapshotColumns } from './snapshot';
+import { answerColumns } from '../src/lib/instrument/storage';
+import { instrument } from './reference';
 import { ident, literal, rows } from './sql';
 import type { Wave } from './context';
+
+/** The columns the snapshot keeps: identifiers for the input hash and every answer except free text. */
+const snapshotColumns = () => [
+	'submission_id',
+	'answers_hash',
+	'wave_id',
+	...answerColumns(instrument)
+		.filter((c) => c.question.type !== 'text')
+		.map((c) => c.name)
+];
 
 export interface ParquetSnapshot {
 	waves: Array<Wave & { status: string }>;

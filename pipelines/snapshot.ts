@@ -1,33 +1,18 @@
-// Stage: snapshot — a consistent copy of the responses the run reports on (the chosen wave and the
-// waves before it, for trends) in a temporary table, summed into the cube the later stages read, so
-// they all see the same rows however many submissions arrive meanwhile. Free text (comments) and raw JSON never enter it.
+// Stage: snapshot — a consistent read of the responses the run reports on (the chosen wave and the
+// waves before it, for trends), summed straight into the cube the later stages read. One read
+// transaction holds the cube and the fingerprint to the same rows however many submissions arrive
+// meanwhile (DuckDB's MVCC), with no copy of the responses. Free text and raw JSON never enter the cube.
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { answerColumns } from '../src/lib/instrument/storage';
-import { instrument } from './reference';
-import { ident, rows } from './sql';
+import { literalList, rows } from './sql';
 import type { Wave } from './context';
 import { CUBE_SQL } from './cube';
 import { loadSuccessMeasures, type SuccessMeasure } from './reference';
 
-/** The columns a snapshot keeps: identifiers for the input hash and every answer except free text. */
-export const snapshotColumns = () => [
-	'submission_id',
-	'answers_hash',
-	'wave_id',
-	...answerColumns(instrument)
-		.filter((c) => c.question.type !== 'text')
-		.map((c) => c.name)
-];
-
-export const SNAPSHOT_SQL = () =>
-	`CREATE OR REPLACE TEMP TABLE snapshot AS
-	 SELECT ${snapshotColumns().map(ident).join(', ')} FROM responses WHERE wave_id IN (SELECT unnest($1::VARCHAR[]))`;
-
 // Order-independent fingerprint of the rows, cheap on a million rows (no sort, no big string).
-const FINGERPRINT_SQL = `
+const FINGERPRINT_SQL = (rows: string) => `
 	SELECT count(*)::INTEGER AS n, count(*) FILTER (WHERE wave_id = $1)::INTEGER AS respondents,
 		coalesce(bit_xor(hash(submission_id, answers_hash)), 0)::VARCHAR AS fingerprint
-	FROM snapshot`;
+	FROM ${rows}`;
 
 /** Waves in reporting order. Wave ids are financial years (2025-26, 2026-27…), so they sort in time. */
 export async function wavesUpTo(c: DuckDBConnection, waveId?: string): Promise<{ wave: Wave; waves: Wave[] }> {
@@ -46,10 +31,19 @@ export interface Snapshot {
 	inputHash: string;
 }
 
-/** Copies the rows, then sums them into the temporary table `cube` that every stage reads. */
+/** Sums the waves' responses into the temporary table `cube` that every stage reads, and
+ *  fingerprints the same rows, in one read transaction. */
 export async function snapshot(c: DuckDBConnection, wave: Wave, waves: Wave[], measures: SuccessMeasure[] = loadSuccessMeasures()): Promise<Snapshot> {
-	await c.run(SNAPSHOT_SQL(), [JSON.stringify(waves.map((w) => w.id))]);
-	await c.run(`CREATE OR REPLACE TEMP TABLE cube AS ${CUBE_SQL(measures, 'snapshot')}`);
-	const [f] = await rows<{ n: number; respondents: number; fingerprint: string }>(c, FINGERPRINT_SQL, [wave.id]);
+	const inWaves = `(SELECT * FROM responses WHERE wave_id IN (SELECT unnest(${literalList(waves.map((w) => w.id))})))`;
+	await c.run('BEGIN TRANSACTION');
+	let f: { n: number; respondents: number; fingerprint: string };
+	try {
+		await c.run(`CREATE OR REPLACE TEMP TABLE cube AS ${CUBE_SQL(measures, inWaves)}`);
+		[f] = await rows<typeof f>(c, FINGERPRINT_SQL(inWaves), [wave.id]);
+		await c.run('COMMIT');
+	} catch (error) {
+		await c.run('ROLLBACK').catch(() => undefined);
+		throw error;
+	}
 	return { respondents: f.respondents, rows: f.n, inputHash: `${waves.map((w) => w.id).join('+')}:${f.n}:${BigInt(f.fingerprint).toString(16)}` };
 }

@@ -6,6 +6,8 @@ declare global {
 		interface Locals {
 			/** The signed-in planner or admin; survey respondents are never identified. */
 			user: User | null;
+			/** The session cookie's token, if any (only its hash is stored). */
+			sessionToken: string | undefined;
 		}
 	}
 }

@@ -23,8 +23,9 @@ export const init: ServerInit = async () => {
 const SIGNED_IN_AREAS = ['/reports', '/runs', '/admin', '/login'];
 
 export const handle: Handle = async ({ event, resolve }) => {
-	const token = readCookie(event.request.headers.get('cookie'), SESSION_COOKIE);
-	event.locals.user = token && !event.url.pathname.startsWith('/api/') ? await userForSession((await survey()).db, token) : null;
+	// Resolved once per request, for pages and for the tRPC context alike.
+	event.locals.sessionToken = readCookie(event.request.headers.get('cookie'), SESSION_COOKIE);
+	event.locals.user = event.locals.sessionToken ? await userForSession((await survey()).db, event.locals.sessionToken) : null;
 	const response = await resolve(event);
 	response.headers.set('X-Content-Type-Options', 'nosniff');
 	response.headers.set('Referrer-Policy', 'no-referrer');

@@ -18,3 +18,11 @@ export function problemOf(error: unknown): ProblemReport {
 	}
 	return { message: 'Something went wrong. Please try again: your answers are still here.', fieldErrors: {} };
 }
+
+/** A failed call as error-summary entries: each field's message (named, with `withField`), or the
+ *  general message when no field is to blame. */
+export function summaryOf(error: unknown, { href = '#maincontent', withField = false } = {}): { href: string; message: string }[] {
+	const { message, fieldErrors } = problemOf(error);
+	const fields = Object.entries(fieldErrors).flatMap(([field, messages]) => messages.map((m) => (withField ? `${field}: ${m}` : m)));
+	return (fields.length ? fields : [message]).map((m) => ({ href, message: m }));
+}

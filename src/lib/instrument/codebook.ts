@@ -1,5 +1,4 @@
 import type { Instrument } from './types';
-import { questionsOf } from './questions';
 import { columnType } from './storage';
 
 export interface CodebookRow {
@@ -41,5 +40,3 @@ export function codebookRows(instrument: Instrument): CodebookRow[] {
 	}
 	return rows;
 }
-
-export const codebookQuestionCount = (instrument: Instrument) => questionsOf(instrument).length;

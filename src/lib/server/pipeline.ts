@@ -10,8 +10,7 @@ import { internalTokenPath } from '../../../pipelines/internal';
 import { schedulePipeline } from '../../../pipelines/schedule';
 import { runPipeline, STAGES, type RunResult } from '../../../pipelines/run';
 import { databaseRecorder } from '../../../pipelines/runs';
-import { ruleWithThreshold } from '../../../pipelines/disclosure';
-import { disclosureThreshold, successMeasures, workforcePath } from './settings';
+import { publicationSettings } from './settings';
 
 let token: string | undefined;
 let schedule: Cron | undefined;
@@ -72,9 +71,7 @@ export function runInServer(services: SurveyServices, trigger: 'server' | 'admin
 		try {
 			const result = await runPipeline(c, {
 				out: config.PIPELINE_OUT,
-				rule: ruleWithThreshold(config.PIPELINE_THRESHOLD ?? disclosureThreshold()),
-				measures: successMeasures(),
-				workforceCsv: workforcePath(),
+				...publicationSettings(config.PIPELINE_THRESHOLD),
 				trigger,
 				recorder: databaseRecorder(services.db),
 				progress: {

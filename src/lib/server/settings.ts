@@ -2,12 +2,14 @@
 // thresholds per wave) and workforce denominators. Kept as files in SETTINGS_DIR (default
 // data/settings) that override data/reference, so the server and the pipeline CLI (a separate
 // process, which cannot open the server's DuckDB file) read the same values. Writes are atomic.
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { loadSuccessMeasures, measureSchema, REFERENCE_DIR, type SuccessMeasure } from '../../../pipelines/reference';
-import { NHS_DIGITAL_RULE } from '../../../pipelines/disclosure';
+import { loadSuccessMeasures, parseSuccessMeasures, REFERENCE_DIR, type SuccessMeasure } from '../../../pipelines/reference';
+import type { PipelineContext } from '../../../pipelines/context';
+import { NHS_DIGITAL_RULE, ruleWithThreshold } from '../../../pipelines/disclosure';
 import { regions, staffGroups } from '../instrument/reference';
+import { parseCsv } from '../../../pipelines/import';
 
 export const settingsDir = () => process.env.SETTINGS_DIR ?? 'data/settings';
 const file = (name: string) => join(settingsDir(), name);
@@ -34,25 +36,23 @@ export const workforcePath = () => (existsSync(file('workforce.csv')) ? file('wo
 
 export const successMeasures = (): SuccessMeasure[] => loadSuccessMeasures(measuresPath());
 
-/** Saves the measures after checking each against the schema and the instrument; throws in words. */
+/** Saves the measures after checking them against the schema and the instrument; throws in words. */
 export function saveSuccessMeasures(measures: SuccessMeasure[]) {
 	const ids = new Set<string>();
 	for (const m of measures) {
 		if (ids.has(m.id)) throw new Error(`Two measures are called ${m.id}`);
 		ids.add(m.id);
-		measureSchema.parse(m);
 	}
-	const content = JSON.stringify({ source: 'Project definitions aligned to the framework aims, edited by an administrator.', measures }, null, 2);
-	// Check with the pipeline's own loader (questions and codes exist) before anything is replaced.
-	mkdirSync(settingsDir(), { recursive: true });
-	const check = `${file('success-measures.json')}.${process.pid}.check`;
-	writeFileSync(check, content);
-	try {
-		loadSuccessMeasures(check);
-	} finally {
-		rmSync(check, { force: true });
-	}
-	writeAtomically('success-measures.json', content);
+	const content = { source: 'Project definitions aligned to the framework aims, edited by an administrator.', measures };
+	parseSuccessMeasures(content);
+	writeAtomically('success-measures.json', JSON.stringify(content, null, 2));
+}
+
+/** What every publication applies: the rule (an explicit threshold, else the admin's, else NHS
+ *  Digital's), the success measures and the workforce denominators. Read afresh each time, so the
+ *  server and the pipeline CLI always agree with the settings files. */
+export function publicationSettings(threshold?: number): Pick<PipelineContext, 'rule' | 'measures' | 'workforceCsv'> {
+	return { rule: ruleWithThreshold(threshold ?? disclosureThreshold()), measures: successMeasures(), workforceCsv: workforcePath() };
 }
 
 export interface RowProblem {
@@ -62,31 +62,35 @@ export interface RowProblem {
 
 /** Checks an uploaded workforce CSV (region_code, staff_group, workforce): every bad row by line. */
 export function checkWorkforceCsv(csv: string): { rows: number; problems: RowProblem[] } {
-	const lines = csv.replace(/^\uFEFF/, '').split(/\r?\n/);
-	const problems: RowProblem[] = [];
-	const header = lines[0]?.trim().toLowerCase();
-	if (header !== 'region_code,staff_group,workforce') {
+	let records: ReturnType<typeof parseCsv>;
+	try {
+		records = parseCsv(csv, { comments: true });
+	} catch (error) {
+		return { rows: 0, problems: [{ line: 1, problem: (error as Error).message }] };
+	}
+	const [header, ...body] = records;
+	if (header?.line !== 1 || header.fields.map((f) => f.trim().toLowerCase()).join(',') !== 'region_code,staff_group,workforce') {
 		return { rows: 0, problems: [{ line: 1, problem: 'The first line must be the header region_code,staff_group,workforce' }] };
 	}
 	const regionCodes = new Set(regions.map((r) => r.code));
 	const groups = new Set(staffGroups.map((g) => g.code));
 	const seen = new Set<string>();
-	let rows = 0;
-	lines.slice(1).forEach((text, i) => {
-		const line = i + 2;
-		if (text.trim() === '' || text.startsWith('#')) return;
-		const cells = text.split(',').map((c) => c.trim());
-		if (cells.length !== 3) return problems.push({ line, problem: `Expected 3 values, found ${cells.length}` });
+	const problems: RowProblem[] = [];
+	for (const { line, fields } of body) {
+		const cells = fields.map((c) => c.trim());
+		if (cells.length !== 3) {
+			problems.push({ line, problem: `Expected 3 values, found ${cells.length}` });
+			continue;
+		}
 		const [region, group, count] = cells;
 		if (!regionCodes.has(region)) problems.push({ line, problem: `"${region.slice(0, 40)}" is not an NHS England region code` });
 		if (!groups.has(group)) problems.push({ line, problem: `"${group.slice(0, 40)}" is not a staff group code` });
 		if (!/^\d{1,7}$/.test(count) || Number(count) < 1) problems.push({ line, problem: `The workforce "${count.slice(0, 40)}" must be a whole number of people, at least 1` });
 		if (seen.has(`${region},${group}`)) problems.push({ line, problem: `${region} ${group} appears twice` });
 		seen.add(`${region},${group}`);
-		rows++;
-	});
-	if (rows === 0 && problems.length === 0) problems.push({ line: 2, problem: 'The file has no rows of denominators' });
-	return { rows, problems };
+	}
+	if (body.length === 0 && problems.length === 0) problems.push({ line: 2, problem: 'The file has no rows of denominators' });
+	return { rows: body.length, problems };
 }
 
 export function saveWorkforceCsv(csv: string) {

@@ -1,7 +1,7 @@
-import { redirect } from '@sveltejs/kit';
+import { signedIn } from '$lib/server/auth/guard';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = ({ locals, url }) => {
-	if (!locals.user) redirect(303, `/login?next=${encodeURIComponent(url.pathname)}`);
-	return { role: locals.user.role, region: locals.user.region };
+	const user = signedIn(locals, url);
+	return { role: user.role, region: user.region };
 };

@@ -2,8 +2,7 @@
 // the live cube narrowed to the planner's scope and filters, then the batch reports' chart builders.
 // Only protected aggregates leave this module; free text is not in the cube at all.
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { ruleWithThreshold } from '../../../../pipelines/disclosure';
-import { ENGLAND, regionName, type SuccessMeasure } from '../../../../pipelines/reference';
+import { ENGLAND, regionName } from '../../../../pipelines/reference';
 import { wavesUpTo } from '../../../../pipelines/snapshot';
 import { literal, literalList } from '../../../../pipelines/sql';
 import { respondents } from '../../../../pipelines/respondents';
@@ -25,11 +24,7 @@ export interface DashboardFilter {
 	specialty?: string;
 }
 
-export interface DashboardSettings {
-	threshold: number;
-	measures: SuccessMeasure[];
-	workforceCsv: string;
-}
+export type DashboardSettings = Pick<PipelineContext, 'rule' | 'measures' | 'workforceCsv'>;
 
 export interface Dashboard {
 	wave: Wave;
@@ -68,9 +63,7 @@ export async function dashboard(c: DuckDBConnection, filter: DashboardFilter, se
 	const ctx: PipelineContext = {
 		wave,
 		waves,
-		rule: ruleWithThreshold(settings.threshold),
-		measures: settings.measures,
-		workforceCsv: settings.workforceCsv,
+		...settings,
 		cube: 'dashboard_scope'
 	};
 	const tables: PublishedTable[] = [

@@ -41,14 +41,19 @@ export class Database {
 	/** Runs `job` on the write connection with nothing else writing; `transaction` wraps it in BEGIN/COMMIT. */
 	write<T>(job: (c: DuckDBConnection) => Promise<T>, { transaction = true } = {}): Promise<T> {
 		return this.#writeQueue.run(async () => {
-			if (!transaction) return job(this.writer);
-			await this.writer.run('BEGIN TRANSACTION');
 			try {
-				const result = await job(this.writer);
-				await this.writer.run('COMMIT');
-				return result;
+				if (!transaction) return await job(this.writer);
+				await this.writer.run('BEGIN TRANSACTION');
+				try {
+					const result = await job(this.writer);
+					await this.writer.run('COMMIT');
+					return result;
+				} catch (error) {
+					await this.writer.run('ROLLBACK').catch(() => undefined);
+					throw error;
+				}
 			} catch (error) {
-				await this.writer.run('ROLLBACK').catch(() => undefined);
+				// Every write, in a transaction or not, reports a full or read-only disk the same way.
 				const problem = storageProblem(error);
 				if (problem instanceof SurveyError) console.error(`Storage problem writing to ${this.path}: ${(error as Error).message}`);
 				throw problem;

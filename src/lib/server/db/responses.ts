@@ -6,6 +6,7 @@ import { questionsOf } from '../../instrument/questions';
 import type { Database } from './database';
 import { SurveyError } from './errors';
 import { newReceipt } from './codes';
+import { openWave } from './waves';
 
 export interface Receipt {
 	receipt: string;
@@ -22,7 +23,6 @@ interface Pending {
 	resolve: (receipt: Receipt) => void;
 	reject: (error: unknown) => void;
 }
-
 
 /** Stable JSON (sorted keys): stored as the raw answers, and hashed so the same answers always match. */
 export function answersJson(answers: Answers): string {
@@ -147,8 +147,8 @@ export class ResponseStore {
 				}
 			});
 		}
-		const waveRows = await this.db.query(`SELECT id, label FROM waves WHERE status = 'open' ORDER BY opened_at DESC LIMIT 1`, [], c);
-		const wave = waveRows[0] ? { id: String(waveRows[0].id), label: String(waveRows[0].label) } : null;
+		const open = await openWave(this.db, c);
+		const wave = open ? { id: open.id, label: open.label } : null;
 		const now = new Date();
 		const submittedAt = now.toISOString();
 		const inserts: Row[] = [];

@@ -1,3 +1,4 @@
+import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Database } from './database';
 
 export interface Wave {
@@ -23,8 +24,9 @@ export async function ensureDefaultWave(db: Database, wave = financialYear(new D
 	});
 }
 
-export async function openWave(db: Database): Promise<Wave | null> {
-	const rows = await db.query(`SELECT id, label, status FROM waves WHERE status = 'open' ORDER BY opened_at DESC LIMIT 1`);
+/** The wave taking responses; pass the write connection to read it inside a write's transaction. */
+export async function openWave(db: Database, connection?: DuckDBConnection): Promise<Wave | null> {
+	const rows = await db.query(`SELECT id, label, status FROM waves WHERE status = 'open' ORDER BY opened_at DESC LIMIT 1`, [], connection);
 	return (rows[0] as unknown as Wave) ?? null;
 }
 

@@ -1,21 +1,23 @@
 import type { FetchCreateContextFnOptions } from '@trpc/server/adapters/fetch';
 import { survey } from '../survey';
-import { readCookie, SESSION_COOKIE, userForSession } from '../auth/sessions';
+import type { User } from '../auth/users';
 
 /** adapter-node reports https unless ORIGIN says otherwise, so only loopback (dev, tests) is plain http. */
 const isSecure = (url: URL) => url.protocol === 'https:' && !['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
 
-/** Per-request context: the signed-in planner or admin, if any. Survey respondents are never identified. */
-export async function createContext({ req, resHeaders }: FetchCreateContextFnOptions, clientAddress = '') {
-	const services = await survey();
-	const sessionToken = readCookie(req.headers.get('cookie'), SESSION_COOKIE);
+/** Per-request context: the signed-in planner or admin, if any (resolved by the server hook).
+ *  Survey respondents are never identified. */
+export async function createContext(
+	{ req, resHeaders }: FetchCreateContextFnOptions,
+	request: { user: User | null; sessionToken: string | undefined; clientAddress: string }
+) {
 	return {
-		survey: services,
-		sessionToken,
-		user: await userForSession(services.db, sessionToken),
+		survey: await survey(),
+		sessionToken: request.sessionToken,
+		user: request.user,
 		secure: isSecure(new URL(req.url)),
 		/** Only for rate limits, in memory; never stored. */
-		clientAddress,
+		clientAddress: request.clientAddress,
 		resHeaders
 	};
 }

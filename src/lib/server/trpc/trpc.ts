@@ -49,4 +49,3 @@ export const limitedProcedure = (what: Limited) => t.procedure.use(rateLimited(w
 export const publicProcedure = t.procedure;
 export const plannerProcedure = t.procedure.use(requireRole(['national', 'regional', 'admin']));
 export const adminProcedure = t.procedure.use(requireRole(['admin']));
-export const createCallerFactory = t.createCallerFactory;

@@ -1,4 +1,5 @@
-import { error, redirect } from '@sveltejs/kit';
+import { error } from '@sveltejs/kit';
+import { signedIn } from '$lib/server/auth/guard';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { survey } from '$lib/server/survey';
@@ -6,7 +7,7 @@ import type { PageServerLoad } from './$types';
 
 /** A run's published files, as far as the planner's role allows (the same rule as the file route). */
 export const load: PageServerLoad = async ({ locals, params, url }) => {
-	if (!locals.user) redirect(303, `/login?next=${encodeURIComponent(url.pathname)}`);
+	const { role, region } = signedIn(locals, url);
 	if (!/^[0-9TZ]+-[0-9a-f]+$/.test(params.runId)) error(404, 'No such run');
 	let manifest: { runId: string; wave: { id: string; label: string } | string; respondents: number; threshold: number; files: string[] };
 	try {
@@ -14,7 +15,6 @@ export const load: PageServerLoad = async ({ locals, params, url }) => {
 	} catch {
 		error(404, 'No such run, or it did not finish');
 	}
-	const { role, region } = locals.user;
 	const allowed = (file: string) => role !== 'regional' || file.startsWith(`regions/${region}/`) || file.startsWith(`charts/${region}-`);
 	return {
 		runId: params.runId,

@@ -13,7 +13,7 @@ import { ENGLAND, regions, sectors, specialties, staffGroups } from '../../../in
 import { regionName } from '../../../../../pipelines/reference';
 import { dashboard, type DashboardFilter } from '../../analytics/dashboard';
 import { liveCubeOf } from '../../analytics/live-cube';
-import { disclosureThreshold, successMeasures, workforcePath } from '../../settings';
+import { publicationSettings } from '../../settings';
 import { plannerProcedure, router } from '../trpc';
 import type { Context } from '../context';
 
@@ -46,7 +46,7 @@ function scopeOf(user: User, asked: string | undefined): string {
 }
 
 async function figures(ctx: Context & { user: User }, filter: DashboardFilter) {
-	const settings = { threshold: disclosureThreshold(), measures: successMeasures(), workforceCsv: workforcePath() };
+	const settings = publicationSettings();
 	try {
 		return await liveCubeOf(ctx.survey.db).use(settings.measures, (c) => dashboard(c, filter, settings));
 	} catch (error) {

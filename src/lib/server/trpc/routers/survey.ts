@@ -17,6 +17,17 @@ const asTRPCError = (error: unknown): never => {
 	throw error;
 };
 
+/** What `survey.saveDraft` accepts: valid answers so far, and the draft's code once it has one. */
+export const saveDraftInput = z.strictObject({ answers: answersSchema(instrument, { complete: false }), resumeCode: resumeCode.optional() });
+
+/** What `survey.submit` accepts (also the submit benchmark's floor). */
+export const submitInput = z.strictObject({
+	submissionId: z.uuid({ error: 'submissionId must be a UUID made by the form' }),
+	answers: answersSchema(instrument, { complete: true }),
+	/** The draft these answers came from, deleted once they are safely stored. */
+	resumeCode: resumeCode.optional()
+});
+
 export const surveyRouter = router({
 	/** The instrument as JSON, for the form, the codebook and external tools. */
 	instrument: publicProcedure.query(() => instrument),
@@ -25,7 +36,7 @@ export const surveyRouter = router({
 	wave: publicProcedure.query(({ ctx }) => openWave(ctx.survey.db)),
 
 	saveDraft: limitedProcedure('saveDraft')
-		.input(z.strictObject({ answers: answersSchema(instrument, { complete: false }), resumeCode: resumeCode.optional() }))
+		.input(saveDraftInput)
 		.mutation(({ ctx, input }) => ctx.survey.drafts.save(canonicalAnswers(instrument, input.answers), input.resumeCode).catch(asTRPCError)),
 
 	resume: limitedProcedure('resume')
@@ -33,14 +44,7 @@ export const surveyRouter = router({
 		.mutation(({ ctx, input }) => ctx.survey.drafts.resume(input.resumeCode).catch(asTRPCError)),
 
 	submit: limitedProcedure('submit')
-		.input(
-			z.strictObject({
-				submissionId: z.uuid({ error: 'submissionId must be a UUID made by the form' }),
-				answers: answersSchema(instrument, { complete: true }),
-				/** The draft these answers came from, deleted once they are safely stored. */
-				resumeCode: resumeCode.optional()
-			})
-		)
+		.input(submitInput)
 		.mutation(async ({ ctx, input }) => {
 			const receipt = await ctx.survey.responses.submit(input.submissionId, canonicalAnswers(instrument, input.answers)).catch(asTRPCError);
 			if (input.resumeCode) await ctx.survey.drafts.discard(input.resumeCode).catch(() => undefined);

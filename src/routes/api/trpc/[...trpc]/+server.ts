@@ -6,7 +6,7 @@ import { createContext } from '$lib/server/trpc/context';
 import { survey } from '$lib/server/survey';
 import { limitBody } from './limit-body';
 
-const handler: RequestHandler = async ({ request, getClientAddress }) => {
+const handler: RequestHandler = async ({ request, locals, getClientAddress }) => {
 	const { config } = await survey();
 	return fetchRequestHandler({
 		endpoint: '/api/trpc',
@@ -15,7 +15,7 @@ const handler: RequestHandler = async ({ request, getClientAddress }) => {
 			message: `The answers sent were larger than the ${Math.round(config.SURVEY_BODY_LIMIT / 1024)} KB the survey accepts. Shorten your comments and try again.`
 		})),
 		router: appRouter,
-		createContext: (options) => createContext(options, getClientAddress()),
+		createContext: (options) => createContext(options, { user: locals.user, sessionToken: locals.sessionToken, clientAddress: getClientAddress() }),
 		onError({ error, path }) {
 			if (error.code === 'INTERNAL_SERVER_ERROR') console.error(`tRPC ${path ?? '?'} failed:`, error.cause ?? error);
 		}

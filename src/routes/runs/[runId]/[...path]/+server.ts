@@ -1,6 +1,7 @@
 // A published run's files, for signed-in planners. Regional planners get only their region's report
 // and charts: the national report and the tables hold every region's figures.
-import { error, redirect } from '@sveltejs/kit';
+import { error } from '@sveltejs/kit';
+import { signedIn } from '$lib/server/auth/guard';
 import { readFile } from 'node:fs/promises';
 import { join, normalize } from 'node:path';
 import { survey } from '$lib/server/survey';
@@ -16,10 +17,10 @@ const TYPES: Record<string, string> = {
 };
 
 export const GET: RequestHandler = async ({ locals, params, url }) => {
-	if (!locals.user) redirect(303, `/login?next=${encodeURIComponent(url.pathname)}`);
+	const user = signedIn(locals, url);
 	const path = normalize(params.path);
 	if (!/^[0-9TZ]+-[0-9a-f]+$/.test(params.runId) || path.startsWith('..') || path.startsWith('/') || path.includes('\0')) error(404, 'No such file');
-	const { region, role } = locals.user;
+	const { region, role } = user;
 	if (role === 'regional' && !(path.startsWith(`regions/${region}/`) || path.startsWith(`charts/${region}-`))) {
 		error(403, 'Your account can open your own region’s report only');
 	}
@@ -33,7 +34,7 @@ export const GET: RequestHandler = async ({ locals, params, url }) => {
 		error(404, 'No such file in that run');
 	}
 	// Downloads of the tables behind the reports are exports: the audit log records each.
-	if (path.startsWith('tables/')) await audit(services.db, locals.user.email, 'table_exported', { runId: params.runId, file: path });
+	if (path.startsWith('tables/')) await audit(services.db, user.email, 'table_exported', { runId: params.runId, file: path });
 	return new Response(new Uint8Array(body), {
 		headers: {
 			'content-type': type,

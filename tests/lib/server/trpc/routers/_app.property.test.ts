@@ -4,9 +4,8 @@
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { z } from 'zod';
 import { instrument } from '../../../../../src/lib/instrument/survey';
-import { answersSchema } from '../../../../../src/lib/instrument/schema';
+import { saveDraftInput, submitInput } from '../../../../../src/lib/server/trpc/routers/survey';
 import { questionsOf } from '../../../../../src/lib/instrument/questions';
 import { completeAnswers } from '../../../../helpers/answers';
 import { query } from '../../../../helpers/db';
@@ -49,8 +48,6 @@ const brokenAnswers = fc
 		return answers;
 	});
 
-const submission = z.strictObject({ submissionId: z.uuid(), answers: answersSchema(instrument, { complete: true }), resumeCode: z.string().optional() });
-const draft = z.strictObject({ answers: answersSchema(instrument, { complete: false }), resumeCode: z.string().optional() });
 
 /** Bodies per procedure; only those the procedure's own schema rejects are sent. */
 const bodies: Record<string, { arbitrary: fc.Arbitrary<unknown>; valid: (body: unknown) => boolean }> = {
@@ -60,11 +57,11 @@ const bodies: Record<string, { arbitrary: fc.Arbitrary<unknown>; valid: (body: u
 			fc.record({ submissionId: fc.uuid(), answers: fc.dictionary(anyKey, anyValue, { maxKeys: 8 }) }),
 			fc.jsonValue({ maxDepth: 4 })
 		),
-		valid: (b) => submission.safeParse(b).success
+		valid: (b) => submitInput.safeParse(b).success
 	},
 	'survey.saveDraft': {
 		arbitrary: fc.oneof(fc.record({ answers: brokenAnswers }), fc.record({ answers: fc.dictionary(anyKey, anyValue, { minKeys: 1, maxKeys: 6 }), resumeCode: anyValue }), fc.jsonValue({ maxDepth: 4 })),
-		valid: (b) => draft.safeParse(b).success
+		valid: (b) => saveDraftInput.safeParse(b).success
 	},
 	'survey.resume': {
 		arbitrary: fc.oneof(fc.record({ resumeCode: anyValue }), fc.dictionary(anyKey, anyValue), fc.jsonValue({ maxDepth: 3 })),
