@@ -14,15 +14,16 @@ const COVERAGE_SQL = (cube: CubeRelation, workforceCsv: string) => `
 			columns = {'region_code': 'VARCHAR', 'staff_group': 'VARCHAR', 'workforce': 'INTEGER'})
 		GROUP BY GROUPING SETS ((region_code, staff_group), (region_code), (staff_group), ())
 	), answered AS (
-		SELECT coalesce(region, '${ENGLAND.code}') AS region_code, coalesce(staff_group, 'all') AS staff_group, sum(respondents)::INTEGER AS respondents
+		SELECT coalesce(region, '${ENGLAND.code}') AS region_code, coalesce(staff_group, 'all') AS staff_group, sum(respondents)::INTEGER AS respondents,
+			sum(respondents_key)::BIGINT AS respondents_key
 		FROM ${cube} WHERE wave_id = $1
 		GROUP BY GROUPING SETS ((region, staff_group), (region), (staff_group), ())
 	)
-	SELECT region_code, staff_group, coalesce(a.respondents, 0) AS respondents, w.workforce
+	SELECT region_code, staff_group, coalesce(a.respondents, 0) AS respondents, coalesce(a.respondents_key, 0) AS respondents_key, w.workforce
 	FROM workforce w LEFT JOIN answered a USING (region_code, staff_group)
 	ORDER BY region_code, staff_group`;
 
-type Coverage = { region_code: string; staff_group: string; respondents: number; workforce: number };
+type Coverage = { region_code: string; staff_group: string; respondents: number; respondents_key: number; workforce: number };
 
 /** Raw coverage counts, also used by the success measure of kind "coverage". */
 export const coverageCounts = (c: DuckDBConnection, waveId: string, workforceCsv: string, cube: CubeRelation) => rows<Coverage>(c, COVERAGE_SQL(cube, workforceCsv), [waveId]);

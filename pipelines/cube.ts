@@ -22,41 +22,47 @@ export const col = (...parts: Array<string | number>) => {
 
 export const optionCodes = (question: string) => (questionsOf(instrument).find((q) => q.id === question)?.options ?? []).map((o) => String(o.code));
 
+/** The key-sum column of a count column: `"x:y"` → `"x:y:key"`, `respondents` → `respondents_key`. */
+export const keyCol = (column: string) => (column.startsWith('"') ? `${column.slice(0, -1)}:key"` : `${column}_key`);
+
 /** The statistics one cube row holds, as `aggregate AS column` over single responses. */
 function statistics(measures: SuccessMeasure[]): string[] {
-	const out = ['count(*)::INTEGER AS respondents'];
+	// Every count comes with the sum of its records' keys (see perturbation.ts): its cell key.
+	const counted = (column: string, where?: string) => {
+		const filter = where ? ` FILTER (WHERE ${where})` : '';
+		return [`count(*)${filter}::INTEGER AS ${column}`, `coalesce(sum(record_key)${filter}, 0)::INTEGER AS ${keyCol(column)}`];
+	};
+	const out = counted('respondents');
 	for (const r of ratingColumns()) {
 		const imp = ident(r.importance);
 		const conf = ident(r.confidence);
 		const both = `${imp} IS NOT NULL AND ${conf} IS NOT NULL`;
 		out.push(
 			// Needs scores rest on people who rated both importance and confidence.
-			`count(*) FILTER (WHERE ${both})::INTEGER AS ${col(r.competency, 'raters')}`,
+			...counted(col(r.competency, 'raters'), both),
 			`sum(${imp}) FILTER (WHERE ${both})::INTEGER AS ${col(r.competency, 'importance_sum')}`,
 			`sum(${conf}) FILTER (WHERE ${both})::INTEGER AS ${col(r.competency, 'confidence_sum')}`,
-			`sum(${imp}::INTEGER - ${conf}::INTEGER)::INTEGER AS ${col(r.competency, 'discrepancy_sum')}`,
 			// The MWDS success measure takes mean importance over everyone who rated importance.
-			`count(${imp})::INTEGER AS ${col(r.competency, 'importance_n')}`,
+			...counted(col(r.competency, 'importance_n'), `${imp} IS NOT NULL`),
 			`sum(${imp})::INTEGER AS ${col(r.competency, 'importance_all_sum')}`
 		);
-		for (const rating of RATINGS)
-			for (const { level } of ratingScale(rating)) out.push(`count(*) FILTER (WHERE ${ident(r[rating])} = ${level})::INTEGER AS ${col(r.competency, rating, level)}`);
+		for (const rating of RATINGS) for (const { level } of ratingScale(rating)) out.push(...counted(col(r.competency, rating, level), `${ident(r[rating])} = ${level}`));
 	}
 	for (const q of SHARE_QUESTIONS) {
-		out.push(`count(${ident(q)})::INTEGER AS ${col(q, 'base')}`);
-		for (const o of optionCodes(q)) out.push(`count(*) FILTER (WHERE list_contains(${ident(q)}, ${literal(o)}))::INTEGER AS ${col(q, o)}`);
+		out.push(...counted(col(q, 'base'), `${ident(q)} IS NOT NULL`));
+		for (const o of optionCodes(q)) out.push(...counted(col(q, o), `list_contains(${ident(q)}, ${literal(o)})`));
 	}
 	for (const m of measures) {
 		if (m.kind === 'share') {
 			const q = questionsOf(instrument).find((x) => x.id === m.question)!;
 			const column = ident(m.question);
 			const hit = q.type === 'multi' ? `list_has_any(${column}, ${literalList(m.codes)})` : `${column} IN (${m.codes.map(literal).join(', ')})`;
-			out.push(`count(*) FILTER (WHERE ${hit})::INTEGER AS ${col(m.id, 'numerator')}`, `count(${column})::INTEGER AS ${col(m.id, 'base')}`);
+			out.push(...counted(col(m.id, 'numerator'), hit), ...counted(col(m.id, 'base'), `${column} IS NOT NULL`));
 		} else if (m.kind === 'mean') {
 			// Sum of ratings and of people rating every competency: the mean of each person's mean.
 			const columns = ratingColumns().map((r) => ident(r[m.rating]));
 			const personTotal = `(${columns.map((c) => `${c}::INTEGER`).join(' + ')})`;
-			out.push(`sum(${personTotal})::INTEGER AS ${col(m.id, 'sum')}`, `count(${personTotal})::INTEGER AS ${col(m.id, 'n')}`);
+			out.push(`sum(${personTotal})::INTEGER AS ${col(m.id, 'sum')}`, ...counted(col(m.id, 'n'), `${personTotal} IS NOT NULL`));
 		}
 	}
 	return out;

@@ -5,27 +5,34 @@ import { protect } from './disclosure';
 import { ENGLAND, ratingColumns, ratingScale } from './reference';
 import { published, type PipelineContext, type PublishedTable } from './context';
 import { rows } from './sql';
-import { col, RATINGS, type CubeRelation } from './cube';
+import { col, keyCol, RATINGS, type CubeRelation } from './cube';
 
 // One pass over the cube: the count per rating column and level, then UNPIVOTed to long form.
 const DISTRIBUTION_SQL = (cube: CubeRelation) => {
+	// Each count travels with its key sum, packed as count × 2^32 + key sum so one UNPIVOT carries both.
 	const counts = ratingColumns().flatMap((r) =>
-		RATINGS.flatMap((rating) => ratingScale(rating).map(({ level }) => `sum(${col(r.competency, rating, level)})::INTEGER AS "${r.competency}|${rating}|${level}"`))
+		RATINGS.flatMap((rating) =>
+			ratingScale(rating).map(({ level }) => `(sum(${col(r.competency, rating, level)})::BIGINT * 4294967296 + sum(${keyCol(col(r.competency, rating, level))})::BIGINT) AS "${r.competency}|${rating}|${level}"`)
+		)
 	);
 	return `
 		WITH wide AS (
 			SELECT coalesce(region, '${ENGLAND.code}') AS region_code, ${counts.join(', ')}
 			FROM ${cube} WHERE wave_id = $1 GROUP BY GROUPING SETS ((region), ())
 		), long AS (
-			UNPIVOT wide ON COLUMNS(* EXCLUDE (region_code)) INTO NAME cell VALUE respondents
+			UNPIVOT wide ON COLUMNS(* EXCLUDE (region_code)) INTO NAME cell VALUE packed
+		), cells AS (
+			SELECT region_code, split_part(cell, '|', 1) AS competency, split_part(cell, '|', 2) AS rating,
+				split_part(cell, '|', 3)::INTEGER AS level, (packed // 4294967296)::INTEGER AS respondents, (packed % 4294967296)::BIGINT AS respondents_key
+			FROM long
 		)
-		SELECT region_code, split_part(cell, '|', 1) AS competency, split_part(cell, '|', 2) AS rating,
-			split_part(cell, '|', 3)::INTEGER AS level, respondents,
-			sum(respondents) OVER (PARTITION BY region_code, split_part(cell, '|', 1), split_part(cell, '|', 2))::INTEGER AS base
-		FROM long ORDER BY region_code, competency, rating, level`;
+		SELECT *,
+			sum(respondents) OVER w::INTEGER AS base, sum(respondents_key) OVER w::BIGINT AS base_key
+		FROM cells WINDOW w AS (PARTITION BY region_code, competency, rating)
+		ORDER BY region_code, competency, rating, level`;
 };
 
-type Cell = { region_code: string; competency: string; rating: string; level: number; respondents: number; base: number };
+type Cell = { region_code: string; competency: string; rating: string; level: number; respondents: number; respondents_key: number; base: number; base_key: number };
 
 export async function distributions(c: DuckDBConnection, ctx: PipelineContext): Promise<PublishedTable[]> {
 	const wave = ctx.wave.id;

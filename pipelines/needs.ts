@@ -1,30 +1,30 @@
 // Stage: needs — Borich needs scores per competency. For each respondent, discrepancy =
 // importance − confidence; for a group, MWDS = mean(discrepancy) × mean(importance), and competencies
 // are ranked by it (1 = largest training need). Groups: England, each region, sector and staff group.
+// Means come from the group's sums through disclosure control (noisy sums), and the discrepancy and
+// score from those means: mean(discrepancy) = mean(importance) − mean(confidence) over the same people.
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { protect } from './disclosure';
+import { protect, type DisclosureRule, type FigureSpec } from './disclosure';
 import { ENGLAND, ratingColumns } from './reference';
 import { published, type PipelineContext, type PublishedTable } from './context';
 import { rows } from './sql';
-import { col, type CubeRelation } from './cube';
+import { col, keyCol, type CubeRelation } from './cube';
 
 export type NeedsDimension = 'region' | 'sector' | 'staff_group';
 
-/** Raw (unprotected) needs scores: one grouping pass over the cube, unpivoted per competency and
- *  ranked in SQL. Means are sums over the people who rated both importance and confidence. */
+/** Raw (unprotected) needs statistics: one grouping pass over the cube, unpivoted per competency.
+ *  Sums run over the people who rated both importance and confidence; means and scores are made
+ *  from them by disclosure control, never here. */
 export const NEEDS_SQL = (cube: CubeRelation) => {
 	const competencies = ratingColumns();
-	const aggregates = competencies.flatMap((r) => {
-		const raters = `nullif(sum(${col(r.competency, 'raters')}), 0)`;
-		return [
-			`coalesce(sum(${col(r.competency, 'raters')}), 0)::INTEGER AS "${r.competency}_n"`,
-			`(sum(${col(r.competency, 'importance_sum')}) / ${raters})::DOUBLE AS "${r.competency}_imp"`,
-			`(sum(${col(r.competency, 'confidence_sum')}) / ${raters})::DOUBLE AS "${r.competency}_conf"`,
-			`(sum(${col(r.competency, 'discrepancy_sum')}) / ${raters})::DOUBLE AS "${r.competency}_disc"`
-		];
-	});
+	const aggregates = competencies.flatMap((r) => [
+		`coalesce(sum(${col(r.competency, 'raters')}), 0)::INTEGER AS "${r.competency}_n"`,
+		`coalesce(sum(${keyCol(col(r.competency, 'raters'))}), 0)::BIGINT AS "${r.competency}_key"`,
+		`sum(${col(r.competency, 'importance_sum')})::BIGINT AS "${r.competency}_imp"`,
+		`sum(${col(r.competency, 'confidence_sum')})::BIGINT AS "${r.competency}_conf"`
+	]);
 	const unpivot = competencies
-		.map((r) => `("${r.competency}_n", "${r.competency}_imp", "${r.competency}_conf", "${r.competency}_disc") AS '${r.competency}'`)
+		.map((r) => `("${r.competency}_n", "${r.competency}_key", "${r.competency}_imp", "${r.competency}_conf") AS '${r.competency}'`)
 		.join(', ');
 	return `
 		WITH grouped AS (
@@ -34,42 +34,72 @@ export const NEEDS_SQL = (cube: CubeRelation) => {
 				${aggregates.join(',\n\t\t\t\t')}
 			FROM ${cube} WHERE wave_id = $1
 			GROUP BY GROUPING SETS ((region), (sector), (staff_group), ())
-		), long AS (
-			-- Competencies nobody rated stay in, with no score (INCLUDE NULLS).
-			SELECT * FROM grouped UNPIVOT INCLUDE NULLS ((respondents, mean_importance, mean_confidence, mean_discrepancy) FOR competency IN (${unpivot}))
 		)
-		SELECT dimension, group_code, competency, respondents, mean_importance, mean_confidence, mean_discrepancy,
-			mean_discrepancy * mean_importance AS mwds,
-			rank() OVER (PARTITION BY dimension, group_code ORDER BY mean_discrepancy * mean_importance DESC NULLS LAST)::INTEGER AS rank
-		FROM long ORDER BY dimension, group_code, rank, competency`;
+		-- Competencies nobody rated stay in, with no score (INCLUDE NULLS).
+		SELECT dimension, group_code, competency, respondents, respondents_key, importance_sum, confidence_sum
+		FROM grouped UNPIVOT INCLUDE NULLS ((respondents, respondents_key, importance_sum, confidence_sum) FOR competency IN (${unpivot}))
+		ORDER BY dimension, group_code, competency`;
 };
 
-export interface NeedsScore {
+export type NeedsStatistics = {
 	dimension: NeedsDimension;
 	group_code: string;
 	competency: string;
 	respondents: number;
-	mean_importance: number | null;
-	mean_confidence: number | null;
-	mean_discrepancy: number | null;
-	mwds: number | null;
-	rank: number;
+	respondents_key: number;
+	importance_sum: number | null;
+	confidence_sum: number | null;
+};
+
+export const needsStatistics = (c: DuckDBConnection, waveId: string, cube: CubeRelation = 'cube') => rows<NeedsStatistics>(c, NEEDS_SQL(cube), [waveId]);
+
+const questionOf = new Map(ratingColumns().map((r) => [r.competency, r]));
+
+/** Borich needs scores through disclosure control: mean importance and confidence from noisy sums,
+ *  discrepancy and MWDS from those means (so they agree with them), for rows of one kind of group. */
+export const NEEDS_FIGURES = {
+	counts: ['respondents'],
+	means: [
+		{ column: 'mean_importance', sum: 'importance_sum', n: 'respondents', variable: (r: { competency: string }) => questionOf.get(r.competency)!.importance },
+		{ column: 'mean_confidence', sum: 'confidence_sum', n: 'respondents', variable: (r: { competency: string }) => questionOf.get(r.competency)!.confidence }
+	],
+	derived: [
+		{ column: 'mean_discrepancy', from: (m: Record<string, number | null>) => (m.mean_importance === null || m.mean_confidence === null ? null : m.mean_importance - m.mean_confidence) },
+		{ column: 'mwds', from: (m: Record<string, number | null>) => (m.mean_importance === null || m.mean_confidence === null ? null : (m.mean_importance - m.mean_confidence) * m.mean_importance) }
+	]
+} satisfies FigureSpec<NeedsStatistics & { wave: string }>;
+
+/** Ranks competencies by published MWDS within each group (1 = largest training need) and lists each
+ *  group's rows in rank order, unscored ones last. */
+export function rankNeeds<R extends Record<string, unknown>>(data: R[], groupOf: (r: R) => string): Array<R & { rank: number | null }> {
+	const groups = new Map<string, R[]>();
+	for (const r of data) (groups.get(groupOf(r)) ?? groups.set(groupOf(r), []).get(groupOf(r))!).push(r);
+	const rankOf = new Map<R, number>();
+	for (const members of groups.values()) {
+		const scored = members.filter((r) => r.mwds !== null && r.mwds !== undefined).sort((a, b) => Number(b.mwds) - Number(a.mwds));
+		scored.forEach((r, i) => rankOf.set(r, i > 0 && scored[i - 1].mwds === r.mwds ? rankOf.get(scored[i - 1])! : i + 1));
+	}
+	const order = [...groups.keys()];
+	return data
+		.map((r) => ({ ...r, rank: rankOf.get(r) ?? null }))
+		.sort((a, b) => order.indexOf(groupOf(a)) - order.indexOf(groupOf(b)) || (a.rank ?? Infinity) - (b.rank ?? Infinity));
 }
 
-export const needsScores = (c: DuckDBConnection, waveId: string, cube: CubeRelation = 'cube') => rows<NeedsScore>(c, NEEDS_SQL(cube), [waveId]);
-
-const FIGURES = ['mean_importance', 'mean_confidence', 'mean_discrepancy', 'mwds', 'rank'] as const;
+/** Needs scores of every group (England, regions, sectors, staff groups) through `rule`, ranked. */
+export async function needsScores(c: DuckDBConnection, waveId: string, cube: CubeRelation, rule: DisclosureRule) {
+	const stats = await needsStatistics(c, waveId, cube);
+	return rankNeeds(protect(stats, NEEDS_FIGURES, rule), (r) => `${r.dimension}|${r.group_code}`);
+}
 
 export async function needs(c: DuckDBConnection, ctx: PipelineContext): Promise<PublishedTable[]> {
 	const wave = ctx.wave.id;
-	const scores = (await needsScores(c, wave, ctx.cube)).map((s) => ({ wave, ...s }));
+	const scores = (await needsStatistics(c, wave, ctx.cube)).map((s) => ({ wave, ...s }));
 	const table = (dimension: NeedsDimension, column: string, name: string, title: string) => {
 		// Groups of one dimension partition England, so per competency they add up to a published total.
 		const data = scores.filter((s) => s.dimension === dimension && (dimension === 'region' || s.group_code !== ENGLAND.code));
-		const safe = protect(
-			data,
-			{ counts: ['respondents'], means: [...FIGURES], lines: [{ by: ['wave', 'competency'], where: (r) => r.group_code !== ENGLAND.code }] },
-			ctx.rule
+		const safe = rankNeeds(
+			protect(data, { ...NEEDS_FIGURES, lines: [{ by: ['wave', 'competency'], where: (r) => r.group_code !== ENGLAND.code }] }, ctx.rule),
+			(r) => String(r.group_code)
 		).map((r) => ({ ...r, [column]: r.group_code }));
 		return published(name, title, { wave: 'VARCHAR', [column]: 'VARCHAR', competency: 'VARCHAR', respondents: 'INTEGER', mean_importance: 'DOUBLE', mean_confidence: 'DOUBLE', mean_discrepancy: 'DOUBLE', mwds: 'DOUBLE', rank: 'INTEGER', suppressed: 'BOOLEAN' }, safe);
 	};

@@ -13,32 +13,32 @@ const REGION_CODES = regions.map((r) => r.code);
 /** Counts of one grouping column by region, every region × code cell present, England rows included. */
 const BY_REGION_SQL = (cube: CubeRelation, column: string, codes: string[], multi = false) => `
 	WITH people AS (
-		SELECT region, ${multi ? `unnest(${column})` : column} AS code, respondents FROM ${cube} WHERE wave_id = $1
+		SELECT region, ${multi ? `unnest(${column})` : column} AS code, respondents, respondents_key FROM ${cube} WHERE wave_id = $1
 	), counts AS (
-		SELECT coalesce(region, '${ENGLAND.code}') AS region_code, code, sum(respondents)::INTEGER AS respondents
+		SELECT coalesce(region, '${ENGLAND.code}') AS region_code, code, sum(respondents)::INTEGER AS respondents, sum(respondents_key)::BIGINT AS respondents_key
 		FROM people GROUP BY GROUPING SETS ((region, code), (code))
 	)
-	SELECT r.region_code, c.code, coalesce(n.respondents, 0) AS respondents
+	SELECT r.region_code, c.code, coalesce(n.respondents, 0) AS respondents, coalesce(n.respondents_key, 0) AS respondents_key
 	FROM (SELECT unnest(${literalList([ENGLAND.code, ...REGION_CODES])}) AS region_code) r
 	CROSS JOIN (SELECT unnest(${literalList(codes)}) AS code) c
 	LEFT JOIN counts n USING (region_code, code)
 	ORDER BY r.region_code, c.code`;
 
 const REGION_TOTALS_SQL = (cube: CubeRelation) => `
-	SELECT r.region_code, coalesce(n.respondents, 0) AS respondents
+	SELECT r.region_code, coalesce(n.respondents, 0) AS respondents, coalesce(n.respondents_key, 0) AS respondents_key
 	FROM (SELECT unnest(${literalList([ENGLAND.code, ...REGION_CODES])}) AS region_code) r
 	LEFT JOIN (
-		SELECT coalesce(region, '${ENGLAND.code}') AS region_code, sum(respondents)::INTEGER AS respondents
+		SELECT coalesce(region, '${ENGLAND.code}') AS region_code, sum(respondents)::INTEGER AS respondents, sum(respondents_key)::BIGINT AS respondents_key
 		FROM ${cube} WHERE wave_id = $1 GROUP BY GROUPING SETS ((region), ())
 	) n USING (region_code)
 	ORDER BY r.region_code`;
 
-type Count = { region_code: string; code: string; respondents: number };
+type Count = { region_code: string; code: string; respondents: number; respondents_key: number };
 const notEngland = (r: { region_code: string }) => r.region_code !== ENGLAND.code;
 
 export async function respondents(c: DuckDBConnection, ctx: PipelineContext): Promise<PublishedTable[]> {
 	const wave = ctx.wave.id;
-	const totals = await rows<{ region_code: string; respondents: number }>(c, REGION_TOTALS_SQL(ctx.cube), [wave]);
+	const totals = await rows<{ region_code: string; respondents: number; respondents_key: number }>(c, REGION_TOTALS_SQL(ctx.cube), [wave]);
 	const byRegion = protect(totals.map((r) => ({ wave, ...r })), { counts: ['respondents'], lines: [{ by: ['wave'], where: notEngland }] }, ctx.rule);
 
 	// Staff groups and sectors each split a region's total: lines across codes and across regions.

@@ -75,7 +75,6 @@ export async function runPipeline(c: DuckDBConnection, options: RunOptions): Pro
 	const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 25);
 	sampler.unref();
 	let waveId: string | null = options.waveId ?? null;
-	let respondentCount: number | null = null;
 	const record = (fields: Parameters<RunRecorder['record']>[0]) => options.recorder?.record(fields).catch(() => undefined);
 	await record({ runId, waveId, trigger, startedAt: started.toISOString(), status: 'running' });
 
@@ -103,7 +102,6 @@ export async function runPipeline(c: DuckDBConnection, options: RunOptions): Pro
 			cube: 'cube'
 		};
 		const snap = await stage('snapshot', () => snapshot(c, wave, waves, ctx.measures));
-		respondentCount = snap.respondents;
 		const tables: PublishedTable[] = [];
 		tables.push(...(await stage('respondents', () => respondents(c, ctx))));
 		tables.push(...(await stage('distributions', () => distributions(c, ctx))));
@@ -160,10 +158,11 @@ export async function runPipeline(c: DuckDBConnection, options: RunOptions): Pro
 		};
 		const written = await stage('publish', () => publish(c, options.out, runId, { tables, charts: allCharts, reports, manifest }));
 		const counts = { tables: tables.length, charts: allCharts.length, reports: Object.keys(reports).length, files: written.files.length };
-		await record({ runId, waveId, trigger, startedAt: started.toISOString(), finishedAt: new Date().toISOString(), status: 'succeeded', respondents: snap.respondents, counts, output: written.dir });
+		// The run listing is shown to planners: it carries the published count, never the exact one.
+		await record({ runId, waveId, trigger, startedAt: started.toISOString(), finishedAt: new Date().toISOString(), status: 'succeeded', respondents: manifest.respondents, counts, output: written.dir });
 		return { runId, wave, respondents: snap.respondents, dir: written.dir, files: written.files, timings, peakRssMb: Math.round(peak / 2 ** 20) };
 	} catch (error) {
-		await record({ runId, waveId, trigger, startedAt: started.toISOString(), finishedAt: new Date().toISOString(), status: 'failed', respondents: respondentCount, error: (error as Error).message });
+		await record({ runId, waveId, trigger, startedAt: started.toISOString(), finishedAt: new Date().toISOString(), status: 'failed', respondents: null, error: (error as Error).message });
 		throw error;
 	} finally {
 		clearInterval(sampler);

@@ -10,11 +10,13 @@ import { instrument } from './reference';
 import { ident, literal, rows } from './sql';
 import type { Wave } from './context';
 
-/** The columns the snapshot keeps: identifiers for the input hash and every answer except free text. */
+/** The columns the snapshot keeps: identifiers for the input hash, the record key disclosure control
+ *  needs (the snapshot goes only to the token-holding CLI) and every answer except free text. */
 const snapshotColumns = () => [
 	'submission_id',
 	'answers_hash',
 	'wave_id',
+	'record_key',
 	...answerColumns(instrument)
 		.filter((c) => c.question.type !== 'text')
 		.map((c) => c.name)

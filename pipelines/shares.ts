@@ -3,7 +3,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { protect } from './disclosure';
 import { ENGLAND, regions } from './reference';
-import { col, optionCodes, SHARE_QUESTIONS, type CubeRelation } from './cube';
+import { col, keyCol, optionCodes, SHARE_QUESTIONS, type CubeRelation } from './cube';
 import { published, type PipelineContext, type PublishedTable } from './context';
 import { ident, literal, literalList, rows } from './sql';
 
@@ -14,15 +14,19 @@ const SHARES_SQL = (cube: CubeRelation, question: string) => {
 	const codes = optionCodes(question);
 	return `
 		WITH wide AS (
-			SELECT coalesce(region, '${ENGLAND.code}') AS region_code, ${codes.map((o) => `sum(${col(question, o)})::INTEGER AS ${ident(o)}`).join(', ')}
+			-- Count and key sum packed as count × 2^32 + key sum, so one UNPIVOT carries both.
+			SELECT coalesce(region, '${ENGLAND.code}') AS region_code,
+				${codes.map((o) => `(sum(${col(question, o)})::BIGINT * 4294967296 + sum(${keyCol(col(question, o))})::BIGINT) AS ${ident(o)}`).join(', ')}
 			FROM ${cube} WHERE wave_id = $1 GROUP BY GROUPING SETS ((region), ())
 		), chosen AS (
-			UNPIVOT wide ON COLUMNS(* EXCLUDE (region_code)) INTO NAME option VALUE respondents
+			UNPIVOT wide ON COLUMNS(* EXCLUDE (region_code)) INTO NAME option VALUE packed
 		), answered AS (
-			SELECT coalesce(region, '${ENGLAND.code}') AS region_code, sum(${col(question, 'base')})::INTEGER AS base
+			SELECT coalesce(region, '${ENGLAND.code}') AS region_code, sum(${col(question, 'base')})::INTEGER AS base, sum(${keyCol(col(question, 'base'))})::BIGINT AS base_key
 			FROM ${cube} WHERE wave_id = $1 GROUP BY GROUPING SETS ((region), ())
 		)
-		SELECT r.region_code, ${literal(question)} AS question, o.option, coalesce(c.respondents, 0) AS respondents, coalesce(a.base, 0) AS base
+		SELECT r.region_code, ${literal(question)} AS question, o.option,
+			coalesce(c.packed // 4294967296, 0)::INTEGER AS respondents, coalesce(c.packed % 4294967296, 0)::BIGINT AS respondents_key,
+			coalesce(a.base, 0) AS base, coalesce(a.base_key, 0) AS base_key
 		FROM (SELECT unnest(${literalList([ENGLAND.code, ...regions.map((x) => x.code)])}) AS region_code) r
 		CROSS JOIN (SELECT unnest(${literalList(codes)}) AS option) o
 		LEFT JOIN chosen c USING (region_code, option)
@@ -30,7 +34,7 @@ const SHARES_SQL = (cube: CubeRelation, question: string) => {
 		ORDER BY r.region_code, o.option`;
 };
 
-type Share = { region_code: string; question: string; option: string; respondents: number; base: number };
+type Share = { region_code: string; question: string; option: string; respondents: number; respondents_key: number; base: number; base_key: number };
 
 export async function shares(c: DuckDBConnection, ctx: PipelineContext): Promise<PublishedTable[]> {
 	const wave = ctx.wave.id;

@@ -2,46 +2,70 @@
 // (the reported one and those before it), nationally and by region: value, 95% interval for shares,
 // target, red/amber/green status and change since the previous wave.
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { protect } from './disclosure';
+import { protect, type FigureSpec, type MeanSpec } from './disclosure';
 import { ENGLAND, ratingColumns, type SuccessMeasure } from './reference';
 import { published, type PipelineContext, type PublishedTable } from './context';
 import { literal, rows } from './sql';
-import { col, type CubeRelation } from './cube';
+import { col, keyCol, type CubeRelation } from './cube';
 
-/** The figures of one measure per wave and region: numerator and base (people) or a mean over base. */
+/** The raw statistics of one measure per wave and region (England and each region): counts with their
+ *  key sums, and sums for means, which disclosure control turns into published values. */
 function measureSql(m: SuccessMeasure, cube: CubeRelation, workforceCsv: string): string {
 	const groups = `GROUP BY GROUPING SETS ((wave_id, region), (wave_id))`;
-	const region = `coalesce(region, '${ENGLAND.code}')`;
-	const mean = (sum: string, n: string) => `(sum(${sum}) / nullif(sum(${n}), 0))`;
+	const head = `SELECT wave_id, coalesce(region, '${ENGLAND.code}') AS region_code, ${literal(m.id)} AS measure_id`;
+	const counted = (column: string, as: string) => `sum(${column})::INTEGER AS ${as}, sum(${keyCol(column)})::BIGINT AS ${as}_key`;
+	const base = counted('respondents', 'base');
 	switch (m.kind) {
 		case 'share':
-			return `SELECT wave_id, ${region} AS region_code, ${literal(m.id)} AS measure_id,
-				sum(${col(m.id, 'numerator')})::INTEGER AS numerator, sum(${col(m.id, 'base')})::INTEGER AS base, NULL::DOUBLE AS mean
-				FROM ${cube} ${groups}`;
+			return `${head}, ${counted(col(m.id, 'numerator'), 'numerator')}, ${counted(col(m.id, 'base'), 'base')} FROM ${cube} ${groups}`;
 		case 'mean':
 			// The mean of each person's mean rating: their total over the number of competencies.
-			return `SELECT wave_id, ${region} AS region_code, ${literal(m.id)} AS measure_id, NULL::INTEGER AS numerator,
-				sum(respondents)::INTEGER AS base, (${mean(col(m.id, 'sum'), col(m.id, 'n'))} / ${ratingColumns().length})::DOUBLE AS mean
-				FROM ${cube} ${groups}`;
-		case 'mwds': {
-			const scores = ratingColumns().map((r) => `${mean(col(r.competency, 'discrepancy_sum'), col(r.competency, 'raters'))} * ${mean(col(r.competency, 'importance_all_sum'), col(r.competency, 'importance_n'))}`);
-			return `SELECT wave_id, ${region} AS region_code, ${literal(m.id)} AS measure_id, NULL::INTEGER AS numerator,
-				sum(respondents)::INTEGER AS base, ((${scores.join(' + ')}) / ${scores.length})::DOUBLE AS mean
-				FROM ${cube} ${groups}`;
-		}
+			return `${head}, ${base}, sum(${col(m.id, 'sum')})::BIGINT AS total_sum, ${counted(col(m.id, 'n'), 'total_n')} FROM ${cube} ${groups}`;
+		case 'mwds':
+			return `${head}, ${base}, ${ratingColumns()
+				.map((r) =>
+					[
+						counted(col(r.competency, 'raters'), `${r.competency}_n`),
+						`sum(${col(r.competency, 'importance_sum')})::BIGINT AS ${r.competency}_imp`,
+						`sum(${col(r.competency, 'confidence_sum')})::BIGINT AS ${r.competency}_conf`,
+						counted(col(r.competency, 'importance_n'), `${r.competency}_impn`),
+						`sum(${col(r.competency, 'importance_all_sum')})::BIGINT AS ${r.competency}_impall`
+					].join(', ')
+				)
+				.join(', ')} FROM ${cube} ${groups}`;
 		case 'coverage':
-			return `SELECT a.wave_id, a.region_code, ${literal(m.id)} AS measure_id, a.numerator, w.workforce AS base, NULL::DOUBLE AS mean
-				FROM (SELECT wave_id, ${region} AS region_code, sum(respondents)::INTEGER AS numerator FROM ${cube} ${groups}) a
+			// The workforce is a public denominator; it carries the respondents' key only because every
+			// count does (its perturbation, at most 2 in thousands, is immaterial).
+			return `SELECT a.*, w.workforce AS base, a.numerator_key AS base_key
+				FROM (${head}, ${counted('respondents', 'numerator')} FROM ${cube} ${groups}) a
 				JOIN (SELECT coalesce(region_code, '${ENGLAND.code}') AS region_code, sum(workforce)::INTEGER AS workforce
 					FROM read_csv(${literal(workforceCsv)}, comment = '#', delim = ',', header = true, auto_detect = false, columns = {'region_code': 'VARCHAR', 'staff_group': 'VARCHAR', 'workforce': 'INTEGER'})
 					GROUP BY GROUPING SETS ((region_code), ())) w USING (region_code)`;
 	}
 }
 
-export const SUCCESS_MEASURES_SQL = (measures: SuccessMeasure[], cube: CubeRelation, workforceCsv: string) =>
-	`${measures.map((m) => measureSql(m, cube, workforceCsv)).join('\nUNION ALL\n')}\nORDER BY measure_id, region_code, wave_id`;
+type Figures = Record<string, unknown> & { wave_id: string; region_code: string; measure_id: string };
 
-type Figures = { wave_id: string; region_code: string; measure_id: string; numerator: number | null; base: number; mean: number | null };
+/** Means of the mean and MWDS kinds, from noisy sums (the same noise as the needs tables' means over
+ *  the same people, since the variable and the people are the same). */
+function meanFigures(competencies: Array<{ competency: string; importance: string; confidence: string }>): Pick<FigureSpec<Figures>, 'means' | 'derived'> {
+	const means: MeanSpec<Figures>[] = [{ column: 'person_total', sum: 'total_sum', n: 'total_n', variable: (r) => `person_total:${String(r.rating)}` }];
+	for (const c of competencies) {
+		means.push(
+			{ column: `${c.competency}_i`, sum: `${c.competency}_imp`, n: `${c.competency}_n`, variable: c.importance },
+			{ column: `${c.competency}_c`, sum: `${c.competency}_conf`, n: `${c.competency}_n`, variable: c.confidence },
+			{ column: `${c.competency}_w`, sum: `${c.competency}_impall`, n: `${c.competency}_impn`, variable: c.importance }
+		);
+	}
+	const mwds = (m: Record<string, number | null>) => {
+		const scores = competencies.map((c) => (m[`${c.competency}_i`] === null || m[`${c.competency}_c`] === null || m[`${c.competency}_w`] === null ? null : (m[`${c.competency}_i`]! - m[`${c.competency}_c`]!) * m[`${c.competency}_w`]!));
+		return scores.some((s) => s === null) ? null : scores.reduce((a, b) => a! + b!, 0)! / scores.length;
+	};
+	return {
+		means,
+		derived: [{ column: 'mean', from: (m, r) => (r.kind === 'mean' ? (m.person_total === null ? null : m.person_total / competencies.length) : r.kind === 'mwds' ? mwds(m) : null) }]
+	};
+}
 
 export type Rag = 'green' | 'amber' | 'red';
 
@@ -55,21 +79,28 @@ export function ragStatus(m: Pick<SuccessMeasure, 'direction' | 'amberWithin'>, 
 const round = (v: number, places: number) => Math.round(v * 10 ** places) / 10 ** places;
 
 export async function successMeasures(c: DuckDBConnection, ctx: PipelineContext): Promise<PublishedTable[]> {
-	const figures = await rows<Figures>(c, SUCCESS_MEASURES_SQL(ctx.measures, ctx.cube, ctx.workforceCsv));
-	const safe = protect(
+	const figures: Figures[] = [];
+	for (const m of ctx.measures) {
+		const rating = m.kind === 'mean' ? m.rating : null;
+		figures.push(...(await rows<Figures>(c, measureSql(m, ctx.cube, ctx.workforceCsv))).map((f) => ({ ...f, kind: m.kind, rating })));
+	}
+	const order = (f: Figures) => [f.measure_id, f.region_code, f.wave_id].join('\u0000');
+	figures.sort((a, b) => (order(a) < order(b) ? -1 : 1));
+	const ratings = ratingColumns();
+	const safe = protect<Figures>(
 		figures.map((f) => ({ ...f, wave: f.wave_id })),
 		{
 			// Base first: means and needs scores rest on the respondents in the base. (Coverage's base is
 			// the workforce, so there its numerator is the count of respondents; both pass the rule.)
 			counts: ['base', 'numerator'],
-			means: ['mean'],
+			...meanFigures(ratings),
 			shares: [{ column: 'share', numerator: 'numerator', denominator: 'base', low: 'ci_low', high: 'ci_high' }],
 			lines: [{ by: ['wave', 'measure_id'], where: (r) => r.region_code !== ENGLAND.code }]
 		},
 		ctx.rule
 	);
 	const byMeasure = new Map(ctx.measures.map((m) => [m.id, m]));
-	const order = ctx.waves.map((w) => w.id);
+	const waveOrder = ctx.waves.map((w) => w.id);
 	const isMean = (r: (typeof safe)[number]) => ['mean', 'mwds'].includes(byMeasure.get(String(r.measure_id))!.kind);
 	const value = (r: (typeof safe)[number]) => ((isMean(r) ? r.mean : r.share) as number | null);
 	const key = (wave: string, region: string, measure: string) => `${wave}|${region}|${measure}`;
@@ -77,7 +108,7 @@ export async function successMeasures(c: DuckDBConnection, ctx: PipelineContext)
 	const out = safe.map((r) => {
 		const m = byMeasure.get(String(r.measure_id))!;
 		const v = value(r);
-		const previousWave = order[order.indexOf(String(r.wave)) - 1] ?? null;
+		const previousWave = waveOrder[waveOrder.indexOf(String(r.wave)) - 1] ?? null;
 		const previous = previousWave ? (values.get(key(previousWave, String(r.region_code), m.id)) ?? null) : null;
 		const target = m.targets[String(r.wave)];
 		return {

@@ -124,10 +124,12 @@ function generatorSql(o: Required<SyntheticOptions>): string {
 	// json_merge_patch onto {} drops null members, so unanswered (hidden) questions are absent, as in real submissions.
 	const answersJson = `json_merge_patch('{}', json_object(${columns.map((c) => `${literal(c)}, ${ident(c)}`).join(', ')}))`;
 	return `
-		INSERT INTO responses (submission_id, receipt, wave_id, instrument_id, instrument_version, answers, answers_hash, submitted_at, ${columns.map(ident).join(', ')})
+		INSERT INTO responses (submission_id, receipt, wave_id, instrument_id, instrument_version, answers, answers_hash, submitted_at, record_key, ${columns.map(ident).join(', ')})
 		SELECT md5(${literal(`${o.seed}:${o.waveId}:`)} || i)::UUID, 'SYN-' || upper(substr(md5('r' || ${o.seed} || i), 1, 8)),
 			${literal(o.waveId)}, ${literal(instrument.id)}, ${literal(instrument.version)}, answers, sha256(answers::VARCHAR),
 			TIMESTAMPTZ '${o.waveId.slice(0, 4)}-06-01 09:00:00+00' + to_seconds((hash(i, 'when') % 7776000)::BIGINT),
+			-- Seeded record keys, so synthetic runs (and golden files) are reproducible.
+			(hash(i, 'record_key') % 256)::UTINYINT,
 			${columns.map(ident).join(', ')}
 		FROM (SELECT *, ${answersJson} AS answers FROM (${finished}))`;
 }

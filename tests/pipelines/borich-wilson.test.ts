@@ -4,6 +4,10 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { Database } from '../../src/lib/server/db/database';
 import { instrument } from '../../src/lib/instrument/survey';
 import { needsScores } from '../../pipelines/needs';
+import type { DisclosureRule } from '../../pipelines/disclosure';
+
+// The Borich arithmetic on its own: a rule that publishes every figure exactly (never used to publish).
+const EXACT: DisclosureRule = { threshold: 1, rounding: 1, perturbation: null, meanDecimals: 12 };
 import { snapshot } from '../../pipelines/snapshot';
 import { wilson } from '../../pipelines/wilson';
 
@@ -37,7 +41,7 @@ describe('Borich needs scores', () => {
 	});
 
 	it('computes discrepancy, MWDS = mean(discrepancy) × mean(importance), and the rank', async () => {
-		const scores = await needsScores(c, '2026-27');
+		const scores = await needsScores(c, '2026-27', 'cube', EXACT);
 		const england = scores.filter((s) => s.dimension === 'region' && s.group_code === 'E92000001');
 		const pgx = england.find((s) => s.competency === 'pgx_principles')!;
 		// Discrepancies 3, 0, −1: mean 2/3. Mean importance 4. MWDS = 8/3.
@@ -56,7 +60,7 @@ describe('Borich needs scores', () => {
 	});
 
 	it('scores each sector on its own respondents', async () => {
-		const scores = await needsScores(c, '2026-27');
+		const scores = await needsScores(c, '2026-27', 'cube', EXACT);
 		const hospital = scores.find((s) => s.dimension === 'sector' && s.group_code === 'hospital' && s.competency === 'pgx_principles')!;
 		// Discrepancies 3 and 0: mean 1.5; mean importance 4.5; MWDS 6.75.
 		expect(hospital.respondents).toBe(2);

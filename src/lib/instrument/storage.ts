@@ -23,7 +23,8 @@ export const RESPONSE_COLUMNS = [
 	'instrument_version',
 	'answers',
 	'answers_hash',
-	'submitted_at'
+	'submitted_at',
+	'record_key'
 ] as const;
 
 export const answerColumns = (instrument: Instrument) =>

@@ -24,7 +24,15 @@ const schema = z.object({
 	PIPELINE_TIMEZONE: z.string().min(1).default('Europe/London'),
 	PIPELINE_OUT: z.string().min(1).default('data/reports'),
 	PIPELINE_THRESHOLD: z.coerce.number().int().min(1).max(1000).optional(),
-	PIPELINE_SCHEDULE_IN_SERVER: z.enum(['true', 'false']).default('false').transform((v) => v === 'true')
+	PIPELINE_SCHEDULE_IN_SERVER: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+	// Disclosure control (docs/disclosure.md). The dashboard's figures move only in snapshots: at most
+	// one per DASHBOARD_SNAPSHOT_SECONDS, and only once DASHBOARD_SNAPSHOT_MIN_RESPONSES new responses
+	// have arrived, so no single submission can be isolated by polling.
+	DASHBOARD_SNAPSHOT_SECONDS: z.coerce.number().int().min(0).default(3600),
+	DASHBOARD_SNAPSHOT_MIN_RESPONSES: z.coerce.number().int().min(1).default(10),
+	// The cell key method. "off" leaves NHS Digital's rounding alone, which differencing defeats: it
+	// exists only so the attack suite can prove its attacks work.
+	DISCLOSURE_CELL_KEY: z.enum(['on', 'off']).default('on')
 });
 
 export type Config = z.infer<typeof schema>;

@@ -1,9 +1,12 @@
-// The live cube behind the planner dashboard: the pipeline's cube (pipelines/cube.ts) of every
-// response in the database, in a temporary table on a connection of its own. A filter change then
-// aggregates thousands of cube rows, not a million responses. New submissions reach it once they
-// settle: the cube is rebuilt when the responses have changed and the current one has stood for
-// `settleMs` (looked at no more often than that), so a burst of submissions does not rebuild it on
-// every request and a filter change costs no scan of the responses.
+// The live cube behind the planner dashboard: the pipeline's cube (pipelines/cube.ts) of a published
+// snapshot of the responses, in a temporary table on a connection of its own. A filter change then
+// aggregates thousands of cube rows, not a million responses.
+//
+// Snapshots are disclosure control over time (docs/disclosure.md): the dashboard's figures move only
+// from one snapshot to the next, at most once per `everySeconds` and only once `minNewResponses`
+// responses have arrived since the last, so reading a small group before and after one submission
+// shows nothing. A snapshot is the responses submitted up to its watermark; it is recorded in
+// `dashboard_snapshots`, so a restart or a changed success measure rebuilds the same responses.
 import { createHash } from 'node:crypto';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Database } from '../db/database';
@@ -14,55 +17,96 @@ import type { SuccessMeasure } from '../../../../pipelines/reference';
 
 export const LIVE_CUBE = 'live_cube';
 
+export interface SnapshotPolicy {
+	everySeconds: number;
+	minNewResponses: number;
+}
+
+/** What the dashboard says about how fresh its figures are. */
+export interface SnapshotInfo extends SnapshotPolicy {
+	takenAt: string;
+}
+
+interface Snapshot {
+	takenAt: string;
+	/** Responses submitted at or before this instant (ISO, microseconds) are in; null: none yet. */
+	watermark: string | null;
+	responses: number;
+}
+
 export class LiveCube {
 	readonly #serial = new Serial();
 	#connection: DuckDBConnection | undefined;
-	#responses: string | null = null;
-	#measures: string | null = null;
-	#builtAt = 0;
+	#snapshot: Snapshot | undefined;
+	/** The snapshot and measures the temporary table was built from. */
+	#built: string | null = null;
 	#checkedAt = 0;
 
 	constructor(
 		readonly db: Database,
-		readonly settleMs = Number(process.env.DASHBOARD_SETTLE_MS ?? 60_000)
+		readonly policy: SnapshotPolicy
 	) {}
 
-	/** Runs `job` on the cube's connection, one job at a time, after bringing the cube up to date. */
-	use<T>(measures: SuccessMeasure[], job: (c: DuckDBConnection) => Promise<T>): Promise<T> {
+	/** Runs `job` on the cube's connection, one job at a time, after moving to a new snapshot if one is due. */
+	use<T>(measures: SuccessMeasure[], job: (c: DuckDBConnection, snapshot: SnapshotInfo) => Promise<T>): Promise<T> {
 		return this.#serial.run(async () => {
 			const c = (this.#connection ??= await this.db.instance.connect());
-			await this.#refresh(c, measures);
-			return job(c);
+			const snapshot = await this.#current(c);
+			const version = `${snapshot.takenAt}|${hashOf(measures)}`;
+			if (this.#built !== version) {
+				const source = snapshot.watermark === null ? '(SELECT * FROM responses WHERE false)' : `(SELECT * FROM responses WHERE submitted_at <= '${snapshot.watermark}'::TIMESTAMPTZ)`;
+				await c.run(`CREATE OR REPLACE TEMP TABLE ${LIVE_CUBE} AS ${CUBE_SQL(measures, source)}`);
+				this.#built = version;
+			}
+			return job(c, { takenAt: snapshot.takenAt, ...this.policy });
 		});
 	}
 
-	/** Builds now, whatever has changed; for benchmarks and the first request. */
-	rebuild(measures: SuccessMeasure[]): Promise<void> {
+	/** Takes a snapshot now, whatever the policy; for benchmarks and tests that load data first. */
+	publishNow(): Promise<void> {
 		return this.#serial.run(async () => {
 			const c = (this.#connection ??= await this.db.instance.connect());
-			await this.#build(c, measures, await this.#responsesVersion(c));
+			this.#snapshot = await this.#take(c);
 		});
 	}
 
-	async #responsesVersion(c: DuckDBConnection) {
-		const [v] = await rows<{ n: number; last: string | null }>(c, 'SELECT count(*) AS n, max(submitted_at)::VARCHAR AS last FROM responses');
-		return `${v.n}|${v.last}`;
+	async #current(c: DuckDBConnection): Promise<Snapshot> {
+		this.#snapshot ??= (await this.#latest(c)) ?? (await this.#take(c));
+		const due = Date.now() - Date.parse(this.#snapshot.takenAt) >= this.policy.everySeconds * 1000;
+		// Counting responses is cheap, but not worth doing on every request once a snapshot is due.
+		if (due && Date.now() - this.#checkedAt >= Math.min(5_000, this.policy.everySeconds * 1000)) {
+			this.#checkedAt = Date.now();
+			const [{ n }] = await rows<{ n: number }>(c, 'SELECT count(*)::INTEGER AS n FROM responses');
+			if (n - this.#snapshot.responses >= this.policy.minNewResponses) this.#snapshot = await this.#take(c);
+		}
+		return this.#snapshot;
 	}
 
-	async #refresh(c: DuckDBConnection, measures: SuccessMeasure[]) {
-		// Measures define cube columns, so a changed measure cannot wait; new responses can.
-		const measuresChanged = hashOf(measures) !== this.#measures;
-		if (!measuresChanged && Date.now() - Math.max(this.#builtAt, this.#checkedAt) < this.settleMs) return;
-		this.#checkedAt = Date.now();
-		const responses = await this.#responsesVersion(c);
-		if (measuresChanged || responses !== this.#responses) await this.#build(c, measures, responses);
+	async #latest(c: DuckDBConnection): Promise<Snapshot | undefined> {
+		const [latest] = await rows<{ taken_at: string; watermark: string | null; responses: number }>(
+			c,
+			`SELECT strftime(taken_at AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%S.%fZ') AS taken_at,
+				strftime(watermark AT TIME ZONE 'UTC', '%Y-%m-%d %H:%M:%S.%f+00') AS watermark, responses
+			 FROM dashboard_snapshots ORDER BY taken_at DESC LIMIT 1`
+		);
+		return latest && { takenAt: latest.taken_at, watermark: latest.watermark, responses: latest.responses };
 	}
 
-	async #build(c: DuckDBConnection, measures: SuccessMeasure[], responses: string) {
-		await c.run(`CREATE OR REPLACE TEMP TABLE ${LIVE_CUBE} AS ${CUBE_SQL(measures, 'responses')}`);
-		this.#responses = responses;
-		this.#measures = hashOf(measures);
-		this.#builtAt = Date.now();
+	/** Records a new snapshot. Its watermark is just before the newest response: submissions are
+	 *  timestamped and committed one batch after another, so every response up to it is committed
+	 *  and the same set is found again on any rebuild. */
+	async #take(c: DuckDBConnection): Promise<Snapshot> {
+		const [w] = await rows<{ watermark: string | null }>(
+			c,
+			`SELECT strftime((max(submitted_at) - INTERVAL 1 MILLISECOND) AT TIME ZONE 'UTC', '%Y-%m-%d %H:%M:%S.%f+00') AS watermark FROM responses`
+		);
+		const [{ n }] = await rows<{ n: number }>(
+			c,
+			w.watermark === null ? 'SELECT 0 AS n' : `SELECT count(*)::INTEGER AS n FROM responses WHERE submitted_at <= '${w.watermark}'::TIMESTAMPTZ`
+		);
+		const takenAt = new Date().toISOString();
+		await this.db.write((wc) => wc.run('INSERT INTO dashboard_snapshots (taken_at, watermark, responses) VALUES ($1::TIMESTAMPTZ, $2::TIMESTAMPTZ, $3)', [takenAt, w.watermark, n]));
+		return { takenAt, watermark: w.watermark, responses: n };
 	}
 }
 
@@ -71,4 +115,4 @@ const hashOf = (measures: SuccessMeasure[]) => createHash('sha256').update(JSON.
 const cubes = new WeakMap<Database, LiveCube>();
 
 /** The one live cube of a database in this process. */
-export const liveCubeOf = (db: Database): LiveCube => cubes.get(db) ?? (cubes.set(db, new LiveCube(db)), cubes.get(db)!);
+export const liveCubeOf = (db: Database, policy: SnapshotPolicy): LiveCube => cubes.get(db) ?? (cubes.set(db, new LiveCube(db, policy)), cubes.get(db)!);

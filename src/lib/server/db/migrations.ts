@@ -90,6 +90,23 @@ export const migrations: Migration[] = [
 				detail JSON
 			);
 		`
+	},
+	{
+		id: '004_record_keys',
+		sql: `
+			-- The cell key method of disclosure control (pipelines/perturbation.ts): each response gets a
+			-- random record key 0-255 when stored. Never published; existing responses get theirs now.
+			-- The server writes keys from node:crypto; the default serves other writers (imports, tests).
+			ALTER TABLE responses ADD COLUMN record_key UTINYINT DEFAULT (floor(random() * 256))::UTINYINT;
+			UPDATE responses SET record_key = (floor(random() * 256))::UTINYINT WHERE record_key IS NULL;
+			-- The snapshots the planner dashboard shows: its figures move only from one to the next.
+			CREATE TABLE dashboard_snapshots (
+				taken_at TIMESTAMPTZ PRIMARY KEY,
+				-- Responses submitted at or before this instant are in the snapshot.
+				watermark TIMESTAMPTZ,
+				responses INTEGER NOT NULL
+			);
+		`
 	}
 ];
 

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomInt } from 'node:crypto';
 import { DuckDBUUIDValue, LIST, listValue, timestampTZValue, VARCHAR, type DuckDBAppender, type DuckDBConnection } from '@duckdb/node-api';
 import type { Answers, Instrument } from '../../instrument/types';
 import { columnType } from '../../instrument/storage';
@@ -66,6 +66,9 @@ function columnWriters(instrument: Instrument, columns: string[]): ColumnWriter[
 				return (a, r) => a.appendVarchar(r.answers_json);
 			case 'submitted_at':
 				return (a, r) => a.appendTimestampTZ(timestampTZValue(BigInt(r.submitted_at.getTime()) * 1000n));
+			case 'record_key':
+				// Disclosure control's record key (pipelines/perturbation.ts): secret, uniform on 0–255.
+				return (a) => a.appendUTinyInt(randomInt(256));
 		}
 		const question = questions.get(name);
 		// A column from another instrument version: this one never answers it.

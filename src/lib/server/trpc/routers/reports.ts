@@ -48,7 +48,8 @@ function scopeOf(user: User, asked: string | undefined): string {
 async function figures(ctx: Context & { user: User }, filter: DashboardFilter) {
 	const settings = publicationSettings();
 	try {
-		return await liveCubeOf(ctx.survey.db).use(settings.measures, (c) => dashboard(c, filter, settings));
+		const policy = { everySeconds: ctx.survey.config.DASHBOARD_SNAPSHOT_SECONDS, minNewResponses: ctx.survey.config.DASHBOARD_SNAPSHOT_MIN_RESPONSES };
+		return await liveCubeOf(ctx.survey.db, policy).use(settings.measures, async (c, snapshot) => ({ ...(await dashboard(c, filter, settings)), snapshot }));
 	} catch (error) {
 		// wavesUpTo names the known waves when asked for one that does not exist.
 		if (error instanceof Error && /^There (is no wave|are no waves)/.test(error.message)) throw new TRPCError({ code: 'NOT_FOUND', message: error.message });
@@ -80,6 +81,7 @@ export const reportsRouter = router({
 			region: d.scope,
 			respondents: d.respondents,
 			threshold: d.threshold,
+			snapshot: d.snapshot,
 			needs: rowsOf(d.tables, 'needs_by_competency_region'),
 			successMeasures: rowsOf(d.tables, 'success_measures').filter((r) => r.wave === d.wave.id)
 		};
@@ -88,6 +90,6 @@ export const reportsRouter = router({
 	/** Every dashboard chart (Vega-Lite spec with its protected rows, and its data table) for a scope and filters. */
 	dashboard: plannerProcedure.input(dashboardInput.default({})).query(async ({ ctx, input }) => {
 		const d = await figures(ctx, { ...input, scope: scopeOf(ctx.user, input.region) });
-		return { wave: d.wave, waves: d.waves, region: d.scope, respondents: d.respondents, threshold: d.threshold, charts: d.charts };
+		return { wave: d.wave, waves: d.waves, region: d.scope, respondents: d.respondents, threshold: d.threshold, snapshot: d.snapshot, charts: d.charts };
 	})
 });
