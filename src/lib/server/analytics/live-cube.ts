@@ -29,8 +29,8 @@ export interface SnapshotInfo extends SnapshotPolicy {
 
 interface Snapshot {
 	takenAt: string;
-	/** Responses submitted at or before this instant (ISO, microseconds) are in; null: none yet. */
-	watermark: string | null;
+	/** Responses submitted at or before this instant are in. */
+	watermark: string;
 	responses: number;
 }
 
@@ -54,7 +54,7 @@ export class LiveCube {
 			const snapshot = await this.#current(c);
 			const version = `${snapshot.takenAt}|${hashOf(measures)}`;
 			if (this.#built !== version) {
-				const source = snapshot.watermark === null ? '(SELECT * FROM responses WHERE false)' : `(SELECT * FROM responses WHERE submitted_at <= '${snapshot.watermark}'::TIMESTAMPTZ)`;
+				const source = `(SELECT * FROM responses WHERE submitted_at <= '${snapshot.watermark}'::TIMESTAMPTZ)`;
 				await c.run(`CREATE OR REPLACE TEMP TABLE ${LIVE_CUBE} AS ${CUBE_SQL(measures, source)}`);
 				this.#built = version;
 			}
@@ -83,32 +83,28 @@ export class LiveCube {
 	}
 
 	async #latest(c: DuckDBConnection): Promise<Snapshot | undefined> {
-		const [latest] = await rows<{ taken_at: string; watermark: string | null; responses: number }>(
+		const [latest] = await rows<{ taken_at: string; watermark: string; responses: number }>(
 			c,
-			`SELECT strftime(taken_at AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%S.%fZ') AS taken_at,
-				strftime(watermark AT TIME ZONE 'UTC', '%Y-%m-%d %H:%M:%S.%f+00') AS watermark, responses
+			`SELECT strftime(taken_at AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%S.%gZ') AS taken_at,
+				strftime(watermark AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%S.%gZ') AS watermark, responses
 			 FROM dashboard_snapshots ORDER BY taken_at DESC LIMIT 1`
 		);
 		return latest && { takenAt: latest.taken_at, watermark: latest.watermark, responses: latest.responses };
 	}
 
-	/** Records a new snapshot. Its watermark is just before the newest response: submissions are
-	 *  timestamped and committed one batch after another, so every response up to it is committed
-	 *  and the same set is found again on any rebuild. */
+	/** Records a new snapshot of the responses submitted until two seconds ago: a submission is
+	 *  timestamped when its batch starts writing and committed milliseconds later, so every response up
+	 *  to the watermark is committed, and any rebuild finds the same set again. */
 	async #take(c: DuckDBConnection): Promise<Snapshot> {
-		const [w] = await rows<{ watermark: string | null }>(
-			c,
-			`SELECT strftime((max(submitted_at) - INTERVAL 1 MILLISECOND) AT TIME ZONE 'UTC', '%Y-%m-%d %H:%M:%S.%f+00') AS watermark FROM responses`
-		);
-		const [{ n }] = await rows<{ n: number }>(
-			c,
-			w.watermark === null ? 'SELECT 0 AS n' : `SELECT count(*)::INTEGER AS n FROM responses WHERE submitted_at <= '${w.watermark}'::TIMESTAMPTZ`
-		);
+		const watermark = new Date(Date.now() - WATERMARK_MARGIN_MS).toISOString();
+		const [{ n }] = await rows<{ n: number }>(c, `SELECT count(*)::INTEGER AS n FROM responses WHERE submitted_at <= $1::TIMESTAMPTZ`, [watermark]);
 		const takenAt = new Date().toISOString();
-		await this.db.write((wc) => wc.run('INSERT INTO dashboard_snapshots (taken_at, watermark, responses) VALUES ($1::TIMESTAMPTZ, $2::TIMESTAMPTZ, $3)', [takenAt, w.watermark, n]));
-		return { takenAt, watermark: w.watermark, responses: n };
+		await this.db.write((wc) => wc.run('INSERT INTO dashboard_snapshots (taken_at, watermark, responses) VALUES ($1::TIMESTAMPTZ, $2::TIMESTAMPTZ, $3)', [takenAt, watermark, n]));
+		return { takenAt, watermark, responses: n };
 	}
 }
+
+const WATERMARK_MARGIN_MS = 2_000;
 
 const hashOf = (measures: SuccessMeasure[]) => createHash('sha256').update(JSON.stringify(measures)).digest('hex');
 
