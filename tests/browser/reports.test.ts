@@ -69,7 +69,10 @@ describe('the dashboard', () => {
 	it('draws every chart for a national planner, keeps filters in the URL, and offers tables and CSV', async () => {
 		const { page, cspViolations } = await signedInPage('national@example.org');
 		await page.goto(`${server.url}/reports`);
-		await expect.poll(() => summary(page).textContent()).toMatch(/England, wave 2026\/27: 3,000 respondents/);
+		// 3,000 respondents, perturbed by at most 2 and rounded to 5 (docs/disclosure.md).
+		await expect.poll(() => summary(page).textContent()).toMatch(/England, wave 2026\/27: about (2,995|3,000|3,005) respondents/);
+		// The page says how fresh its figures are.
+		expect(await page.getByTestId('freshness').textContent()).toMatch(/Figures as at .+updated at most every 1 hour, and only\s+once at least 10 new responses/);
 		await chartsDrawn(page);
 		// With nothing chosen, the wave and region controls show what is on screen, never a blank.
 		expect(await page.locator('#filter-wave option:checked').textContent()).toBe('2026/27');
@@ -77,7 +80,7 @@ describe('the dashboard', () => {
 
 		await page.locator('#filter-sector').selectOption('hospital');
 		await page.waitForURL(/sector=hospital/);
-		await expect.poll(() => summary(page).textContent()).not.toMatch(/3,000 respondents/);
+		await expect.poll(() => summary(page).textContent()).not.toMatch(/(2,995|3,000|3,005) respondents/);
 		await page.locator('#filter-region').selectOption('E40000003');
 		await page.waitForURL(/region=E40000003/);
 		expect(new URL(page.url()).searchParams.get('sector')).toBe('hospital');

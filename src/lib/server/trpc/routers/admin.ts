@@ -2,10 +2,11 @@ import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { audit, auditLog } from '../../auth/audit';
 import { createWave, listWaves, setWaveStatus } from '../../db/waves';
+import { publishedCount } from '../../../../../pipelines/disclosure';
 import { adminProcedure, router } from '../trpc';
 import { hasControls } from '../../../text';
 import { measureSchema } from '../../../../../pipelines/reference';
-import { checkWorkforceCsv, disclosureThreshold, saveSuccessMeasures, saveWorkforceCsv, setDisclosureThreshold, successMeasures } from '../../settings';
+import { checkWorkforceCsv, disclosureThreshold, publicationSettings, saveSuccessMeasures, saveWorkforceCsv, setDisclosureThreshold, successMeasures } from '../../settings';
 
 /** Runs a settings change, turning a validation failure into a clear BAD_REQUEST. */
 function change<T>(job: () => T): T {
@@ -30,7 +31,11 @@ async function knownWave(db: Parameters<typeof listWaves>[0], id: string) {
 
 export const adminRouter = router({
 	waves: router({
-		list: adminProcedure.query(({ ctx }) => listWaves(ctx.survey.db)),
+		// Administrators are signed-in users too: they see each wave's count as published, never exact.
+		list: adminProcedure.query(async ({ ctx }) => {
+			const rule = publicationSettings().rule;
+			return (await listWaves(ctx.survey.db)).map(({ responses_key, ...w }) => ({ ...w, responses: publishedCount(w.responses, responses_key, rule) }));
+		}),
 
 		create: adminProcedure
 			.input(
