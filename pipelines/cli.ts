@@ -64,7 +64,7 @@ async function batch(options: { wave?: string; db: string; out: string; threshol
 		if (source.kind === 'server') console.log('The survey server holds the database: running on a snapshot it provided.');
 		const result = await runPipeline(input.connection, { out: options.out, waveId: options.wave, ...publicationSettings(options.threshold), trigger: 'cli', recorder: input.recorder, progress });
 		progress.stop();
-		console.log(`Published run ${result.runId} for wave ${result.wave.id} (${result.respondents} respondents) to ${result.dir}`);
+		console.log(`Published run ${result.runId} for wave ${result.wave.id} (${result.respondents === null ? 'too few respondents to publish' : `about ${result.respondents.toLocaleString('en-GB')} respondents`}) to ${result.dir}`);
 	} finally {
 		progress.stop();
 		await input.close();

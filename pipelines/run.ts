@@ -44,7 +44,8 @@ export interface StageTiming {
 export interface RunResult {
 	runId: string;
 	wave: { id: string; label: string };
-	respondents: number;
+	/** England's respondents as published (perturbed and rounded; null when too few). */
+	respondents: number | null;
 	dir: string;
 	files: string[];
 	timings: StageTiming[];
@@ -160,7 +161,7 @@ export async function runPipeline(c: DuckDBConnection, options: RunOptions): Pro
 		const counts = { tables: tables.length, charts: allCharts.length, reports: Object.keys(reports).length, files: written.files.length };
 		// The run listing is shown to planners: it carries the published count, never the exact one.
 		await record({ runId, waveId, trigger, startedAt: started.toISOString(), finishedAt: new Date().toISOString(), status: 'succeeded', respondents: manifest.respondents, counts, output: written.dir });
-		return { runId, wave, respondents: snap.respondents, dir: written.dir, files: written.files, timings, peakRssMb: Math.round(peak / 2 ** 20) };
+		return { runId, wave, respondents: manifest.respondents, dir: written.dir, files: written.files, timings, peakRssMb: Math.round(peak / 2 ** 20) };
 	} catch (error) {
 		await record({ runId, waveId, trigger, startedAt: started.toISOString(), finishedAt: new Date().toISOString(), status: 'failed', respondents: null, error: (error as Error).message });
 		throw error;

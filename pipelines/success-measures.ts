@@ -79,13 +79,9 @@ export function ragStatus(m: Pick<SuccessMeasure, 'direction' | 'amberWithin'>, 
 const round = (v: number, places: number) => Math.round(v * 10 ** places) / 10 ** places;
 
 export async function successMeasures(c: DuckDBConnection, ctx: PipelineContext): Promise<PublishedTable[]> {
-	const figures: Figures[] = [];
-	for (const m of ctx.measures) {
-		const rating = m.kind === 'mean' ? m.rating : null;
-		figures.push(...(await rows<Figures>(c, measureSql(m, ctx.cube, ctx.workforceCsv))).map((f) => ({ ...f, kind: m.kind, rating })));
-	}
-	const order = (f: Figures) => [f.measure_id, f.region_code, f.wave_id].join('\u0000');
-	figures.sort((a, b) => (order(a) < order(b) ? -1 : 1));
+	// One query for every measure: the kinds' columns differ, so the parts are unioned by name.
+	const sql = ctx.measures.map((m) => `SELECT ${literal(m.kind)} AS kind, ${literal(m.kind === 'mean' ? m.rating : '')} AS rating, * FROM (${measureSql(m, ctx.cube, ctx.workforceCsv)})`).join('\nUNION ALL BY NAME\n');
+	const figures = ctx.measures.length === 0 ? [] : await rows<Figures>(c, `${sql}\nORDER BY measure_id, region_code, wave_id`);
 	const ratings = ratingColumns();
 	const safe = protect<Figures>(
 		figures.map((f) => ({ ...f, wave: f.wave_id })),
