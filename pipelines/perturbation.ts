@@ -25,6 +25,9 @@ export interface PerturbationTable {
 	rows: PerturbationRow[];
 	/** The largest perturbation either way: published counts are within this of the truth before rounding. */
 	maxPerturbation: number;
+	/** The perturbation of each listed count, by cell key (the rows unrolled, for lookups per figure). */
+	byCount: Map<number, Int8Array>;
+	largestCount: number;
 }
 
 const rowSchema = z.object({ count: z.number().int().min(0), perturbation: z.number().int(), keyFrom: z.number().int().min(0).max(KEY_RANGE - 1), keyTo: z.number().int().min(0).max(KEY_RANGE - 1) });
@@ -48,7 +51,12 @@ export function parsePerturbationTable(csv: string): PerturbationTable {
 		}
 		if (next !== KEY_RANGE) throw new Error(`Perturbation table: the keys for count ${count} must run from 0 to ${KEY_RANGE - 1}`);
 	}
-	return { rows, maxPerturbation: Math.max(...rows.map((r) => Math.abs(r.perturbation))) };
+	const byCount = new Map<number, Int8Array>();
+	for (const r of rows) {
+		const keys = byCount.get(r.count) ?? byCount.set(r.count, new Int8Array(KEY_RANGE)).get(r.count)!;
+		keys.fill(r.perturbation, r.keyFrom, r.keyTo + 1);
+	}
+	return { rows, maxPerturbation: Math.max(...rows.map((r) => Math.abs(r.perturbation))), byCount, largestCount: Math.max(...byCount.keys()) };
 }
 
 export const PERTURBATION_TABLE_CSV = `${REFERENCE_DIR}perturbation-table.csv`;
@@ -60,10 +68,10 @@ export const cellKey = (keySum: number) => ((keySum % KEY_RANGE) + KEY_RANGE) % 
 
 /** The perturbation the table gives a cell of `count` people with key sum `keySum`. */
 export function perturbationOf(table: PerturbationTable, count: number, keySum: number): number {
-	const row = Math.min(count, Math.max(...table.rows.map((r) => r.count)));
-	const key = cellKey(keySum);
-	const hit = table.rows.find((r) => r.count === row && key >= r.keyFrom && key <= r.keyTo);
-	return hit?.perturbation ?? 0;
+	// The row of the count itself, else of the largest listed count below it (the last applies to all above).
+	let row = Math.min(count, table.largestCount);
+	while (row > 0 && !table.byCount.has(row)) row--;
+	return table.byCount.get(row)?.[cellKey(keySum)] ?? 0;
 }
 
 /** Noise in [−0.5, 0.5) for the sum of `variable` over a set of records: fixed by the variable and
