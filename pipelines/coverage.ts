@@ -5,7 +5,7 @@ import { protect } from './disclosure';
 import { ENGLAND } from './reference';
 import { published, type PipelineContext, type PublishedTable } from './context';
 import { literal, rows } from './sql';
-import type { CubeRelation } from './cube';
+import { countOf, keySumOf, type CubeRelation } from './cube';
 
 const COVERAGE_SQL = (cube: CubeRelation, workforceCsv: string) => `
 	WITH workforce AS (
@@ -14,8 +14,8 @@ const COVERAGE_SQL = (cube: CubeRelation, workforceCsv: string) => `
 			columns = {'region_code': 'VARCHAR', 'staff_group': 'VARCHAR', 'workforce': 'INTEGER'})
 		GROUP BY GROUPING SETS ((region_code, staff_group), (region_code), (staff_group), ())
 	), answered AS (
-		SELECT coalesce(region, '${ENGLAND.code}') AS region_code, coalesce(staff_group, 'all') AS staff_group, sum(respondents)::INTEGER AS respondents,
-			sum(respondents_key)::BIGINT AS respondents_key
+		SELECT coalesce(region, '${ENGLAND.code}') AS region_code, coalesce(staff_group, 'all') AS staff_group, ${countOf('sum(respondents)')} AS respondents,
+			${keySumOf('sum(respondents)')} AS respondents_key
 		FROM ${cube} WHERE wave_id = $1
 		GROUP BY GROUPING SETS ((region, staff_group), (region), (staff_group), ())
 	)

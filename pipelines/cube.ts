@@ -22,16 +22,23 @@ export const col = (...parts: Array<string | number>) => {
 
 export const optionCodes = (question: string) => (questionsOf(instrument).find((q) => q.id === question)?.options ?? []).map((o) => String(o.code));
 
-/** The key-sum column of a count column: `"x:y"` → `"x:y:key"`, `respondents` → `respondents_key`. */
-export const keyCol = (column: string) => (column.startsWith('"') ? `${column.slice(0, -1)}:key"` : `${column}_key`);
+/** Counts are kept packed with their cell key (disclosure control, pipelines/perturbation.ts): one
+ *  column holds count × 2^32 + the sum of the records' keys, which sums like a count and costs one
+ *  aggregate instead of two. A key sum stays below 2^32 for any cell of fewer than 16.8 million people. */
+export const PACKED = 4294967296;
+
+/** The count in a sum of packed cube values (a SQL expression such as `sum("fh:raters")`). */
+export const countOf = (packedSum: string) => `(${packedSum} // ${PACKED})::INTEGER`;
+
+/** The records' key sum in a sum of packed cube values. */
+export const keySumOf = (packedSum: string) => `(${packedSum} % ${PACKED})::BIGINT`;
 
 /** The statistics one cube row holds, as `aggregate AS column` over single responses. */
 function statistics(measures: SuccessMeasure[]): string[] {
-	// Every count comes with the sum of its records' keys (see perturbation.ts): its cell key.
-	const counted = (column: string, where?: string) => {
-		const filter = where ? ` FILTER (WHERE ${where})` : '';
-		return [`count(*)${filter}::INTEGER AS ${column}`, `coalesce(sum(record_key)${filter}, 0)::INTEGER AS ${keyCol(column)}`];
-	};
+	// Every count comes packed with the sum of its records' keys: its cell key.
+	const counted = (column: string, where?: string) => [
+		`sum(${where ? `CASE WHEN ${where} THEN ${PACKED} + record_key ELSE 0 END` : `${PACKED} + record_key`})::BIGINT AS ${column}`
+	];
 	const out = counted('respondents');
 	for (const r of ratingColumns()) {
 		const imp = ident(r.importance);

@@ -5,15 +5,13 @@ import { protect } from './disclosure';
 import { ENGLAND, ratingColumns, ratingScale } from './reference';
 import { published, type PipelineContext, type PublishedTable } from './context';
 import { rows } from './sql';
-import { col, keyCol, RATINGS, type CubeRelation } from './cube';
+import { col, countOf, keySumOf, RATINGS, type CubeRelation } from './cube';
 
 // One pass over the cube: the count per rating column and level, then UNPIVOTed to long form.
 const DISTRIBUTION_SQL = (cube: CubeRelation) => {
-	// Each count travels with its key sum, packed as count × 2^32 + key sum so one UNPIVOT carries both.
+	// Counts stay packed with their key sums (cube.ts) through the UNPIVOT, and are unpacked after it.
 	const counts = ratingColumns().flatMap((r) =>
-		RATINGS.flatMap((rating) =>
-			ratingScale(rating).map(({ level }) => `(sum(${col(r.competency, rating, level)})::BIGINT * 4294967296 + sum(${keyCol(col(r.competency, rating, level))})::BIGINT) AS "${r.competency}|${rating}|${level}"`)
-		)
+		RATINGS.flatMap((rating) => ratingScale(rating).map(({ level }) => `sum(${col(r.competency, rating, level)})::BIGINT AS "${r.competency}|${rating}|${level}"`))
 	);
 	return `
 		WITH wide AS (
@@ -23,7 +21,7 @@ const DISTRIBUTION_SQL = (cube: CubeRelation) => {
 			UNPIVOT wide ON COLUMNS(* EXCLUDE (region_code)) INTO NAME cell VALUE packed
 		), cells AS (
 			SELECT region_code, split_part(cell, '|', 1) AS competency, split_part(cell, '|', 2) AS rating,
-				split_part(cell, '|', 3)::INTEGER AS level, (packed // 4294967296)::INTEGER AS respondents, (packed % 4294967296)::BIGINT AS respondents_key
+				split_part(cell, '|', 3)::INTEGER AS level, ${countOf('packed')} AS respondents, ${keySumOf('packed')} AS respondents_key
 			FROM long
 		)
 		SELECT *,

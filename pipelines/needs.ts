@@ -8,7 +8,7 @@ import { protect, type DisclosureRule, type FigureSpec } from './disclosure';
 import { ENGLAND, ratingColumns } from './reference';
 import { published, type PipelineContext, type PublishedTable } from './context';
 import { rows } from './sql';
-import { col, keyCol, type CubeRelation } from './cube';
+import { col, countOf, keySumOf, type CubeRelation } from './cube';
 
 export type NeedsDimension = 'region' | 'sector' | 'staff_group';
 
@@ -18,8 +18,8 @@ export type NeedsDimension = 'region' | 'sector' | 'staff_group';
 export const NEEDS_SQL = (cube: CubeRelation) => {
 	const competencies = ratingColumns();
 	const aggregates = competencies.flatMap((r) => [
-		`coalesce(sum(${col(r.competency, 'raters')}), 0)::INTEGER AS "${r.competency}_n"`,
-		`coalesce(sum(${keyCol(col(r.competency, 'raters'))}), 0)::BIGINT AS "${r.competency}_key"`,
+		`${countOf(`coalesce(sum(${col(r.competency, 'raters')}), 0)`)} AS "${r.competency}_n"`,
+		`${keySumOf(`coalesce(sum(${col(r.competency, 'raters')}), 0)`)} AS "${r.competency}_key"`,
 		`sum(${col(r.competency, 'importance_sum')})::BIGINT AS "${r.competency}_imp"`,
 		`sum(${col(r.competency, 'confidence_sum')})::BIGINT AS "${r.competency}_conf"`
 	]);

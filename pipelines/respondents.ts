@@ -6,16 +6,16 @@ import { ENGLAND, regions, sectors, staffGroups } from './reference';
 import { specialties } from '../src/lib/instrument/reference';
 import { published, type PipelineContext, type PublishedTable } from './context';
 import { literalList, rows } from './sql';
-import type { CubeRelation } from './cube';
+import { countOf, keySumOf, type CubeRelation } from './cube';
 
 const REGION_CODES = regions.map((r) => r.code);
 
 /** Counts of one grouping column by region, every region × code cell present, England rows included. */
 const BY_REGION_SQL = (cube: CubeRelation, column: string, codes: string[], multi = false) => `
 	WITH people AS (
-		SELECT region, ${multi ? `unnest(${column})` : column} AS code, respondents, respondents_key FROM ${cube} WHERE wave_id = $1
+		SELECT region, ${multi ? `unnest(${column})` : column} AS code, respondents FROM ${cube} WHERE wave_id = $1
 	), counts AS (
-		SELECT coalesce(region, '${ENGLAND.code}') AS region_code, code, sum(respondents)::INTEGER AS respondents, sum(respondents_key)::BIGINT AS respondents_key
+		SELECT coalesce(region, '${ENGLAND.code}') AS region_code, code, ${countOf('sum(respondents)')} AS respondents, ${keySumOf('sum(respondents)')} AS respondents_key
 		FROM people GROUP BY GROUPING SETS ((region, code), (code))
 	)
 	SELECT r.region_code, c.code, coalesce(n.respondents, 0) AS respondents, coalesce(n.respondents_key, 0) AS respondents_key
@@ -28,7 +28,7 @@ const REGION_TOTALS_SQL = (cube: CubeRelation) => `
 	SELECT r.region_code, coalesce(n.respondents, 0) AS respondents, coalesce(n.respondents_key, 0) AS respondents_key
 	FROM (SELECT unnest(${literalList([ENGLAND.code, ...REGION_CODES])}) AS region_code) r
 	LEFT JOIN (
-		SELECT coalesce(region, '${ENGLAND.code}') AS region_code, sum(respondents)::INTEGER AS respondents, sum(respondents_key)::BIGINT AS respondents_key
+		SELECT coalesce(region, '${ENGLAND.code}') AS region_code, ${countOf('sum(respondents)')} AS respondents, ${keySumOf('sum(respondents)')} AS respondents_key
 		FROM ${cube} WHERE wave_id = $1 GROUP BY GROUPING SETS ((region), ())
 	) n USING (region_code)
 	ORDER BY r.region_code`;

@@ -3,7 +3,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { protect } from './disclosure';
 import { ENGLAND, regions } from './reference';
-import { col, keyCol, optionCodes, SHARE_QUESTIONS, type CubeRelation } from './cube';
+import { col, countOf, keySumOf, optionCodes, SHARE_QUESTIONS, type CubeRelation } from './cube';
 import { published, type PipelineContext, type PublishedTable } from './context';
 import { ident, literal, literalList, rows } from './sql';
 
@@ -14,18 +14,17 @@ const SHARES_SQL = (cube: CubeRelation, question: string) => {
 	const codes = optionCodes(question);
 	return `
 		WITH wide AS (
-			-- Count and key sum packed as count × 2^32 + key sum, so one UNPIVOT carries both.
-			SELECT coalesce(region, '${ENGLAND.code}') AS region_code,
-				${codes.map((o) => `(sum(${col(question, o)})::BIGINT * 4294967296 + sum(${keyCol(col(question, o))})::BIGINT) AS ${ident(o)}`).join(', ')}
+			-- Counts stay packed with their key sums (cube.ts) through the UNPIVOT.
+			SELECT coalesce(region, '${ENGLAND.code}') AS region_code, ${codes.map((o) => `sum(${col(question, o)})::BIGINT AS ${ident(o)}`).join(', ')}
 			FROM ${cube} WHERE wave_id = $1 GROUP BY GROUPING SETS ((region), ())
 		), chosen AS (
 			UNPIVOT wide ON COLUMNS(* EXCLUDE (region_code)) INTO NAME option VALUE packed
 		), answered AS (
-			SELECT coalesce(region, '${ENGLAND.code}') AS region_code, sum(${col(question, 'base')})::INTEGER AS base, sum(${keyCol(col(question, 'base'))})::BIGINT AS base_key
+			SELECT coalesce(region, '${ENGLAND.code}') AS region_code, ${countOf(`sum(${col(question, 'base')})`)} AS base, ${keySumOf(`sum(${col(question, 'base')})`)} AS base_key
 			FROM ${cube} WHERE wave_id = $1 GROUP BY GROUPING SETS ((region), ())
 		)
 		SELECT r.region_code, ${literal(question)} AS question, o.option,
-			coalesce(c.packed // 4294967296, 0)::INTEGER AS respondents, coalesce(c.packed % 4294967296, 0)::BIGINT AS respondents_key,
+			coalesce(${countOf('c.packed')}, 0) AS respondents, coalesce(${keySumOf('c.packed')}, 0) AS respondents_key,
 			coalesce(a.base, 0) AS base, coalesce(a.base_key, 0) AS base_key
 		FROM (SELECT unnest(${literalList([ENGLAND.code, ...regions.map((x) => x.code)])}) AS region_code) r
 		CROSS JOIN (SELECT unnest(${literalList(codes)}) AS option) o

@@ -6,14 +6,14 @@ import { protect, type FigureSpec, type MeanSpec } from './disclosure';
 import { ENGLAND, ratingColumns, type SuccessMeasure } from './reference';
 import { published, type PipelineContext, type PublishedTable } from './context';
 import { literal, rows } from './sql';
-import { col, keyCol, type CubeRelation } from './cube';
+import { col, countOf, keySumOf, type CubeRelation } from './cube';
 
 /** The raw statistics of one measure per wave and region (England and each region): counts with their
  *  key sums, and sums for means, which disclosure control turns into published values. */
 function measureSql(m: SuccessMeasure, cube: CubeRelation, workforceCsv: string): string {
 	const groups = `GROUP BY GROUPING SETS ((wave_id, region), (wave_id))`;
 	const head = `SELECT wave_id, coalesce(region, '${ENGLAND.code}') AS region_code, ${literal(m.id)} AS measure_id`;
-	const counted = (column: string, as: string) => `sum(${column})::INTEGER AS ${as}, sum(${keyCol(column)})::BIGINT AS ${as}_key`;
+	const counted = (column: string, as: string) => `${countOf(`sum(${column})`)} AS ${as}, ${keySumOf(`sum(${column})`)} AS ${as}_key`;
 	const base = counted('respondents', 'base');
 	switch (m.kind) {
 		case 'share':
