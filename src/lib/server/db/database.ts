@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
 import type { Instrument } from '../../instrument/types';
@@ -22,7 +22,14 @@ export class Database {
 
 	static async open(path: string, instrument: Instrument): Promise<Database> {
 		try {
-			if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+			if (path !== ':memory:') {
+				// Responses and drafts are for this service alone: DuckDB creates the file, its WAL (again
+				// at every checkpoint) and temporary files with the process's umask, so narrow it to the
+				// owner; an existing file from an older install is narrowed too.
+				process.umask(process.umask() | 0o077);
+				mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+				if (existsSync(path)) chmodSync(path, 0o600);
+			}
 		} catch (error) {
 			throw new Error(`Could not create the folder for the survey database at ${path}: ${(error as Error).message}`);
 		}
