@@ -38,9 +38,12 @@ export interface RunningServer {
 
 export async function startServer(options: { databasePath: string; env?: Record<string, string>; port?: number }): Promise<RunningServer> {
 	const port = options.port ?? (await freePort());
+	const env: NodeJS.ProcessEnv = { ...process.env, HOST: '127.0.0.1', PORT: String(port), DATABASE_PATH: options.databasePath, ...options.env };
+	// On a Unix socket (SOCKET_PATH) only: Node listens on PORT instead when both are given.
+	if (env.SOCKET_PATH) delete env.PORT;
 	const child = spawn(process.execPath, SERVE_ARGS, {
 		cwd: ROOT,
-		env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), DATABASE_PATH: options.databasePath, ...options.env },
+		env,
 		stdio: ['ignore', 'pipe', 'pipe']
 	});
 	let output = '';
