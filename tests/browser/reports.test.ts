@@ -57,6 +57,9 @@ async function chartsDrawn(page: Page) {
 	});
 }
 
+// A filter change waits for the server's figures: allow for a busy machine (expect.poll's default is 1 s).
+const FIGURES = { timeout: 15_000 };
+
 describe('the dashboard', () => {
 	it('sends someone not signed in to the sign-in page, coming back afterwards', async () => {
 		const page = await newPage(browser);
@@ -69,7 +72,7 @@ describe('the dashboard', () => {
 	it('draws every chart for a national planner, keeps filters in the URL, and offers tables and CSV', async () => {
 		const { page, cspViolations } = await signedInPage('national@example.org');
 		await page.goto(`${server.url}/reports`);
-		await expect.poll(() => summary(page).textContent()).toMatch(/England, wave 2026\/27: 3,000 respondents/);
+		await expect.poll(() => summary(page).textContent(), FIGURES).toMatch(/England, wave 2026\/27: 3,000 respondents/);
 		await chartsDrawn(page);
 		// With nothing chosen, the wave and region controls show what is on screen, never a blank.
 		expect(await page.locator('#filter-wave option:checked').textContent()).toBe('2026/27');
@@ -77,15 +80,15 @@ describe('the dashboard', () => {
 
 		await page.locator('#filter-sector').selectOption('hospital');
 		await page.waitForURL(/sector=hospital/);
-		await expect.poll(() => summary(page).textContent()).not.toMatch(/3,000 respondents/);
+		await expect.poll(() => summary(page).textContent(), FIGURES).not.toMatch(/3,000 respondents/);
 		await page.locator('#filter-region').selectOption('E40000003');
 		await page.waitForURL(/region=E40000003/);
 		expect(new URL(page.url()).searchParams.get('sector')).toBe('hospital');
-		await expect.poll(() => summary(page).textContent()).toMatch(/^London, wave 2026\/27/);
+		await expect.poll(() => summary(page).textContent(), FIGURES).toMatch(/^London, wave 2026\/27/);
 		await chartsDrawn(page);
 		// Reloading the URL gives the same view: the URL holds the filters.
 		await page.reload();
-		await expect.poll(() => summary(page).textContent()).toMatch(/^London/);
+		await expect.poll(() => summary(page).textContent(), FIGURES).toMatch(/^London/);
 		expect(await page.locator('#filter-sector').inputValue()).toBe('hospital');
 		await chartsDrawn(page);
 
@@ -112,7 +115,7 @@ describe('the dashboard', () => {
 	it('shows a regional planner only their region, and refuses another region in words', async () => {
 		const { page, cspViolations } = await signedInPage('london@example.org');
 		await page.goto(`${server.url}/reports`);
-		await expect.poll(() => summary(page).textContent()).toMatch(/^London, wave 2026\/27/);
+		await expect.poll(() => summary(page).textContent(), FIGURES).toMatch(/^London, wave 2026\/27/);
 		await chartsDrawn(page);
 		expect(await page.locator('#filter-region').count()).toBe(0);
 		const coverage = await page.locator('[data-chart="coverage-by-region"] table tbody tr').allTextContents();

@@ -1,4 +1,5 @@
-// Starts the built app (`node build`) as a real process on 127.0.0.1 with its own DuckDB file.
+// Starts the built app (`npm run serve`: adapter-node's server through scripts/serve.js) as a real
+// process on 127.0.0.1 (or a Unix socket) with its own DuckDB file.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';

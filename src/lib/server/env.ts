@@ -26,8 +26,8 @@ const schema = z.object({
 	DRAFTS_MAX: z.coerce.number().int().min(1).default(200_000),
 	// Planner dashboard: requests a planner may have waiting, how long one may wait, and how long one may run.
 	DASHBOARD_QUEUE_PER_USER: z.coerce.number().int().min(1).max(50).default(3),
-	DASHBOARD_WAIT_SECONDS: seconds.default(30),
-	DASHBOARD_JOB_SECONDS: seconds.default(20),
+	DASHBOARD_WAIT_SECONDS: z.coerce.number().positive().default(30),
+	DASHBOARD_JOB_SECONDS: z.coerce.number().positive().default(20),
 	// Behind a reverse proxy: who may say which address a request came from (see README, Deployment).
 	// adapter-node reads ADDRESS_HEADER and XFF_DEPTH too; they are validated here to fail at start.
 	TRUSTED_PROXIES: z.string().min(1).default('loopback'),

@@ -27,6 +27,11 @@ export interface FairQueueLimits {
 	concurrency?: number;
 }
 
+const secondsIn = (ms: number) => {
+	const n = Math.max(1, Math.round(ms / 1000));
+	return `${n} second${n === 1 ? '' : 's'}`;
+};
+
 interface Entry {
 	user: string;
 	run(): void;
@@ -62,7 +67,7 @@ export class FairQueue {
 						.then(resolve, (error: unknown) =>
 							reject(
 								controller.signal.aborted
-									? new QueueRefusal('TIMEOUT', `These figures took longer than ${Math.round(jobMs / 1000)} seconds to work out, so they were stopped. Try again, or choose fewer filters.`, 1)
+									? new QueueRefusal('TIMEOUT', `These figures took longer than ${secondsIn(jobMs)} to work out, so they were stopped. Try again, or choose fewer filters.`, 1)
 									: error
 							)
 						)
@@ -80,7 +85,7 @@ export class FairQueue {
 					queue.splice(at, 1);
 					if (queue.length === 0) this.#drop(user);
 					this.#release(user);
-					reject(new QueueRefusal('TOO_MANY_REQUESTS', `The dashboard is busy: your figures waited ${Math.round(waitMs / 1000)} seconds without their turn coming. Please try again in a moment.`, 5));
+					reject(new QueueRefusal('TOO_MANY_REQUESTS', `The dashboard is busy: your figures waited ${secondsIn(waitMs)} without their turn coming. Please try again in a moment.`, 5));
 				}, waitMs)
 			};
 			const queue = this.#waiting.get(user);

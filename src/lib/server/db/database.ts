@@ -8,6 +8,14 @@ import { storageProblem, SurveyError } from './errors';
 
 export type Row = Record<string, unknown>;
 
+const chmodSyncQuietly = (path: string) => {
+	try {
+		chmodSync(path, 0o600);
+	} catch {
+		// not ours to change, or a read-only disk
+	}
+};
+
 /** The server's single DuckDB instance (DuckDB allows one writing process per file). Writes go
  *  through one connection, one transaction at a time; reads use their own connection (MVCC). */
 export class Database {
@@ -28,7 +36,8 @@ export class Database {
 				// owner; an existing file from an older install is narrowed too.
 				process.umask(process.umask() | 0o077);
 				mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-				if (existsSync(path)) chmodSync(path, 0o600);
+				// Best effort: a read-only disk is reported by the open below, in its own words.
+				if (existsSync(path)) chmodSyncQuietly(path);
 			}
 		} catch (error) {
 			throw new Error(`Could not create the folder for the survey database at ${path}: ${(error as Error).message}`);

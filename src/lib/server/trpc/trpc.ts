@@ -16,9 +16,9 @@ const t = initTRPC.context<Context>().create({
 				? 'The request could not be read: it was not valid JSON.'
 				: error.message === 'Batching is not enabled on the server'
 					? 'Send one call per request: this server does not accept batched calls.'
-				: error.code === 'INTERNAL_SERVER_ERROR'
-					? 'Something went wrong on our side and nothing was saved. Please try again in a moment.'
-					: shape.message;
+					: error.code === 'INTERNAL_SERVER_ERROR'
+						? 'Something went wrong on our side and nothing was saved. Please try again in a moment.'
+						: shape.message;
 		// Never send stack traces to the browser.
 		const { stack: _stack, ...data } = shape.data;
 		return { ...shape, message, data: { ...data, fieldErrors } };
