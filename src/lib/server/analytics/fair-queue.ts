@@ -63,13 +63,12 @@ export class FairQueue {
 					clearTimeout(entry.timer);
 					const controller = new AbortController();
 					const limit = setTimeout(() => controller.abort(), jobMs);
+					const late = () => new QueueRefusal('TIMEOUT', `These figures took longer than ${secondsIn(jobMs)} to work out, so they were stopped. Try again, or choose fewer filters.`, 1);
+					// Past the limit, the answer is refused even if the job managed to finish: the limit is the promise.
 					job(controller.signal)
-						.then(resolve, (error: unknown) =>
-							reject(
-								controller.signal.aborted
-									? new QueueRefusal('TIMEOUT', `These figures took longer than ${secondsIn(jobMs)} to work out, so they were stopped. Try again, or choose fewer filters.`, 1)
-									: error
-							)
+						.then(
+							(result) => (controller.signal.aborted ? reject(late()) : resolve(result)),
+							(error: unknown) => reject(controller.signal.aborted ? late() : error)
 						)
 						.finally(() => {
 							clearTimeout(limit);
