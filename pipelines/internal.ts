@@ -1,6 +1,8 @@
-// The pipeline CLI's client for the running server's internal endpoints (loopback only, token in a
-// 0600 file next to the database, written by the server at start).
+// The pipeline CLI's client for the running server's internal endpoints (a Unix socket of their own,
+// and a token, both in a 0600 file next to the database, written by the server at start).
 import { existsSync, readFileSync } from 'node:fs';
+import { request } from 'node:http';
+import { Readable } from 'node:stream';
 import type { Wave } from './context';
 import type { RunRecord, RunRecorder } from './runs';
 
@@ -13,7 +15,7 @@ export interface ImportOutcome {
 
 export class ServerClient {
 	private constructor(
-		readonly url: string,
+		readonly socket: string,
 		private readonly token: string
 	) {}
 
@@ -21,12 +23,12 @@ export class ServerClient {
 	static forDatabase(databasePath: string): ServerClient | null {
 		const path = internalTokenPath(databasePath);
 		if (!existsSync(path)) return null;
-		const { url, token } = JSON.parse(readFileSync(path, 'utf8')) as { url: string; token: string };
-		return new ServerClient(url, token);
+		const { socket, token } = JSON.parse(readFileSync(path, 'utf8')) as { socket: string; token: string };
+		return new ServerClient(socket, token);
 	}
 
 	async #fetch(path: string, init: RequestInit = {}): Promise<Response> {
-		const response = await fetch(`${this.url}${path}`, { ...init, headers: { ...init.headers, authorization: `Bearer ${this.token}`, 'content-type': 'application/json' } });
+		const response = await socketFetch(this.socket, path, { method: init.method ?? 'GET', body: init.body as string | undefined, headers: { authorization: `Bearer ${this.token}`, 'content-type': 'application/json' } });
 		if (!response.ok) throw new Error(`The survey server refused ${path}: ${response.status} ${(await response.text()).slice(0, 300)}`);
 		return response;
 	}
@@ -44,4 +46,17 @@ export class ServerClient {
 	async importRows(rows: Array<{ submissionId: string; answers: Record<string, unknown> }>): Promise<ImportOutcome> {
 		return (await this.#fetch('/api/internal/import', { method: 'POST', body: JSON.stringify({ rows }) })).json() as Promise<ImportOutcome>;
 	}
+}
+
+/** fetch() over a Unix socket (Node 20's fetch cannot reach one without undici's own Agent). */
+function socketFetch(socketPath: string, path: string, init: { method: string; body?: string; headers: Record<string, string> }): Promise<Response> {
+	return new Promise((ok, fail) => {
+		const req = request({ socketPath, path, method: init.method, headers: init.headers }, (res) => {
+			const headers = new Headers();
+			for (const [name, value] of Object.entries(res.headers)) if (typeof value === 'string') headers.set(name, value);
+			ok(new Response(Readable.toWeb(res) as ReadableStream, { status: res.statusCode, headers }));
+		});
+		req.on('error', (error) => fail(new Error(`Could not reach the survey server's internal socket ${socketPath}: ${error.message}`)));
+		req.end(init.body);
+	});
 }

@@ -2,21 +2,18 @@
 // step, then repoints <out>/latest (a relative symlink, replaced by rename so readers never see it
 // missing). A run that fails before the rename leaves nothing behind but its temporary folder, which
 // is removed; the previous run and `latest` stay as they were.
-import { withoutControls } from '../src/lib/text';
-import { neutralise } from '../src/lib/csv';
+import { csvText } from '../src/lib/csv';
 import { mkdirSync, readdirSync, renameSync, rmSync, symlinkSync, writeFileSync, openSync, closeSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { ColumnType, PublishedTable } from './context';
 import { literal } from './sql';
 
-// Spreadsheets run cells that start with these as formulas.
-
 /** A CSV field: text that a spreadsheet would read as a formula gets a leading apostrophe; numbers stay numbers. */
 export function csvField(value: unknown, type: ColumnType): string {
 	if (value === null || value === undefined) return '';
 	if (type !== 'VARCHAR') return String(value);
-	const text = neutralise(withoutControls(String(value)));
+	const text = csvText(String(value));
 	return /[",\n\r]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 

@@ -116,7 +116,11 @@ export async function runPipeline(c: DuckDBConnection, options: RunOptions): Pro
 			const out = new Map<string, Array<Chart & { svg: string }>>();
 			for (const scope of scopes) {
 				const list = [];
-				for (const chart of chartsFor(tables, scope, wave.id)) list.push({ ...chart, svg: await renderSvg(chart.spec) });
+				for (const chart of chartsFor(tables, scope, wave.id)) {
+					list.push({ ...chart, svg: await renderSvg(chart.spec) });
+					// Rendering is CPU work in this thread: let a server running this batch answer requests between charts.
+					await new Promise((resolve) => setImmediate(resolve));
+				}
 				out.set(scope, list);
 			}
 			return out;

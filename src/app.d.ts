@@ -9,6 +9,10 @@ declare global {
 			/** The session cookie's token, if any (only its hash is stored). */
 			sessionToken: string | undefined;
 		}
+		interface Platform {
+			/** adapter-node's request, for the connection's own address (see client-address.ts). */
+			req?: import('node:http').IncomingMessage;
+		}
 	}
 }
 export {};

@@ -3,6 +3,7 @@ import { building } from '$app/environment';
 import { survey } from '$lib/server/survey';
 import { readCookie, SESSION_COOKIE, userForSession } from '$lib/server/auth/sessions';
 import { startPipelineInServer } from '$lib/server/pipeline';
+import { securityHeaders, servedOverHttps } from '$lib/server/security-headers.js';
 
 /** Open (create and migrate) the database before the first request is served. */
 export const init: ServerInit = async () => {
@@ -15,7 +16,12 @@ export const init: ServerInit = async () => {
 		console.error(`Cannot start the survey server: ${(error as Error).message}`);
 		process.exit(1);
 	}
-	startPipelineInServer(services);
+	try {
+		await startPipelineInServer(services);
+	} catch (error) {
+		console.error(`Cannot start the survey server's internal listener: ${(error as Error).message}`);
+		process.exit(1);
+	}
 	const shutdown = () => void services.close();
 	process.once('sveltekit:shutdown', shutdown);
 };
@@ -27,8 +33,8 @@ export const handle: Handle = async ({ event, resolve }) => {
 	event.locals.sessionToken = readCookie(event.request.headers.get('cookie'), SESSION_COOKIE);
 	event.locals.user = event.locals.sessionToken ? await userForSession((await survey()).db, event.locals.sessionToken) : null;
 	const response = await resolve(event);
-	response.headers.set('X-Content-Type-Options', 'nosniff');
-	response.headers.set('Referrer-Policy', 'no-referrer');
+	// Also set by scripts/serve.js on every response; here too so `vite dev` and preview have them.
+	for (const [name, value] of Object.entries(securityHeaders(servedOverHttps(event.url)))) response.headers.set(name, value);
 	// Nothing signed-in (and no API answer) may be kept by a browser or proxy cache.
 	if (event.url.pathname.startsWith('/api/') || event.locals.user || SIGNED_IN_AREAS.some((p) => event.url.pathname.startsWith(p))) {
 		response.headers.set('Cache-Control', 'no-store');

@@ -1,16 +1,18 @@
-// Security headers on every page, over HTTP against the built server.
+// Security headers on every page, static file and prerendered file, over HTTP against the built
+// server; HSTS only where the site is served over https; the data folder's files private to the owner.
+import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAccounts, PASSWORD } from './helpers/accounts';
-import { startServer, tempDir, type RunningServer } from './helpers/server';
+import { ROOT, startServer, tempDir, type RunningServer } from './helpers/server';
 import { signIn } from './helpers/trpc';
 
 const dir = tempDir();
 let server: RunningServer;
 let cookie: string;
+const databasePath = join(dir.path, 'survey.duckdb');
 
 beforeAll(async () => {
-	const databasePath = join(dir.path, 'survey.duckdb');
 	await createAccounts(databasePath);
 	server = await startServer({ databasePath });
 	cookie = (await signIn(server.url, 'admin@example.org', PASSWORD)).cookie;
@@ -19,6 +21,13 @@ afterAll(async () => {
 	await server?.stop();
 	dir.remove();
 });
+
+function expectCommonHeaders(headers: Headers) {
+	expect(headers.get('referrer-policy')).toBe('no-referrer');
+	expect(headers.get('x-content-type-options')).toBe('nosniff');
+	expect(headers.get('x-frame-options')).toBe('DENY');
+	expect(headers.get('permissions-policy')).toMatch(/camera=\(\)/);
+}
 
 describe('security headers', () => {
 	for (const path of ['/', '/survey/about_you', '/login', '/runs', '/admin']) {
@@ -30,10 +39,29 @@ describe('security headers', () => {
 			expect(csp).toMatch(/frame-ancestors 'none'/);
 			expect(csp).toMatch(/script-src 'self'( 'sha256-[^']+')*;/);
 			expect(csp).not.toMatch(/script-src[^;]*unsafe-(inline|eval)/);
-			expect(response.headers.get('referrer-policy')).toBe('no-referrer');
-			expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+			expectCommonHeaders(response.headers);
 		});
 	}
+
+	// adapter-node serves these before SvelteKit's hooks run.
+	const script = readdirSync(join(ROOT, 'build/client/_app/immutable/entry')).find((f) => f.endsWith('.js'));
+	for (const path of [`/_app/immutable/entry/${script}`, '/assets/nhsuk-frontend.css', '/assets/images/favicon.svg', '/_app/version.json']) {
+		it(`${path}: the same headers on a static or prerendered file`, async () => {
+			const response = await fetch(`${server.url}${path}`);
+			expect(response.status).toBe(200);
+			expectCommonHeaders(response.headers);
+		});
+	}
+
+	it('sends no HSTS over plain http', async () => {
+		expect((await fetch(`${server.url}/`)).headers.get('strict-transport-security')).toBeNull();
+	});
+
+	it('creates the database file readable by its owner only', () => {
+		for (const file of readdirSync(dir.path).filter((f) => f.startsWith('survey.duckdb'))) {
+			expect(statSync(join(dir.path, file)).mode & 0o777, file).toBe(0o600);
+		}
+	});
 
 	it('marks signed-in pages and API answers no-store, and leaves the public survey cacheable', async () => {
 		for (const path of ['/runs', '/admin', '/login']) {
@@ -49,5 +77,27 @@ describe('security headers', () => {
 			expect(response.status, path).toBe(303);
 			expect(response.headers.get('location')).toBe(`/login?next=${encodeURIComponent(path)}`);
 		}
+	});
+});
+
+describe('served over https (ORIGIN=https://…, as behind a TLS proxy)', () => {
+	const httpsDir = tempDir();
+	let https: RunningServer;
+	beforeAll(async () => {
+		const path = join(httpsDir.path, 'survey.duckdb');
+		await createAccounts(path);
+		https = await startServer({ databasePath: path, env: { ORIGIN: 'https://survey.example.nhs.uk' } });
+	});
+	afterAll(async () => {
+		await https?.stop();
+		httpsDir.remove();
+	});
+
+	it('adds HSTS to pages, API answers and static files, and marks the session cookie Secure', async () => {
+		for (const path of ['/', '/api/trpc/survey.wave', '/assets/nhsuk-frontend.css']) {
+			expect((await fetch(`${https.url}${path}`)).headers.get('strict-transport-security'), path).toBe('max-age=31536000; includeSubDomains');
+		}
+		const { setCookie } = await signIn(https.url, 'national@example.org', PASSWORD);
+		expect(setCookie).toMatch(/; Secure$/);
 	});
 });

@@ -20,7 +20,7 @@ beforeAll(async () => {
 	browser = await launchChromium();
 	const survey = clientFor(server.url);
 	for (let i = 0; i < 12; i++) {
-		const comments = i === 0 ? '<img src=x onerror="document.title=\'pwned\'"> =HYPERLINK("http://example.org")' : undefined;
+		const comments = i === 0 ? '<img src=x onerror="document.title=\'pwned\'"> =HYPERLINK("http://example.org")' : i === 1 ? ' \u0000\u200B=HYPERLINK("http://example.org/2")\u0007' : undefined;
 		await survey.survey.submit.mutate({ submissionId: randomUUID(), answers: completeAnswers(i, comments ? { comments } : {}) });
 	}
 });
@@ -80,6 +80,11 @@ describe('signed in, in Chromium', () => {
 		await expect.poll(() => page.getByTestId('comments').textContent()).toContain('<img src=x onerror=');
 		expect(await page.title()).not.toBe('pwned');
 		expect(await page.locator('[data-testid="comments"] img').count()).toBe(0);
+		// The free-text export: a formula behind a space, NUL or invisible character is neutralised, controls removed.
+		const href = (await page.getByRole('link', { name: 'Download as CSV' }).getAttribute('href'))!;
+		const csv = decodeURIComponent(href.replace(/^data:text\/csv;charset=utf-8,/, ''));
+		expect(csv).toContain(`"' \u200B=HYPERLINK(""http://example.org/2"")"`);
+		expect(csv).not.toMatch(/[\u0000-\u0008]/);
 		await page.goto(`${server.url}/admin/audit`);
 		await expect.poll(() => page.getByTestId('audit-log').textContent()).toContain('wave closed');
 		await page.context().close();

@@ -57,6 +57,9 @@ async function chartsDrawn(page: Page) {
 	});
 }
 
+// A filter change waits for the server's figures: allow for a busy machine (expect.poll's default is 1 s).
+const FIGURES = { timeout: 15_000 };
+
 describe('the dashboard', () => {
 	it('sends someone not signed in to the sign-in page, coming back afterwards', async () => {
 		const page = await newPage(browser);
@@ -70,7 +73,7 @@ describe('the dashboard', () => {
 		const { page, cspViolations } = await signedInPage('national@example.org');
 		await page.goto(`${server.url}/reports`);
 		// 3,000 respondents, perturbed by at most 2 and rounded to 5 (docs/disclosure.md).
-		await expect.poll(() => summary(page).textContent()).toMatch(/England, wave 2026\/27: about (2,995|3,000|3,005) respondents/);
+		await expect.poll(() => summary(page).textContent(), FIGURES).toMatch(/England, wave 2026\/27: about (2,995|3,000|3,005) respondents/);
 		// The page says how fresh its figures are.
 		expect(await page.getByTestId('freshness').textContent()).toMatch(/Figures as at .+updated at most every 1 hour, and only\s+once at least 10 new responses/);
 		await chartsDrawn(page);
@@ -80,15 +83,15 @@ describe('the dashboard', () => {
 
 		await page.locator('#filter-sector').selectOption('hospital');
 		await page.waitForURL(/sector=hospital/);
-		await expect.poll(() => summary(page).textContent()).not.toMatch(/(2,995|3,000|3,005) respondents/);
+		await expect.poll(() => summary(page).textContent(), FIGURES).not.toMatch(/(2,995|3,000|3,005) respondents/);
 		await page.locator('#filter-region').selectOption('E40000003');
 		await page.waitForURL(/region=E40000003/);
 		expect(new URL(page.url()).searchParams.get('sector')).toBe('hospital');
-		await expect.poll(() => summary(page).textContent()).toMatch(/^London, wave 2026\/27/);
+		await expect.poll(() => summary(page).textContent(), FIGURES).toMatch(/^London, wave 2026\/27/);
 		await chartsDrawn(page);
 		// Reloading the URL gives the same view: the URL holds the filters.
 		await page.reload();
-		await expect.poll(() => summary(page).textContent()).toMatch(/^London/);
+		await expect.poll(() => summary(page).textContent(), FIGURES).toMatch(/^London/);
 		expect(await page.locator('#filter-sector').inputValue()).toBe('hospital');
 		await chartsDrawn(page);
 
@@ -115,7 +118,7 @@ describe('the dashboard', () => {
 	it('shows a regional planner only their region, and refuses another region in words', async () => {
 		const { page, cspViolations } = await signedInPage('london@example.org');
 		await page.goto(`${server.url}/reports`);
-		await expect.poll(() => summary(page).textContent()).toMatch(/^London, wave 2026\/27/);
+		await expect.poll(() => summary(page).textContent(), FIGURES).toMatch(/^London, wave 2026\/27/);
 		await chartsDrawn(page);
 		expect(await page.locator('#filter-region').count()).toBe(0);
 		const coverage = await page.locator('[data-chart="coverage-by-region"] table tbody tr').allTextContents();

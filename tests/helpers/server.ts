@@ -1,4 +1,5 @@
-// Starts the built app (`node build`) as a real process on 127.0.0.1 with its own DuckDB file.
+// Starts the built app (`npm run serve`: adapter-node's server through scripts/serve.js) as a real
+// process on 127.0.0.1 (or a Unix socket) with its own DuckDB file.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -38,9 +39,12 @@ export interface RunningServer {
 
 export async function startServer(options: { databasePath: string; env?: Record<string, string>; port?: number }): Promise<RunningServer> {
 	const port = options.port ?? (await freePort());
+	const env: NodeJS.ProcessEnv = { ...process.env, HOST: '127.0.0.1', PORT: String(port), DATABASE_PATH: options.databasePath, ...options.env };
+	// On a Unix socket (SOCKET_PATH) only: Node listens on PORT instead when both are given.
+	if (env.SOCKET_PATH) delete env.PORT;
 	const child = spawn(process.execPath, SERVE_ARGS, {
 		cwd: ROOT,
-		env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), DATABASE_PATH: options.databasePath, ...options.env },
+		env,
 		stdio: ['ignore', 'pipe', 'pipe']
 	});
 	let output = '';

@@ -1,6 +1,6 @@
 // The pipeline and import while the built server (`node build`) holds the database and takes
-// submissions over real HTTP: the CLI falls back to the server's loopback snapshot and import
-// endpoints, and submissions keep being acknowledged throughout.
+// submissions over real HTTP: the CLI falls back to the server's snapshot and import endpoints (on a
+// Unix socket of their own), and submissions keep being acknowledged throughout.
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, readlinkSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -12,6 +12,7 @@ import { Database } from '../../src/lib/server/db/database';
 import { instrument } from '../../src/lib/instrument/survey';
 import { competencies } from '../../pipelines/reference';
 import { removeDir, tempDir } from './helpers';
+import { http } from '../helpers/http';
 
 const run = promisify(execFile);
 
@@ -106,9 +107,13 @@ it('runs the pipeline and an import through the server while it takes submission
 	const again = await run('npx', ['tsx', 'pipelines/cli.ts', 'import', '--file', file, '--db', dbPath]).catch((e) => e as { stdout: string });
 	expect(again.stdout).toMatch(/1 valid \(0 stored, 1 already stored\)/);
 
-	// Without the token the internal endpoints refuse.
-	expect((await fetch(`${base}/api/internal/snapshot`)).status).toBe(403);
-	expect((await fetch(`${base}/api/internal/snapshot`, { headers: { authorization: 'Bearer nope' } })).status).toBe(403);
+	// The internal endpoints are on their own socket, not the public listener, even with the token and
+	// from loopback; on the socket, nothing without the token.
+	const { socket, token } = JSON.parse(readFileSync(`${dbPath}.internal.json`, 'utf8')) as { socket: string; token: string };
+	expect(statSync(socket).mode & 0o777).toBe(0o600);
+	expect((await fetch(`${base}/api/internal/snapshot`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(404);
+	expect((await http('http://internal/api/internal/snapshot', { socketPath: socket })).status).toBe(403);
+	expect((await http('http://internal/api/internal/snapshot', { socketPath: socket, headers: { authorization: 'Bearer nope' } })).status).toBe(403);
 
 	// Once the server has stopped, the database shows the run it recorded and every response.
 	const exited = new Promise((r) => server.once('exit', r));

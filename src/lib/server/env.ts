@@ -19,6 +19,20 @@ const schema = z.object({
 	RATE_SAVE_DRAFT_PER_MINUTE: z.coerce.number().int().min(1).default(1200),
 	RATE_RESUME_PER_MINUTE: z.coerce.number().int().min(1).default(30),
 	RATE_LOGIN_PER_MINUTE: z.coerce.number().int().min(1).default(30),
+	// Public queries (the wave, the instrument, who is signed in): cheap, but not free when flooded.
+	RATE_QUERY_PER_MINUTE: z.coerce.number().int().min(1).default(600),
+	// Drafts: new ones per address per hour, and live ones in all, so storage stays bounded.
+	RATE_NEW_DRAFTS_PER_HOUR: z.coerce.number().int().min(1).default(300),
+	DRAFTS_MAX: z.coerce.number().int().min(1).default(200_000),
+	// Planner dashboard: requests a planner may have waiting, how long one may wait, and how long one may run.
+	DASHBOARD_QUEUE_PER_USER: z.coerce.number().int().min(1).max(50).default(3),
+	DASHBOARD_WAIT_SECONDS: z.coerce.number().positive().default(30),
+	DASHBOARD_JOB_SECONDS: z.coerce.number().positive().default(20),
+	// Behind a reverse proxy: who may say which address a request came from (see README, Deployment).
+	// adapter-node reads ADDRESS_HEADER and XFF_DEPTH too; they are validated here to fail at start.
+	TRUSTED_PROXIES: z.string().min(1).default('loopback'),
+	ADDRESS_HEADER: z.string().default('').transform((h) => h.toLowerCase()),
+	XFF_DEPTH: z.coerce.number().int().min(1).default(1),
 	// Batch pipeline (pipelines/): schedule, where it writes, and whether the server runs the schedule itself.
 	PIPELINE_CRON: z.string().min(9).default('0 2 * * *'),
 	PIPELINE_TIMEZONE: z.string().min(1).default('Europe/London'),

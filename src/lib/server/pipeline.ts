@@ -1,8 +1,8 @@
 // The batch pipeline's hooks into the running server: a random token (in a 0600 file next to the
-// database) that lets the pipeline CLI on this machine ask the server, over loopback only, for a
-// snapshot, to record a run or to store imported rows; and, when PIPELINE_SCHEDULE_IN_SERVER=true,
-// the nightly schedule run inside the server on its own DuckDB instance.
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+// database) and a listener of its own on a Unix socket (internal-api.ts) that let the pipeline CLI on
+// this machine ask the server for a snapshot, to record a run or to store imported rows; and, when
+// PIPELINE_SCHEDULE_IN_SERVER=true, the nightly schedule run inside the server on its own DuckDB instance.
+import { randomBytes } from 'node:crypto';
 import { chmodSync, rmSync, writeFileSync } from 'node:fs';
 import type { Cron } from 'croner';
 import type { SurveyServices } from './survey';
@@ -11,35 +11,31 @@ import { schedulePipeline } from '../../../pipelines/schedule';
 import { runPipeline, STAGES, type RunResult } from '../../../pipelines/run';
 import { databaseRecorder } from '../../../pipelines/runs';
 import { publicationSettings } from './settings';
+import { internalSocketPath, startInternalApi } from './internal-api';
 
-let token: string | undefined;
 let schedule: Cron | undefined;
 
-const isLoopback = (address: string) => address === '::1' || address.startsWith('127.') || address.startsWith('::ffff:127.');
-
-/** True when the request comes from this machine and carries the token the server wrote at start. */
-export function authoriseInternal(request: Request, clientAddress: string): boolean {
-	if (!token || !isLoopback(clientAddress)) return false;
-	const given = Buffer.from((request.headers.get('authorization') ?? '').replace(/^Bearer /, ''));
-	const expected = Buffer.from(token);
-	return given.length === expected.length && timingSafeEqual(given, expected);
-}
-
 /** Called once from the server's init hook. */
-export function startPipelineInServer(services: SurveyServices): void {
+export async function startPipelineInServer(services: SurveyServices): Promise<void> {
 	const { config } = services;
-	token = randomBytes(32).toString('hex');
-	const port = Number(process.env.PORT ?? 3000);
+	const token = randomBytes(32).toString('hex');
+	const socket = internalSocketPath(config.DATABASE_PATH);
+	const internal = await startInternalApi(services, socket, token);
 	const path = internalTokenPath(config.DATABASE_PATH);
-	writeFileSync(path, JSON.stringify({ url: `http://127.0.0.1:${port}`, token, pid: process.pid }), { mode: 0o600 });
+	writeFileSync(path, JSON.stringify({ socket, token, pid: process.pid }), { mode: 0o600 });
 	chmodSync(path, 0o600);
-	process.once('exit', () => rmSync(path, { force: true }));
+	const cleanUp = () => {
+		rmSync(path, { force: true });
+		rmSync(socket, { force: true });
+	};
+	process.once('exit', cleanUp);
 	if (config.PIPELINE_SCHEDULE_IN_SERVER && !schedule) {
 		schedule = schedulePipeline(config.PIPELINE_CRON, config.PIPELINE_TIMEZONE, () => runInServer(services, 'server'));
 	}
 	process.once('sveltekit:shutdown', () => {
 		schedule?.stop();
-		rmSync(path, { force: true });
+		internal.close();
+		cleanUp();
 	});
 }
 

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { RateLimit } from './auth/rate-limit';
 import type { Config } from './env';
 
-export type Limited = 'submit' | 'saveDraft' | 'resume' | 'login';
+export type Limited = 'submit' | 'saveDraft' | 'resume' | 'login' | 'query' | 'newDraft';
 
 let limits: Record<Limited, RateLimit> | undefined;
 
@@ -11,7 +11,9 @@ function limitsFor(config: Config): Record<Limited, RateLimit> {
 		submit: new RateLimit(config.RATE_SUBMIT_PER_MINUTE, 60),
 		saveDraft: new RateLimit(config.RATE_SAVE_DRAFT_PER_MINUTE, 60),
 		resume: new RateLimit(config.RATE_RESUME_PER_MINUTE, 60),
-		login: new RateLimit(config.RATE_LOGIN_PER_MINUTE, 60)
+		login: new RateLimit(config.RATE_LOGIN_PER_MINUTE, 60),
+		query: new RateLimit(config.RATE_QUERY_PER_MINUTE, 60),
+		newDraft: new RateLimit(config.RATE_NEW_DRAFTS_PER_HOUR, 3600)
 	});
 }
 

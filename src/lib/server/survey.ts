@@ -21,7 +21,7 @@ export async function startSurvey(config: Config = loadConfig()): Promise<Survey
 	const db = await Database.open(config.DATABASE_PATH, instrument);
 	const fallback = financialYear(new Date());
 	await ensureDefaultWave(db, { id: config.DEFAULT_WAVE_ID ?? fallback.id, label: config.DEFAULT_WAVE_LABEL ?? fallback.label });
-	const drafts = new DraftStore(db, instrument, config.DRAFT_TTL_SECONDS);
+	const drafts = new DraftStore(db, instrument, config.DRAFT_TTL_SECONDS, config.DRAFTS_MAX);
 	await drafts.purgeExpired();
 	const purge = setInterval(() => void drafts.purgeExpired().catch(() => undefined), 3600_000);
 	purge.unref();

@@ -1,7 +1,6 @@
 /**
  * A fixed-window counter per key, in memory (one server process owns the database, so one process
- * sees every attempt). Used for login: the key is the email address, so a shared NHS trust address
- * is never locked out as a whole.
+ * sees every attempt). Used for the per-address rate limits and for failed sign-ins.
  */
 export class RateLimit {
 	readonly #windows = new Map<string, { count: number; resetAt: number }>();
@@ -21,6 +20,18 @@ export class RateLimit {
 		}
 		window.count++;
 		return window.count > this.limit ? Math.ceil((window.resetAt - now) / 1000) : 0;
+	}
+
+	/** Counts in the key's current window (0 once it has ended). */
+	count(key: string, now = Date.now()): number {
+		const window = this.#windows.get(key);
+		return window && window.resetAt > now ? window.count : 0;
+	}
+
+	/** Seconds until the key's window ends (0 when there is none). */
+	secondsLeft(key: string, now = Date.now()): number {
+		const window = this.#windows.get(key);
+		return window && window.resetAt > now ? Math.ceil((window.resetAt - now) / 1000) : 0;
 	}
 
 	reset(key: string) {

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
 import type { Instrument } from '../../instrument/types';
@@ -7,6 +7,14 @@ import { Serial } from './serial';
 import { storageProblem, SurveyError } from './errors';
 
 export type Row = Record<string, unknown>;
+
+const chmodSyncQuietly = (path: string) => {
+	try {
+		chmodSync(path, 0o600);
+	} catch {
+		// not ours to change, or a read-only disk
+	}
+};
 
 /** The server's single DuckDB instance (DuckDB allows one writing process per file). Writes go
  *  through one connection, one transaction at a time; reads use their own connection (MVCC). */
@@ -22,7 +30,15 @@ export class Database {
 
 	static async open(path: string, instrument: Instrument): Promise<Database> {
 		try {
-			if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+			if (path !== ':memory:') {
+				// Responses and drafts are for this service alone: DuckDB creates the file, its WAL (again
+				// at every checkpoint) and temporary files with the process's umask, so narrow it to the
+				// owner; an existing file from an older install is narrowed too.
+				process.umask(process.umask() | 0o077);
+				mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+				// Best effort: a read-only disk is reported by the open below, in its own words.
+				if (existsSync(path)) chmodSyncQuietly(path);
+			}
 		} catch (error) {
 			throw new Error(`Could not create the folder for the survey database at ${path}: ${(error as Error).message}`);
 		}

@@ -9,14 +9,27 @@ export interface SavedDraft {
 	expiresAt: string;
 }
 
+/** Checks run before a save makes a new draft; each may throw to refuse it (nothing is written then). */
+export interface NewDraftGuard {
+	/** A resume code was given but matched no live draft: as much a probe of codes as a resume is. */
+	missed?(): void;
+	/** A new draft is about to be stored. */
+	creating?(): void;
+}
+
+export const DRAFTS_FULL =
+	'We cannot store any more saved answers just now. Nothing you saved before is lost, and your answers on this page are still here: you can carry on and submit them, or try saving again later.';
+
 export class DraftStore {
 	constructor(
 		private readonly db: Database,
 		private readonly instrument: Instrument,
-		private readonly ttlSeconds: number
+		private readonly ttlSeconds: number,
+		/** Live drafts kept at most: storage stays bounded whatever is sent (DRAFTS_MAX). */
+		private readonly maxDrafts = Number.POSITIVE_INFINITY
 	) {}
 
-	async save(answers: Answers, resumeCode?: string): Promise<SavedDraft> {
+	async save(answers: Answers, resumeCode?: string, guard: NewDraftGuard = {}): Promise<SavedDraft> {
 		const expiresAt = new Date(Date.now() + this.ttlSeconds * 1000).toISOString();
 		const json = JSON.stringify(answers);
 		const normalised = resumeCode ? normaliseResumeCode(resumeCode) : null;
@@ -31,15 +44,20 @@ export class DraftStore {
 			});
 			if (updated > 0) return { expiresAt };
 		}
-		// No code, or one that expired: start a new draft with a new code.
+		if (resumeCode) guard.missed?.();
+		guard.creating?.();
+		// No code, or one that expired: start a new draft with a new code, if there is room. Saving to an
+		// existing draft (above) never hits the bound, so nothing already saved is lost.
 		const code = newResumeCode();
-		await this.db.write((c) =>
-			c.run(
+		await this.db.write(async (c) => {
+			const live = (await this.db.query('SELECT count(*)::INTEGER AS n FROM drafts WHERE expires_at > now()', [], c))[0].n as number;
+			if (live >= this.maxDrafts) throw new SurveyError('UNAVAILABLE', DRAFTS_FULL);
+			await c.run(
 				`INSERT INTO drafts (code_hash, instrument_version, answers, created_at, updated_at, expires_at)
 				 VALUES ($1, $2, $3, now(), now(), $4::TIMESTAMPTZ)`,
 				[hashResumeCode(normaliseResumeCode(code)!), this.instrument.version, json, expiresAt]
-			)
-		);
+			);
+		});
 		return { resumeCode: code, expiresAt };
 	}
 

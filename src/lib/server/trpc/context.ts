@@ -1,9 +1,8 @@
 import type { FetchCreateContextFnOptions } from '@trpc/server/adapters/fetch';
 import { survey } from '../survey';
 import type { User } from '../auth/users';
+import { servedOverHttps } from '../security-headers.js';
 
-/** adapter-node reports https unless ORIGIN says otherwise, so only loopback (dev, tests) is plain http. */
-const isSecure = (url: URL) => url.protocol === 'https:' && !['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
 
 /** Per-request context: the signed-in planner or admin, if any (resolved by the server hook).
  *  Survey respondents are never identified. */
@@ -15,7 +14,7 @@ export async function createContext(
 		survey: await survey(),
 		sessionToken: request.sessionToken,
 		user: request.user,
-		secure: isSecure(new URL(req.url)),
+		secure: servedOverHttps(new URL(req.url)),
 		/** Only for rate limits, in memory; never stored. */
 		clientAddress: request.clientAddress,
 		resHeaders

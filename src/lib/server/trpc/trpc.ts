@@ -14,9 +14,11 @@ const t = initTRPC.context<Context>().create({
 				: `Some of what was sent needs correcting: ${Object.values(fieldErrors).flat().slice(0, 3).join('; ')}`
 			: error.cause instanceof SyntaxError
 				? 'The request could not be read: it was not valid JSON.'
-				: error.code === 'INTERNAL_SERVER_ERROR'
-					? 'Something went wrong on our side and nothing was saved. Please try again in a moment.'
-					: shape.message;
+				: error.message === 'Batching is not enabled on the server'
+					? 'Send one call per request: this server does not accept batched calls.'
+					: error.code === 'INTERNAL_SERVER_ERROR'
+						? 'Something went wrong on our side and nothing was saved. Please try again in a moment.'
+						: shape.message;
 		// Never send stack traces to the browser.
 		const { stack: _stack, ...data } = shape.data;
 		return { ...shape, message, data: { ...data, fieldErrors } };
@@ -33,14 +35,19 @@ const requireRole = (roles: Role[]) =>
 		return next({ ctx: { ...ctx, user: ctx.user } });
 	});
 
+/** Counts a call from the client's address against `what`; over the limit, throws 429 with Retry-After. */
+export function enforceLimit(ctx: Context, what: Limited, message = (wait: number) => `Too many requests from your network just now. Please wait ${wait} seconds and try again: nothing has been lost.`) {
+	const wait = overLimit(ctx.survey.config, what, ctx.clientAddress);
+	if (wait > 0) {
+		ctx.resHeaders.set('retry-after', String(wait));
+		throw new TRPCError({ code: 'TOO_MANY_REQUESTS', message: message(wait) });
+	}
+}
+
 /** Answers too many calls from one address with 429 and Retry-After. */
 const rateLimited = (what: Limited) =>
 	t.middleware(({ ctx, next }) => {
-		const wait = overLimit(ctx.survey.config, what, ctx.clientAddress);
-		if (wait > 0) {
-			ctx.resHeaders.set('retry-after', String(wait));
-			throw new TRPCError({ code: 'TOO_MANY_REQUESTS', message: `Too many requests from your network just now. Please wait ${wait} seconds and try again: nothing has been lost.` });
-		}
+		enforceLimit(ctx, what);
 		return next();
 	});
 

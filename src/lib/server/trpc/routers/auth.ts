@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { audit } from '../../auth/audit';
@@ -5,9 +6,17 @@ import { verifyPassword } from '../../auth/passwords';
 import { RateLimit } from '../../auth/rate-limit';
 import { createSession, endSession, sessionCookie } from '../../auth/sessions';
 import { findUserByEmail, normaliseEmail } from '../../auth/users';
-import { limitedProcedure, publicProcedure, router } from '../trpc';
+import { limitedProcedure, router } from '../trpc';
 
-let loginLimit: RateLimit | undefined;
+// Failed sign-ins (OWASP's authentication cheat sheet): counted per account *and* address, so an
+// attacker's failures slow only their own tries; the real user signing in from elsewhere is not
+// locked out. Across all addresses an account's failures only slow each try a little, never lock it.
+// The audit log records the first failure and the start of throttling per account and address and
+// window, not every try, so it cannot be flooded.
+let failures: RateLimit | undefined;
+let accountFailures: RateLimit | undefined;
+const ACCOUNT_SLOW_DOWN_MS = 1000;
+const addressKey = (address: string) => createHash('sha256').update(`login:${address}`).digest('base64url');
 // Verifying against a real hash when the account does not exist keeps the timing the same.
 const DUMMY_HASH = '$argon2id$v=19$m=19456,t=2,p=1$pDN6VBvyhsYtI5n7d5gMmw$nIyZuYc2Aiv5LZxsW4z7hJjaae1c5Wqb5apUCv2a4Wo';
 
@@ -21,35 +30,45 @@ export const authRouter = router({
 		)
 		.mutation(async ({ ctx, input }) => {
 			const { db, config } = ctx.survey;
-			loginLimit ??= new RateLimit(config.LOGIN_ATTEMPTS, config.LOGIN_WINDOW_SECONDS);
+			failures ??= new RateLimit(config.LOGIN_ATTEMPTS, config.LOGIN_WINDOW_SECONDS);
+			accountFailures ??= new RateLimit(config.LOGIN_ATTEMPTS, config.LOGIN_WINDOW_SECONDS);
 			const email = normaliseEmail(input.email);
-			const wait = loginLimit.hit(email);
-			if (wait > 0) {
+			const pair = `${email}\n${addressKey(ctx.clientAddress)}`;
+			if (failures.count(pair) >= config.LOGIN_ATTEMPTS) {
+				const wait = failures.secondsLeft(pair);
 				ctx.resHeaders.set('retry-after', String(wait));
-				await audit(db, email, 'login_rate_limited');
-				throw new TRPCError({ code: 'TOO_MANY_REQUESTS', message: `Too many sign-in attempts for this account. Try again in ${Math.ceil(wait / 60)} minutes.` });
+				throw new TRPCError({
+					code: 'TOO_MANY_REQUESTS',
+					message: `Too many failed sign-in attempts for this account from your network. Try again in ${Math.ceil(wait / 60)} minutes, or ask an administrator to reset your password.`
+				});
 			}
+			// Many failures from many addresses: slow every try for this account down, but let it through.
+			if (accountFailures.count(email) >= config.LOGIN_ATTEMPTS * 4) await new Promise((r) => setTimeout(r, ACCOUNT_SLOW_DOWN_MS));
 			const user = await findUserByEmail(db, email);
 			const ok = await verifyPassword(user?.passwordHash ?? DUMMY_HASH, input.password);
 			if (!user || !ok) {
-				await audit(db, email, 'login_failed');
+				failures.hit(pair);
+				accountFailures.hit(email);
+				const n = failures.count(pair);
+				if (n === 1) await audit(db, email, 'login_failed');
+				else if (n === config.LOGIN_ATTEMPTS) await audit(db, email, 'login_throttled', { failures: n, windowSeconds: config.LOGIN_WINDOW_SECONDS });
 				throw new TRPCError({ code: 'UNAUTHORIZED', message: 'The email address or password is not right.' });
 			}
-			loginLimit.reset(email);
+			failures.reset(pair);
 			const session = await createSession(db, user.id, config.SESSION_TTL_SECONDS);
 			ctx.resHeaders.append('set-cookie', sessionCookie(session.token, config.SESSION_TTL_SECONDS, ctx.secure));
 			await audit(db, user.email, 'login');
 			return { email: user.email, role: user.role, region: user.region };
 		}),
 
-	logout: publicProcedure.mutation(async ({ ctx }) => {
+	logout: limitedProcedure('query').mutation(async ({ ctx }) => {
 		await endSession(ctx.survey.db, ctx.sessionToken);
 		ctx.resHeaders.append('set-cookie', sessionCookie('', 0, ctx.secure));
 		if (ctx.user) await audit(ctx.survey.db, ctx.user.email, 'logout');
 		return { signedOut: true };
 	}),
 
-	me: publicProcedure.query(({ ctx }) => {
+	me: limitedProcedure('query').query(({ ctx }) => {
 		ctx.resHeaders.set('cache-control', 'no-store');
 		return ctx.user ? { email: ctx.user.email, role: ctx.user.role, region: ctx.user.region } : null;
 	})

@@ -13,6 +13,7 @@ import { ENGLAND, regions, sectors, specialties, staffGroups } from '../../../in
 import { regionName } from '../../../../../pipelines/reference';
 import { dashboard, type DashboardFilter } from '../../analytics/dashboard';
 import { liveCubeOf } from '../../analytics/live-cube';
+import { dashboardQueueOf, interruptible, QueueRefusal } from '../../analytics/fair-queue';
 import { publicationSettings } from '../../settings';
 import { plannerProcedure, router } from '../trpc';
 import type { Context } from '../context';
@@ -45,14 +46,27 @@ function scopeOf(user: User, asked: string | undefined): string {
 	return user.region;
 }
 
+/** Says no more than the planner's wave list does: planned waves are not named, nor told apart. */
+const noSuchWave = (id: string) => new TRPCError({ code: 'NOT_FOUND', message: `There are no figures for a wave called "${id}". Choose one of the waves the dashboard offers.` });
+
 async function figures(ctx: Context & { user: User }, filter: DashboardFilter) {
 	const settings = publicationSettings();
+	const { config, db } = ctx.survey;
+	if (filter.wave && (await db.query(`SELECT 1 FROM waves WHERE id = $1 AND status <> 'planned'`, [filter.wave])).length === 0) throw noSuchWave(filter.wave);
 	try {
-		const policy = { everySeconds: ctx.survey.config.DASHBOARD_SNAPSHOT_SECONDS, minNewResponses: ctx.survey.config.DASHBOARD_SNAPSHOT_MIN_RESPONSES };
-		return await liveCubeOf(ctx.survey.db, policy).use(settings.measures, async (c, snapshot) => ({ ...(await dashboard(c, filter, settings)), snapshot }));
+		// Planners take turns (fair-queue.ts): one planner's many requests cannot hold up the others.
+		const queue = dashboardQueueOf({ perUser: config.DASHBOARD_QUEUE_PER_USER, waitMs: config.DASHBOARD_WAIT_SECONDS * 1000, jobMs: config.DASHBOARD_JOB_SECONDS * 1000 });
+		const policy = { everySeconds: config.DASHBOARD_SNAPSHOT_SECONDS, minNewResponses: config.DASHBOARD_SNAPSHOT_MIN_RESPONSES };
+		return await queue.run(ctx.user.id, (signal) =>
+			liveCubeOf(db, policy).use(settings.measures, async (c, snapshot) => ({ ...(await interruptible(c, signal, () => dashboard(c, filter, settings))), snapshot }))
+		);
 	} catch (error) {
-		// wavesUpTo names the known waves when asked for one that does not exist.
-		if (error instanceof Error && /^There (is no wave|are no waves)/.test(error.message)) throw new TRPCError({ code: 'NOT_FOUND', message: error.message });
+		if (error instanceof QueueRefusal) {
+			ctx.resHeaders.set('retry-after', String(error.retryAfter));
+			throw new TRPCError({ code: error.code, message: error.message });
+		}
+		if (error instanceof Error && /^There is no wave/.test(error.message)) throw noSuchWave(filter.wave ?? '');
+		if (error instanceof Error && /^There are no waves/.test(error.message)) throw new TRPCError({ code: 'NOT_FOUND', message: error.message });
 		throw error;
 	}
 }

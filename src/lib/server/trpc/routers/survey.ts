@@ -5,7 +5,7 @@ import { answersSchema } from '../../../instrument/schema';
 import { canonicalAnswers } from '../../../instrument/questions';
 import { SurveyError } from '../../db/errors';
 import { openWave } from '../../db/waves';
-import { limitedProcedure, publicProcedure, router } from '../trpc';
+import { enforceLimit, limitedProcedure, router } from '../trpc';
 
 const resumeCode = z.string({ error: 'Enter your resume code' }).trim().min(1, { error: 'Enter your resume code' }).max(40, { error: 'That is not a resume code: it is too long' });
 
@@ -30,14 +30,29 @@ export const submitInput = z.strictObject({
 
 export const surveyRouter = router({
 	/** The instrument as JSON, for the form, the codebook and external tools. */
-	instrument: publicProcedure.query(() => instrument),
+	instrument: limitedProcedure('query').query(() => instrument),
 
 	/** The wave now taking responses, or null when the survey is closed. */
-	wave: publicProcedure.query(({ ctx }) => openWave(ctx.survey.db)),
+	wave: limitedProcedure('query').query(({ ctx }) => openWave(ctx.survey.db)),
 
 	saveDraft: limitedProcedure('saveDraft')
 		.input(saveDraftInput)
-		.mutation(({ ctx, input }) => ctx.survey.drafts.save(canonicalAnswers(instrument, input.answers), input.resumeCode).catch(asTRPCError)),
+		.mutation(({ ctx, input }) =>
+			ctx.survey.drafts
+				.save(canonicalAnswers(instrument, input.answers), input.resumeCode, {
+					// A code that matches nothing counts as a resume: saving is no easier a way to probe codes.
+					missed: () => enforceLimit(ctx, 'resume'),
+					// New drafts are bounded per address (and in all, in the store), so storage cannot be flooded.
+					creating: () =>
+						enforceLimit(
+							ctx,
+							'newDraft',
+							(wait) =>
+								`Too many new sets of saved answers have been started from your network in the last hour, so these answers were not saved. They are still here: you can carry on and submit them, or save again in ${Math.ceil(wait / 60)} minutes. Nothing saved before is lost.`
+						)
+				})
+				.catch(asTRPCError)
+		),
 
 	resume: limitedProcedure('resume')
 		.input(z.strictObject({ resumeCode }))

@@ -5,8 +5,10 @@ import { appRouter } from '$lib/server/trpc/routers/_app';
 import { createContext } from '$lib/server/trpc/context';
 import { survey } from '$lib/server/survey';
 import { limitBody } from './limit-body';
+import { clientAddress } from '$lib/server/client-address';
 
-const handler: RequestHandler = async ({ request, locals, getClientAddress }) => {
+const handler: RequestHandler = async (event) => {
+	const { request, locals } = event;
 	const { config } = await survey();
 	return fetchRequestHandler({
 		endpoint: '/api/trpc',
@@ -15,7 +17,10 @@ const handler: RequestHandler = async ({ request, locals, getClientAddress }) =>
 			message: `The answers sent were larger than the ${Math.round(config.SURVEY_BODY_LIMIT / 1024)} KB the survey accepts. Shorten your comments and try again.`
 		})),
 		router: appRouter,
-		createContext: (options) => createContext(options, { user: locals.user, sessionToken: locals.sessionToken, clientAddress: getClientAddress() }),
+		// Our own client never batches (httpLink); a batch would multiply one request's work past every
+		// per-request limit (rate limits, body size, the dashboard's queue).
+		allowBatching: false,
+		createContext: (options) => createContext(options, { user: locals.user, sessionToken: locals.sessionToken, clientAddress: clientAddress(config, event) }),
 		onError({ error, path }) {
 			if (error.code === 'INTERNAL_SERVER_ERROR') console.error(`tRPC ${path ?? '?'} failed:`, error.cause ?? error);
 		}

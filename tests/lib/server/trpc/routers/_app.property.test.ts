@@ -25,7 +25,7 @@ beforeAll(async () => {
 	// One loopback address sends everything: lift the per-address limits so validation is what answers.
 	server = await startServer({
 		databasePath,
-		env: { RATE_SUBMIT_PER_MINUTE: UNLIMITED, RATE_SAVE_DRAFT_PER_MINUTE: UNLIMITED, RATE_RESUME_PER_MINUTE: UNLIMITED, RATE_LOGIN_PER_MINUTE: UNLIMITED, LOGIN_ATTEMPTS: UNLIMITED }
+		env: { RATE_SUBMIT_PER_MINUTE: UNLIMITED, RATE_SAVE_DRAFT_PER_MINUTE: UNLIMITED, RATE_RESUME_PER_MINUTE: UNLIMITED, RATE_LOGIN_PER_MINUTE: UNLIMITED, RATE_QUERY_PER_MINUTE: UNLIMITED, LOGIN_ATTEMPTS: UNLIMITED }
 	});
 });
 afterAll(async () => {

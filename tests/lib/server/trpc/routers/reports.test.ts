@@ -200,10 +200,14 @@ describe('bad input', () => {
 		expect(failure).toMatchObject({ code: 'BAD_REQUEST', status: 400 });
 	});
 
-	it('says which waves exist when asked for one that does not', async () => {
-		const failure = await failureOf(as.national.reports.summary.query({ wave: '2040-41' }));
-		expect(failure).toMatchObject({ code: 'NOT_FOUND', status: 404 });
-		expect(failure.message).toMatch(/There is no wave "2040-41"\. Known waves: 2025-26, 2026-27/);
+	it('answers a wave without figures the same way whether it is planned or unknown, naming no other wave', async () => {
+		await as.admin.admin.waves.create.mutate({ id: '2039-40', label: '2039/40' });
+		for (const wave of ['2040-41', '2039-40']) {
+			const failure = await failureOf(as.national.reports.summary.query({ wave }));
+			expect(failure).toMatchObject({ code: 'NOT_FOUND', status: 404 });
+			expect(failure.message).toBe(`There are no figures for a wave called "${wave}". Choose one of the waves the dashboard offers.`);
+		}
+		expect((await as.national.reports.options.query()).waves.map((w) => w.id)).not.toContain('2039-40');
 	});
 });
 

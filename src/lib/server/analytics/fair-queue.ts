@@ -1,0 +1,141 @@
+// Fair scheduling for the planner dashboard. The live cube answers one job at a time, in the order
+// jobs reach it; unscheduled, one planner sending many requests queues every other planner behind
+// them. Here each planner has a queue of their own, bounded (more is refused at once, with words),
+// and planners take turns: the next job to run is the oldest one of the next planner in rotation.
+// A job that waits too long is refused rather than run late, and one that runs too long is stopped.
+import type { DuckDBConnection } from '@duckdb/node-api';
+
+export class QueueRefusal extends Error {
+	constructor(
+		readonly code: 'TOO_MANY_REQUESTS' | 'TIMEOUT',
+		message: string,
+		/** Seconds worth waiting before trying again. */
+		readonly retryAfter: number
+	) {
+		super(message);
+	}
+}
+
+export interface FairQueueLimits {
+	/** Jobs one user may have waiting or running at once. */
+	perUser: number;
+	/** Longest a job may wait for its turn. */
+	waitMs: number;
+	/** Longest a job may run once started: its signal aborts then. */
+	jobMs: number;
+	/** Jobs run at once (the live cube runs one at a time, so more would only queue there, unfairly). */
+	concurrency?: number;
+}
+
+const secondsIn = (ms: number) => {
+	const n = Math.max(1, Math.round(ms / 1000));
+	return `${n} second${n === 1 ? '' : 's'}`;
+};
+
+interface Entry {
+	user: string;
+	run(): void;
+	timer: NodeJS.Timeout;
+}
+
+export class FairQueue {
+	readonly #waiting = new Map<string, Entry[]>();
+	/** Users with jobs waiting, in turn order. */
+	readonly #turns: string[] = [];
+	readonly #held = new Map<string, number>();
+	#running = 0;
+
+	constructor(readonly limits: FairQueueLimits) {}
+
+	/** Runs `job` for `user` when their turn comes; rejects with QueueRefusal when over a limit. */
+	run<T>(user: string, job: (signal: AbortSignal) => Promise<T>): Promise<T> {
+		const { perUser, waitMs, jobMs } = this.limits;
+		if ((this.#held.get(user) ?? 0) >= perUser) {
+			return Promise.reject(
+				new QueueRefusal('TOO_MANY_REQUESTS', `You already have ${perUser} sets of figures being worked out. Wait for them to finish, then try again.`, Math.max(1, Math.ceil(jobMs / 1000)))
+			);
+		}
+		this.#held.set(user, (this.#held.get(user) ?? 0) + 1);
+		return new Promise<T>((resolve, reject) => {
+			const entry: Entry = {
+				user,
+				run: () => {
+					clearTimeout(entry.timer);
+					const controller = new AbortController();
+					const limit = setTimeout(() => controller.abort(), jobMs);
+					const late = () => new QueueRefusal('TIMEOUT', `These figures took longer than ${secondsIn(jobMs)} to work out, so they were stopped. Try again, or choose fewer filters.`, 1);
+					// Past the limit, the answer is refused even if the job managed to finish: the limit is the promise.
+					job(controller.signal)
+						.then(
+							(result) => (controller.signal.aborted ? reject(late()) : resolve(result)),
+							(error: unknown) => reject(controller.signal.aborted ? late() : error)
+						)
+						.finally(() => {
+							clearTimeout(limit);
+							this.#release(user);
+							this.#running--;
+							this.#next();
+						});
+				},
+				timer: setTimeout(() => {
+					const queue = this.#waiting.get(user) ?? [];
+					const at = queue.indexOf(entry);
+					if (at < 0) return;
+					queue.splice(at, 1);
+					if (queue.length === 0) this.#drop(user);
+					this.#release(user);
+					reject(new QueueRefusal('TOO_MANY_REQUESTS', `The dashboard is busy: your figures waited ${secondsIn(waitMs)} without their turn coming. Please try again in a moment.`, 5));
+				}, waitMs)
+			};
+			const queue = this.#waiting.get(user);
+			if (queue) queue.push(entry);
+			else {
+				this.#waiting.set(user, [entry]);
+				this.#turns.push(user);
+			}
+			this.#next();
+		});
+	}
+
+	#next() {
+		while (this.#running < (this.limits.concurrency ?? 1) && this.#turns.length > 0) {
+			const user = this.#turns.shift()!;
+			const queue = this.#waiting.get(user)!;
+			const entry = queue.shift()!;
+			// Back of the line for this user's next job: everyone else waiting goes first.
+			if (queue.length > 0) this.#turns.push(user);
+			else this.#waiting.delete(user);
+			this.#running++;
+			entry.run();
+		}
+	}
+
+	#drop(user: string) {
+		this.#waiting.delete(user);
+		const at = this.#turns.indexOf(user);
+		if (at >= 0) this.#turns.splice(at, 1);
+	}
+
+	#release(user: string) {
+		const n = (this.#held.get(user) ?? 1) - 1;
+		if (n > 0) this.#held.set(user, n);
+		else this.#held.delete(user);
+	}
+}
+
+/** Runs `job` on DuckDB connection `c`, interrupting the query in progress when `signal` aborts. */
+export async function interruptible<T>(c: DuckDBConnection, signal: AbortSignal, job: () => Promise<T>): Promise<T> {
+	if (signal.aborted) throw new Error('Stopped: the time limit passed before the job started');
+	const stop = () => c.interrupt();
+	signal.addEventListener('abort', stop, { once: true });
+	try {
+		return await job();
+	} finally {
+		signal.removeEventListener('abort', stop);
+	}
+}
+
+let dashboardQueue: FairQueue | undefined;
+
+/** The dashboard's one queue in this process. */
+export const dashboardQueueOf = (limits: FairQueueLimits): FairQueue => (dashboardQueue ??= new FairQueue(limits));
