@@ -6,6 +6,9 @@ const config = {
 	preprocess: vitePreprocess(),
 	kit: {
 		adapter: adapter({ out: 'build' }),
+		// Code the batch and the web app share (cube, disclosure, stages, charts) has one home, pipelines/;
+		// the app imports it as $pipelines/…, never by climbing out of src/.
+		alias: { $pipelines: 'pipelines' },
 		csp: {
 			// nhsuk-frontend needs no inline script; SvelteKit's own bootstrap gets a hash.
 			mode: 'hash',

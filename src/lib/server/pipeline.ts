@@ -6,10 +6,10 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, rmSync, writeFileSync } from 'node:fs';
 import type { Cron } from 'croner';
 import type { SurveyServices } from './survey';
-import { internalTokenPath } from '../../../pipelines/internal';
-import { schedulePipeline } from '../../../pipelines/schedule';
-import { runPipeline, STAGES, type RunResult } from '../../../pipelines/run';
-import { databaseRecorder } from '../../../pipelines/runs';
+import { internalTokenPath } from '$pipelines/internal';
+import { schedulePipeline } from '$pipelines/schedule';
+import { runPipeline, STAGES, type RunResult } from '$pipelines/run';
+import { databaseRecorder } from '$pipelines/runs';
 import { publicationSettings } from './settings';
 import { internalSocketPath, startInternalApi } from './internal-api';
 

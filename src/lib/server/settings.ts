@@ -5,11 +5,11 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { loadSuccessMeasures, parseSuccessMeasures, REFERENCE_DIR, type SuccessMeasure } from '../../../pipelines/reference';
-import type { PipelineContext } from '../../../pipelines/context';
-import { NHS_DIGITAL_RULE, ruleWithThreshold } from '../../../pipelines/disclosure';
+import { loadSuccessMeasures, parseSuccessMeasures, REFERENCE_DIR, type SuccessMeasure } from '$pipelines/reference';
+import type { PipelineContext } from '$pipelines/context';
+import { NHS_DIGITAL_RULE, ruleWithThreshold } from '$pipelines/disclosure';
 import { regions, staffGroups } from '../instrument/reference';
-import { parseCsv } from '../../../pipelines/import';
+import { parseCsv } from '$pipelines/import';
 
 export const settingsDir = () => process.env.SETTINGS_DIR ?? 'data/settings';
 const file = (name: string) => join(settingsDir(), name);

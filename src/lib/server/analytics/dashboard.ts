@@ -2,17 +2,17 @@
 // the live cube narrowed to the planner's scope and filters, then the batch reports' chart builders.
 // Only protected aggregates leave this module; free text is not in the cube at all.
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { ENGLAND, regionName } from '../../../../pipelines/reference';
-import { wavesUpTo } from '../../../../pipelines/snapshot';
-import { literal, literalList } from '../../../../pipelines/sql';
-import { respondents } from '../../../../pipelines/respondents';
-import { distributions } from '../../../../pipelines/distributions';
-import { needs } from '../../../../pipelines/needs';
-import { shares } from '../../../../pipelines/shares';
-import { coverage } from '../../../../pipelines/coverage';
-import { successMeasures } from '../../../../pipelines/success-measures';
-import { dashboardCharts, type Chart } from '../../../../pipelines/charts';
-import type { PipelineContext, PublishedTable, Wave } from '../../../../pipelines/context';
+import { ENGLAND, regionName } from '$pipelines/reference';
+import { wavesUpTo } from '$pipelines/snapshot';
+import { literal, literalList } from '$pipelines/sql';
+import { respondents } from '$pipelines/respondents';
+import { distributions } from '$pipelines/distributions';
+import { needs } from '$pipelines/needs';
+import { shares } from '$pipelines/shares';
+import { coverage } from '$pipelines/coverage';
+import { successMeasures } from '$pipelines/success-measures';
+import { dashboardCharts, type Chart } from '$pipelines/charts';
+import type { PipelineContext, PublishedTable, Wave } from '$pipelines/context';
 import { LIVE_CUBE } from './live-cube';
 
 export interface DashboardFilter {

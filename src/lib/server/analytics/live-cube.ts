@@ -11,9 +11,9 @@ import { createHash } from 'node:crypto';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Database } from '../db/database';
 import { Serial } from '../db/serial';
-import { CUBE_SQL } from '../../../../pipelines/cube';
-import { rows } from '../../../../pipelines/sql';
-import type { SuccessMeasure } from '../../../../pipelines/reference';
+import { CUBE_SQL } from '$pipelines/cube';
+import { rows } from '$pipelines/sql';
+import type { SuccessMeasure } from '$pipelines/reference';
 
 export const LIVE_CUBE = 'live_cube';
 

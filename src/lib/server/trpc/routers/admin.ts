@@ -2,10 +2,10 @@ import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { audit, auditLog } from '../../auth/audit';
 import { createWave, listWaves, setWaveStatus } from '../../db/waves';
-import { publishedCount } from '../../../../../pipelines/disclosure';
+import { publishedCount } from '$pipelines/disclosure';
 import { adminProcedure, router } from '../trpc';
 import { hasControls } from '../../../text';
-import { measureSchema } from '../../../../../pipelines/reference';
+import { measureSchema } from '$pipelines/reference';
 import { checkWorkforceCsv, disclosureThreshold, publicationSettings, saveSuccessMeasures, saveWorkforceCsv, setDisclosureThreshold, successMeasures } from '../../settings';
 
 /** Runs a settings change, turning a validation failure into a clear BAD_REQUEST. */

@@ -10,7 +10,7 @@
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { ENGLAND, regions, sectors, specialties, staffGroups } from '../../../instrument/reference';
-import { regionName } from '../../../../../pipelines/reference';
+import { regionName } from '$pipelines/reference';
 import { dashboard, type DashboardFilter } from '../../analytics/dashboard';
 import { liveCubeOf } from '../../analytics/live-cube';
 import { dashboardQueueOf, interruptible, QueueRefusal } from '../../analytics/fair-queue';
