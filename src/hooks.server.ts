@@ -29,8 +29,9 @@ export const handle: Handle = async ({ event, resolve }) => {
 	const response = await resolve(event);
 	response.headers.set('X-Content-Type-Options', 'nosniff');
 	response.headers.set('Referrer-Policy', 'no-referrer');
-	// Nothing signed-in (and no API answer) may be kept by a browser or proxy cache.
-	if (event.url.pathname.startsWith('/api/') || event.locals.user || SIGNED_IN_AREAS.some((p) => event.url.pathname.startsWith(p))) {
+	// Nothing signed-in, no API answer and no survey page (it shows someone's answers) may be kept by a
+	// browser or proxy cache: Back reloads the page from the answers saved on the server.
+	if (event.url.pathname.startsWith('/api/') || event.url.pathname.startsWith('/survey/') || event.locals.user || SIGNED_IN_AREAS.some((p) => event.url.pathname.startsWith(p))) {
 		response.headers.set('Cache-Control', 'no-store');
 	}
 	return response;

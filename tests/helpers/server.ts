@@ -40,7 +40,9 @@ export async function startServer(options: { databasePath: string; env?: Record<
 	const port = options.port ?? (await freePort());
 	const child = spawn(process.execPath, SERVE_ARGS, {
 		cwd: ROOT,
-		env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), DATABASE_PATH: options.databasePath, ...options.env },
+		// ORIGIN: the address is plain http, so form posts pass SvelteKit's same-origin check (adapter-node
+		// assumes https otherwise), as a deployment behind TLS would with its own https ORIGIN.
+		env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), ORIGIN: `http://127.0.0.1:${port}`, DATABASE_PATH: options.databasePath, ...options.env },
 		stdio: ['ignore', 'pipe', 'pipe']
 	});
 	let output = '';

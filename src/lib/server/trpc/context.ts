@@ -3,14 +3,17 @@ import { survey } from '../survey';
 import type { User } from '../auth/users';
 
 /** adapter-node reports https unless ORIGIN says otherwise, so only loopback (dev, tests) is plain http. */
-const isSecure = (url: URL) => url.protocol === 'https:' && !['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
+export const isSecure = (url: URL) => url.protocol === 'https:' && !['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
+
+interface RequestFacts {
+	user: User | null;
+	sessionToken: string | undefined;
+	clientAddress: string;
+}
 
 /** Per-request context: the signed-in planner or admin, if any (resolved by the server hook).
  *  Survey respondents are never identified. */
-export async function createContext(
-	{ req, resHeaders }: FetchCreateContextFnOptions,
-	request: { user: User | null; sessionToken: string | undefined; clientAddress: string }
-) {
+export async function createContext({ req, resHeaders }: Pick<FetchCreateContextFnOptions, 'req' | 'resHeaders'>, request: RequestFacts) {
 	return {
 		survey: await survey(),
 		sessionToken: request.sessionToken,
