@@ -28,7 +28,10 @@ export const handle: Handle = async ({ event, resolve }) => {
 	event.locals.user = event.locals.sessionToken ? await userForSession((await survey()).db, event.locals.sessionToken) : null;
 	const response = await resolve(event);
 	response.headers.set('X-Content-Type-Options', 'nosniff');
-	response.headers.set('Referrer-Policy', 'no-referrer');
+	// Nothing is sent to other sites. Survey pages send their origin to this site alone: with
+	// no-referrer, Chromium sends "Origin: null" on a form post, which SvelteKit's cross-site form check
+	// (rightly) refuses, so the survey could not be used without JavaScript.
+	response.headers.set('Referrer-Policy', event.url.pathname.startsWith('/survey/') ? 'same-origin' : 'no-referrer');
 	// Nothing signed-in, no API answer and no survey page (it shows someone's answers) may be kept by a
 	// browser or proxy cache: Back reloads the page from the answers saved on the server.
 	if (event.url.pathname.startsWith('/api/') || event.url.pathname.startsWith('/survey/') || event.locals.user || SIGNED_IN_AREAS.some((p) => event.url.pathname.startsWith(p))) {
