@@ -31,9 +31,19 @@ export function answerText(question: Question, value: AnswerValue | undefined): 
 export const sectionOf = (instrument: Instrument, questionId: string): Section | undefined =>
 	instrument.sections.find((s) => s.questions.some((q) => q.id === questionId));
 
+const stepSchemas = new WeakMap<Section, ReturnType<typeof answersSchema>>();
+
+/** The schema that checks one step is complete (built once per step: building a schema costs more
+ *  than using it). */
+export function stepSchema(instrument: Instrument, section: Section) {
+	let schema = stepSchemas.get(section);
+	if (!schema) stepSchemas.set(section, (schema = answersSchema(instrument, { complete: true, sections: [section.id] })));
+	return schema;
+}
+
 /** The first step with a required question still to answer, or null when every step is complete. */
 export function firstIncompleteSection(instrument: Instrument, answers: Answers): Section | null {
-	return instrument.sections.find((s) => !answersSchema(instrument, { complete: true, sections: [s.id] }).safeParse(answers).success) ?? null;
+	return instrument.sections.find((s) => !stepSchema(instrument, s).safeParse(answers).success) ?? null;
 }
 
 /** For a question shown only after another answer: which answer, in words. */

@@ -5,9 +5,9 @@ import { fail, redirect, type Cookies, type RequestEvent } from '@sveltejs/kit';
 import { TRPCError } from '@trpc/server';
 import { ZodError } from 'zod';
 import { instrument } from '../instrument/survey';
-import { answersSchema, fieldErrorsOf } from '../instrument/schema';
+import { fieldErrorsOf } from '../instrument/schema';
 import { pruneHidden } from '../instrument/questions';
-import { answersFromForm, errorLinks, firstIncompleteSection, type SummaryError } from '../instrument/form';
+import { answersFromForm, errorLinks, firstIncompleteSection, stepSchema, type SummaryError } from '../instrument/form';
 import type { Answers, Section } from '../instrument/types';
 import { normaliseResumeCode } from './db/codes';
 import { callerFor } from './trpc/caller';
@@ -101,7 +101,7 @@ export async function stepAction(event: RequestEvent, section: Section, intent: 
 	const others = Object.fromEntries(Object.entries(saved).filter(([id]) => !section.questions.some((q) => q.id === id)));
 	const answers = pruneHidden(instrument, { ...others, ...posted });
 	if (intent === 'next') {
-		const checked = answersSchema(instrument, { complete: true, sections: [section.id] }).safeParse(answers);
+		const checked = stepSchema(instrument, section).safeParse(answers);
 		if (!checked.success) return failure(400, posted, { message: '', fieldErrors: fieldErrorsOf(checked.error) }, section.id);
 	}
 	const failed = await saveDraft(event, code, answers);
