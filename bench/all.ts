@@ -22,10 +22,10 @@ const BENCHES: Bench[] = [
 	},
 	{
 		title: 'Form posts (no JavaScript)',
-		command: 'npm run bench:forms -- --clients 16,64 --seconds 10',
-		args: ['bench/forms.ts', '--clients', '16,64', '--seconds', '10'],
+		command: 'npm run bench:forms -- --clients 16,64 --surveys 4',
+		args: ['bench/forms.ts', '--clients', '16,64', '--surveys', '4'],
 		about:
-			'Completed surveys per second through the path a browser without JavaScript takes: each client GETs every step, POSTs its form (SvelteKit form actions calling the survey procedures through the tRPC server-side caller, answers kept in the server draft), follows the 303s, GETs the check page, POSTs "Send my answers" and GETs the confirmation: 17 requests and 8 database writes per survey. Every completed survey is counted in the database afterwards. Compare with the tRPC submit figure above, which is one request per survey.'
+			'Completed surveys per second through the path a browser without JavaScript takes: each client GETs every step, POSTs its form (SvelteKit form actions calling the survey procedures through the tRPC server-side caller, answers kept in the server draft), follows the 303s, GETs the check page, POSTs "Send my answers" and GETs the confirmation: 17 requests and 8 database writes per survey. Each client completes one survey to warm up, then 4 timed. Every completed survey is counted in the database afterwards. Compare with the tRPC submit figure above, which is one request per survey.'
 	},
 	{
 		title: 'Pipeline, 100,000 responses',
