@@ -57,5 +57,7 @@ describe('pipeline killed mid-run', () => {
 		expect(folders).toHaveLength(2);
 		expect(readlinkSync(join(out, 'latest'))).toBe(folders[1]);
 		expect(readdirSync(out).filter((f) => f.startsWith('.tmp-') || f === '.pipeline.lock')).toEqual([]);
-	});
+		// Five (or two) server or CLI starts and kills: on two cores shared with other builds this can pass
+		// the default limit. A limit on waiting, not a timing assertion.
+	}, 240_000);
 });

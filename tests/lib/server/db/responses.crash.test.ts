@@ -66,5 +66,7 @@ describe('acknowledged submissions survive SIGKILL at five points under load', (
 		for (const id of unacknowledged.keys()) expect(stored.get(id)?.copies, id).toBe(1);
 		expect(rows.length).toBe(acknowledged.size + unacknowledged.size);
 		expect(acknowledged.size).toBeGreaterThanOrEqual(KILL_POINTS.reduce((n, p) => n + p.after, 0));
-	});
+		// Five (or two) server or CLI starts and kills: on two cores shared with other builds this can pass
+		// the default limit. A limit on waiting, not a timing assertion.
+	}, 240_000);
 });
