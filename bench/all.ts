@@ -21,6 +21,13 @@ const BENCHES: Bench[] = [
 			'Starts the built server with a fresh DuckDB file; N keep-alive HTTP clients submit complete responses for 10 s after a 2 s warm-up. The floor is `bench/floor-server.ts`, a bare `node:http` handler doing the same zod validation and the same durable group-commit insert. Every acknowledged submission is committed to the WAL before its receipt. Target: at least 1,500 acknowledged submits/s with p99 under 150 ms at 64 clients.'
 	},
 	{
+		title: 'Form posts (no JavaScript)',
+		command: 'npm run bench:forms -- --clients 16,64 --surveys 4',
+		args: ['bench/forms.ts', '--clients', '16,64', '--surveys', '4'],
+		about:
+			'Completed surveys per second through the path a browser without JavaScript takes: each client GETs every step, POSTs its form (SvelteKit form actions calling the survey procedures through the tRPC server-side caller, answers kept in the server draft), follows the 303s, GETs the check page, POSTs "Send my answers" and GETs the confirmation: 17 requests and 8 database writes per survey. Each client completes one survey to warm up, then 4 timed. Every completed survey is counted in the database afterwards. Compare with the tRPC submit figure above, which is one request per survey.'
+	},
+	{
 		title: 'Pipeline, 100,000 responses',
 		command: 'npm run bench:pipeline -- --responses 100000',
 		args: ['bench/pipeline.ts', '--responses', '100000'],

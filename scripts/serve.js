@@ -5,6 +5,9 @@
 import { chmodSync } from 'node:fs';
 import { securityHeaders, servedOverHttps } from '../src/lib/server/security-headers.js';
 
+// Form posts are checked against the server's own address, which adapter-node takes from ORIGIN and
+// otherwise assumes is https: on a fresh clone (`npm start`, plain http) it is http://localhost:PORT.
+if (!process.env.ORIGIN && !process.env.SOCKET_PATH) process.env.ORIGIN = `http://localhost:${process.env.PORT ?? 3000}`;
 const origin = process.env.ORIGIN;
 const protocolHeader = (process.env.PROTOCOL_HEADER ?? '').toLowerCase();
 

@@ -35,8 +35,13 @@ export const handle: Handle = async ({ event, resolve }) => {
 	const response = await resolve(event);
 	// Also set by scripts/serve.js on every response; here too so `vite dev` and preview have them.
 	for (const [name, value] of Object.entries(securityHeaders(servedOverHttps(event.url)))) response.headers.set(name, value);
-	// Nothing signed-in (and no API answer) may be kept by a browser or proxy cache.
-	if (event.url.pathname.startsWith('/api/') || event.locals.user || SIGNED_IN_AREAS.some((p) => event.url.pathname.startsWith(p))) {
+	// Survey pages send their origin to this site alone: with no-referrer, Chromium sends "Origin: null"
+	// on a form post, which SvelteKit's cross-site form check (rightly) refuses, so the survey could not
+	// be used without JavaScript. Nothing is sent to other sites either way.
+	if (event.url.pathname.startsWith('/survey/')) response.headers.set('Referrer-Policy', 'same-origin');
+	// Nothing signed-in, no API answer and no survey page (it shows someone's answers) may be kept by a
+	// browser or proxy cache: Back reloads the page from the answers saved on the server.
+	if (event.url.pathname.startsWith('/api/') || event.url.pathname.startsWith('/survey/') || event.locals.user || SIGNED_IN_AREAS.some((p) => event.url.pathname.startsWith(p))) {
 		response.headers.set('Cache-Control', 'no-store');
 	}
 	return response;

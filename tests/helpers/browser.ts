@@ -31,3 +31,21 @@ export async function newPage(browser: Browser, options: BrowserContextOptions =
 	const context = await browser.newContext(options);
 	return context.newPage();
 }
+
+/** axe runs inside the page, so a page in a context with JavaScript switched off cannot run it: check a
+ *  copy of its DOM instead, served at the same address (same stylesheets, same viewport) to a context
+ *  with JavaScript on, with the page's own scripts taken out so the copy stays as the page is. */
+export async function seriousViolationsWithoutScript(page: Page): Promise<string[]> {
+	const html = (await page.content()).replace(/<script\b[\s\S]*?<\/script>/gi, '');
+	const address = page.url().split('#')[0];
+	const browser = page.context().browser()!;
+	const context = await browser.newContext({ viewport: page.viewportSize() ?? undefined });
+	try {
+		const copy = await context.newPage();
+		await copy.route((url) => url.href.split('#')[0] === address, (route) => route.fulfill({ body: html, contentType: 'text/html; charset=utf-8' }));
+		await copy.goto(address);
+		return await seriousViolations(copy);
+	} finally {
+		await context.close();
+	}
+}

@@ -39,7 +39,9 @@ export interface RunningServer {
 
 export async function startServer(options: { databasePath: string; env?: Record<string, string>; port?: number }): Promise<RunningServer> {
 	const port = options.port ?? (await freePort());
-	const env: NodeJS.ProcessEnv = { ...process.env, HOST: '127.0.0.1', PORT: String(port), DATABASE_PATH: options.databasePath, ...options.env };
+	// ORIGIN: the address is plain http, so form posts pass SvelteKit's same-origin check (adapter-node
+	// assumes https otherwise), as a deployment behind TLS would with its own https ORIGIN.
+	const env: NodeJS.ProcessEnv = { ...process.env, HOST: '127.0.0.1', PORT: String(port), ORIGIN: `http://127.0.0.1:${port}`, DATABASE_PATH: options.databasePath, ...options.env };
 	// On a Unix socket (SOCKET_PATH) only: Node listens on PORT instead when both are given.
 	if (env.SOCKET_PATH) delete env.PORT;
 	const child = spawn(process.execPath, SERVE_ARGS, {

@@ -2,4 +2,5 @@ export * from './types';
 export { instrument } from './survey';
 export { questionsOf, isVisible, pruneHidden, canonicalAnswers } from './questions';
 export { answersSchema, fieldErrorsOf, requiredMessage } from './schema';
-export { learningList, type LearningItem } from './learning';
+export { learningList, learningListText, type LearningItem } from './learning';
+export { answersFromForm, answerText, conditionText, errorLinks, firstIncompleteSection, sectionOf, stepSchema, type SummaryError } from './form';

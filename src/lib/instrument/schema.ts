@@ -9,6 +9,7 @@ const shown = (input: unknown) => {
 };
 
 export function requiredMessage(q: Question): string {
+	if (q.error) return q.error;
 	switch (q.type) {
 		case 'multi':
 			return `Select at least one answer to: ${q.label}`;

@@ -34,6 +34,7 @@ function ratings(rating: 'importance' | 'confidence'): Question[] {
 		min: 1,
 		max: 5,
 		options: rating === 'importance' ? IMPORTANCE : CONFIDENCE,
+		error: `Select how ${rating === 'importance' ? 'important' : 'confident you are in'} ${c.name[0].toLowerCase()}${c.name.slice(1)}${rating === 'importance' ? ' is to your role' : ''}`,
 		competency: c.code,
 		rating,
 		aim: 3
@@ -52,14 +53,15 @@ export const instrument: Instrument = {
 			title: 'About you and your role',
 			intro: 'We ask these so that needs can be compared across the country. We do not ask for your name or where you work.',
 			questions: [
-				{ id: 'staff_group', type: 'single', label: 'What is your staff group?', required: true, options: coded(staffGroups) },
-				{ id: 'sector', type: 'single', label: 'Which sector do you mainly work in?', required: true, options: coded(sectors) },
+				{ id: 'staff_group', type: 'single', label: 'What is your staff group?', required: true, error: 'Select your staff group', options: coded(staffGroups) },
+				{ id: 'sector', type: 'single', label: 'Which sector do you mainly work in?', required: true, error: 'Select the sector you mainly work in', options: coded(sectors) },
 				{
 					id: 'specialties',
 					type: 'multi',
 					label: 'Which clinical specialties do you work in?',
 					hint: 'Select all that apply.',
 					required: true,
+					error: 'Select the clinical specialties you work in',
 					options: coded(specialties)
 				},
 				{
@@ -67,6 +69,7 @@ export const instrument: Instrument = {
 					type: 'single',
 					label: 'Which NHS England region do you mainly work in?',
 					required: true,
+					error: 'Select the NHS England region you mainly work in',
 					options: regions.map((r) => ({ code: r.code, label: r.name }))
 				},
 				{
@@ -75,6 +78,7 @@ export const instrument: Instrument = {
 					label: 'Which NHS Genomic Medicine Service Alliance covers your workplace?',
 					hint: 'Alliance areas do not match NHS regions exactly.',
 					required: true,
+					error: 'Select the Genomic Medicine Service Alliance that covers your workplace, or "I do not know"',
 					options: [...coded(alliances), { code: 'not_sure', label: 'I do not know' }]
 				},
 				{
@@ -82,6 +86,7 @@ export const instrument: Instrument = {
 					type: 'single',
 					label: 'How many years have you worked in pharmacy?',
 					required: true,
+					error: 'Select how many years you have worked in pharmacy',
 					options: [
 						{ code: 'lt2', label: 'Less than 2 years' },
 						{ code: '2to5', label: '2 to 5 years' },
@@ -90,12 +95,13 @@ export const instrument: Instrument = {
 						{ code: 'gt20', label: 'More than 20 years' }
 					]
 				},
-				{ id: 'prescriber', type: 'single', label: 'Are you an independent prescriber?', required: true, options: yesNo },
+				{ id: 'prescriber', type: 'single', label: 'Are you an independent prescriber?', required: true, error: 'Select yes if you are an independent prescriber', options: yesNo },
 				{
 					id: 'prescribing_genomic_change',
 					type: 'single',
 					label: 'As a prescriber, have you changed or stopped a prescription because of a genomic test result?',
 					required: true,
+					error: 'Select yes if you have changed or stopped a prescription because of a genomic test result',
 					options: [...yesNo, { code: 'not_sure', label: 'I am not sure' }],
 					showIf: { question: 'prescriber', in: ['yes'] },
 					aim: 1
@@ -111,6 +117,7 @@ export const instrument: Instrument = {
 					type: 'single',
 					label: "Are you aware of NHS England's pharmacy genomics workforce, education and training strategic framework?",
 					required: true,
+					error: 'Select whether you are aware of the strategic framework',
 					options: [
 						{ code: 'read', label: 'Yes, and I have read it' },
 						{ code: 'aware', label: 'Yes, but I have not read it' },
@@ -123,6 +130,7 @@ export const instrument: Instrument = {
 					type: 'single',
 					label: 'Do you know about the NHS England Genomics Education Programme learning resources?',
 					required: true,
+					error: 'Select whether you know about the Genomics Education Programme learning resources',
 					options: [
 						{ code: 'used', label: 'Yes, and I have used them' },
 						{ code: 'aware', label: 'Yes, but I have not used them' },
@@ -135,6 +143,7 @@ export const instrument: Instrument = {
 					type: 'single',
 					label: 'How often do genomic test results come up in your practice?',
 					required: true,
+					error: 'Select how often genomic test results come up in your practice',
 					options: [
 						{ code: 'never', label: 'Never' },
 						{ code: 'yearly', label: 'A few times a year' },
@@ -169,6 +178,7 @@ export const instrument: Instrument = {
 					label: 'Which genomics training have you already done?',
 					hint: 'Select all that apply.',
 					required: true,
+					error: 'Select the genomics training you have done, or "None yet"',
 					options: [
 						{ code: 'gep_elearning', label: 'Genomics Education Programme e-learning' },
 						{ code: 'cppe', label: 'CPPE genomics learning' },
@@ -186,6 +196,7 @@ export const instrument: Instrument = {
 					label: 'How would you prefer to learn about genomics?',
 					hint: 'Select all that apply.',
 					required: true,
+					error: 'Select how you would prefer to learn about genomics',
 					options: [
 						{ code: 'elearning', label: 'Short e-learning modules' },
 						{ code: 'webinar', label: 'Live webinars' },
@@ -204,6 +215,7 @@ export const instrument: Instrument = {
 					label: 'What stops you learning more about genomics?',
 					hint: 'Select all that apply.',
 					required: true,
+					error: 'Select what stops you learning more about genomics, or "Nothing stops me"',
 					options: [
 						{ code: 'time', label: 'No protected learning time' },
 						{ code: 'backfill', label: 'No backfill for my role' },
@@ -227,6 +239,7 @@ export const instrument: Instrument = {
 					type: 'single',
 					label: 'Are you part of a genomics network or community of practice?',
 					required: true,
+					error: 'Select yes if you are part of a genomics network or community of practice',
 					options: [...yesNo, { code: 'not_sure', label: 'I am not sure' }],
 					aim: 2
 				},
@@ -236,6 +249,7 @@ export const instrument: Instrument = {
 					label: 'Which networks are you part of?',
 					hint: 'Select all that apply.',
 					required: true,
+					error: 'Select the networks you are part of',
 					options: [
 						{ code: 'gmsa_pharmacy', label: 'My Genomic Medicine Service Alliance pharmacy network' },
 						{ code: 'regional_pharmacy', label: 'A regional pharmacy network' },
@@ -246,12 +260,13 @@ export const instrument: Instrument = {
 					showIf: { question: 'network_member', in: ['yes'] },
 					aim: 2
 				},
-				{ id: 'mentor_access', type: 'single', label: 'Do you have access to a genomics mentor?', required: true, options: yesNo, aim: 2 },
+				{ id: 'mentor_access', type: 'single', label: 'Do you have access to a genomics mentor?', required: true, error: 'Select yes if you have access to a genomics mentor', options: yesNo, aim: 2 },
 				{
 					id: 'champion_willing',
 					type: 'single',
 					label: 'Would you be willing to be a genomics champion or mentor for colleagues?',
 					required: true,
+					error: 'Select whether you would be willing to be a genomics champion or mentor',
 					options: [
 						{ code: 'champion', label: 'Yes, a champion' },
 						{ code: 'mentor', label: 'Yes, a mentor' },

@@ -26,6 +26,8 @@ export interface Question {
 	/** For text questions: the most characters accepted. */
 	maxLength?: number;
 	showIf?: ShowIf;
+	/** The message when a required question is left unanswered, in NHS.UK style ("Select your staff group"). */
+	error?: string;
 	competency?: string;
 	rating?: 'importance' | 'confidence';
 	/** Which framework aim (1–4) the question serves, for the codebook. */

@@ -20,8 +20,11 @@ describe('schemas derived from the instrument', () => {
 		const errors = errorsOf(submission, {});
 		const required = questionsOf(instrument).filter((q) => q.required && !q.showIf).map((q) => q.id);
 		expect(Object.keys(errors).sort()).toEqual(required.sort());
-		expect(errors.staff_group).toEqual(['Select an answer to: What is your staff group?']);
-		expect(errors.imp_fh[0]).toMatch(/^Choose how important this is to your role/);
+		// In NHS.UK style, from the instrument (each question's `error`).
+		expect(errors.staff_group).toEqual(['Select your staff group']);
+		expect(errors.imp_fh).toEqual(['Select how important familial hypercholesterolaemia is to your role']);
+		expect(errors.conf_fh).toEqual(['Select how confident you are in familial hypercholesterolaemia']);
+		for (const id of required) expect(errors[id][0], id).toMatch(/^Select /);
 	});
 
 	it('rejects wrong types, unknown codes, out-of-range scales and unknown keys, each against its field', () => {

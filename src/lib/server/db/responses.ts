@@ -112,6 +112,25 @@ export class ResponseStore {
 		});
 	}
 
+	/** A stored response by its submission id (for the respondent's own completion page), or null. */
+	async find(submissionId: string): Promise<(Receipt & { answers: Answers }) | null> {
+		if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(submissionId)) return null;
+		const rows = await this.db.query(
+			`SELECT r.submission_id::VARCHAR AS id, r.receipt, r.submitted_at, r.wave_id, w.label, r.answers
+			 FROM responses r LEFT JOIN waves w ON w.id = r.wave_id WHERE r.submission_id = $1::UUID`,
+			[submissionId.toLowerCase()]
+		);
+		if (rows.length === 0) return null;
+		const r = rows[0];
+		return {
+			receipt: String(r.receipt),
+			submissionId: String(r.id),
+			submittedAt: new Date(String(r.submitted_at)).toISOString(),
+			wave: { id: String(r.wave_id), label: String(r.label ?? r.wave_id) },
+			answers: JSON.parse(String(r.answers)) as Answers
+		};
+	}
+
 	async #flush(): Promise<void> {
 		while (this.#pending.length > 0) {
 			const batch = this.#pending.splice(0, this.maxBatch);

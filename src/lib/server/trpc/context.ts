@@ -3,13 +3,18 @@ import { survey } from '../survey';
 import type { User } from '../auth/users';
 import { servedOverHttps } from '../security-headers.js';
 
+/** Whether cookies may be marked Secure: the site is served over https (security-headers.js). */
+export { servedOverHttps as isSecure } from '../security-headers.js';
+
+interface RequestFacts {
+	user: User | null;
+	sessionToken: string | undefined;
+	clientAddress: string;
+}
 
 /** Per-request context: the signed-in planner or admin, if any (resolved by the server hook).
  *  Survey respondents are never identified. */
-export async function createContext(
-	{ req, resHeaders }: FetchCreateContextFnOptions,
-	request: { user: User | null; sessionToken: string | undefined; clientAddress: string }
-) {
+export async function createContext({ req, resHeaders }: Pick<FetchCreateContextFnOptions, 'req' | 'resHeaders'>, request: RequestFacts) {
 	return {
 		survey: await survey(),
 		sessionToken: request.sessionToken,

@@ -52,6 +52,8 @@ const rateLimited = (what: Limited) =>
 	});
 
 export const router = t.router;
+/** For calling procedures from server code (the survey's form actions), with the same middlewares. */
+export const createCallerFactory = t.createCallerFactory;
 export const limitedProcedure = (what: Limited) => t.procedure.use(rateLimited(what));
 export const publicProcedure = t.procedure;
 export const plannerProcedure = t.procedure.use(requireRole(['national', 'regional', 'admin']));

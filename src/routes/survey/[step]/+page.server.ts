@@ -1,0 +1,21 @@
+import { error } from '@sveltejs/kit';
+import { instrument } from '$lib/instrument';
+import { draftAnswers, stepAction } from '$lib/server/survey-form';
+import type { Actions, PageServerLoad } from './$types';
+
+const sectionFor = (step: string) => {
+	const section = instrument.sections.find((s) => s.id === step);
+	if (!section) error(404, 'There is no such step in the survey');
+	return section;
+};
+
+export const load: PageServerLoad = async ({ params, cookies, url }) => {
+	const section = sectionFor(params.step);
+	const { answers } = await draftAnswers(cookies);
+	return { index: instrument.sections.indexOf(section), answers, returnTo: url.searchParams.get('return') === 'check' ? 'check' : null };
+};
+
+export const actions: Actions = {
+	next: (event) => stepAction(event, sectionFor(event.params.step), 'next'),
+	save: (event) => stepAction(event, sectionFor(event.params.step), 'save')
+};
