@@ -36,9 +36,9 @@ export const keySumOf = (packedSum: string) => `(${packedSum} % ${PACKED})::BIGI
 /** The statistics one cube row holds, as `aggregate AS column` over single responses. */
 function statistics(measures: SuccessMeasure[]): string[] {
 	// Every count comes packed with the sum of its records' keys: its cell key.
-	const counted = (column: string, where?: string) => [
-		`sum(${where ? `CASE WHEN ${where} THEN ${PACKED} + record_key ELSE 0 END` : `${PACKED} + record_key`})::BIGINT AS ${column}`
-	];
+	// A response written by another tool without a key counts with key 0 rather than not at all.
+	const key = `${PACKED} + coalesce(record_key, 0)`;
+	const counted = (column: string, where?: string) => [`sum(${where ? `CASE WHEN ${where} THEN ${key} ELSE 0 END` : key})::BIGINT AS ${column}`];
 	const out = counted('respondents');
 	for (const r of ratingColumns()) {
 		const imp = ident(r.importance);

@@ -50,7 +50,8 @@ export class Database {
 		}
 		const writer = await instance.connect();
 		const reader = await instance.connect();
-		await migrate(writer, instrument);
+		// Schema changes go to the data file at once: a crash never leaves them to be replayed from the WAL.
+		if ((await migrate(writer, instrument)).length > 0) await writer.run('CHECKPOINT');
 		return new Database(path, instance, writer, reader);
 	}
 

@@ -95,10 +95,11 @@ export const migrations: Migration[] = [
 		id: '004_record_keys',
 		sql: `
 			-- The cell key method of disclosure control (pipelines/perturbation.ts): each response gets a
-			-- random record key 0-255 when stored. Never published; existing responses get theirs now.
-			-- The server writes keys from node:crypto; the default serves other writers (imports, tests).
-			ALTER TABLE responses ADD COLUMN record_key UTINYINT DEFAULT (floor(random() * 256))::UTINYINT;
-			UPDATE responses SET record_key = (floor(random() * 256))::UTINYINT WHERE record_key IS NULL;
+			-- random record key 0-255 when stored (the server's writer draws it from node:crypto). Never
+			-- published; existing responses get theirs now. No DEFAULT expression: DuckDB cannot replay a
+			-- function default from its write-ahead log after a crash.
+			ALTER TABLE responses ADD COLUMN record_key UTINYINT;
+			UPDATE responses SET record_key = (floor(random() * 256))::UTINYINT;
 			-- The snapshots the planner dashboard shows: its figures move only from one to the next.
 			CREATE TABLE dashboard_snapshots (
 				taken_at TIMESTAMPTZ PRIMARY KEY,
