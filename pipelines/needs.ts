@@ -79,10 +79,10 @@ export function rankNeeds<R extends Record<string, unknown>>(data: R[], groupOf:
 		const scored = members.filter((r) => r.mwds !== null && r.mwds !== undefined).sort((a, b) => Number(b.mwds) - Number(a.mwds));
 		scored.forEach((r, i) => rankOf.set(r, i > 0 && scored[i - 1].mwds === r.mwds ? rankOf.get(scored[i - 1])! : i + 1));
 	}
-	const order = [...groups.keys()];
-	return data
-		.map((r) => ({ ...r, rank: rankOf.get(r) ?? null }))
-		.sort((a, b) => order.indexOf(groupOf(a)) - order.indexOf(groupOf(b)) || (a.rank ?? Infinity) - (b.rank ?? Infinity));
+	// Groups in the order they came, each group's rows by rank (unscored last).
+	return [...groups.values()].flatMap((members) =>
+		members.map((r) => ({ ...r, rank: rankOf.get(r) ?? null })).sort((a, b) => (a.rank ?? Infinity) - (b.rank ?? Infinity) || 0)
+	);
 }
 
 /** Needs scores of every group (England, regions, sectors, staff groups) through `rule`, ranked. */

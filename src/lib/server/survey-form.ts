@@ -11,7 +11,7 @@ import { answersFromForm, errorLinks, firstIncompleteSection, stepSchema, type S
 import type { Answers, Section } from '../instrument/types';
 import { normaliseResumeCode } from './db/codes';
 import { callerFor } from './trpc/caller';
-import { isSecure } from './trpc/context';
+import { servedOverHttps } from './security-headers.js';
 import { survey } from './survey';
 
 /** The answers in progress: a random resume code (80 bits), stored in the database only as a hash,
@@ -22,7 +22,7 @@ export const SENT_COOKIE = 'pgwn_sent';
 const SENT_MAX_AGE = 24 * 3600;
 
 const cookieOptions = (event: RequestEvent, maxAge: number) =>
-	({ path: '/', httpOnly: true, sameSite: 'lax', secure: isSecure(event.url), maxAge }) as const;
+	({ path: '/', httpOnly: true, sameSite: 'lax', secure: servedOverHttps(event.url), maxAge }) as const;
 
 const formatted = (normalised: string) => normalised.replace(/(.{4})(?!$)/g, '$1-');
 

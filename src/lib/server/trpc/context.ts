@@ -3,9 +3,6 @@ import { survey } from '../survey';
 import type { User } from '../auth/users';
 import { servedOverHttps } from '../security-headers.js';
 
-/** Whether cookies may be marked Secure: the site is served over https (security-headers.js). */
-export { servedOverHttps as isSecure } from '../security-headers.js';
-
 interface RequestFacts {
 	user: User | null;
 	sessionToken: string | undefined;
