@@ -3,7 +3,7 @@
 // and a regional planner, and times `reports.dashboard` over HTTP for a spread of filter changes:
 // every region and England, each sector, staff group and specialty, combinations, and the earlier
 // wave. Each request is one filter change (all nine charts). The live cube is built by the first
-// request and timed on its own. Target: p95 under 200 ms per filter change.
+// request and timed on its own. First visits to a view and repeated views are reported apart. Target: p95 under 200 ms per filter change.
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Database } from '../src/lib/server/db/database';
@@ -65,16 +65,22 @@ try {
 		console.log(`First request (builds the live cube): ${Math.round(t)} ms`);
 
 		const filters = filterChanges();
-		const timings: Record<string, number[]> = { national: [], regional: [] };
+		// Round 1 meets every view for the first time (computed); later rounds are views asked for again,
+		// which the figure cache answers until the next snapshot. Both are reported.
+		const timings: Record<string, number[]> = {};
+		const add = (row: string, ms: number) => (timings[row] ??= []).push(ms);
 		for (let round = 0; round < rounds; round++) {
-			for (const f of filters) timings.national.push(await change(national.cookie, f));
+			const kind = round === 0 ? 'first visit' : 'repeat';
+			for (const f of filters) add(`national, ${kind}`, await change(national.cookie, f));
 			// A regional planner's filters never name a region other than their own.
-			for (const f of filters) timings.regional.push(await change(london.cookie, { ...f, region: 'E40000003' }));
+			for (const f of filters) add(`regional, ${kind}`, await change(london.cookie, { ...f, region: 'E40000003' }));
 		}
-		console.log('\nplanner    requests    p50 ms    p95 ms    max ms');
-		for (const [who, list] of Object.entries({ ...timings, all: [...timings.national, ...timings.regional] })) {
+		const all = (kind: string) => Object.entries(timings).filter(([k]) => k.endsWith(kind)).flatMap(([, v]) => v);
+		console.log('\nrequests                 count    p50 ms    p95 ms    max ms');
+		for (const [row, list] of Object.entries({ ...timings, 'all, first visit': all('first visit'), 'all, repeat': all('repeat') })) {
+			if (list.length === 0) continue;
 			const sorted = [...list].sort((a, b) => a - b);
-			console.log(`${who.padEnd(10)} ${String(sorted.length).padStart(8)} ${percentile(sorted, 50).toFixed(0).padStart(9)} ${percentile(sorted, 95).toFixed(0).padStart(9)} ${sorted.at(-1)!.toFixed(0).padStart(9)}`);
+			console.log(`${row.padEnd(22)} ${String(sorted.length).padStart(7)} ${percentile(sorted, 50).toFixed(0).padStart(9)} ${percentile(sorted, 95).toFixed(0).padStart(9)} ${sorted.at(-1)!.toFixed(0).padStart(9)}`);
 		}
 		console.log(`\n${filters.length} filter combinations × ${rounds} rounds per planner over HTTP; node ${process.version}, ${n.toLocaleString('en-GB')} responses.`);
 	} finally {

@@ -12,7 +12,10 @@ import { z } from 'zod';
 import { ENGLAND, regions, sectors, specialties, staffGroups } from '../../../instrument/reference';
 import { regionName } from '$pipelines/reference';
 import { dashboard, type DashboardFilter } from '../../analytics/dashboard';
-import { liveCubeOf } from '../../analytics/live-cube';
+import { liveCubeOf, type SnapshotInfo } from '../../analytics/live-cube';
+import { FigureCache, settingsVersion } from '../../analytics/figure-cache';
+import { rows } from '$pipelines/sql';
+import type { Database } from '../../db/database';
 import { dashboardQueueOf, interruptible, QueueRefusal } from '../../analytics/fair-queue';
 import { publicationSettings } from '../../settings';
 import { plannerProcedure, router } from '../trpc';
@@ -57,8 +60,13 @@ async function figures(ctx: Context & { user: User }, filter: DashboardFilter) {
 		// Planners take turns (fair-queue.ts): one planner's many requests cannot hold up the others.
 		const queue = dashboardQueueOf({ perUser: config.DASHBOARD_QUEUE_PER_USER, waitMs: config.DASHBOARD_WAIT_SECONDS * 1000, jobMs: config.DASHBOARD_JOB_SECONDS * 1000 });
 		const policy = { everySeconds: config.DASHBOARD_SNAPSHOT_SECONDS, minNewResponses: config.DASHBOARD_SNAPSHOT_MIN_RESPONSES };
+		const cache = figureCacheOf(db, config.DASHBOARD_CACHE_ENTRIES);
 		return await queue.run(ctx.user.id, (signal) =>
-			liveCubeOf(db, policy).use(settings.measures, async (c, snapshot) => ({ ...(await interruptible(c, signal, () => dashboard(c, filter, settings))), snapshot }))
+			liveCubeOf(db, policy).use(settings.measures, async (c, snapshot) => {
+				const [{ waves }] = await rows<{ waves: string }>(c, `SELECT coalesce(string_agg(id || ':' || status, ',' ORDER BY id), '') AS waves FROM waves`);
+				const key = [snapshot.takenAt, settingsVersion(settings, waves), Object.entries(filter).filter(([, v]) => v !== undefined).sort()];
+				return cache.get(key, async () => ({ ...(await interruptible(c, signal, () => dashboard(c, filter, settings))), snapshot }));
+			})
 		);
 	} catch (error) {
 		if (error instanceof QueueRefusal) {
@@ -70,6 +78,11 @@ async function figures(ctx: Context & { user: User }, filter: DashboardFilter) {
 		throw error;
 	}
 }
+
+type Figures = Awaited<ReturnType<typeof dashboard>> & { snapshot: SnapshotInfo };
+const caches = new WeakMap<Database, FigureCache<Figures>>();
+/** One cache of dashboard figures per database in this process. */
+const figureCacheOf = (db: Database, entries: number) => caches.get(db) ?? (caches.set(db, new FigureCache<Figures>(entries)), caches.get(db)!);
 
 const rowsOf = (tables: Awaited<ReturnType<typeof dashboard>>['tables'], name: string) => tables.find((t) => t.name === name)!.rows;
 
