@@ -28,8 +28,8 @@ const schema = z.object({
 	DASHBOARD_QUEUE_PER_USER: z.coerce.number().int().min(1).max(50).default(3),
 	DASHBOARD_WAIT_SECONDS: z.coerce.number().positive().default(30),
 	DASHBOARD_JOB_SECONDS: z.coerce.number().positive().default(20),
-	// Figures of this many recent views are kept per snapshot (analytics/figure-cache.ts).
-	DASHBOARD_CACHE_ENTRIES: z.coerce.number().int().min(1).max(100_000).default(500),
+	// Figures of this many recent views are kept per snapshot (analytics/figure-cache.ts); 0 keeps none.
+	DASHBOARD_CACHE_ENTRIES: z.coerce.number().int().min(0).max(100_000).default(500),
 	// Behind a reverse proxy: who may say which address a request came from (see README, Deployment).
 	// adapter-node reads ADDRESS_HEADER and XFF_DEPTH too; they are validated here to fail at start.
 	TRUSTED_PROXIES: z.string().min(1).default('loopback'),

@@ -27,6 +27,13 @@ describe('FigureCache', () => {
 		expect(await cache.get(['a'], async () => ({ n: 1 }))).toEqual({ n: 1 });
 	});
 
+	it('keeps nothing when given no entries', async () => {
+		const cache = new FigureCache<{ n: number }>(0);
+		let computed = 0;
+		for (let i = 0; i < 2; i++) await cache.get(['a'], async () => ({ n: ++computed }));
+		expect(computed).toBe(2);
+	});
+
 	it('keeps only the most recently used entries', async () => {
 		const cache = new FigureCache<{ n: number }>(2);
 		for (const k of ['a', 'b', 'c']) await cache.get([k], async () => ({ n: 0 }));
