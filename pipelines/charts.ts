@@ -57,7 +57,8 @@ function needsRanking(tables: PublishedTable[], region: string, id: string): Cha
 			competency_name: aq.escape((d: Row) => competencyName(String(d.competency))),
 			order: (d: Row) => (d.rank === null ? 1000 : d.rank),
 			mwds_label: aq.escape((d: Row) => labelOf(d.mwds, 2)),
-			mark_at: () => 0
+			// Labels just past the end of a positive bar, or right of zero beside a negative one.
+			mark_at: (d: Row) => (d.mwds === null || (d.mwds as number) < 0 ? 0 : d.mwds)
 		})
 		.orderby('order', 'competency')
 		.objects() as Row[];
@@ -185,6 +186,9 @@ function needsHeatmap(tables: PublishedTable[], region: string, id: string): Cha
 			$schema: 'https://vega.github.io/schema/vega-lite/v6.json',
 			config,
 			data: { values: data },
+			// Cells wide enough for their value.
+			width: { step: 46 },
+			height: { step: 22 },
 			encoding: {
 				x: { field: 'sector_name', type: 'nominal', title: 'Sector', axis: { labelAngle: -40 } },
 				y: { field: 'competency_name', type: 'nominal', title: null }
@@ -220,12 +224,13 @@ function needsHeatmap(tables: PublishedTable[], region: string, id: string): Cha
 
 const RAG_COLOURS = { domain: ['green', 'amber', 'red'], range: ['#007f3b', '#ffb81c', '#d5281b'] };
 
-/** A measure's figure with its unit: 45.2%, 1.23 MWDS, 3.40 (score 1–5); the mark when hidden. */
+/** A measure's figure: 45.2% for percentages, 1.23 for scores (whose unit is in the measure's name); the mark when hidden. */
 function measureLabel(value: unknown, unit: unknown, suppressed: unknown): string {
 	if (value === null || value === undefined) return suppressed ? SUPPRESSED_MARK : 'not available';
-	return unit === '%' ? `${formatNumber(Number(value), 1)}%` : `${formatNumber(Number(value), 2)} ${unit === 'MWDS' ? 'MWDS' : `(${String(unit)})`}`;
+	return unit === '%' ? `${formatNumber(Number(value), 1)}%` : formatNumber(Number(value), 2);
 }
-const measureName = (d: Row) => `${String(d.name)}${d.direction === 'lower' ? ' (lower is better)' : ''}`;
+/** The measure as labelled in charts: its unit unless a percentage, and which way is better when lower. */
+const measureName = (d: Row) => `${String(d.name)}${d.unit === '%' ? '' : ` (${String(d.unit)})`}${d.direction === 'lower' ? ', lower is better' : ''}`;
 /** How far a measure has come towards its target, in percent (100 = met), whichever way is better; at most 150 drawn. */
 function progress(d: Row): number | null {
 	if (typeof d.value !== 'number' || typeof d.target !== 'number' || d.target === 0) return null;
@@ -257,17 +262,22 @@ function measuresVsTargets(tables: PublishedTable[], region: string, wave: strin
 			config,
 			width: 300,
 			data: { values: data },
-			encoding: { y: { field: 'measure_name', type: 'nominal', title: null, sort: null } },
 			layer: [
 				{
 					mark: 'bar',
 					encoding: {
-						x: { field: 'progress', type: 'quantitative', title: 'Progress towards the target (%; 100 = target met)', scale: { domain: [0, 150] } },
-						color: { field: 'rag', type: 'nominal', title: 'Status', scale: RAG_COLOURS }
+						y: { field: 'measure_name', type: 'nominal', title: null, sort: null },
+						x: { field: 'progress', type: 'quantitative', title: 'Progress towards the target (%; 100 = target met)', scale: { domain: [0, 150], nice: false } },
+						// Above the chart: the value labels run past the bars on the right.
+						color: { field: 'rag', type: 'nominal', title: 'Status', scale: RAG_COLOURS, legend: { orient: 'top', direction: 'horizontal' } }
 					}
 				},
+				// The target line, the full height of the chart.
 				{ mark: { type: 'rule', color: TEXT, strokeDash: [4, 3] }, encoding: { x: { datum: 100 } } },
-				{ mark: { type: 'text', align: 'left', dx: 4, color: TEXT }, encoding: { x: { field: 'mark_at', type: 'quantitative' }, text: { field: 'figure_label' } } }
+				{
+					mark: { type: 'text', align: 'left', dx: 4, color: TEXT },
+					encoding: { y: { field: 'measure_name', type: 'nominal', sort: null }, x: { field: 'mark_at', type: 'quantitative' }, text: { field: 'figure_label' } }
+				}
 			]
 		},
 		table: {
@@ -291,7 +301,7 @@ function measuresTrend(tables: PublishedTable[], region: string, id: string): Ch
 	const data = (forScope(tableOf(tables, 'success_measures'), { region }).orderby('measure_id', 'wave').objects() as Row[]).map((d) => ({
 		...d,
 		wave_label: waveLabel(String(d.wave)),
-		panel: `${measureName(d)}, ${d.unit === '%' ? '%' : String(d.unit)}`
+		panel: d.unit === '%' ? `${measureName(d)} (%)` : measureName(d)
 	}));
 	// As many panels to a row as fill every row, so the grid has no empty cells.
 	const panels = new Set(data.map((d) => d.panel)).size;

@@ -76,7 +76,8 @@ describe('charts', () => {
 		const measures = charts.find((c) => c.id === 'national-success-measures')!;
 		expect(measures.title).toMatch(/2026\/27$/);
 		expect(measures.svg).toMatch(/\d+\.\d% \(target \d+\.0%\)/);
-		expect(measures.svg).toContain('Mean needs score across competencies (lower is better)');
+		expect(measures.svg).toContain('Mean needs score across competencies (MWDS), lower is better');
+		expect(measures.svg).toContain('Mean confidence across competencies (score 1–5)');
 		expect(measures.svg).toContain('Progress towards the target (%; 100 = target met)');
 	});
 
