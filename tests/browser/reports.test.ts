@@ -205,6 +205,16 @@ describe('the dashboard', () => {
 		await page.context().close();
 	});
 
+	it('answers a filter it does not know with a clear message, and no figures', async () => {
+		const { page } = await signedInPage('national@example.org');
+		await page.goto(`${server.url}/reports?sector=surgery`);
+		expect(await page.getByRole('alert').textContent()).toMatch(/Some of the filters need correcting: "surgery" is not a sector\. Use one of: community/);
+		expect(await page.locator('[data-chart]').count()).toBe(0);
+		// The filters are still there to choose again.
+		expect(await page.locator('#filter-sector').count()).toBe(1);
+		await page.context().close();
+	});
+
 	it('fits a 320 px wide screen without scrolling sideways', async () => {
 		const { cookie } = await signIn(server.url, 'national@example.org', PASSWORD);
 		const [name, value] = cookie.split('=');
