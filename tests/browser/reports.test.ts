@@ -193,15 +193,23 @@ describe('the dashboard', () => {
 		await page.context().close();
 	});
 
-	it('shows one clear message, and no charts or downloads, for a selection with too few or no respondents', async () => {
+	it('shows one clear message, and no charts or downloads, for a selection with no respondents or too few', async () => {
 		const { page } = await signedInPage('national@example.org');
-		await page.goto(`${server.url}/reports?region=E40000003&sector=health_justice&staffGroup=assistant_technical_officer&specialty=rare_inherited_disease`);
-		const message = page.getByTestId('empty');
-		await expect.poll(() => message.textContent(), FIGURES).toMatch(/^(No responses match these filters\.|Too few responses to show figures for these filters\.)/);
-		expect(await page.locator('[data-chart]').count()).toBe(0);
-		expect(await page.getByRole('button', { name: /Download CSV/ }).count()).toBe(0);
-		expect(await page.content()).not.toMatch(/NaN|0\.000000/);
-		expect(await seriousViolations(page)).toEqual([]);
+		const cases = [
+			// Nobody in the synthetic data matches all four filters.
+			['region=E40000003&sector=health_justice&staffGroup=assistant_technical_officer&specialty=rare_inherited_disease', 'No responses match these filters.', 'no respondents match'],
+			// Four people: fewer than the threshold of 8.
+			['region=E40000003&sector=hospital&staffGroup=other', 'Too few responses to show figures for these filters.', 'fewer than 8 respondents match']
+		] as const;
+		for (const [query, message, summaryText] of cases) {
+			await page.goto(`${server.url}/reports?${query}`);
+			await expect.poll(() => page.getByTestId('empty').locator('h2').textContent(), FIGURES).toBe(message);
+			expect(await summary(page).textContent()).toContain(summaryText);
+			expect(await page.locator('[data-chart]').count()).toBe(0);
+			expect(await page.getByRole('button', { name: /Download CSV/ }).count()).toBe(0);
+			expect(await page.content()).not.toMatch(/NaN|0\.000000/);
+			expect(await seriousViolations(page)).toEqual([]);
+		}
 		await page.context().close();
 	});
 

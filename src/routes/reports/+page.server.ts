@@ -28,7 +28,9 @@ export const load: PageServerLoad = async (event) => {
 	const base = { role: user.role, filters };
 	try {
 		const [options, dashboard] = await Promise.all([caller.reports.options(), caller.reports.dashboard(filters)]);
-		return { ...base, options, dashboard, problem: null };
+		// A selection with nobody, or too few to publish, has nothing to draw: the page says so instead.
+		const empty = dashboard.respondents === 0 || dashboard.respondents === null;
+		return { ...base, options, dashboard: empty ? { ...dashboard, charts: [] } : dashboard, problem: null };
 	} catch (error) {
 		const retry = resHeaders.get('retry-after');
 		if (retry) event.setHeaders({ 'retry-after': retry });
