@@ -8,7 +8,7 @@ import { parse, View } from 'vega';
 import { competencyName, ENGLAND, optionLabel, ratingScale, regionName, sectorName } from './reference';
 import type { PublishedTable } from './context';
 import { RATINGS, SHARE_QUESTIONS } from './cube';
-import { formatNumber, SUPPRESSED_MARK } from './figures';
+import { formatNumber, SUPPRESSED_MARK, type FigureColumn } from './figures';
 
 type Row = Record<string, unknown>;
 
@@ -19,8 +19,8 @@ export interface Chart {
 	description: string;
 	spec: TopLevelSpec;
 	/** What the data table shows: column key → heading, which columns are counts of people, and the
-	 *  decimals a column's figures are written with (percentages 1, means and scores 2). */
-	table: { columns: Array<{ key: string; heading: string; count?: boolean; decimals?: number }>; rows: Row[] };
+	 *  decimals a column's figures are written with (percentages 1, means and scores 2; see figures.ts). */
+	table: { columns: Array<FigureColumn & { heading: string; count?: boolean }>; rows: Row[] };
 }
 
 const { op } = aq;
@@ -224,10 +224,14 @@ function needsHeatmap(tables: PublishedTable[], region: string, id: string): Cha
 
 const RAG_COLOURS = { domain: ['green', 'amber', 'red'], range: ['#007f3b', '#ffb81c', '#d5281b'] };
 
+/** Percentages to 1 decimal place, scores and means to 2. */
+const measureDecimals = (d: Row) => (d.unit === '%' ? 1 : 2);
+
 /** A measure's figure: 45.2% for percentages, 1.23 for scores (whose unit is in the measure's name); the mark when hidden. */
 function measureLabel(value: unknown, unit: unknown, suppressed: unknown): string {
 	if (value === null || value === undefined) return suppressed ? SUPPRESSED_MARK : 'not available';
-	return unit === '%' ? `${formatNumber(Number(value), 1)}%` : formatNumber(Number(value), 2);
+	const text = formatNumber(Number(value), measureDecimals({ unit }));
+	return unit === '%' ? `${text}%` : text;
 }
 /** The measure as labelled in charts: its unit unless a percentage, and which way is better when lower. */
 const measureName = (d: Row) => `${String(d.name)}${d.unit === '%' ? '' : ` (${String(d.unit)})`}${d.direction === 'lower' ? ', lower is better' : ''}`;
@@ -247,6 +251,7 @@ function measuresVsTargets(tables: PublishedTable[], region: string, wave: strin
 			.objects() as Row[]
 	).map((d) => ({
 		...d,
+		decimals: measureDecimals(d),
 		measure_name: measureName(d),
 		progress: progress(d),
 		mark_at: progress(d) ?? 0,
@@ -284,12 +289,12 @@ function measuresVsTargets(tables: PublishedTable[], region: string, wave: strin
 			columns: [
 				{ key: 'name', heading: 'Measure' },
 				{ key: 'aim', heading: 'Aim' },
-				{ key: 'value', heading: 'Value' },
+				{ key: 'value', heading: 'Value', decimalsFrom: 'decimals' },
 				{ key: 'unit', heading: 'Unit' },
 				{ key: 'direction', heading: 'Better when' },
-				{ key: 'target', heading: 'Target' },
+				{ key: 'target', heading: 'Target', decimalsFrom: 'decimals' },
 				{ key: 'rag', heading: 'Status' },
-				{ key: 'change', heading: 'Change since previous wave' },
+				{ key: 'change', heading: 'Change since previous wave', decimalsFrom: 'decimals' },
 				{ key: 'base', heading: 'Base', count: true }
 			],
 			rows: data
@@ -300,6 +305,7 @@ function measuresVsTargets(tables: PublishedTable[], region: string, wave: strin
 function measuresTrend(tables: PublishedTable[], region: string, id: string): Chart {
 	const data = (forScope(tableOf(tables, 'success_measures'), { region }).orderby('measure_id', 'wave').objects() as Row[]).map((d) => ({
 		...d,
+		decimals: measureDecimals(d),
 		wave_label: waveLabel(String(d.wave)),
 		panel: d.unit === '%' ? `${measureName(d)} (%)` : measureName(d)
 	}));
@@ -332,9 +338,9 @@ function measuresTrend(tables: PublishedTable[], region: string, id: string): Ch
 			columns: [
 				{ key: 'name', heading: 'Measure' },
 				{ key: 'wave_label', heading: 'Wave' },
-				{ key: 'value', heading: 'Value' },
+				{ key: 'value', heading: 'Value', decimalsFrom: 'decimals' },
 				{ key: 'unit', heading: 'Unit' },
-				{ key: 'target', heading: 'Target' },
+				{ key: 'target', heading: 'Target', decimalsFrom: 'decimals' },
 				{ key: 'rag', heading: 'Status' }
 			],
 			rows: data

@@ -19,3 +19,17 @@ export function figureText(value: unknown, suppressed: boolean, decimals?: numbe
 	if (value === null || value === undefined || value === '') return suppressed ? SUPPRESSED_MARK : '–';
 	return typeof value === 'number' ? formatNumber(value, decimals) : String(value);
 }
+
+/** A data table column as far as writing its cells goes: fixed decimals, or decimals per row (success
+ *  measures mix percentages, 1 decimal, and scores, 2) named by a row field. */
+export interface FigureColumn {
+	key: string;
+	decimals?: number;
+	decimalsFrom?: string;
+}
+
+/** The text of one cell of a chart's data table, the same in the dashboard and the static reports. */
+export function cellText(row: Record<string, unknown>, column: FigureColumn): string {
+	const decimals = column.decimals ?? (column.decimalsFrom ? Number(row[column.decimalsFrom]) : undefined);
+	return figureText(row[column.key], Boolean(row.suppressed), decimals);
+}

@@ -5,20 +5,20 @@ import type { Chart } from './charts';
 import type { DisclosureRule } from './disclosure';
 import { regionName } from './reference';
 import { withoutControls } from '../src/lib/text';
-import { figureText, SUPPRESSED_MARK, suppressedLegend } from './figures';
+import { cellText, SUPPRESSED_MARK, suppressedLegend } from './figures';
 
 export const escapeHtml = (value: unknown) =>
 	withoutControls(String(value ?? '')).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
-const cell = (value: unknown, suppressed: boolean, column: Chart['table']['columns'][number]) => {
-	const text = figureText(value, suppressed, column.decimals);
+const cell = (row: Record<string, unknown>, column: Chart['table']['columns'][number]) => {
+	const text = cellText(row, column);
 	return `<td${column.count ? ' data-count' : ''}${text === SUPPRESSED_MARK ? ' class="suppressed"' : ''}>${escapeHtml(text)}</td>`;
 };
 
 function dataTable(chart: Chart): string {
 	const head = chart.table.columns.map((c) => `<th scope="col">${escapeHtml(c.heading)}</th>`).join('');
 	const body = chart.table.rows
-		.map((r) => `<tr>${chart.table.columns.map((c) => cell(r[c.key], Boolean(r.suppressed), c)).join('')}</tr>`)
+		.map((r) => `<tr>${chart.table.columns.map((c) => cell(r, c)).join('')}</tr>`)
 		.join('\n');
 	return `<table><caption>Data for: ${escapeHtml(chart.title)}</caption><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table>`;
 }

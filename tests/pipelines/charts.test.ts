@@ -109,5 +109,12 @@ describe('charts', () => {
 		const shares = london.find((c) => c.id.endsWith('-training-done'))!;
 		const shown = shares.table.rows.find((r) => typeof r.percent === 'number')!;
 		expect(html).toContain(`<td>${Number(shown.percent).toLocaleString('en-GB', { minimumFractionDigits: 1, maximumFractionDigits: 1 })}</td>`);
+		// Success measures mix units: percentages to 1 decimal place, scores to 2, row by row.
+		const measures = london.find((c) => c.id.endsWith('-success-measures'))!;
+		const fixed = (v: unknown, d: number) => `<td>${Number(v).toLocaleString('en-GB', { minimumFractionDigits: d, maximumFractionDigits: d })}</td>`;
+		const share = measures.table.rows.find((r) => r.unit === '%' && typeof r.value === 'number')!;
+		const score = measures.table.rows.find((r) => r.unit !== '%' && typeof r.value === 'number')!;
+		expect(html).toContain(`<td>${String(share.name)}</td><td>${String(share.aim)}</td>${fixed(share.value, 1)}`);
+		expect(html).toContain(`<td>${String(score.name)}</td><td>${String(score.aim)}</td>${fixed(score.value, 2)}`);
 	});
 });
