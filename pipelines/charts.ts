@@ -374,7 +374,7 @@ function coverageByRegion(tables: PublishedTable[], id: string): Chart {
 	return {
 		id,
 		title: 'Coverage by region: respondents as a percentage of the workforce',
-		description: `A tile map of the seven NHS England regions, darker where a larger share of the workforce responded; ${SUPPRESSED_MARK} marks a region with too few respondents to show. The table gives 95% Wilson intervals. Workforce denominators are illustrative (see data/reference/workforce.csv).`,
+		description: `A tile map of the seven NHS England regions, darker where a larger share of the workforce responded; ${SUPPRESSED_MARK} marks a region with too few respondents to show. The table gives 95% Wilson intervals. With a staff group chosen, each region’s respondents of that group are divided by that group’s workforce. The workforce figures are illustrative until planners supply official ones.`,
 		spec: {
 			$schema: 'https://vega.github.io/schema/vega-lite/v6.json',
 			config,
