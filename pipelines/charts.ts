@@ -8,6 +8,7 @@ import { parse, View } from 'vega';
 import { competencyName, ENGLAND, optionLabel, ratingScale, regionName, sectorName } from './reference';
 import type { PublishedTable } from './context';
 import { RATINGS, SHARE_QUESTIONS } from './cube';
+import { formatNumber, SUPPRESSED_MARK, type FigureColumn } from './figures';
 
 type Row = Record<string, unknown>;
 
@@ -17,18 +18,27 @@ export interface Chart {
 	title: string;
 	description: string;
 	spec: TopLevelSpec;
-	/** What the data table shows: column key → heading, and which columns are counts of people. */
-	table: { columns: Array<{ key: string; heading: string; count?: boolean }>; rows: Row[] };
+	/** What the data table shows: column key → heading, which columns are counts of people, and the
+	 *  decimals a column's figures are written with (percentages 1, means and scores 2; see figures.ts). */
+	table: { columns: Array<FigureColumn & { heading: string; count?: boolean }>; rows: Row[] };
 }
 
 const { op } = aq;
 const WIDTH = 560;
 const FONT = 'Arial, Helvetica, sans-serif';
-const config = { font: FONT, view: { stroke: null }, axis: { labelFontSize: 11, titleFontSize: 12, labelLimit: 260 }, legend: { labelFontSize: 11, titleLimit: 260 } } as const;
+// Label limits of 0 are no limit: long competency, sector and measure names are shown whole, never cut to "…".
+const config = { font: FONT, view: { stroke: null }, axis: { labelFontSize: 11, titleFontSize: 12, labelLimit: 0 }, legend: { labelFontSize: 11, labelLimit: 0, titleLimit: 0 }, header: { labelLimit: 0 } } as const;
+/** Hidden figures are drawn as a grey, labelled mark rather than left out. */
+const SUPPRESSED_GREY = '#aeb7bd';
+const TEXT = '#212b32';
+
+/** A figure as a chart label: en-GB with fixed decimals and an optional unit, or the suppressed mark. */
+const labelOf = (value: unknown, decimals: number, unit = '') => (value === null || value === undefined ? SUPPRESSED_MARK : `${formatNumber(Number(value), decimals)}${unit}`);
+/** A wave as people write it: 2026-27 is shown as 2026/27. */
+export const waveLabel = (id: string) => id.replace('-', '/');
 
 // Arquero verbs: (table, opts) => table.
 const forScope = (t: aq.ColumnTable, { region }: { region: string }) => t.params({ region }).filter((d: Row, $: Row) => d.region_code === $.region);
-const published = (t: aq.ColumnTable) => t.filter((d: Row) => !d.suppressed);
 
 const tableOf = (tables: PublishedTable[], name: string) => {
 	const t = tables.find((x) => x.name === name);
@@ -37,34 +47,45 @@ const tableOf = (tables: PublishedTable[], name: string) => {
 	return t.rows.length ? aq.from(t.rows) : aq.table(Object.fromEntries(Object.keys(t.columns).map((c) => [c, []])));
 };
 
+const MWDS_EXPLAINED =
+	'The needs score is the mean weighted discrepancy score (MWDS, Borich 1980): for each competency, the mean gap between how important respondents rate it and how confident they feel (both on 1 to 5 scales), multiplied by its mean importance. Higher means a bigger training need; a negative score means respondents feel more confident than the competency is important.';
+
 function needsRanking(tables: PublishedTable[], region: string, id: string): Chart {
-	const data = published(forScope(tableOf(tables, 'needs_by_competency_region'), { region }))
-		.derive({ competency_name: aq.escape((d: Row) => competencyName(String(d.competency))) })
-		.orderby('rank')
+	// Suppressed competencies stay in, after the ranked ones, marked in the chart and the table.
+	const data = forScope(tableOf(tables, 'needs_by_competency_region'), { region })
+		.derive({
+			competency_name: aq.escape((d: Row) => competencyName(String(d.competency))),
+			order: (d: Row) => (d.rank === null ? 1000 : d.rank),
+			mwds_label: aq.escape((d: Row) => labelOf(d.mwds, 2)),
+			// Labels just past the end of a positive bar, or right of zero beside a negative one.
+			mark_at: (d: Row) => (d.mwds === null || (d.mwds as number) < 0 ? 0 : d.mwds)
+		})
+		.orderby('order', 'competency')
 		.objects() as Row[];
 	return {
 		id,
 		title: `Training needs ranked by needs score (MWDS), ${regionName(region)}`,
-		description: 'Higher mean weighted discrepancy score (MWDS) means a bigger training need.',
+		description: MWDS_EXPLAINED,
 		spec: {
 			$schema: 'https://vega.github.io/schema/vega-lite/v6.json',
 			config,
 			width: WIDTH,
 			data: { values: data },
-			mark: { type: 'bar', color: '#005eb8' },
-			encoding: {
-				y: { field: 'competency_name', type: 'nominal', sort: { field: 'rank', order: 'ascending' }, title: null },
-				x: { field: 'mwds', type: 'quantitative', title: 'Needs score (MWDS)' },
-				tooltip: [{ field: 'competency_name', title: 'Competency' }, { field: 'mwds', title: 'MWDS' }, { field: 'respondents', title: 'Respondents' }]
-			}
+			// The rows are in rank order already; null keeps it (a sort by field conflicts across layers).
+			encoding: { y: { field: 'competency_name', type: 'nominal', sort: null, title: null } },
+			layer: [
+				// The scale is not clamped at 0: a negative score (more confident than the competency is important) shows left of zero.
+				{ mark: { type: 'bar', color: '#005eb8' }, encoding: { x: { field: 'mwds', type: 'quantitative', title: 'Needs score (MWDS): higher is a bigger need' } } },
+				{ mark: { type: 'text', align: 'left', dx: 4, color: TEXT }, encoding: { x: { field: 'mark_at', type: 'quantitative' }, text: { field: 'mwds_label' } } }
+			]
 		},
 		table: {
 			columns: [
 				{ key: 'rank', heading: 'Rank' },
 				{ key: 'competency_name', heading: 'Competency' },
-				{ key: 'mean_importance', heading: 'Mean importance' },
-				{ key: 'mean_confidence', heading: 'Mean confidence' },
-				{ key: 'mwds', heading: 'MWDS' },
+				{ key: 'mean_importance', heading: 'Mean importance', decimals: 2 },
+				{ key: 'mean_confidence', heading: 'Mean confidence', decimals: 2 },
+				{ key: 'mwds', heading: 'MWDS', decimals: 2 },
 				{ key: 'respondents', heading: 'Respondents', count: true }
 			],
 			rows: data
@@ -75,9 +96,13 @@ function needsRanking(tables: PublishedTable[], region: string, id: string): Cha
 /** Each rating's scale labels, as respondents saw them in the instrument. */
 const LEVEL_LABELS = Object.fromEntries(RATINGS.map((rating) => [rating, new Map(ratingScale(rating).map((l) => [l.level, l.label]))]));
 
-/** Diverging Likert: ratings 1–2 left of zero, 3 straddling it, 4–5 right, as percentages of raters. */
+/** Diverging Likert: ratings 1–2 left of zero, 3 straddling it, 4–5 right, as percentages of raters;
+ *  competencies in order of need (the needs ranking), suppressed levels marked at zero. */
 function likert(tables: PublishedTable[], region: string, id: string): Chart {
-	const data = published(forScope(tableOf(tables, 'ratings_distribution'), { region }))
+	const needRank = new Map(
+		(forScope(tableOf(tables, 'needs_by_competency_region'), { region }).objects() as Row[]).map((r) => [String(r.competency), r.rank === null ? 1000 : Number(r.rank)])
+	);
+	const data = forScope(tableOf(tables, 'ratings_distribution'), { region })
 		.groupby('competency', 'rating')
 		.derive({ left: (d: Row) => -op.sum((d.level as number) < 3 ? d.percent : 0) - op.sum(d.level === 3 ? d.percent : 0) / 2 })
 		.orderby('level')
@@ -87,44 +112,53 @@ function likert(tables: PublishedTable[], region: string, id: string): Chart {
 			x0: (d: Row) => op.round(((d.left as number) + (d.cumulative as number) - (d.percent as number)) * 10) / 10,
 			x1: (d: Row) => op.round(((d.left as number) + (d.cumulative as number)) * 10) / 10,
 			competency_name: aq.escape((d: Row) => competencyName(String(d.competency))),
-			level_label: aq.escape((d: Row) => `${d.level} ${LEVEL_LABELS[String(d.rating)].get(Number(d.level))}`)
+			need_order: aq.escape((d: Row) => needRank.get(String(d.competency)) ?? 1000),
+			level_label: aq.escape((d: Row) => `${d.level} ${LEVEL_LABELS[String(d.rating)].get(Number(d.level))}`),
+			rating_label: (d: Row) => (d.rating === 'importance' ? 'Importance' : 'Confidence'),
+			mark_at: () => 0
 		})
-		.select('competency', 'competency_name', 'rating', 'level', 'level_label', 'percent', 'respondents', 'x0', 'x1')
-		.orderby('competency', 'rating', 'level')
+		.select('competency', 'competency_name', 'need_order', 'rating', 'rating_label', 'level', 'level_label', 'percent', 'respondents', 'x0', 'x1', 'mark_at', 'suppressed')
+		.orderby('need_order', 'competency', 'rating', 'level')
 		.objects() as Row[];
 	return {
 		id,
 		title: `Importance and confidence ratings by competency, ${regionName(region)}`,
-		description: 'Share of respondents giving each rating; low ratings to the left of zero, high ratings to the right.',
+		description: `Share of respondents giving each rating; low ratings to the left of zero, high ratings to the right. Competencies are in order of training need, biggest first. ${SUPPRESSED_MARK} marks ratings given by too few people to show.`,
 		spec: {
 			$schema: 'https://vega.github.io/schema/vega-lite/v6.json',
 			config,
 			data: { values: data },
-			facet: { column: { field: 'rating', type: 'nominal', title: null } },
+			facet: { column: { field: 'rating_label', type: 'nominal', title: null, sort: ['Importance', 'Confidence'] } },
 			spec: {
-				width: 300,
-				mark: 'bar',
-				encoding: {
-					y: { field: 'competency_name', type: 'nominal', title: null },
-					x: { field: 'x0', type: 'quantitative', title: 'Percentage of respondents', scale: { domain: [-100, 100] } },
-					x2: { field: 'x1' },
-					color: {
-						field: 'level',
-						type: 'ordinal',
-						title: 'Rating (1 low – 5 high)',
-						scale: { domain: [1, 2, 3, 4, 5], range: ['#d5281b', '#f4a582', '#d8dde0', '#92c5de', '#005eb8'] }
+				width: 260,
+				encoding: { y: { field: 'competency_name', type: 'nominal', title: null, sort: null } },
+				layer: [
+					{
+						mark: 'bar',
+						encoding: {
+							x: { field: 'x0', type: 'quantitative', title: 'Percentage of respondents (%)', scale: { domain: [-100, 100] }, axis: { labelExpr: "abs(datum.value) + '%'" } },
+							x2: { field: 'x1' },
+							color: {
+								field: 'level',
+								type: 'ordinal',
+								title: 'Rating (1 low – 5 high)',
+								scale: { domain: [1, 2, 3, 4, 5], range: ['#d5281b', '#f4a582', '#d8dde0', '#92c5de', '#005eb8'] }
+							},
+							tooltip: [{ field: 'competency_name', title: 'Competency' }, { field: 'level_label', title: 'Rating' }, { field: 'percent', title: '%' }]
+						}
 					},
-					tooltip: [{ field: 'competency_name', title: 'Competency' }, { field: 'level_label', title: 'Rating' }, { field: 'percent', title: '%' }]
-				}
+					// A condition, not a filter: layers over the same rows share the need order of the y axis.
+					{ mark: { type: 'text', color: TEXT }, encoding: { x: { field: 'mark_at', type: 'quantitative' }, text: { condition: { test: 'datum.suppressed', value: SUPPRESSED_MARK }, value: '' } } }
+				]
 			}
 		},
 		table: {
 			columns: [
 				{ key: 'competency_name', heading: 'Competency' },
-				{ key: 'rating', heading: 'Rating of' },
+				{ key: 'rating_label', heading: 'Rating of' },
 				{ key: 'level_label', heading: 'Level' },
 				{ key: 'respondents', heading: 'Respondents', count: true },
-				{ key: 'percent', heading: '%' }
+				{ key: 'percent', heading: '%', decimals: 1 }
 			],
 			rows: data
 		}
@@ -132,34 +166,54 @@ function likert(tables: PublishedTable[], region: string, id: string): Chart {
 }
 
 function needsHeatmap(tables: PublishedTable[], region: string, id: string): Chart {
-	const data = published(tableOf(tables, 'needs_by_competency_sector'))
+	const rows = tableOf(tables, 'needs_by_competency_sector')
 		.derive({
 			competency_name: aq.escape((d: Row) => competencyName(String(d.competency))),
-			sector_name: aq.escape((d: Row) => sectorName(String(d.sector)))
+			sector_name: aq.escape((d: Row) => sectorName(String(d.sector))),
+			mwds_label: aq.escape((d: Row) => labelOf(d.mwds, 2))
 		})
 		.orderby('sector', 'competency')
 		.objects() as Row[];
+	// Dark cells (the upper half of the scores shown) get white text, so every value stays readable.
+	const scores = rows.map((r) => r.mwds).filter((v): v is number => typeof v === 'number');
+	const middle = scores.length ? (Math.min(...scores) + Math.max(...scores)) / 2 : 0;
+	const data = rows.map((r) => ({ ...r, dark: typeof r.mwds === 'number' && r.mwds > middle }));
 	return {
 		id,
 		title: `Needs score (MWDS) by competency and sector, ${regionName(region)}`,
-		description: 'Darker cells are bigger training needs. Sectors with too few respondents to publish are left blank.',
+		description: `Needs score (MWDS) in each cell; darker cells are bigger training needs. Grey cells marked ${SUPPRESSED_MARK} rest on too few respondents to publish. ${MWDS_EXPLAINED}`,
 		spec: {
 			$schema: 'https://vega.github.io/schema/vega-lite/v6.json',
 			config,
 			data: { values: data },
-			mark: 'rect',
+			// Cells wide enough for their value.
+			width: { step: 46 },
+			height: { step: 22 },
 			encoding: {
 				x: { field: 'sector_name', type: 'nominal', title: 'Sector', axis: { labelAngle: -40 } },
-				y: { field: 'competency_name', type: 'nominal', title: null },
-				color: { field: 'mwds', type: 'quantitative', title: 'MWDS', scale: { scheme: 'blues' } },
-				tooltip: [{ field: 'sector_name', title: 'Sector' }, { field: 'competency_name', title: 'Competency' }, { field: 'mwds', title: 'MWDS' }]
-			}
+				y: { field: 'competency_name', type: 'nominal', title: null }
+			},
+			layer: [
+				{ mark: { type: 'rect', color: SUPPRESSED_GREY } },
+				{
+					transform: [{ filter: 'isValid(datum.mwds)' }],
+					mark: 'rect',
+					encoding: {
+						color: { field: 'mwds', type: 'quantitative', title: 'MWDS', scale: { scheme: 'blues' } },
+						tooltip: [{ field: 'sector_name', title: 'Sector' }, { field: 'competency_name', title: 'Competency' }, { field: 'mwds', title: 'MWDS' }]
+					}
+				},
+				{
+					mark: { type: 'text', fontSize: 10 },
+					encoding: { text: { field: 'mwds_label' }, color: { condition: { test: 'datum.dark', value: 'white' }, value: TEXT } }
+				}
+			]
 		},
 		table: {
 			columns: [
 				{ key: 'sector_name', heading: 'Sector' },
 				{ key: 'competency_name', heading: 'Competency' },
-				{ key: 'mwds', heading: 'MWDS' },
+				{ key: 'mwds', heading: 'MWDS', decimals: 2 },
 				{ key: 'rank', heading: 'Rank in sector' },
 				{ key: 'respondents', heading: 'Respondents', count: true }
 			],
@@ -170,40 +224,77 @@ function needsHeatmap(tables: PublishedTable[], region: string, id: string): Cha
 
 const RAG_COLOURS = { domain: ['green', 'amber', 'red'], range: ['#007f3b', '#ffb81c', '#d5281b'] };
 
+/** Percentages to 1 decimal place, scores and means to 2. */
+const measureDecimals = (d: Row) => (d.unit === '%' ? 1 : 2);
+
+/** A measure's figure: 45.2% for percentages, 1.23 for scores (whose unit is in the measure's name); the mark when hidden. */
+function measureLabel(value: unknown, unit: unknown, suppressed: unknown): string {
+	if (value === null || value === undefined) return suppressed ? SUPPRESSED_MARK : 'not available';
+	const text = formatNumber(Number(value), measureDecimals({ unit }));
+	return unit === '%' ? `${text}%` : text;
+}
+/** The measure as labelled in charts: its unit unless a percentage, and which way is better when lower. */
+const measureName = (d: Row) => `${String(d.name)}${d.unit === '%' ? '' : ` (${String(d.unit)})`}${d.direction === 'lower' ? ', lower is better' : ''}`;
+/** How far a measure has come towards its target, in percent (100 = met), whichever way is better; at most 150 drawn. */
+function progress(d: Row): number | null {
+	if (typeof d.value !== 'number' || typeof d.target !== 'number' || d.target === 0) return null;
+	const ratio = d.direction === 'lower' ? (d.value <= 0 ? 2 : d.target / d.value) : d.value / d.target;
+	return Math.round(Math.min(1.5, Math.max(0, ratio)) * 1000) / 10;
+}
+
 function measuresVsTargets(tables: PublishedTable[], region: string, wave: string, id: string): Chart {
-	const data = forScope(tableOf(tables, 'success_measures'), { region })
-		.params({ wave })
-		.filter((d: Row, $: Row) => d.wave === $.wave)
-		.orderby('measure_id')
-		.objects() as Row[];
+	const data = (
+		forScope(tableOf(tables, 'success_measures'), { region })
+			.params({ wave })
+			.filter((d: Row, $: Row) => d.wave === $.wave)
+			.orderby('measure_id')
+			.objects() as Row[]
+	).map((d) => ({
+		...d,
+		decimals: measureDecimals(d),
+		measure_name: measureName(d),
+		progress: progress(d),
+		mark_at: progress(d) ?? 0,
+		figure_label: `${measureLabel(d.value, d.unit, d.suppressed)}${typeof d.target === 'number' && d.value !== null ? ` (target ${measureLabel(d.target, d.unit, false)})` : ''}`
+	}));
 	return {
 		id,
-		title: `Success measures against their targets, ${regionName(region)}, ${wave}`,
-		description: 'Bars show the value, the black tick the target; colour is the red, amber or green status.',
+		title: `Success measures against their targets, ${regionName(region)}, ${waveLabel(wave)}`,
+		description:
+			'Every measure on one scale: how far it has come towards its target for the wave, where 100% means the target is met (for measures where lower is better, the target over the value). Each bar is labelled with the value in its own unit and the target; colour is the red, amber or green status.',
 		spec: {
 			$schema: 'https://vega.github.io/schema/vega-lite/v6.json',
 			config,
+			width: 300,
 			data: { values: data },
-			facet: { row: { field: 'name', type: 'nominal', title: null, header: { labelAngle: 0, labelAlign: 'left', labelLimit: 260 } } },
-			resolve: { scale: { x: 'independent' } },
-			spec: {
-				width: 320,
-				height: 18,
-				layer: [
-					{ mark: 'bar', encoding: { x: { field: 'value', type: 'quantitative', title: null }, color: { field: 'rag', type: 'nominal', title: 'Status', scale: RAG_COLOURS } } },
-					{ mark: { type: 'tick', color: 'black', thickness: 2 }, encoding: { x: { field: 'target', type: 'quantitative' } } }
-				]
-			}
+			layer: [
+				{
+					mark: 'bar',
+					encoding: {
+						y: { field: 'measure_name', type: 'nominal', title: null, sort: null },
+						x: { field: 'progress', type: 'quantitative', title: 'Progress towards the target (%; 100 = target met)', scale: { domain: [0, 150], nice: false } },
+						// Above the chart: the value labels run past the bars on the right.
+						color: { field: 'rag', type: 'nominal', title: 'Status', scale: RAG_COLOURS, legend: { orient: 'top', direction: 'horizontal' } }
+					}
+				},
+				// The target line, the full height of the chart.
+				{ mark: { type: 'rule', color: TEXT, strokeDash: [4, 3] }, encoding: { x: { datum: 100 } } },
+				{
+					mark: { type: 'text', align: 'left', dx: 4, color: TEXT },
+					encoding: { y: { field: 'measure_name', type: 'nominal', sort: null }, x: { field: 'mark_at', type: 'quantitative' }, text: { field: 'figure_label' } }
+				}
+			]
 		},
 		table: {
 			columns: [
 				{ key: 'name', heading: 'Measure' },
 				{ key: 'aim', heading: 'Aim' },
-				{ key: 'value', heading: 'Value' },
+				{ key: 'value', heading: 'Value', decimalsFrom: 'decimals' },
 				{ key: 'unit', heading: 'Unit' },
-				{ key: 'target', heading: 'Target' },
+				{ key: 'direction', heading: 'Better when' },
+				{ key: 'target', heading: 'Target', decimalsFrom: 'decimals' },
 				{ key: 'rag', heading: 'Status' },
-				{ key: 'change', heading: 'Change since previous wave' },
+				{ key: 'change', heading: 'Change since previous wave', decimalsFrom: 'decimals' },
 				{ key: 'base', heading: 'Base', count: true }
 			],
 			rows: data
@@ -212,33 +303,44 @@ function measuresVsTargets(tables: PublishedTable[], region: string, wave: strin
 }
 
 function measuresTrend(tables: PublishedTable[], region: string, id: string): Chart {
-	const data = forScope(tableOf(tables, 'success_measures'), { region }).orderby('measure_id', 'wave').objects() as Row[];
+	const data = (forScope(tableOf(tables, 'success_measures'), { region }).orderby('measure_id', 'wave').objects() as Row[]).map((d) => ({
+		...d,
+		decimals: measureDecimals(d),
+		wave_label: waveLabel(String(d.wave)),
+		panel: d.unit === '%' ? `${measureName(d)} (%)` : measureName(d)
+	}));
+	// As many panels to a row as fill every row, so the grid has no empty cells.
+	const panels = new Set(data.map((d) => d.panel)).size;
+	const columns = [3, 2, 4].find((c) => panels % c === 0) ?? 3;
 	return {
 		id,
 		title: `Success measures across waves, ${regionName(region)}`,
-		description: 'Each measure by survey wave (line) and its target for the wave (open circle).',
+		description: `Each measure by survey wave (line and dots) and its target for the wave (open circle); ${SUPPRESSED_MARK} marks a wave with too few respondents to show. Each panel has its own scale and unit.`,
 		spec: {
 			$schema: 'https://vega.github.io/schema/vega-lite/v6.json',
 			config,
 			data: { values: data },
-			facet: { field: 'name', type: 'nominal', title: null },
-			columns: 3,
+			facet: { field: 'panel', type: 'nominal', title: null, sort: { field: 'measure_id' }, header: { labelFontSize: 11 } },
+			columns,
 			resolve: { scale: { y: 'independent' } },
 			spec: {
-				width: 150,
+				width: 180,
 				height: 90,
+				encoding: { x: { field: 'wave_label', type: 'ordinal', title: null, sort: { field: 'wave' }, axis: { labelAngle: 0 } } },
 				layer: [
-					{ mark: { type: 'line', point: true, color: '#005eb8' }, encoding: { x: { field: 'wave', type: 'ordinal', title: null }, y: { field: 'value', type: 'quantitative', title: null } } },
-					{ mark: { type: 'point', shape: 'circle', filled: false, color: 'black' }, encoding: { x: { field: 'wave', type: 'ordinal' }, y: { field: 'target', type: 'quantitative' } } }
+					{ mark: { type: 'line', point: true, color: '#005eb8' }, encoding: { y: { field: 'value', type: 'quantitative', title: null } } },
+					{ mark: { type: 'point', shape: 'circle', filled: false, color: 'black' }, encoding: { y: { field: 'target', type: 'quantitative' } } },
+					{ mark: { type: 'text', color: TEXT }, encoding: { y: { value: 45 }, text: { condition: { test: 'datum.suppressed', value: SUPPRESSED_MARK }, value: '' } } }
 				]
 			}
 		},
 		table: {
 			columns: [
 				{ key: 'name', heading: 'Measure' },
-				{ key: 'wave', heading: 'Wave' },
-				{ key: 'value', heading: 'Value' },
-				{ key: 'target', heading: 'Target' },
+				{ key: 'wave_label', heading: 'Wave' },
+				{ key: 'value', heading: 'Value', decimalsFrom: 'decimals' },
+				{ key: 'unit', heading: 'Unit' },
+				{ key: 'target', heading: 'Target', decimalsFrom: 'decimals' },
 				{ key: 'rag', heading: 'Status' }
 			],
 			rows: data
@@ -258,21 +360,21 @@ const TILES: Record<string, { col: number; row: number; short: string }> = {
 };
 
 function coverageByRegion(tables: PublishedTable[], id: string): Chart {
-	const data = published(tableOf(tables, 'coverage_by_region_staff_group'))
+	const data = tableOf(tables, 'coverage_by_region_staff_group')
 		.filter((d: Row) => d.staff_group === 'all')
 		.derive({ region_name: aq.escape((d: Row) => regionName(String(d.region_code))) })
-		.orderby(aq.desc('coverage_percent'))
+		.orderby(aq.desc('coverage_percent'), 'region_code')
 		.objects() as Row[];
 	const tiles = data
 		.filter((d) => TILES[String(d.region_code)])
 		.map((d) => {
 			const tile = TILES[String(d.region_code)];
-			return { ...d, tile_col: tile.col, tile_row: tile.row, tile_name: tile.short, tile_value: d.coverage_percent === null ? '*' : `${d.coverage_percent}%` };
+			return { ...d, tile_col: tile.col, tile_row: tile.row, tile_name: tile.short, tile_value: labelOf(d.coverage_percent, 1, '%') };
 		});
 	return {
 		id,
 		title: 'Coverage by region: respondents as a percentage of the workforce',
-		description: 'A tile map of the seven NHS England regions, darker where a larger share of the workforce responded; * is suppressed. The table gives 95% Wilson intervals. Workforce denominators are illustrative (see data/reference/workforce.csv).',
+		description: `A tile map of the seven NHS England regions, darker where a larger share of the workforce responded; ${SUPPRESSED_MARK} marks a region with too few respondents to show. The table gives 95% Wilson intervals. With a staff group chosen, each region’s respondents of that group are divided by that group’s workforce. The workforce figures are illustrative until planners supply official ones.`,
 		spec: {
 			$schema: 'https://vega.github.io/schema/vega-lite/v6.json',
 			config,
@@ -287,6 +389,7 @@ function coverageByRegion(tables: PublishedTable[], id: string): Chart {
 				// Every region gets a grey tile, so a suppressed region still shows where it is.
 				{ mark: { type: 'rect', color: '#d8dde0' } },
 				{
+					transform: [{ filter: 'isValid(datum.coverage_percent)' }],
 					mark: { type: 'rect' },
 					// A light range keeps the dark labels readable on every tile.
 					encoding: { color: { field: 'coverage_percent', type: 'quantitative', title: 'Coverage (%)', scale: { range: ['#eef4fb', '#7fb0e6'], domainMin: 0 } } }
@@ -300,9 +403,9 @@ function coverageByRegion(tables: PublishedTable[], id: string): Chart {
 				{ key: 'region_name', heading: 'Region' },
 				{ key: 'respondents', heading: 'Respondents', count: true },
 				{ key: 'workforce', heading: 'Workforce (illustrative)' },
-				{ key: 'coverage_percent', heading: 'Coverage %' },
-				{ key: 'ci_low', heading: '95% CI low' },
-				{ key: 'ci_high', heading: '95% CI high' }
+				{ key: 'coverage_percent', heading: 'Coverage %', decimals: 1 },
+				{ key: 'ci_low', heading: '95% CI low', decimals: 1 },
+				{ key: 'ci_high', heading: '95% CI high', decimals: 1 }
 			],
 			rows: data
 		}
@@ -316,16 +419,21 @@ const QUESTION_TITLES: Record<string, string> = {
 };
 
 function optionShares(tables: PublishedTable[], region: string, question: string, id: string): Chart {
-	const data = published(forScope(tableOf(tables, 'training_shares'), { region }))
+	const data = forScope(tableOf(tables, 'training_shares'), { region })
 		.params({ question })
 		.filter((d: Row, $: Row) => d.question === $.question)
-		.derive({ option_label: aq.escape((d: Row) => optionLabel(String(d.question), String(d.option))) })
-		.orderby(aq.desc('percent'))
+		.derive({
+			option_label: aq.escape((d: Row) => optionLabel(String(d.question), String(d.option))),
+			percent_label: aq.escape((d: Row) => labelOf(d.percent, 1, '%')),
+			order: (d: Row) => (d.percent === null ? -1 : d.percent),
+			mark_at: (d: Row) => (d.ci_high === null ? 0 : d.ci_high)
+		})
+		.orderby(aq.desc('order'), 'option')
 		.objects() as Row[];
 	return {
 		id,
 		title: `${QUESTION_TITLES[question]}, ${regionName(region)}`,
-		description: 'Percentage of respondents choosing each answer (more than one could be chosen), with 95% Wilson intervals.',
+		description: `Percentage of respondents choosing each answer (more than one could be chosen), with 95% Wilson intervals; ${SUPPRESSED_MARK} marks answers chosen by too few people to show.`,
 		spec: {
 			$schema: 'https://vega.github.io/schema/vega-lite/v6.json',
 			config,
@@ -333,8 +441,9 @@ function optionShares(tables: PublishedTable[], region: string, question: string
 			data: { values: data },
 			encoding: { y: { field: 'option_label', type: 'nominal', sort: null, title: null } },
 			layer: [
-				{ mark: { type: 'bar', color: '#005eb8' }, encoding: { x: { field: 'percent', type: 'quantitative', title: 'Respondents (%)', scale: { domain: [0, 100] } } } },
-				{ mark: { type: 'rule', color: 'black' }, encoding: { x: { field: 'ci_low', type: 'quantitative' }, x2: { field: 'ci_high' } } }
+				{ mark: { type: 'bar', color: '#005eb8' }, encoding: { x: { field: 'percent', type: 'quantitative', title: 'Respondents choosing the answer (%)', scale: { domain: [0, 100] } } } },
+				{ mark: { type: 'rule', color: 'black' }, encoding: { x: { field: 'ci_low', type: 'quantitative' }, x2: { field: 'ci_high' } } },
+				{ mark: { type: 'text', align: 'left', dx: 4, color: TEXT }, encoding: { x: { field: 'mark_at', type: 'quantitative' }, text: { field: 'percent_label' } } }
 			]
 		},
 		table: {
@@ -342,9 +451,9 @@ function optionShares(tables: PublishedTable[], region: string, question: string
 				{ key: 'option_label', heading: 'Answer' },
 				{ key: 'respondents', heading: 'Respondents', count: true },
 				{ key: 'base', heading: 'Answered the question', count: true },
-				{ key: 'percent', heading: '%' },
-				{ key: 'ci_low', heading: '95% CI low' },
-				{ key: 'ci_high', heading: '95% CI high' }
+				{ key: 'percent', heading: '%', decimals: 1 },
+				{ key: 'ci_low', heading: '95% CI low', decimals: 1 },
+				{ key: 'ci_high', heading: '95% CI high', decimals: 1 }
 			],
 			rows: data
 		}

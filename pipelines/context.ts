@@ -18,6 +18,15 @@ export interface PipelineContext {
 	workforceCsv: string;
 	/** The cube rows the stages aggregate (see cube.ts): the run's snapshot, or the dashboard's filtered live cube. */
 	cube: CubeRelation;
+	/** Whose workforce the cube's respondents are drawn from, for coverage denominators; absent means the
+	 *  whole workforce (the batch run). The dashboard narrows it to its staff group filter, and marks coverage
+	 *  unavailable when a sector or specialty is chosen: there are no workforce figures by sector or specialty. */
+	workforce?: WorkforceScope;
+}
+
+export interface WorkforceScope {
+	staffGroup?: string;
+	unavailable?: boolean;
 }
 
 export type ColumnType = 'VARCHAR' | 'INTEGER' | 'DOUBLE' | 'BOOLEAN';

@@ -3,15 +3,21 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { protect } from './disclosure';
 import { ENGLAND } from './reference';
-import { published, type PipelineContext, type PublishedTable } from './context';
+import { published, type PipelineContext, type PublishedTable, type WorkforceScope } from './context';
 import { literal, rows } from './sql';
 import { countOf, keySumOf, type CubeRelation } from './cube';
 
-const COVERAGE_SQL = (cube: CubeRelation, workforceCsv: string) => `
+/** The workforce denominators (region, staff group, workforce) of the people the cube covers: with a
+ *  staff group chosen, that staff group's workforce only, so respondents and workforce match. */
+export const workforceSql = (workforceCsv: string, scope: WorkforceScope = {}) => `(
+	SELECT * FROM read_csv(${literal(workforceCsv)}, comment = '#', delim = ',', header = true, auto_detect = false,
+		columns = {'region_code': 'VARCHAR', 'staff_group': 'VARCHAR', 'workforce': 'INTEGER'})
+	${scope.staffGroup ? `WHERE staff_group = ${literal(scope.staffGroup)}` : ''})`;
+
+const COVERAGE_SQL = (cube: CubeRelation, workforceCsv: string, scope?: WorkforceScope) => `
 	WITH workforce AS (
 		SELECT coalesce(region_code, '${ENGLAND.code}') AS region_code, coalesce(staff_group, 'all') AS staff_group, sum(workforce)::INTEGER AS workforce
-		FROM read_csv(${literal(workforceCsv)}, comment = '#', delim = ',', header = true, auto_detect = false,
-			columns = {'region_code': 'VARCHAR', 'staff_group': 'VARCHAR', 'workforce': 'INTEGER'})
+		FROM ${workforceSql(workforceCsv, scope)}
 		GROUP BY GROUPING SETS ((region_code, staff_group), (region_code), (staff_group), ())
 	), answered AS (
 		SELECT coalesce(region, '${ENGLAND.code}') AS region_code, coalesce(staff_group, 'all') AS staff_group, ${countOf('sum(respondents)')} AS respondents,
@@ -25,12 +31,14 @@ const COVERAGE_SQL = (cube: CubeRelation, workforceCsv: string) => `
 
 type Coverage = { region_code: string; staff_group: string; respondents: number; respondents_key: number; workforce: number };
 
-/** Raw coverage counts, also used by the success measure of kind "coverage". */
-export const coverageCounts = (c: DuckDBConnection, waveId: string, workforceCsv: string, cube: CubeRelation) => rows<Coverage>(c, COVERAGE_SQL(cube, workforceCsv), [waveId]);
+/** Raw coverage counts, before disclosure control. */
+const coverageCounts = (c: DuckDBConnection, waveId: string, workforceCsv: string, cube: CubeRelation, scope?: WorkforceScope) =>
+	rows<Coverage>(c, COVERAGE_SQL(cube, workforceCsv, scope), [waveId]);
 
 export async function coverage(c: DuckDBConnection, ctx: PipelineContext): Promise<PublishedTable[]> {
 	const wave = ctx.wave.id;
-	const data = (await coverageCounts(c, wave, ctx.workforceCsv, ctx.cube)).map((r) => ({ wave, ...r }));
+	// No denominator matches a sector or specialty: no rows rather than a share of the wrong workforce.
+	const data = ctx.workforce?.unavailable ? [] : (await coverageCounts(c, wave, ctx.workforceCsv, ctx.cube, ctx.workforce)).map((r) => ({ wave, ...r }));
 	const safe = protect(
 		data,
 		{

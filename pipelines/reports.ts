@@ -5,20 +5,20 @@ import type { Chart } from './charts';
 import type { DisclosureRule } from './disclosure';
 import { regionName } from './reference';
 import { withoutControls } from '../src/lib/text';
+import { cellText, SUPPRESSED_MARK, suppressedLegend } from './figures';
 
 export const escapeHtml = (value: unknown) =>
 	withoutControls(String(value ?? '')).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
-const cell = (value: unknown, suppressed: boolean, count: boolean) => {
-	const kind = count ? ' data-count' : '';
-	if (value === null || value === undefined) return `<td${kind}${suppressed ? ' class="suppressed">*' : '>–'}</td>`;
-	return `<td${kind}>${escapeHtml(typeof value === 'number' ? value.toLocaleString('en-GB') : value)}</td>`;
+const cell = (row: Record<string, unknown>, column: Chart['table']['columns'][number]) => {
+	const text = cellText(row, column);
+	return `<td${column.count ? ' data-count' : ''}${text === SUPPRESSED_MARK ? ' class="suppressed"' : ''}>${escapeHtml(text)}</td>`;
 };
 
 function dataTable(chart: Chart): string {
 	const head = chart.table.columns.map((c) => `<th scope="col">${escapeHtml(c.heading)}</th>`).join('');
 	const body = chart.table.rows
-		.map((r) => `<tr>${chart.table.columns.map((c) => cell(r[c.key], Boolean(r.suppressed), Boolean(c.count))).join('')}</tr>`)
+		.map((r) => `<tr>${chart.table.columns.map((c) => cell(r, c)).join('')}</tr>`)
 		.join('\n');
 	return `<table><caption>Data for: ${escapeHtml(chart.title)}</caption><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table>`;
 }
@@ -78,10 +78,11 @@ ${dataTable(c)}
 <dt>Respondents</dt><dd data-count>${escapeHtml(respondents)}</dd>
 <dt>Run</dt><dd>${escapeHtml(input.runId)}, ${escapeHtml(input.runDate.toISOString().slice(0, 16).replace('T', ' '))} UTC</dd>
 </dl>
-<p class="note">Disclosure control: counts of 1 to ${escapeHtml(input.rule.threshold - 1)} people are suppressed and shown as *,
+<p class="note">Disclosure control: counts of 1 to ${escapeHtml(input.rule.threshold - 1)} people are suppressed and shown as ${SUPPRESSED_MARK},
 other counts are rounded to the nearest ${escapeHtml(input.rule.rounding)}, and percentages are worked out from the rounded counts,
 so totals may not add up. Means and needs scores resting on fewer than ${escapeHtml(input.rule.threshold)} people are suppressed, and further
 cells are suppressed where a hidden figure could otherwise be worked out from totals. A zero is a true zero.</p>
+<p class="legend" data-legend>${escapeHtml(suppressedLegend(input.rule.threshold))}</p>
 <nav aria-label="Other reports"><ul>${input.links.map((l) => `<li><a href="${escapeHtml(l.href)}">${escapeHtml(l.label)}</a></li>`).join('')}</ul></nav>
 </header>
 <main>

@@ -4,13 +4,14 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { protect, type FigureSpec, type MeanSpec } from './disclosure';
 import { ENGLAND, ratingColumns, type SuccessMeasure } from './reference';
-import { published, type PipelineContext, type PublishedTable } from './context';
+import { published, type PipelineContext, type PublishedTable, type WorkforceScope } from './context';
+import { workforceSql } from './coverage';
 import { literal, rows } from './sql';
 import { col, countOf, keySumOf, type CubeRelation } from './cube';
 
 /** The raw statistics of one measure per wave and region (England and each region): counts with their
  *  key sums, and sums for means, which disclosure control turns into published values. */
-function measureSql(m: SuccessMeasure, cube: CubeRelation, workforceCsv: string): string {
+function measureSql(m: SuccessMeasure, cube: CubeRelation, workforceCsv: string, workforce?: WorkforceScope): string {
 	const groups = `GROUP BY GROUPING SETS ((wave_id, region), (wave_id))`;
 	const head = `SELECT wave_id, coalesce(region, '${ENGLAND.code}') AS region_code, ${literal(m.id)} AS measure_id`;
 	const counted = (column: string, as: string) => `${countOf(`sum(${column})`)} AS ${as}, ${keySumOf(`sum(${column})`)} AS ${as}_key`;
@@ -39,7 +40,7 @@ function measureSql(m: SuccessMeasure, cube: CubeRelation, workforceCsv: string)
 			return `SELECT a.*, w.workforce AS base, a.numerator_key AS base_key
 				FROM (${head}, ${counted('respondents', 'numerator')} FROM ${cube} ${groups}) a
 				JOIN (SELECT coalesce(region_code, '${ENGLAND.code}') AS region_code, sum(workforce)::INTEGER AS workforce
-					FROM read_csv(${literal(workforceCsv)}, comment = '#', delim = ',', header = true, auto_detect = false, columns = {'region_code': 'VARCHAR', 'staff_group': 'VARCHAR', 'workforce': 'INTEGER'})
+					FROM ${workforceSql(workforceCsv, workforce)}
 					GROUP BY GROUPING SETS ((region_code), ())) w USING (region_code)`;
 	}
 }
@@ -80,7 +81,7 @@ const round = (v: number, places: number) => Math.round(v * 10 ** places) / 10 *
 
 export async function successMeasures(c: DuckDBConnection, ctx: PipelineContext): Promise<PublishedTable[]> {
 	// One query for every measure: the kinds' columns differ, so the parts are unioned by name.
-	const sql = ctx.measures.map((m) => `SELECT ${literal(m.kind)} AS kind, ${literal(m.kind === 'mean' ? m.rating : '')} AS rating, * FROM (${measureSql(m, ctx.cube, ctx.workforceCsv)})`).join('\nUNION ALL BY NAME\n');
+	const sql = ctx.measures.map((m) => `SELECT ${literal(m.kind)} AS kind, ${literal(m.kind === 'mean' ? m.rating : '')} AS rating, * FROM (${measureSql(m, ctx.cube, ctx.workforceCsv, ctx.workforce)})`).join('\nUNION ALL BY NAME\n');
 	const figures = ctx.measures.length === 0 ? [] : await rows<Figures>(c, `${sql}\nORDER BY measure_id, region_code, wave_id`);
 	const ratings = ratingColumns();
 	const safe = protect<Figures>(
@@ -103,7 +104,8 @@ export async function successMeasures(c: DuckDBConnection, ctx: PipelineContext)
 	const values = new Map(safe.map((r) => [key(String(r.wave), String(r.region_code), String(r.measure_id)), value(r)]));
 	const out = safe.map((r) => {
 		const m = byMeasure.get(String(r.measure_id))!;
-		const v = value(r);
+		// Coverage of a sector or specialty has no denominator: no value, so no status either (never a false red).
+		const v = m.kind === 'coverage' && ctx.workforce?.unavailable ? null : value(r);
 		const previousWave = waveOrder[waveOrder.indexOf(String(r.wave)) - 1] ?? null;
 		const previous = previousWave ? (values.get(key(previousWave, String(r.region_code), m.id)) ?? null) : null;
 		const target = m.targets[String(r.wave)];

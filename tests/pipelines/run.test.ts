@@ -73,7 +73,7 @@ async function scanRun(run: RunResult, threshold: number) {
 		} else if (file.endsWith('.html')) {
 			for (const m of text.matchAll(/<(?:td|dd) data-count[^>]*>([^<]*)</g)) {
 				const cell = m[1].replaceAll(',', '');
-				if (cell === '*' || cell === '–' || cell.startsWith('fewer than')) continue;
+				if (cell === '[c]' || cell === '–' || cell.startsWith('fewer than')) continue;
 				checkCount(cell, threshold, `${file} cell`);
 			}
 		} else if (file.endsWith('manifest.json')) {

@@ -33,17 +33,22 @@ export interface Dashboard {
 	/** People in scope who match the filters, rounded; null when too few to publish. */
 	respondents: number | null;
 	threshold: number;
+	/** Why coverage is not shown for these filters, in words for the page; null when it is shown. */
+	coverageNote: string | null;
 	tables: PublishedTable[];
 	charts: Chart[];
 }
 
+export const COVERAGE_UNAVAILABLE = 'Coverage is not available when a sector or specialty is chosen: there are no workforce figures by sector or specialty.';
+const COVERAGE_CHART = 'coverage-by-region';
+
 /** The cube rows in scope for the chosen waves and filters, as a query the stages can read. */
-function cubeRows(waves: Wave[], filter: DashboardFilter, { sectorAndSpecialty = true } = {}): string {
+function cubeRows(waves: Wave[], filter: DashboardFilter): string {
 	const where = [`wave_id IN (SELECT unnest(${literalList(waves.map((w) => w.id))}))`];
 	if (filter.scope !== ENGLAND.code) where.push(`region = ${literal(filter.scope)}`);
 	if (filter.staffGroup) where.push(`staff_group = ${literal(filter.staffGroup)}`);
-	if (sectorAndSpecialty && filter.sector) where.push(`sector = ${literal(filter.sector)}`);
-	if (sectorAndSpecialty && filter.specialty) where.push(`list_contains(specialties, ${literal(filter.specialty)})`);
+	if (filter.sector) where.push(`sector = ${literal(filter.sector)}`);
+	if (filter.specialty) where.push(`list_contains(specialties, ${literal(filter.specialty)})`);
 	return `(SELECT * FROM ${LIVE_CUBE} WHERE ${where.join(' AND ')})`;
 }
 
@@ -60,19 +65,21 @@ export async function dashboard(c: DuckDBConnection, filter: DashboardFilter, se
 	const { wave, waves } = await wavesUpTo(c, filter.wave);
 	// Copied once, so the stages' dozen queries each read a few thousand rows without filtering again.
 	await c.run(`CREATE OR REPLACE TEMP TABLE dashboard_scope AS ${cubeRows(waves, filter)}`);
+	const coverageNote = filter.sector || filter.specialty ? COVERAGE_UNAVAILABLE : null;
 	const ctx: PipelineContext = {
 		wave,
 		waves,
 		...settings,
-		cube: 'dashboard_scope'
+		cube: 'dashboard_scope',
+		// Coverage divides by the workforce of the same people: the chosen staff group's, and none for a sector or specialty.
+		workforce: { staffGroup: filter.staffGroup, unavailable: coverageNote !== null }
 	};
 	const tables: PublishedTable[] = [
 		...(await respondents(c, ctx)),
 		...(await distributions(c, ctx)),
 		...(await needs(c, ctx)),
 		...(await shares(c, ctx)),
-		// Workforce denominators exist by region and staff group only: coverage ignores sector and specialty.
-		...(await coverage(c, { ...ctx, cube: `(${cubeRows(waves, filter, { sectorAndSpecialty: false })})` })),
+		...(await coverage(c, ctx)),
 		...(await successMeasures(c, ctx))
 	].map((t) => inScope(t, filter.scope));
 	const total = tables.find((t) => t.name === 'respondents_by_region')!.rows[0];
@@ -82,7 +89,8 @@ export async function dashboard(c: DuckDBConnection, filter: DashboardFilter, se
 		scope: { code: filter.scope, name: regionName(filter.scope) },
 		respondents: (total?.respondents as number | null) ?? null,
 		threshold: ctx.rule.threshold,
+		coverageNote,
 		tables,
-		charts: dashboardCharts(tables, filter.scope, wave.id)
+		charts: dashboardCharts(tables, filter.scope, wave.id).filter((chart) => !(coverageNote && chart.id === COVERAGE_CHART))
 	};
 }

@@ -117,6 +117,6 @@ export const reportsRouter = router({
 	/** Every dashboard chart (Vega-Lite spec with its protected rows, and its data table) for a scope and filters. */
 	dashboard: plannerProcedure.input(dashboardInput.default({})).query(async ({ ctx, input }) => {
 		const d = await figures(ctx, { ...input, scope: scopeOf(ctx.user, input.region) });
-		return { wave: d.wave, waves: d.waves, region: d.scope, respondents: d.respondents, threshold: d.threshold, snapshot: d.snapshot, charts: d.charts };
+		return { wave: d.wave, waves: d.waves, region: d.scope, respondents: d.respondents, threshold: d.threshold, coverageNote: d.coverageNote, snapshot: d.snapshot, charts: d.charts };
 	})
 });

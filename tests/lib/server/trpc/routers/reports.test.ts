@@ -124,9 +124,11 @@ describe('reports.summary', () => {
 describe('reports.dashboard', () => {
 	it('returns every chart with its spec, protected rows and data table', async () => {
 		const d = await as.national.reports.dashboard.query({ sector: 'hospital' });
+		// A sector has no workforce figures: no coverage chart, and a note saying why.
 		expect(d.charts.map((c) => c.id)).toEqual([
-			'needs-ranking', 'ratings-likert', 'needs-heatmap-sector', 'success-measures', 'success-measures-trend', 'coverage-by-region', 'training-done', 'learning-formats', 'barriers'
+			'needs-ranking', 'ratings-likert', 'needs-heatmap-sector', 'success-measures', 'success-measures-trend', 'training-done', 'learning-formats', 'barriers'
 		]);
+		expect(d.coverageNote).toBe('Coverage is not available when a sector or specialty is chosen: there are no workforce figures by sector or specialty.');
 		for (const chart of d.charts) {
 			expect(chart.spec.$schema).toMatch(/vega-lite/);
 			expect(chart.table.columns.length).toBeGreaterThan(1);
@@ -137,8 +139,10 @@ describe('reports.dashboard', () => {
 		expect(new Set(trend.table.rows.map((r) => r.wave))).toEqual(new Set(['2025-26', '2026-27']));
 		const heatmap = d.charts.find((c) => c.id === 'needs-heatmap-sector')!;
 		expect(new Set(heatmap.table.rows.map((r) => r.sector))).toEqual(new Set(['hospital']));
-		// Coverage shows every region to a national planner (the tile map).
-		expect(regionCodesIn(d.charts.find((c) => c.id === 'coverage-by-region')).size).toBe(8);
+		// Coverage shows every region to a national planner (the tile map), for a staff group too.
+		const pharmacists = await as.national.reports.dashboard.query({ staffGroup: 'pharmacist' });
+		expect(pharmacists.coverageNote).toBeNull();
+		expect(regionCodesIn(pharmacists.charts.find((c) => c.id === 'coverage-by-region')).size).toBe(8);
 	});
 
 	it('narrows the figures with each filter', async () => {
@@ -148,10 +152,11 @@ describe('reports.dashboard', () => {
 		expect(all.respondents).toBe(4000);
 		expect(hospital.respondents!).toBeLessThan(all.respondents!);
 		expect(narrow.respondents!).toBeLessThan(hospital.respondents!);
-		// Nobody matches (trainee technicians work in community pharmacy and hospitals): zero, and every chart still there.
+		// Nobody matches (trainee technicians work in community pharmacy and hospitals): zero, which the page
+		// shows as one message; the charts (all but coverage, as a sector is chosen) are still built.
 		const nobody = await as.national.reports.dashboard.query({ region: 'E40000007', sector: 'icb', staffGroup: 'trainee_pharmacy_technician' });
 		expect(nobody.respondents).toBe(0);
-		expect(nobody.charts).toHaveLength(9);
+		expect(nobody.charts).toHaveLength(8);
 	});
 
 	it('never gives a regional planner another region’s figures, whatever the filters', async () => {

@@ -1,0 +1,35 @@
+// How figures are written wherever a person reads them (dashboard tables and charts, the static
+// reports, CSV downloads): one number format (en-GB) and one mark for a figure that disclosure control
+// hides, "[c]" for confidential as in the GSS guidance on symbols in tables.
+export const SUPPRESSED_MARK = '[c]';
+
+/** The legend beside every table or chart that may carry the mark. */
+export const suppressedLegend = (threshold: number) => `${SUPPRESSED_MARK} fewer than ${threshold} people: hidden to protect anonymity`;
+
+const formats = new Map<number | undefined, Intl.NumberFormat>();
+/** A number in en-GB, with a fixed number of decimals when given (percentages 1, means 2). */
+export function formatNumber(value: number, decimals?: number): string {
+	if (!formats.has(decimals)) formats.set(decimals, new Intl.NumberFormat('en-GB', decimals === undefined ? { maximumFractionDigits: 2 } : { minimumFractionDigits: decimals, maximumFractionDigits: decimals }));
+	return formats.get(decimals)!.format(value);
+}
+
+/** A table cell's text: the number in en-GB, the mark where disclosure control hid the figure, and a
+ *  dash where there is no figure at all (a measure with no target, a first wave with no change). */
+export function figureText(value: unknown, suppressed: boolean, decimals?: number): string {
+	if (value === null || value === undefined || value === '') return suppressed ? SUPPRESSED_MARK : '–';
+	return typeof value === 'number' ? formatNumber(value, decimals) : String(value);
+}
+
+/** A data table column as far as writing its cells goes: fixed decimals, or decimals per row (success
+ *  measures mix percentages, 1 decimal, and scores, 2) named by a row field. */
+export interface FigureColumn {
+	key: string;
+	decimals?: number;
+	decimalsFrom?: string;
+}
+
+/** The text of one cell of a chart's data table, the same in the dashboard and the static reports. */
+export function cellText(row: Record<string, unknown>, column: FigureColumn): string {
+	const decimals = column.decimals ?? (column.decimalsFrom ? Number(row[column.decimalsFrom]) : undefined);
+	return figureText(row[column.key], Boolean(row.suppressed), decimals);
+}

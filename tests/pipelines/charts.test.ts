@@ -1,0 +1,120 @@
+// Every chart the reports and the dashboard draw, built from real published tables (the dashboard's
+// stages over a live cube of synthetic responses): valid Vega-Lite that compiles, labels shown whole in
+// the static SVG, hidden figures marked "[c]" in the drawing and the report's tables, one number format.
+import { createRequire } from 'node:module';
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Ajv } from 'ajv';
+import { compile } from 'vega-lite';
+import { chartsFor, dashboardCharts, renderSvg, waveLabel, type Chart } from '../../pipelines/charts';
+import { reportHtml } from '../../pipelines/reports';
+import { NHS_DIGITAL_RULE } from '../../pipelines/disclosure';
+import { loadSuccessMeasures, WORKFORCE_CSV } from '../../pipelines/reference';
+import type { PublishedTable } from '../../pipelines/context';
+import type { Database } from '../../src/lib/server/db/database';
+import { LiveCube } from '../../src/lib/server/analytics/live-cube';
+import { dashboard } from '../../src/lib/server/analytics/dashboard';
+import { removeDir, syntheticDatabase, tempDir } from './helpers';
+
+const ENGLAND = 'E92000001';
+const LONDON = 'E40000003';
+const settings = { rule: NHS_DIGITAL_RULE, measures: loadSuccessMeasures(), workforceCsv: WORKFORCE_CSV };
+const schema = JSON.parse(readFileSync(createRequire(import.meta.url).resolve('vega-lite/vega-lite-schema.json'), 'utf8'));
+const validate = new Ajv({ strict: false, allErrors: false }).compile(schema);
+
+let dir: string;
+let db: Database;
+let national: PublishedTable[];
+let london: PublishedTable[];
+let charts: Array<Chart & { svg: string }>;
+
+beforeAll(async () => {
+	dir = tempDir();
+	db = await syntheticDatabase(dir, 600);
+	const cube = new LiveCube(db, { everySeconds: 3600, minNewResponses: 1 });
+	await cube.publishNow();
+	national = (await cube.use(settings.measures, (c) => dashboard(c, { scope: ENGLAND }, settings))).tables;
+	// A small selection: many suppressed cells.
+	london = (await cube.use(settings.measures, (c) => dashboard(c, { scope: LONDON, staffGroup: 'pharmacy_technician' }, settings))).tables;
+	const all = [...chartsFor(national, ENGLAND, '2026-27'), ...chartsFor(london, LONDON, '2026-27'), ...dashboardCharts(london, LONDON, '2026-27')];
+	charts = await Promise.all(all.map(async (c) => ({ ...c, svg: await renderSvg(c.spec) })));
+}, 300_000);
+afterAll(async () => {
+	await db?.close();
+	removeDir(dir);
+});
+
+describe('charts', () => {
+	it('are valid Vega-Lite that compiles, for every chart of both scopes and the dashboard', () => {
+		expect(charts.length).toBe(9 + 7 + 9);
+		for (const c of charts) {
+			expect(validate(c.spec), `${c.id}: ${JSON.stringify(validate.errors?.slice(0, 2))}`).toBe(true);
+			expect(compile(c.spec).spec.marks?.length ?? 0, c.id).toBeGreaterThan(0);
+			expect(c.svg, c.id).toMatch(/^<svg/);
+		}
+	});
+
+	it('show every label whole in the static SVG: nothing cut short with "…"', () => {
+		for (const c of charts) expect(c.svg.includes('…'), `${c.id} has a truncated label`).toBe(false);
+		expect(charts.find((c) => c.id === 'national-needs-ranking')!.svg).toContain('Identifying patients for testing');
+	});
+
+	it('mark a hidden figure "[c]" in the drawing itself, not a missing bar', () => {
+		const withHidden = charts.filter((c) => c.table.rows.some((r) => r.suppressed));
+		expect(withHidden.length).toBeGreaterThan(0);
+		for (const c of withHidden) expect(c.svg, c.id).toContain('[c]');
+		// Suppressed rows stay in the chart's table.
+		const ranking = charts.find((c) => c.id === 'needs-ranking')!;
+		expect(ranking.table.rows.length).toBe(national.find((t) => t.name === 'needs_by_competency_region')!.rows.filter((r) => r.region_code === ENGLAND).length);
+	});
+
+	it('write wave labels as people do, and values on the success measures in their units', () => {
+		expect(waveLabel('2026-27')).toBe('2026/27');
+		const trend = charts.find((c) => c.id === 'national-success-measures-trend')!;
+		expect(trend.svg).toContain('2025/26');
+		expect(trend.svg).not.toMatch(/>2025-26</);
+		const measures = charts.find((c) => c.id === 'national-success-measures')!;
+		expect(measures.title).toMatch(/2026\/27$/);
+		expect(measures.svg).toMatch(/\d+\.\d% \(target \d+\.0%\)/);
+		expect(measures.svg).toContain('Mean needs score across competencies (MWDS), lower is better');
+		expect(measures.svg).toContain('Mean confidence across competencies (score 1–5)');
+		expect(measures.svg).toContain('Progress towards the target (%; 100 = target met)');
+	});
+
+	it('explain MWDS and let a negative needs score show left of zero', async () => {
+		const ranking = chartsFor(national, ENGLAND, '2026-27').find((c) => c.id === 'national-needs-ranking')!;
+		expect(ranking.description).toMatch(/mean weighted discrepancy score.*negative score means/);
+		const values = (ranking.spec as { data: { values: Array<Record<string, unknown>> } }).data.values;
+		const negative = { ...ranking, spec: { ...ranking.spec, data: { values: [{ ...values[0], mwds: -1.5, mwds_label: '-1.50' }, ...values.slice(1)] } } } as Chart;
+		expect(await renderSvg(negative.spec)).toMatch(/>−?-?1(\.0)?</);
+	});
+
+	it('put values in the heatmap cells and order the ratings by need, axis in percent', () => {
+		const heatmap = charts.find((c) => c.id === 'national-needs-heatmap-sector')!;
+		expect(heatmap.svg).toMatch(/>\d+\.\d\d</);
+		const likert = charts.find((c) => c.id === 'national-ratings-likert')!;
+		expect(likert.svg).toContain('100%');
+		const rankOrder = (charts.find((c) => c.id === 'national-needs-ranking')!.table.rows as Array<Record<string, unknown>>).map((r) => r.competency_name);
+		const likertOrder = [...new Set((likert.table.rows as Array<Record<string, unknown>>).map((r) => r.competency_name))];
+		expect(likertOrder).toEqual(rankOrder);
+	});
+
+	it('marks hidden figures "[c]" in the static report, with the legend, and writes numbers one way', () => {
+		const london = charts.filter((c) => c.id.startsWith(`${LONDON}-`));
+		const html = reportHtml({ scope: LONDON, wave: { id: '2026-27', label: '2026/27' }, runId: 'r1', runDate: new Date(0), respondents: 120, rule: NHS_DIGITAL_RULE, charts: london, links: [] });
+		expect(html).toContain('<td class="suppressed">[c]</td>');
+		expect(html).toContain('[c] fewer than 8 people: hidden to protect anonymity');
+		expect(html).not.toMatch(/>\*</);
+		// Percentages to 1 decimal place in every table: 40 is written 40.0.
+		const shares = london.find((c) => c.id.endsWith('-training-done'))!;
+		const shown = shares.table.rows.find((r) => typeof r.percent === 'number')!;
+		expect(html).toContain(`<td>${Number(shown.percent).toLocaleString('en-GB', { minimumFractionDigits: 1, maximumFractionDigits: 1 })}</td>`);
+		// Success measures mix units: percentages to 1 decimal place, scores to 2, row by row.
+		const measures = london.find((c) => c.id.endsWith('-success-measures'))!;
+		const fixed = (v: unknown, d: number) => `<td>${Number(v).toLocaleString('en-GB', { minimumFractionDigits: d, maximumFractionDigits: d })}</td>`;
+		const share = measures.table.rows.find((r) => r.unit === '%' && typeof r.value === 'number')!;
+		const score = measures.table.rows.find((r) => r.unit !== '%' && typeof r.value === 'number')!;
+		expect(html).toContain(`<td>${String(share.name)}</td><td>${String(share.aim)}</td>${fixed(share.value, 1)}`);
+		expect(html).toContain(`<td>${String(score.name)}</td><td>${String(score.aim)}</td>${fixed(score.value, 2)}`);
+	});
+});
