@@ -65,7 +65,7 @@ export async function needsTwoWay(c: DuckDBConnection, ctx: PipelineContext, pai
 	return rankNeeds(safe, (r) => `${r.pair}|${r.group_1}|${r.group_2}`);
 }
 
-type MeasureFigures = Record<string, unknown> & Cell & { wave: string; measure_id: string; kind: string };
+type MeasureFigures = Record<string, unknown> & Cell & { wave: string; wave_id: string; region_code: string; measure_id: string; kind: string };
 
 /** Success measures (not coverage: the workforce is known by region and staff group only) of every
  *  cell of the pairs, through the same disclosure control as the one-way table. */
@@ -77,7 +77,7 @@ export async function successMeasuresTwoWay(c: DuckDBConnection, ctx: PipelineCo
 		if (measures.length === 0) break;
 		const cube = relabelledCube(ctx.cube, wave, pair);
 		const sql = measures.map((m) => `SELECT ${literal(m.kind)} AS kind, ${literal(m.kind === 'mean' ? m.rating : '')} AS rating, * FROM (${measureSql(m, cube, ctx.workforceCsv)})`).join('\nUNION ALL BY NAME\n');
-		for (const f of await rows<Record<string, unknown> & { region_code: string; measure_id: string; kind: string }>(c, `${sql}\nORDER BY measure_id, region_code`)) {
+		for (const f of await rows<Record<string, unknown> & { wave_id: string; region_code: string; measure_id: string; kind: string }>(c, `${sql}\nORDER BY measure_id, region_code`)) {
 			if (f.region_code !== ENGLAND.code) data.push({ ...f, wave, ...cellOf(pair, f.region_code) });
 		}
 	}

@@ -11,6 +11,11 @@ import { needs } from '$pipelines/needs';
 import { shares } from '$pipelines/shares';
 import { coverage } from '$pipelines/coverage';
 import { successMeasures } from '$pipelines/success-measures';
+import { needsBySpecialty } from '$pipelines/needs-specialty';
+import { breakdownsOf, type BreakdownPair } from '$pipelines/breakdowns';
+import { locusForFocusTable } from '$pipelines/locus-for-focus';
+import { loadPathways, pathwayReadinessTable, type Pathway } from '$pipelines/pathways';
+import { mentors } from '$pipelines/mentors';
 import { dashboardCharts, type Chart } from '$pipelines/charts';
 import type { PipelineContext, PublishedTable, Wave } from '$pipelines/context';
 import { LIVE_CUBE } from './live-cube';
@@ -22,6 +27,8 @@ export interface DashboardFilter {
 	sector?: string;
 	staffGroup?: string;
 	specialty?: string;
+	/** Two different dimensions for a two-way breakdown: computed only when asked (it costs two queries). */
+	breakdown?: BreakdownPair;
 }
 
 export type DashboardSettings = Pick<PipelineContext, 'rule' | 'measures' | 'workforceCsv'>;
@@ -46,6 +53,8 @@ function cubeRows(waves: Wave[], filter: DashboardFilter, { sectorAndSpecialty =
 	if (sectorAndSpecialty && filter.specialty) where.push(`list_contains(specialties, ${literal(filter.specialty)})`);
 	return `(SELECT * FROM ${LIVE_CUBE} WHERE ${where.join(' AND ')})`;
 }
+
+let pathways: Pathway[] | undefined;
 
 /** Keeps the rows a planner of this scope may see: their region's, or every region's for England. */
 function inScope(table: PublishedTable, scope: string): PublishedTable {
@@ -73,8 +82,15 @@ export async function dashboard(c: DuckDBConnection, filter: DashboardFilter, se
 		...(await shares(c, ctx)),
 		// Workforce denominators exist by region and staff group only: coverage ignores sector and specialty.
 		...(await coverage(c, { ...ctx, cube: `(${cubeRows(waves, filter, { sectorAndSpecialty: false })})` })),
-		...(await successMeasures(c, ctx))
-	].map((t) => inScope(t, filter.scope));
+		...(await successMeasures(c, ctx)),
+		...(await needsBySpecialty(c, ctx)),
+		...(filter.breakdown ? await breakdownsOf([filter.breakdown])(c, ctx) : []),
+		...(await mentors(c, ctx))
+	]
+		.map((t) => inScope(t, filter.scope))
+		.map((t) => (t.name === 'needs_by_competency_specialty' && filter.specialty ? { ...t, rows: t.rows.filter((r) => r.specialty === filter.specialty) } : t));
+	// From the protected, scoped needs tables: no further query.
+	tables.push(locusForFocusTable(tables), pathwayReadinessTable(tables, (pathways ??= loadPathways())));
 	const total = tables.find((t) => t.name === 'respondents_by_region')!.rows[0];
 	return {
 		wave,
@@ -83,6 +99,6 @@ export async function dashboard(c: DuckDBConnection, filter: DashboardFilter, se
 		respondents: (total?.respondents as number | null) ?? null,
 		threshold: ctx.rule.threshold,
 		tables,
-		charts: dashboardCharts(tables, filter.scope, wave.id)
+		charts: dashboardCharts(tables, filter.scope, wave.id, filter.breakdown)
 	};
 }
