@@ -37,6 +37,17 @@ export function relabelledCube(cube: CubeRelation, waveId: string, dimensions: B
 	return `(SELECT * REPLACE (${cell} AS region) FROM ${unnested} WHERE ${dimensions.map((d) => `${d} IS NOT NULL`).join(' AND ')})`;
 }
 
+/** Runs `job` over a pair's re-labelled cube, copied once into a temporary table: the needs query
+ *  and the success measures' per-measure queries then read it instead of unnesting it again each. */
+async function overPair<T>(c: DuckDBConnection, ctx: PipelineContext, pair: BreakdownPair, job: (cube: CubeRelation) => Promise<T>): Promise<T> {
+	await c.run(`CREATE OR REPLACE TEMP TABLE breakdown_cube AS SELECT * FROM ${relabelledCube(ctx.cube, ctx.wave.id, pair)}`);
+	try {
+		return await job('breakdown_cube');
+	} finally {
+		await c.run('DROP TABLE IF EXISTS breakdown_cube');
+	}
+}
+
 type Cell = { dimension_1: string; group_1: string; dimension_2: string; group_2: string; pair: string };
 
 const cellOf = ([d1, d2]: BreakdownPair, code: string): Cell => {
@@ -57,7 +68,7 @@ export async function needsTwoWay(c: DuckDBConnection, ctx: PipelineContext, pai
 	const wave = ctx.wave.id;
 	const data = [];
 	for (const pair of pairs) {
-		const stats = await needsStatistics(c, wave, relabelledCube(ctx.cube, wave, pair));
+		const stats = await overPair(c, ctx, pair, (cube) => needsStatistics(c, wave, cube));
 		// The England row of a re-labelled cube is not a cell; the other dimensions' groups are unused.
 		for (const s of stats) if (s.dimension === 'region' && s.group_code !== ENGLAND.code) data.push({ wave, ...cellOf(pair, s.group_code), ...s });
 	}
@@ -75,9 +86,10 @@ export async function successMeasuresTwoWay(c: DuckDBConnection, ctx: PipelineCo
 	const data: MeasureFigures[] = [];
 	for (const pair of pairs) {
 		if (measures.length === 0) break;
-		const cube = relabelledCube(ctx.cube, wave, pair);
-		const sql = measures.map((m) => `SELECT ${literal(m.kind)} AS kind, ${literal(m.kind === 'mean' ? m.rating : '')} AS rating, * FROM (${measureSql(m, cube, ctx.workforceCsv)})`).join('\nUNION ALL BY NAME\n');
-		for (const f of await rows<Record<string, unknown> & { wave_id: string; region_code: string; measure_id: string; kind: string }>(c, `${sql}\nORDER BY measure_id, region_code`)) {
+		// One query for every measure, as in the one-way stage: the kinds' columns differ, so unioned by name.
+		const sql = (cube: CubeRelation) => measures.map((m) => `SELECT ${literal(m.kind)} AS kind, ${literal(m.kind === 'mean' ? m.rating : '')} AS rating, * FROM (${measureSql(m, cube, ctx.workforceCsv)})`).join('\nUNION ALL BY NAME\n');
+		const figures = await overPair(c, ctx, pair, (cube) => rows<Record<string, unknown> & { wave_id: string; region_code: string; measure_id: string; kind: string }>(c, `${sql(cube)}\nORDER BY measure_id, region_code`));
+		for (const f of figures) {
 			if (f.region_code !== ENGLAND.code) data.push({ ...f, wave, ...cellOf(pair, f.region_code) });
 		}
 	}
