@@ -279,48 +279,58 @@ export function pathwayReadinessHeatmap(tables: PublishedTable[], region: string
 	};
 }
 
+const MENTOR_LABELS: Record<string, string> = { willing_to_mentor: 'Willing to mentor', no_mentor_access: 'No access to a mentor' };
+
 /** Dot plot: per region, the percentage willing to mentor and the percentage without a mentor. */
 export function mentorsChart(tables: PublishedTable[], region: string, id: string): Chart {
-	const rows = rowsOf(tables, 'mentors_by_region')
+	const data = rowsOf(tables, 'mentors_by_region')
 		.filter((r) => region === ENGLAND.code || r.region_code === region || r.region_code === ENGLAND.code)
-		.map((r): Row => ({ ...r, region_name: regionName(String(r.region_code)) }));
-	const data = rows.flatMap((r) => [
-		{ region_name: r.region_name, measure: 'Willing to mentor', percent: r.willing_percent, label: cellLabel(r, 'willing_percent', 0) },
-		{ region_name: r.region_name, measure: 'No access to a mentor', percent: r.no_access_percent, label: cellLabel(r, 'no_access_percent', 0) }
-	]);
+		.map((r): Row => ({ ...r, region_name: regionName(String(r.region_code)), measure_name: MENTOR_LABELS[String(r.measure)], label: cellLabel(r, 'percent', 1) }));
 	return {
 		id,
 		title: `Genomics mentors: willing to mentor against no access to a mentor, ${regionName(region)}`,
-		description: `Percentage of respondents willing to mentor (as a mentor, or as both champion and mentor) and percentage with no access to a genomics mentor. ${SUPPRESSED} marks a region with too few respondents to publish.`,
+		description: `Percentage of respondents willing to mentor (as a mentor, or as both champion and mentor) and percentage with no access to a genomics mentor, with 95% intervals. ${SUPPRESSED} marks a figure resting on too few respondents to publish.`,
 		spec: {
 			$schema: SCHEMA,
 			config,
 			width: 420,
 			data: { values: data },
-			encoding: { y: { field: 'region_name', type: 'nominal', title: null } },
+			encoding: {
+				y: { field: 'region_name', type: 'nominal', title: null },
+				yOffset: { field: 'measure_name', type: 'nominal', sort: Object.values(MENTOR_LABELS) }
+			},
 			layer: [
 				{
-					mark: { type: 'point', filled: true, size: 90 },
+					mark: { type: 'rule' },
 					encoding: {
-						x: { field: 'percent', type: 'quantitative', title: 'Respondents (%)', scale: { domain: [0, 100] } },
-						color: { field: 'measure', type: 'nominal', title: null, scale: { domain: ['Willing to mentor', 'No access to a mentor'], range: ['#007f3b', '#d5281b'] } },
-						shape: { field: 'measure', type: 'nominal', title: null },
-						tooltip: [{ field: 'region_name', title: 'Region' }, { field: 'measure', title: 'Measure' }, { field: 'label', title: '%' }]
+						x: { field: 'ci_low', type: 'quantitative' },
+						x2: { field: 'ci_high' },
+						color: { field: 'measure_name', type: 'nominal', title: null, scale: { domain: Object.values(MENTOR_LABELS), range: ['#007f3b', '#d5281b'] } }
 					}
 				},
-				{ transform: [{ filter: 'datum.label === "*"' }], mark: { type: 'text', align: 'left', x: 4, color: '#212b32' }, encoding: { text: { value: `${SUPPRESSED} suppressed` } } }
+				{
+					mark: { type: 'point', filled: true, size: 80 },
+					encoding: {
+						x: { field: 'percent', type: 'quantitative', title: 'Respondents (%)', scale: { domain: [0, 100] } },
+						color: { field: 'measure_name', type: 'nominal', title: null },
+						shape: { field: 'measure_name', type: 'nominal', title: null },
+						tooltip: [{ field: 'region_name', title: 'Region' }, { field: 'measure_name', title: 'Figure' }, { field: 'label', title: '%' }]
+					}
+				},
+				{ transform: [{ filter: 'datum.label === "*"' }], mark: { type: 'text', align: 'left', x: 4, color: '#212b32' }, encoding: { text: { field: 'label', type: 'nominal' } } }
 			]
 		} as TopLevelSpec,
 		table: {
 			columns: [
 				{ key: 'region_name', heading: 'Region' },
-				{ key: 'willing', heading: 'Willing to mentor', count: true },
-				{ key: 'willing_percent', heading: 'Willing to mentor (%)' },
-				{ key: 'no_access', heading: 'No access to a mentor', count: true },
-				{ key: 'no_access_percent', heading: 'No access to a mentor (%)' },
-				{ key: 'access_base', heading: 'Answered', count: true }
+				{ key: 'measure_name', heading: 'Figure' },
+				{ key: 'numerator', heading: 'People', count: true },
+				{ key: 'base', heading: 'Answered', count: true },
+				{ key: 'percent', heading: '%' },
+				{ key: 'ci_low', heading: '95% CI low' },
+				{ key: 'ci_high', heading: '95% CI high' }
 			],
-			rows
+			rows: data
 		}
 	};
 }

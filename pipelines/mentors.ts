@@ -1,7 +1,7 @@
 // Stage: mentors — the framework names too few trained genomics mentors. Per region (and England):
 // people willing to mentor (champion_willing "Yes, a mentor" or "Yes, both") against people without
 // access to a genomics mentor (mentor_access "No"), each with the number who answered its question,
-// as counts and percentages through disclosure control.
+// as counts and percentages (95% Wilson intervals) through disclosure control.
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { protect } from './disclosure';
 import { ENGLAND, regions } from './reference';
@@ -25,19 +25,27 @@ const MENTORS_SQL = (cube: CubeRelation) => {
 
 type MentorCounts = { region_code: string } & Record<keyof typeof COUNTS | `${keyof typeof COUNTS}_key`, number>;
 
+/** The two figures, each a count over the people who answered its question. */
+export const MENTOR_MEASURES = [
+	{ measure: 'willing_to_mentor', numerator: 'willing', base: 'willing_base' },
+	{ measure: 'no_mentor_access', numerator: 'no_access', base: 'access_base' }
+] as const;
+
 export async function mentors(c: DuckDBConnection, ctx: PipelineContext): Promise<PublishedTable[]> {
 	const wave = ctx.wave.id;
-	const data = (await rows<MentorCounts>(c, MENTORS_SQL(ctx.cube), [wave])).map((r) => ({ wave, ...r }));
+	const counts = await rows<MentorCounts>(c, MENTORS_SQL(ctx.cube), [wave]);
+	// One row per region and figure, protected on its own: a region with few willing mentors still
+	// shows how many lack a mentor.
+	const data = MENTOR_MEASURES.flatMap(({ measure, numerator, base }) =>
+		counts.map((r) => ({ wave, region_code: r.region_code, measure, base: r[base], base_key: r[`${base}_key`], numerator: r[numerator], numerator_key: r[`${numerator}_key`] }))
+	);
 	const safe = protect(
 		data,
 		{
-			counts: ['willing_base', 'willing', 'access_base', 'no_access'],
-			shares: [
-				{ column: 'willing_percent', numerator: 'willing', denominator: 'willing_base' },
-				{ column: 'no_access_percent', numerator: 'no_access', denominator: 'access_base' }
-			],
+			counts: ['base', 'numerator'],
+			shares: [{ column: 'percent', numerator: 'numerator', denominator: 'base', low: 'ci_low', high: 'ci_high' }],
 			// Regions add up to England.
-			lines: [{ by: ['wave'], where: (r) => r.region_code !== ENGLAND.code }]
+			lines: [{ by: ['wave', 'measure'], where: (r) => r.region_code !== ENGLAND.code }]
 		},
 		ctx.rule
 	);
@@ -45,10 +53,7 @@ export async function mentors(c: DuckDBConnection, ctx: PipelineContext): Promis
 		published(
 			'mentors_by_region',
 			'Genomics mentors: people willing to mentor against people without access to a mentor, England and regions',
-			{
-				wave: 'VARCHAR', region_code: 'VARCHAR', willing: 'INTEGER', willing_base: 'INTEGER', willing_percent: 'DOUBLE',
-				no_access: 'INTEGER', access_base: 'INTEGER', no_access_percent: 'DOUBLE', suppressed: 'BOOLEAN'
-			},
+			{ wave: 'VARCHAR', region_code: 'VARCHAR', measure: 'VARCHAR', numerator: 'INTEGER', base: 'INTEGER', percent: 'DOUBLE', ci_low: 'DOUBLE', ci_high: 'DOUBLE', suppressed: 'BOOLEAN' },
 			safe
 		)
 	];
