@@ -17,7 +17,8 @@ const FONT = 'Arial, Helvetica, sans-serif';
 const config = { font: FONT, view: { stroke: null }, axis: { labelFontSize: 11, titleFontSize: 12, labelLimit: 260 }, legend: { labelFontSize: 11, titleLimit: 260 } } as const;
 const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
 const SUPPRESSED = '*';
-const SUPPRESSED_NOTE = `${SUPPRESSED} on grey: too few respondents to publish.`;
+const NO_FIGURE = '–';
+const SUPPRESSED_NOTE = `${SUPPRESSED} on grey: too few respondents to publish; ${NO_FIGURE}: no figure (too few rated a part of it, or nobody answered).`;
 const GREY = '#d8dde0';
 
 const specialtyName = (code: string) => specialties.find((s) => s.code === code)?.name ?? code;
@@ -43,17 +44,17 @@ const rowsOf = (tables: PublishedTable[], name: string): Row[] => {
 	return t.rows;
 };
 
-const fixed = (v: unknown, places = 2) => (v === null || v === undefined ? SUPPRESSED : Number(v).toFixed(places));
+const fixed = (v: unknown, places = 2) => Number(v).toFixed(places);
 
-/** A cell's text: its value, or the suppressed mark. */
-const cellLabel = (r: Row, column: string, places = 2) => (r.suppressed || r[column] === null ? SUPPRESSED : fixed(r[column], places));
+/** A cell's text: its value, the suppressed mark, or the no-figure mark. */
+const cellLabel = (r: Row, column: string, places = 2) => (r.suppressed ? SUPPRESSED : r[column] === null || r[column] === undefined ? NO_FIGURE : fixed(r[column], places));
 
 /** Rect + text layers: colour by `colour` (grey where suppressed), value printed in the cell. */
 function heatLayers(colour: { field: string; title: string; scheme?: string; domain?: string[]; range?: string[]; type: 'quantitative' | 'nominal' }) {
 	return [
 		{ mark: { type: 'rect' as const, color: GREY } },
 		{
-			transform: [{ filter: 'datum.label !== "*"' }],
+			transform: [{ filter: `datum.label !== '${SUPPRESSED}' && datum.label !== '${NO_FIGURE}'` }],
 			mark: { type: 'rect' as const },
 			encoding: {
 				color: {
@@ -209,7 +210,7 @@ const RAG = { domain: ['green', 'amber', 'red'], range: ['#007f3b', '#ffb81c', '
 export function measuresTwoWayHeatmap(tables: PublishedTable[], region: string, pair: BreakdownPair, id: string): Chart {
 	const data = cellsOf(tables, 'success_measures_two_way', pair).map((r) => ({
 		...r,
-		label: r.suppressed || r.value === null ? SUPPRESSED : `${fixed(r.value, r.unit === '%' ? 0 : 2)}${r.unit === '%' ? '%' : ''}`,
+		label: r.suppressed || r.value === null ? cellLabel(r, 'value') : `${fixed(r.value, r.unit === '%' ? 0 : 2)}${r.unit === '%' ? '%' : ''}`,
 		status: r.rag ?? 'no target'
 	}));
 	return {
@@ -317,7 +318,7 @@ export function mentorsChart(tables: PublishedTable[], region: string, id: strin
 						tooltip: [{ field: 'region_name', title: 'Region' }, { field: 'measure_name', title: 'Figure' }, { field: 'label', title: '%' }]
 					}
 				},
-				{ transform: [{ filter: 'datum.label === "*"' }], mark: { type: 'text', align: 'left', x: 4, color: '#212b32' }, encoding: { text: { field: 'label', type: 'nominal' } } }
+				{ transform: [{ filter: 'datum.percent === null' }], mark: { type: 'text', align: 'left', x: 4, color: '#212b32' }, encoding: { text: { field: 'label', type: 'nominal' } } }
 			]
 		} as TopLevelSpec,
 		table: {
