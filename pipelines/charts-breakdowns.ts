@@ -120,9 +120,9 @@ export function locusForFocusChart(tables: PublishedTable[], region: string, id:
 			config,
 			width: 480,
 			height: 360,
+			data: { values: data },
 			layer: [
 				{
-					data: { values: data },
 					mark: { type: 'point', filled: true, size: 70 },
 					encoding: {
 						x: { field: 'mean_discrepancy', type: 'quantitative', title: 'Mean discrepancy (importance − confidence)', scale: { zero: false } },
@@ -136,9 +136,10 @@ export function locusForFocusChart(tables: PublishedTable[], region: string, id:
 						]
 					}
 				},
-				{ data: { values: data }, mark: { type: 'text', align: 'left', dx: 6, fontSize: 10, color: '#212b32' }, encoding: { x: { field: 'mean_discrepancy', type: 'quantitative' }, y: { field: 'mean_importance', type: 'quantitative' }, text: { field: 'competency_name' } } },
-				{ data: { values: [{ at: split.discrepancy }] }, mark: { type: 'rule', color: '#4c6272', strokeDash: [4, 3] }, encoding: { x: { field: 'at', type: 'quantitative' } } },
-				{ data: { values: [{ at: split.importance }] }, mark: { type: 'rule', color: '#4c6272', strokeDash: [4, 3] }, encoding: { y: { field: 'at', type: 'quantitative' } } },
+				{ mark: { type: 'text', align: 'left', dx: 6, fontSize: 10, color: '#212b32' }, encoding: { x: { field: 'mean_discrepancy', type: 'quantitative' }, y: { field: 'mean_importance', type: 'quantitative' }, text: { field: 'competency_name' } } },
+				// The split points are the same on every row: one rule each.
+				{ mark: { type: 'rule', color: '#4c6272', strokeDash: [4, 3] }, encoding: { x: { field: 'discrepancy_split', type: 'quantitative', aggregate: 'min' } } },
+				{ mark: { type: 'rule', color: '#4c6272', strokeDash: [4, 3] }, encoding: { y: { field: 'importance_split', type: 'quantitative', aggregate: 'min' } } },
 				...[
 					{ text: QUADRANTS.priority, x: 'width' as const, y: 12, align: 'right' as const },
 					{ text: QUADRANTS.maintain, x: 0, y: 12, align: 'left' as const },

@@ -86,8 +86,9 @@ describe('issue 11 charts', () => {
 	it('draws the Locus for Focus split lines at the published split points, with the quadrants named', () => {
 		const chart = dashboardCharts(tables, 'E92000001', '2026-27').find((c) => c.id === 'locus-for-focus')!;
 		const locus = tables.find((t) => t.name === 'locus_for_focus')!.rows.find((r) => r.dimension === 'region' && r.group_code === 'E92000001')!;
-		const layers = (chart.spec as { layer: Array<{ mark: { type: string; text?: string }; data: { values: Array<Record<string, unknown>> } }> }).layer;
-		expect(layers.filter((l) => l.mark.type === 'rule').map((l) => l.data.values[0].at)).toEqual([locus.discrepancy_split, locus.importance_split]);
+		const layers = (chart.spec as { layer: Array<{ mark: { type: string; text?: string }; encoding?: Record<string, { field: string }> }> }).layer;
+		expect(layers.filter((l) => l.mark.type === 'rule').map((l) => Object.values(l.encoding!)[0].field)).toEqual(['discrepancy_split', 'importance_split']);
+		for (const d of values(chart.spec)) expect(d).toMatchObject({ discrepancy_split: locus.discrepancy_split, importance_split: locus.importance_split });
 		expect(layers.map((l) => l.mark.text).filter(Boolean)).toEqual(['Training priority', 'Maintain', 'Low priority', 'Secondary priority']);
 	});
 });
