@@ -125,7 +125,8 @@ describe('reports.dashboard', () => {
 	it('returns every chart with its spec, protected rows and data table', async () => {
 		const d = await as.national.reports.dashboard.query({ sector: 'hospital' });
 		expect(d.charts.map((c) => c.id)).toEqual([
-			'needs-ranking', 'ratings-likert', 'needs-heatmap-sector', 'success-measures', 'success-measures-trend', 'coverage-by-region', 'training-done', 'learning-formats', 'barriers'
+			'needs-ranking', 'locus-for-focus', 'ratings-likert', 'needs-heatmap-sector', 'success-measures', 'success-measures-trend', 'coverage-by-region', 'training-done', 'learning-formats', 'barriers',
+			'needs-heatmap-specialty', 'pathway-readiness', 'mentors'
 		]);
 		for (const chart of d.charts) {
 			expect(chart.spec.$schema).toMatch(/vega-lite/);
@@ -151,7 +152,7 @@ describe('reports.dashboard', () => {
 		// Nobody matches (trainee technicians work in community pharmacy and hospitals): zero, and every chart still there.
 		const nobody = await as.national.reports.dashboard.query({ region: 'E40000007', sector: 'icb', staffGroup: 'trainee_pharmacy_technician' });
 		expect(nobody.respondents).toBe(0);
-		expect(nobody.charts).toHaveLength(9);
+		expect(nobody.charts).toHaveLength(13);
 	});
 
 	it('never gives a regional planner another region’s figures, whatever the filters', async () => {
