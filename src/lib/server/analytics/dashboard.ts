@@ -12,7 +12,7 @@ import { shares } from '$pipelines/shares';
 import { coverage } from '$pipelines/coverage';
 import { successMeasures } from '$pipelines/success-measures';
 import { needsBySpecialty } from '$pipelines/needs-specialty';
-import { breakdownsOf, type BreakdownPair } from '$pipelines/breakdowns';
+import { breakdownsOf, orderedPair, type BreakdownPair } from '$pipelines/breakdowns';
 import { locusForFocusTable } from '$pipelines/locus-for-focus';
 import { loadPathways, pathwayReadinessTable, type Pathway } from '$pipelines/pathways';
 import { mentors } from '$pipelines/mentors';
@@ -67,6 +67,8 @@ function inScope(table: PublishedTable, scope: string): PublishedTable {
  *  inside LiveCube.use: it keeps the filtered rows in a temporary table of the cube's connection. */
 export async function dashboard(c: DuckDBConnection, filter: DashboardFilter, settings: DashboardSettings): Promise<Dashboard> {
 	const { wave, waves } = await wavesUpTo(c, filter.wave);
+	// A pair asked either way round is published and drawn in one order.
+	const pair = filter.breakdown && orderedPair(filter.breakdown);
 	// Copied once, so the stages' dozen queries each read a few thousand rows without filtering again.
 	await c.run(`CREATE OR REPLACE TEMP TABLE dashboard_scope AS ${cubeRows(waves, filter)}`);
 	const ctx: PipelineContext = {
@@ -84,7 +86,7 @@ export async function dashboard(c: DuckDBConnection, filter: DashboardFilter, se
 		...(await coverage(c, { ...ctx, cube: `(${cubeRows(waves, filter, { sectorAndSpecialty: false })})` })),
 		...(await successMeasures(c, ctx)),
 		...(await needsBySpecialty(c, ctx)),
-		...(filter.breakdown ? await breakdownsOf([filter.breakdown])(c, ctx) : []),
+		...(pair ? await breakdownsOf([pair])(c, ctx) : []),
 		...(await mentors(c, ctx))
 	]
 		.map((t) => inScope(t, filter.scope))
@@ -99,6 +101,6 @@ export async function dashboard(c: DuckDBConnection, filter: DashboardFilter, se
 		respondents: (total?.respondents as number | null) ?? null,
 		threshold: ctx.rule.threshold,
 		tables,
-		charts: dashboardCharts(tables, filter.scope, wave.id, filter.breakdown)
+		charts: dashboardCharts(tables, filter.scope, wave.id, pair)
 	};
 }
