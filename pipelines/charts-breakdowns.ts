@@ -24,7 +24,7 @@ const GREY = '#d8dde0';
 const specialtyName = (code: string) => specialties.find((s) => s.code === code)?.name ?? code;
 
 /** A group's name in words, whatever its dimension. */
-export function groupName(dimension: string, code: string): string {
+function groupName(dimension: string, code: string): string {
 	switch (dimension as BreakdownDimension) {
 		case 'region':
 			return regionName(code);
@@ -338,7 +338,7 @@ export function mentorsChart(tables: PublishedTable[], region: string, id: strin
 }
 
 /** The pair the national report shows as a chart; the table holds every pair. */
-export const REPORT_PAIR: BreakdownPair = ['region', 'staff_group'];
+const REPORT_PAIR: BreakdownPair = ['region', 'staff_group'];
 
 /** Issue 11's charts for a report scope (England or one region), after the Locus for Focus that sits beside the ranking. */
 export function breakdownChartsFor(tables: PublishedTable[], region: string): Chart[] {

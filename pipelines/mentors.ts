@@ -26,7 +26,7 @@ const MENTORS_SQL = (cube: CubeRelation) => {
 type MentorCounts = { region_code: string } & Record<keyof typeof COUNTS | `${keyof typeof COUNTS}_key`, number>;
 
 /** The two figures, each a count over the people who answered its question. */
-export const MENTOR_MEASURES = [
+const MENTOR_MEASURES = [
 	{ measure: 'willing_to_mentor', numerator: 'willing', base: 'willing_base' },
 	{ measure: 'no_mentor_access', numerator: 'no_access', base: 'access_base' }
 ] as const;

@@ -48,7 +48,7 @@ export function parsePathways(content: unknown): Pathway[] {
 	return parsed.data.pathways;
 }
 
-export const PATHWAYS_FILE = `${REFERENCE_DIR}pathways.json`;
+const PATHWAYS_FILE = `${REFERENCE_DIR}pathways.json`;
 
 export function loadPathways(path = PATHWAYS_FILE): Pathway[] {
 	let content: unknown;
