@@ -9,6 +9,8 @@ import { competencyName, ENGLAND, optionLabel, ratingScale, regionName, sectorNa
 import type { PublishedTable } from './context';
 import { RATINGS, SHARE_QUESTIONS } from './cube';
 import { formatNumber, SUPPRESSED_MARK, type FigureColumn } from './figures';
+import { breakdownChartsFor, breakdownDashboardCharts, locusForFocusChart } from './charts-breakdowns';
+import type { BreakdownPair } from './breakdowns';
 
 type Row = Record<string, unknown>;
 
@@ -466,6 +468,7 @@ export function chartsFor(tables: PublishedTable[], region: string, wave: string
 	const stem = national ? 'national' : region;
 	return [
 		needsRanking(tables, region, `${stem}-needs-ranking`),
+		locusForFocusChart(tables, region, `${stem}-locus-for-focus`),
 		likert(tables, region, `${stem}-ratings-likert`),
 		...(national ? [needsHeatmap(tables, region, `${stem}-needs-heatmap-sector`)] : []),
 		measuresVsTargets(tables, region, wave, `${stem}-success-measures`),
@@ -473,21 +476,24 @@ export function chartsFor(tables: PublishedTable[], region: string, wave: string
 		...(national ? [coverageByRegion(tables, `${stem}-coverage-by-region`)] : []),
 		optionShares(tables, region, 'training_done', `${stem}-training-done`),
 		optionShares(tables, region, 'learning_formats', `${stem}-learning-formats`),
-		optionShares(tables, region, 'barriers', `${stem}-barriers`)
+		optionShares(tables, region, 'barriers', `${stem}-barriers`),
+		...breakdownChartsFor(tables, region)
 	];
 }
 
 /** The planner dashboard's charts: every chart, whatever the scope. The tables are already restricted
  *  to the planner's scope and filters, so the sector heatmap and coverage show only what they may see. */
-export function dashboardCharts(tables: PublishedTable[], region: string, wave: string): Chart[] {
+export function dashboardCharts(tables: PublishedTable[], region: string, wave: string, pair?: BreakdownPair): Chart[] {
 	return [
 		needsRanking(tables, region, 'needs-ranking'),
+		locusForFocusChart(tables, region, 'locus-for-focus'),
 		likert(tables, region, 'ratings-likert'),
 		needsHeatmap(tables, region, 'needs-heatmap-sector'),
 		measuresVsTargets(tables, region, wave, 'success-measures'),
 		measuresTrend(tables, region, 'success-measures-trend'),
 		coverageByRegion(tables, 'coverage-by-region'),
-		...SHARE_QUESTIONS.map((question) => optionShares(tables, region, question, question.replaceAll('_', '-')))
+		...SHARE_QUESTIONS.map((question) => optionShares(tables, region, question, question.replaceAll('_', '-'))),
+		...breakdownDashboardCharts(tables, region, pair)
 	];
 }
 

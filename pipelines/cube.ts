@@ -59,6 +59,13 @@ function statistics(measures: SuccessMeasure[]): string[] {
 		out.push(...counted(col(q, 'base'), `${ident(q)} IS NOT NULL`));
 		for (const o of optionCodes(q)) out.push(...counted(col(q, o), `list_contains(${ident(q)}, ${literal(o)})`));
 	}
+	// Mentors (pipelines/mentors.ts): who would mentor, and who has no mentor, each over those who answered.
+	out.push(
+		...counted(col('mentors', 'willing'), `champion_willing IN ('mentor', 'both')`),
+		...counted(col('mentors', 'willing_base'), `champion_willing IS NOT NULL`),
+		...counted(col('mentors', 'no_access'), `mentor_access = 'no'`),
+		...counted(col('mentors', 'access_base'), `mentor_access IS NOT NULL`)
+	);
 	for (const m of measures) {
 		if (m.kind === 'share') {
 			const q = questionsOf(instrument).find((x) => x.id === m.question)!;

@@ -14,6 +14,11 @@ import { needs } from './needs';
 import { shares } from './shares';
 import { coverage } from './coverage';
 import { successMeasures } from './success-measures';
+import { needsBySpecialty } from './needs-specialty';
+import { breakdowns } from './breakdowns';
+import { locusForFocusTable } from './locus-for-focus';
+import { loadPathways, pathwayReadinessTable } from './pathways';
+import { mentors } from './mentors';
 import { chartsFor, renderSvg, type Chart } from './charts';
 import { reportHtml } from './reports';
 import { lockOutput, publish } from './publish';
@@ -52,7 +57,7 @@ export interface RunResult {
 	peakRssMb: number;
 }
 
-export const STAGES = ['snapshot', 'respondents', 'distributions', 'needs', 'shares', 'coverage', 'success measures', 'charts', 'reports', 'publish'] as const;
+export const STAGES = ['snapshot', 'respondents', 'distributions', 'needs', 'shares', 'coverage', 'success measures', 'needs by specialty', 'breakdowns', 'locus for focus', 'pathways', 'mentors', 'charts', 'reports', 'publish'] as const;
 
 const newRunId = (now: Date) => `${now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}-${randomBytes(2).toString('hex')}`;
 
@@ -110,6 +115,12 @@ export async function runPipeline(c: DuckDBConnection, options: RunOptions): Pro
 		tables.push(...(await stage('shares', () => shares(c, ctx))));
 		tables.push(...(await stage('coverage', () => coverage(c, ctx))));
 		tables.push(...(await stage('success measures', () => successMeasures(c, ctx))));
+		tables.push(...(await stage('needs by specialty', () => needsBySpecialty(c, ctx))));
+		tables.push(...(await stage('breakdowns', () => breakdowns(c, ctx))));
+		// Both made from the protected needs tables above, not from the cube.
+		tables.push(await stage('locus for focus', async () => locusForFocusTable(tables)));
+		tables.push(await stage('pathways', async () => pathwayReadinessTable(tables, loadPathways())));
+		tables.push(...(await stage('mentors', () => mentors(c, ctx))));
 
 		const scopes = [ENGLAND.code, ...regions.map((r) => r.code)];
 		const charts = await stage('charts', async () => {

@@ -11,7 +11,7 @@ import { col, countOf, keySumOf, type CubeRelation } from './cube';
 
 /** The raw statistics of one measure per wave and region (England and each region): counts with their
  *  key sums, and sums for means, which disclosure control turns into published values. */
-function measureSql(m: SuccessMeasure, cube: CubeRelation, workforceCsv: string, workforce?: WorkforceScope): string {
+export function measureSql(m: SuccessMeasure, cube: CubeRelation, workforceCsv: string, workforce?: WorkforceScope): string {
 	const groups = `GROUP BY GROUPING SETS ((wave_id, region), (wave_id))`;
 	const head = `SELECT wave_id, coalesce(region, '${ENGLAND.code}') AS region_code, ${literal(m.id)} AS measure_id`;
 	const counted = (column: string, as: string) => `${countOf(`sum(${column})`)} AS ${as}, ${keySumOf(`sum(${column})`)} AS ${as}_key`;
@@ -49,7 +49,7 @@ type Figures = Record<string, unknown> & { wave_id: string; region_code: string;
 
 /** Means of the mean and MWDS kinds, from noisy sums (the same noise as the needs tables' means over
  *  the same people, since the variable and the people are the same). */
-function meanFigures(competencies: Array<{ competency: string; importance: string; confidence: string }>): Pick<FigureSpec<Figures>, 'means' | 'derived'> {
+export function meanFigures(competencies: Array<{ competency: string; importance: string; confidence: string }>): Pick<FigureSpec<Figures>, 'means' | 'derived'> {
 	const means: MeanSpec<Figures>[] = [{ column: 'person_total', sum: 'total_sum', n: 'total_n', variable: (r) => `person_total:${String(r.rating)}` }];
 	for (const c of competencies) {
 		means.push(

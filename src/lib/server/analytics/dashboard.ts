@@ -11,6 +11,11 @@ import { needs } from '$pipelines/needs';
 import { shares } from '$pipelines/shares';
 import { coverage } from '$pipelines/coverage';
 import { successMeasures } from '$pipelines/success-measures';
+import { needsBySpecialty } from '$pipelines/needs-specialty';
+import { breakdownsOf, orderedPair, type BreakdownPair } from '$pipelines/breakdowns';
+import { locusForFocusTable } from '$pipelines/locus-for-focus';
+import { loadPathways, pathwayReadinessTable, type Pathway } from '$pipelines/pathways';
+import { mentors } from '$pipelines/mentors';
 import { dashboardCharts, type Chart } from '$pipelines/charts';
 import type { PipelineContext, PublishedTable, Wave } from '$pipelines/context';
 import { LIVE_CUBE } from './live-cube';
@@ -22,6 +27,8 @@ export interface DashboardFilter {
 	sector?: string;
 	staffGroup?: string;
 	specialty?: string;
+	/** Two different dimensions for a two-way breakdown: computed only when asked (it costs two queries). */
+	breakdown?: BreakdownPair;
 }
 
 export type DashboardSettings = Pick<PipelineContext, 'rule' | 'measures' | 'workforceCsv'>;
@@ -52,6 +59,8 @@ function cubeRows(waves: Wave[], filter: DashboardFilter): string {
 	return `(SELECT * FROM ${LIVE_CUBE} WHERE ${where.join(' AND ')})`;
 }
 
+let pathways: Pathway[] | undefined;
+
 /** Keeps the rows a planner of this scope may see: their region's, or every region's for England. */
 function inScope(table: PublishedTable, scope: string): PublishedTable {
 	if (!('region_code' in table.columns)) return table;
@@ -63,6 +72,8 @@ function inScope(table: PublishedTable, scope: string): PublishedTable {
  *  inside LiveCube.use: it keeps the filtered rows in a temporary table of the cube's connection. */
 export async function dashboard(c: DuckDBConnection, filter: DashboardFilter, settings: DashboardSettings): Promise<Dashboard> {
 	const { wave, waves } = await wavesUpTo(c, filter.wave);
+	// A pair asked either way round is published and drawn in one order.
+	const pair = filter.breakdown && orderedPair(filter.breakdown);
 	// Copied once, so the stages' dozen queries each read a few thousand rows without filtering again.
 	await c.run(`CREATE OR REPLACE TEMP TABLE dashboard_scope AS ${cubeRows(waves, filter)}`);
 	const coverageNote = filter.sector || filter.specialty ? COVERAGE_UNAVAILABLE : null;
@@ -80,8 +91,15 @@ export async function dashboard(c: DuckDBConnection, filter: DashboardFilter, se
 		...(await needs(c, ctx)),
 		...(await shares(c, ctx)),
 		...(await coverage(c, ctx)),
-		...(await successMeasures(c, ctx))
-	].map((t) => inScope(t, filter.scope));
+		...(await successMeasures(c, ctx)),
+		...(await needsBySpecialty(c, ctx)),
+		...(pair ? await breakdownsOf([pair])(c, ctx) : []),
+		...(await mentors(c, ctx))
+	]
+		.map((t) => inScope(t, filter.scope))
+		.map((t) => (t.name === 'needs_by_competency_specialty' && filter.specialty ? { ...t, rows: t.rows.filter((r) => r.specialty === filter.specialty) } : t));
+	// From the protected, scoped needs tables: no further query.
+	tables.push(locusForFocusTable(tables), pathwayReadinessTable(tables, (pathways ??= loadPathways())));
 	const total = tables.find((t) => t.name === 'respondents_by_region')!.rows[0];
 	return {
 		wave,
@@ -91,6 +109,6 @@ export async function dashboard(c: DuckDBConnection, filter: DashboardFilter, se
 		threshold: ctx.rule.threshold,
 		coverageNote,
 		tables,
-		charts: dashboardCharts(tables, filter.scope, wave.id).filter((chart) => !(coverageNote && chart.id === COVERAGE_CHART))
+		charts: dashboardCharts(tables, filter.scope, wave.id, pair)
 	};
 }

@@ -11,6 +11,7 @@ import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { ENGLAND, regions, sectors, specialties, staffGroups } from '../../../instrument/reference';
 import { regionName } from '$pipelines/reference';
+import { BREAKDOWN_DIMENSIONS, DIMENSION_NAMES } from '$pipelines/breakdowns';
 import { dashboard, type DashboardFilter } from '../../analytics/dashboard';
 import { liveCubeOf, type SnapshotInfo } from '../../analytics/live-cube';
 import { FigureCache, settingsVersion } from '../../analytics/figure-cache';
@@ -34,7 +35,18 @@ const summaryInput = z.strictObject({ wave: wave.optional(), region: region.opti
 const dashboardInput = summaryInput.extend({
 	sector: codeOf('a sector', sectors).optional(),
 	staffGroup: codeOf('a staff group', staffGroups).optional(),
-	specialty: codeOf('a clinical specialty', specialties).optional()
+	specialty: codeOf('a clinical specialty', specialties).optional(),
+	breakdown: z
+		.array(
+			z.enum(BREAKDOWN_DIMENSIONS, {
+				error: (issue) => `"${String(issue.input)}" is not a characteristic to break the figures down by. Use two of: ${BREAKDOWN_DIMENSIONS.join(', ')}`
+			}),
+			{ error: 'A breakdown is a list of two characteristics, for example ["region", "staff_group"]' }
+		)
+		.length(2, { error: `Choose two characteristics to break the figures down by, from: ${BREAKDOWN_DIMENSIONS.join(', ')}` })
+		.refine(([a, b]) => a !== b, { error: 'Choose two different characteristics to break the figures down by' })
+		.transform(([a, b]) => [a, b] as [(typeof BREAKDOWN_DIMENSIONS)[number], (typeof BREAKDOWN_DIMENSIONS)[number]])
+		.optional()
 });
 
 type User = NonNullable<Context['user']>;
@@ -96,7 +108,8 @@ export const reportsRouter = router({
 			regions: allowed.map((r) => ({ code: r.code, name: r.name })),
 			sectors: sectors.map((s) => ({ code: s.code, name: s.name })),
 			staffGroups: staffGroups.map((s) => ({ code: s.code, name: s.name })),
-			specialties: specialties.map((s) => ({ code: s.code, name: s.name }))
+			specialties: specialties.map((s) => ({ code: s.code, name: s.name })),
+			breakdowns: BREAKDOWN_DIMENSIONS.map((code) => ({ code, name: DIMENSION_NAMES[code] }))
 		};
 	}),
 

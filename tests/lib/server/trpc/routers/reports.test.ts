@@ -126,7 +126,8 @@ describe('reports.dashboard', () => {
 		const d = await as.national.reports.dashboard.query({ sector: 'hospital' });
 		// A sector has no workforce figures: no coverage chart, and a note saying why.
 		expect(d.charts.map((c) => c.id)).toEqual([
-			'needs-ranking', 'ratings-likert', 'needs-heatmap-sector', 'success-measures', 'success-measures-trend', 'training-done', 'learning-formats', 'barriers'
+			'needs-ranking', 'locus-for-focus', 'ratings-likert', 'needs-heatmap-sector', 'success-measures', 'success-measures-trend', 'training-done', 'learning-formats', 'barriers',
+			'needs-heatmap-specialty', 'pathway-readiness', 'mentors'
 		]);
 		expect(d.coverageNote).toBe('Coverage is not available when a sector or specialty is chosen: there are no workforce figures by sector or specialty.');
 		for (const chart of d.charts) {
@@ -156,7 +157,7 @@ describe('reports.dashboard', () => {
 		// shows as one message; the charts (all but coverage, as a sector is chosen) are still built.
 		const nobody = await as.national.reports.dashboard.query({ region: 'E40000007', sector: 'icb', staffGroup: 'trainee_pharmacy_technician' });
 		expect(nobody.respondents).toBe(0);
-		expect(nobody.charts).toHaveLength(8);
+		expect(nobody.charts).toHaveLength(12);
 	});
 
 	it('never gives a regional planner another region’s figures, whatever the filters', async () => {

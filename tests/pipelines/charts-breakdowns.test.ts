@@ -1,0 +1,94 @@
+// Issue 11's charts: every spec, for the batch reports and the dashboard (every pair), validates
+// against the Vega-Lite schema, compiles and renders to SVG; heatmaps print values in their cells and
+// mark suppressed cells instead of leaving them blank.
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Ajv } from 'ajv';
+import { compile } from 'vega-lite';
+import { chartsFor, dashboardCharts, renderSvg } from '../../pipelines/charts';
+import { breakdownChartsFor, breakdownDashboardCharts } from '../../pipelines/charts-breakdowns';
+import { BREAKDOWN_PAIRS, breakdowns } from '../../pipelines/breakdowns';
+import { respondents } from '../../pipelines/respondents';
+import { distributions } from '../../pipelines/distributions';
+import { needs } from '../../pipelines/needs';
+import { shares } from '../../pipelines/shares';
+import { coverage } from '../../pipelines/coverage';
+import { successMeasures } from '../../pipelines/success-measures';
+import { needsBySpecialty } from '../../pipelines/needs-specialty';
+import { locusForFocusTable } from '../../pipelines/locus-for-focus';
+import { loadPathways, pathwayReadinessTable } from '../../pipelines/pathways';
+import { mentors } from '../../pipelines/mentors';
+import type { PublishedTable } from '../../pipelines/context';
+import { syntheticStages, type SyntheticStages } from './stage-helpers';
+
+const schema = JSON.parse(readFileSync(createRequire(import.meta.url).resolve('vega-lite/vega-lite-schema.json'), 'utf8'));
+const validate = new Ajv({ strict: false, allErrors: false }).compile(schema);
+
+let s: SyntheticStages;
+let tables: PublishedTable[];
+beforeAll(async () => {
+	s = await syntheticStages();
+	const ctx = s.ctx();
+	tables = [];
+	for (const stage of [respondents, distributions, needs, shares, coverage, successMeasures, needsBySpecialty, breakdowns, mentors]) tables.push(...(await stage(s.c, ctx)));
+	tables.push(locusForFocusTable(tables), pathwayReadinessTable(tables, loadPathways()));
+}, 180_000);
+afterAll(async () => s?.close());
+
+const values = (spec: unknown) => (spec as { data?: { values: Array<Record<string, unknown>> } }).data?.values ?? [];
+
+describe('issue 11 charts', () => {
+	it('every batch chart validates, compiles and renders, nationally and for a region', async () => {
+		for (const scope of ['E92000001', 'E40000003']) {
+			const charts = chartsFor(tables, scope, '2026-27');
+			expect(charts.map((c) => c.id)).toContain(`${scope === 'E92000001' ? 'national' : scope}-locus-for-focus`);
+			for (const chart of [...charts.filter((c) => c.id.endsWith('locus-for-focus')), ...breakdownChartsFor(tables, scope)]) {
+				expect(validate(chart.spec), `${chart.id}: ${JSON.stringify(validate.errors?.slice(0, 2))}`).toBe(true);
+				expect(compile(chart.spec).spec.marks?.length ?? 0).toBeGreaterThan(0);
+				expect(await renderSvg(chart.spec)).toMatch(/^<svg/);
+			}
+		}
+	}, 120_000);
+
+	it('every dashboard chart validates and compiles for every pair', () => {
+		for (const pair of BREAKDOWN_PAIRS) {
+			const charts = dashboardCharts(tables, 'E92000001', '2026-27', pair);
+			expect(charts.map((c) => c.id)).toEqual(expect.arrayContaining(['locus-for-focus', 'needs-heatmap-specialty', 'needs-two-way', 'success-measures-two-way', 'pathway-readiness', 'mentors']));
+			for (const chart of breakdownDashboardCharts(tables, 'E92000001', pair)) {
+				expect(validate(chart.spec), `${chart.id} ${pair}: ${JSON.stringify(validate.errors?.slice(0, 2))}`).toBe(true);
+				expect(compile(chart.spec).spec.marks?.length ?? 0).toBeGreaterThan(0);
+			}
+		}
+		// No pair asked: no two-way charts.
+		expect(dashboardCharts(tables, 'E92000001', '2026-27').some((c) => c.id.includes('two-way'))).toBe(false);
+	});
+
+	it('prints values in heatmap cells and marks suppressed cells with *, never blank', () => {
+		const charts = breakdownDashboardCharts(tables, 'E92000001', ['region', 'staff_group']);
+		for (const id of ['needs-heatmap-specialty', 'needs-two-way', 'success-measures-two-way', 'pathway-readiness']) {
+			const chart = charts.find((c) => c.id === id)!;
+			const data = values(chart.spec);
+			expect(data.length, id).toBeGreaterThan(0);
+			for (const d of data) expect(d.label, id).toEqual(d.suppressed ? '[c]' : expect.stringMatching(/^(-?[0-9]|–$)/));
+			expect(chart.description).toContain('* on grey');
+			expect(JSON.stringify(chart.spec)).toContain('"mark":{"type":"text"');
+		}
+		const twoWay = values(charts.find((c) => c.id === 'needs-two-way')!.spec);
+		expect(twoWay.some((d) => d.suppressed)).toBe(true);
+	});
+
+	it('says in the specialty charts that a respondent counts in each specialty they ticked', () => {
+		const charts = breakdownDashboardCharts(tables, 'E92000001', ['sector', 'specialty']);
+		for (const id of ['needs-heatmap-specialty', 'needs-two-way', 'success-measures-two-way']) expect(charts.find((c) => c.id === id)!.description).toContain('counts in each clinical specialty they ticked');
+	});
+
+	it('draws the Locus for Focus split lines at the published split points, with the quadrants named', () => {
+		const chart = dashboardCharts(tables, 'E92000001', '2026-27').find((c) => c.id === 'locus-for-focus')!;
+		const locus = tables.find((t) => t.name === 'locus_for_focus')!.rows.find((r) => r.dimension === 'region' && r.group_code === 'E92000001')!;
+		const layers = (chart.spec as { layer: Array<{ mark: { type: string; text?: string }; encoding?: Record<string, { field: string }> }> }).layer;
+		expect(layers.filter((l) => l.mark.type === 'rule').map((l) => Object.values(l.encoding!)[0].field)).toEqual(['discrepancy_split', 'importance_split']);
+		for (const d of values(chart.spec)) expect(d).toMatchObject({ discrepancy_split: locus.discrepancy_split, importance_split: locus.importance_split });
+		expect(layers.map((l) => l.mark.text).filter(Boolean)).toEqual(['Training priority', 'Maintain', 'Low priority', 'Secondary priority']);
+	});
+});
