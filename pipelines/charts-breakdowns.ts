@@ -223,7 +223,7 @@ export function measuresTwoWayHeatmap(tables: PublishedTable[], region: string, 
 			$schema: SCHEMA,
 			config,
 			data: { values: data },
-			facet: { field: 'name', type: 'nominal', title: null, header: { labelLimit: 300 } },
+			facet: { field: 'name', type: 'nominal', title: null, header: { labelLimit: 0 } },
 			columns: 2,
 			spec: {
 				encoding: {

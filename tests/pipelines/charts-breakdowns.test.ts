@@ -64,14 +64,14 @@ describe('issue 11 charts', () => {
 		expect(dashboardCharts(tables, 'E92000001', '2026-27').some((c) => c.id.includes('two-way'))).toBe(false);
 	});
 
-	it('prints values in heatmap cells and marks suppressed cells with *, never blank', () => {
+	it('prints values in heatmap cells and marks suppressed cells with [c], never blank', () => {
 		const charts = breakdownDashboardCharts(tables, 'E92000001', ['region', 'staff_group']);
 		for (const id of ['needs-heatmap-specialty', 'needs-two-way', 'success-measures-two-way', 'pathway-readiness']) {
 			const chart = charts.find((c) => c.id === id)!;
 			const data = values(chart.spec);
 			expect(data.length, id).toBeGreaterThan(0);
 			for (const d of data) expect(d.label, id).toEqual(d.suppressed ? '[c]' : expect.stringMatching(/^(-?[0-9]|–$)/));
-			expect(chart.description).toContain('* on grey');
+			expect(chart.description).toContain('[c] on grey');
 			expect(JSON.stringify(chart.spec)).toContain('"mark":{"type":"text"');
 		}
 		const twoWay = values(charts.find((c) => c.id === 'needs-two-way')!.spec);
