@@ -49,6 +49,10 @@ export function describeAuditEvent(action: string, detail: Record<string, unknow
 			return `Downloaded ${detail.count} free-text answers from ${wave(detail.wave)}`;
 		case 'table_exported':
 			return `Downloaded ${String(detail.file).replace(/^tables\//, '')} from run ${detail.runId}`;
+		case 'user_created':
+			return `Created the ${detail.role} account ${detail.email}${detail.region ? ` for region ${detail.region}` : ''}`;
+		case 'password_reset':
+			return `Set a new password for ${detail.email}`;
 		case 'pipeline_run_started':
 			return 'Started a pipeline run';
 		default:
