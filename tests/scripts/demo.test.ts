@@ -11,7 +11,7 @@ import { signIn } from '../helpers/trpc';
 
 const dir = tempDir();
 afterAll(() => dir.remove());
-const env = { DATABASE_PATH: join(dir.path, 'data', 'survey.duckdb'), PIPELINE_OUT: join(dir.path, 'data', 'reports'), SETTINGS_DIR: join(dir.path, 'data', 'settings') };
+const env = { PIPELINE_PDF: 'off', DATABASE_PATH: join(dir.path, 'data', 'survey.duckdb'), PIPELINE_OUT: join(dir.path, 'data', 'reports'), SETTINGS_DIR: join(dir.path, 'data', 'settings') };
 
 function demo(...args: string[]): Promise<{ code: number | null; out: string; err: string }> {
 	return new Promise((ok) => {
