@@ -122,11 +122,13 @@ describe('signed in, in Chromium', () => {
 		await page.waitForURL(/\/runs\/[0-9TZ]+-[0-9a-f]+$/);
 		expect(await seriousViolations(page)).toEqual([]);
 		const files = await page.getByTestId('files').locator('a').allTextContents();
-		expect(files).toContain('national/index.html');
 		expect(files).toContain('tables/needs_by_competency_region.csv');
+		// Each report named by its area, ONS code beside the name; PDFs were not asked for in this server.
+		expect(await page.getByTestId('reports').locator('tbody td:first-child').allTextContents()).toEqual(['England (E92000001)', 'East of England (E40000007)', 'London (E40000003)', 'Midlands (E40000011)', 'North East and Yorkshire (E40000012)', 'North West (E40000010)', 'South East (E40000005)', 'South West (E40000006)']);
+		expect(await page.getByTestId('pdf-problem').textContent()).toMatch(/PDFs were not asked for in this run/);
 		const csv = await page.request.get(`${page.url()}/tables/needs_by_competency_region.csv`);
 		expect(csv.headers()['content-disposition']).toBe('attachment; filename="needs_by_competency_region.csv"');
-		expect((await csv.text()).split('\r\n')[0]).toBe('wave,region_code,competency,respondents,mean_importance,mean_confidence,mean_discrepancy,mwds,rank,suppressed');
+		expect((await csv.text()).split('\r\n')[0]).toBe('wave,region_code,region_name,competency,competency_name,respondents,mean_importance,mean_confidence,mean_discrepancy,mwds,rank,suppressed');
 		await page.goBack();
 		await page.getByRole('link', { name: /^Open report/ }).click();
 		await page.waitForURL('**/national/index.html');
