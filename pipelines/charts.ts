@@ -5,7 +5,7 @@ import { withoutControls } from '../src/lib/text';
 import * as aq from 'arquero';
 import { compile, type TopLevelSpec } from 'vega-lite';
 import { parse, View } from 'vega';
-import { competencyName, ENGLAND, optionLabel, ratingScale, regionName, sectorName } from './reference';
+import { competencyName, ENGLAND, optionLabel, ratingScale, regionName, sectorName, waveLabel } from './reference';
 import type { PublishedTable } from './context';
 import { RATINGS, SHARE_QUESTIONS } from './cube';
 
@@ -178,7 +178,7 @@ function measuresVsTargets(tables: PublishedTable[], region: string, wave: strin
 		.objects() as Row[];
 	return {
 		id,
-		title: `Success measures against their targets, ${regionName(region)}, ${wave}`,
+		title: `Success measures against their targets, ${regionName(region)}, ${waveLabel(wave)}`,
 		description: 'Bars show the value, the black tick the target; colour is the red, amber or green status.',
 		spec: {
 			$schema: 'https://vega.github.io/schema/vega-lite/v6.json',
@@ -272,7 +272,7 @@ function coverageByRegion(tables: PublishedTable[], id: string): Chart {
 	return {
 		id,
 		title: 'Coverage by region: respondents as a percentage of the workforce',
-		description: 'A tile map of the seven NHS England regions, darker where a larger share of the workforce responded; * is suppressed. The table gives 95% Wilson intervals. Workforce denominators are illustrative (see data/reference/workforce.csv).',
+		description: 'A tile map of the seven NHS England regions, darker where a larger share of the workforce responded; * is suppressed. The table gives 95% Wilson intervals. Workforce denominators are the figures an administrator has uploaded (illustrative ones until then).',
 		spec: {
 			$schema: 'https://vega.github.io/schema/vega-lite/v6.json',
 			config,

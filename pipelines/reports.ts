@@ -3,7 +3,7 @@
 // and a note on suppression. Every piece of text is escaped.
 import type { Chart } from './charts';
 import type { DisclosureRule } from './disclosure';
-import { regionName } from './reference';
+import { regionName, waveLabel } from './reference';
 import { withoutControls } from '../src/lib/text';
 
 export const escapeHtml = (value: unknown) =>
@@ -18,7 +18,8 @@ const cell = (value: unknown, suppressed: boolean, count: boolean) => {
 function dataTable(chart: Chart): string {
 	const head = chart.table.columns.map((c) => `<th scope="col">${escapeHtml(c.heading)}</th>`).join('');
 	const body = chart.table.rows
-		.map((r) => `<tr>${chart.table.columns.map((c) => cell(r[c.key], Boolean(r.suppressed), Boolean(c.count))).join('')}</tr>`)
+		// A wave is written as its label (2026/27) in tables for people, as everywhere else.
+		.map((r) => `<tr>${chart.table.columns.map((c) => cell(c.key === 'wave' && typeof r.wave === 'string' ? waveLabel(r.wave) : r[c.key], Boolean(r.suppressed), Boolean(c.count))).join('')}</tr>`)
 		.join('\n');
 	return `<table><caption>Data for: ${escapeHtml(chart.title)}</caption><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table>`;
 }
