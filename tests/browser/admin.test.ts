@@ -130,6 +130,7 @@ describe('signed in, in Chromium', () => {
 		expect(csv.headers()['content-disposition']).toBe('attachment; filename="needs_by_competency_region.csv"');
 		expect((await csv.text()).split('\r\n')[0]).toBe('wave,region_code,region_name,competency,competency_name,respondents,mean_importance,mean_confidence,mean_discrepancy,mwds,rank,suppressed');
 		await page.goBack();
+		await page.getByTestId('runs').waitFor(); // the list again, not the run page it came from
 		await page.getByRole('link', { name: /^Open report/ }).click();
 		await page.waitForURL('**/national/index.html');
 		expect(await page.locator('h1').textContent()).toMatch(/England/);
@@ -147,6 +148,7 @@ describe('signed in, in Chromium', () => {
 		expect(files.length).toBeGreaterThan(0);
 		expect(files.every((f) => f.startsWith('regions/E40000003/') || f.startsWith('charts/E40000003-')), files.join(', ')).toBe(true);
 		await page.goBack();
+		await page.getByTestId('runs').waitFor(); // the list again, not the run page it came from
 		await page.getByRole('link', { name: /^Open report/ }).click();
 		await page.waitForURL('**/regions/E40000003/index.html');
 		expect(await page.locator('h1').textContent()).toMatch(/London/);
