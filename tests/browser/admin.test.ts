@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { completeAnswers } from '../helpers/answers';
 import { createAccounts, PASSWORD } from '../helpers/accounts';
-import { launchChromium, newPage, seriousViolations } from '../helpers/browser';
+import { launchChromium, newPage, seriousViolations, seriousViolationsWithoutScript } from '../helpers/browser';
 import { startServer, tempDir, type RunningServer } from '../helpers/server';
 import { clientFor, signIn } from '../helpers/trpc';
 
@@ -226,5 +226,30 @@ describe('signed in, in Chromium', () => {
 		expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(1280);
 		expect(await seriousViolations(page)).toEqual([]);
 		await page.context().close();
+	});
+
+	it('shows the runs and a run page without JavaScript, and starts a run with a form post', async () => {
+		const context = await browser.newContext({ javaScriptEnabled: false });
+		const page = await context.newPage();
+		await page.goto(`${server.url}/login?next=%2Fruns`);
+		await page.getByLabel('Email address').fill('admin@example.org');
+		await page.getByLabel('Password').fill(PASSWORD);
+		await page.getByRole('button', { name: 'Sign in' }).click();
+		await page.waitForURL(`${server.url}/runs`);
+		expect(await page.getByText('Loading').count()).toBe(0);
+		const before = await page.getByTestId('runs').locator('tbody tr').count();
+		await page.getByRole('button', { name: 'Start a run' }).click();
+		await page.waitForURL(`${server.url}/runs`);
+		// Without JavaScript the page says how far the run is; reloading follows it to the end.
+		await expect
+			.poll(async () => (await page.reload(), await page.getByTestId('runs').locator('tbody tr').first().textContent()), { timeout: 60_000 })
+			.toMatch(/succeeded/);
+		expect(await page.getByTestId('runs').locator('tbody tr').count()).toBe(before + 1);
+		expect(await page.getByTestId('runs').locator('tbody tr').first().textContent()).toMatch(/\d{4}\/\d{2}/);
+		await page.getByRole('link', { name: /^Files/ }).first().click();
+		await page.getByTestId('reports').waitFor();
+		expect(await page.getByRole('link', { name: 'Open report for London (E40000003)' }).count()).toBe(1);
+		expect(await seriousViolationsWithoutScript(page)).toEqual([]);
+		await context.close();
 	});
 });
