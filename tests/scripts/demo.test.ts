@@ -13,9 +13,9 @@ const dir = tempDir();
 afterAll(() => dir.remove());
 const env = { PIPELINE_PDF: 'off', DATABASE_PATH: join(dir.path, 'data', 'survey.duckdb'), PIPELINE_OUT: join(dir.path, 'data', 'reports'), SETTINGS_DIR: join(dir.path, 'data', 'settings') };
 
-function demo(...args: string[]): Promise<{ code: number | null; out: string; err: string }> {
+function demo(args: string[] = [], extra: Record<string, string> = {}): Promise<{ code: number | null; out: string; err: string }> {
 	return new Promise((ok) => {
-		const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/demo.ts', ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+		const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/demo.ts', ...args], { cwd: ROOT, env: { ...process.env, ...env, ...extra }, stdio: ['ignore', 'pipe', 'pipe'] });
 		let out = '';
 		let err = '';
 		child.stdout.on('data', (d) => (out += d));
@@ -28,7 +28,8 @@ const passwordIn = (out: string) => /password: (\S+)/.exec(out)?.[1] ?? '';
 describe('npm run demo', () => {
 	it('loads two waves, adds a planner whose printed password signs in, and publishes a run the site shows', async () => {
 		expect(existsSync(env.DATABASE_PATH)).toBe(false);
-		const first = await demo('--responses', '4000');
+		// The first run makes the PDFs too, as a newcomer's would (PIPELINE_PDF is on unless turned off).
+		const first = await demo(['--responses', '4000'], { PIPELINE_PDF: 'on' });
 		expect(first.err).toBe('');
 		expect(first.code).toBe(0);
 		expect(first.out).toMatch(/^Loaded 4,000 synthetic responses: waves \d{4}\/\d{2} and \d{4}\/\d{2}\.$/m);
@@ -54,6 +55,16 @@ describe('npm run demo', () => {
 			expect(runs.map((r) => r.status)).toEqual(['succeeded', 'succeeded']);
 			const page = await (await fetch(`${server.url}/runs`, { headers: { cookie } })).text();
 			expect(page).toContain('Open report');
+			// The run page offers each report's PDF, named after its place when downloaded.
+			const oldest = runs[runs.length - 1];
+			const runPage = await (await fetch(`${server.url}/runs/${oldest.runId}`, { headers: { cookie } })).text();
+			expect(runPage.match(/>Download PDF</g)).toHaveLength(8);
+			const pdf = await fetch(`${server.url}/runs/${oldest.runId}/regions/E40000003/report.pdf`, { headers: { cookie } });
+			expect(pdf.headers.get('content-type')).toBe('application/pdf');
+			expect(pdf.headers.get('content-disposition')).toBe('attachment; filename="pharmacy-genomics-workforce-needs-london.pdf"');
+			expect(Buffer.from(await pdf.arrayBuffer()).subarray(0, 5).toString()).toBe('%PDF-');
+			// The second run (PIPELINE_PDF=off) says why it has none.
+			expect(await (await fetch(`${server.url}/runs/${runs[0].runId}`, { headers: { cookie } })).text()).toMatch(/PDFs were not asked for in this run/);
 			// While the server holds the database, the demo says what to do and changes nothing.
 			const locked = await demo();
 			expect(locked.code).toBe(2);
