@@ -5,7 +5,7 @@ import { withoutControls } from '../src/lib/text';
 import * as aq from 'arquero';
 import { compile, type TopLevelSpec } from 'vega-lite';
 import { parse, View } from 'vega';
-import { competencyName, ENGLAND, optionLabel, ratingScale, regionName, sectorName } from './reference';
+import { competencyName, ENGLAND, optionLabel, ratingScale, regionName, sectorName, waveLabel } from './reference';
 import type { PublishedTable } from './context';
 import { RATINGS, SHARE_QUESTIONS } from './cube';
 import { formatNumber, SUPPRESSED_MARK, type FigureColumn } from './figures';
@@ -37,7 +37,6 @@ const TEXT = '#212b32';
 /** A figure as a chart label: en-GB with fixed decimals and an optional unit, or the suppressed mark. */
 const labelOf = (value: unknown, decimals: number, unit = '') => (value === null || value === undefined ? SUPPRESSED_MARK : `${formatNumber(Number(value), decimals)}${unit}`);
 /** A wave as people write it: 2026-27 is shown as 2026/27. */
-export const waveLabel = (id: string) => id.replace('-', '/');
 
 // Arquero verbs: (table, opts) => table.
 const forScope = (t: aq.ColumnTable, { region }: { region: string }) => t.params({ region }).filter((d: Row, $: Row) => d.region_code === $.region);
@@ -376,7 +375,7 @@ function coverageByRegion(tables: PublishedTable[], id: string): Chart {
 	return {
 		id,
 		title: 'Coverage by region: respondents as a percentage of the workforce',
-		description: `A tile map of the seven NHS England regions, darker where a larger share of the workforce responded; ${SUPPRESSED_MARK} marks a region with too few respondents to show. The table gives 95% Wilson intervals. With a staff group chosen, each region’s respondents of that group are divided by that group’s workforce. The workforce figures are illustrative until planners supply official ones.`,
+		description: `A tile map of the seven NHS England regions, darker where a larger share of the workforce responded; ${SUPPRESSED_MARK} marks a region with too few respondents to show. The table gives 95% Wilson intervals. With a staff group chosen, each region’s respondents of that group are divided by that group’s workforce. The workforce figures are those an administrator has uploaded (illustrative ones until then).`,
 		spec: {
 			$schema: 'https://vega.github.io/schema/vega-lite/v6.json',
 			config,

@@ -56,15 +56,15 @@ function wave(value: string | undefined): string | undefined {
 	return value;
 }
 
-async function batch(options: { wave?: string; db: string; out: string; threshold?: number }): Promise<void> {
+async function batch(options: { wave?: string; db: string; out: string; threshold?: number; pdf: boolean }): Promise<void> {
 	const source = await openSource(options.db);
 	const input = await runInput(source);
 	const progress = terminalProgress();
 	try {
 		if (source.kind === 'server') console.log('The survey server holds the database: running on a snapshot it provided.');
-		const result = await runPipeline(input.connection, { out: options.out, waveId: options.wave, ...publicationSettings(options.threshold), trigger: 'cli', recorder: input.recorder, progress });
+		const result = await runPipeline(input.connection, { out: options.out, waveId: options.wave, ...publicationSettings(options.threshold), trigger: 'cli', recorder: input.recorder, progress, pdf: options.pdf });
 		progress.stop();
-		console.log(`Published run ${result.runId} for wave ${result.wave.id} (${result.respondents === null ? 'too few respondents to publish' : `about ${result.respondents.toLocaleString('en-GB')} respondents`}) to ${result.dir}`);
+		console.log(`Published run ${result.runId} for wave ${result.wave.label} (${result.respondents === null ? 'too few respondents to publish' : `about ${result.respondents.toLocaleString('en-GB')} respondents`}) to ${result.dir}`);
 	} finally {
 		progress.stop();
 		await input.close();
@@ -94,7 +94,7 @@ async function importFile(options: { file?: string; mapping?: string; db: string
 	return bad.length > 0 ? 1 : 0;
 }
 
-function schedule(config: ReturnType<typeof loadConfig>, options: { db: string; out: string; threshold?: number }): void {
+function schedule(config: ReturnType<typeof loadConfig>, options: { db: string; out: string; threshold?: number; pdf: boolean }): void {
 	const job = schedulePipeline(config.PIPELINE_CRON, config.PIPELINE_TIMEZONE, () => batch(options));
 	console.log(`Pipeline scheduled on "${config.PIPELINE_CRON}" (${config.PIPELINE_TIMEZONE}); next run ${job.nextRun()?.toISOString() ?? 'never'}.`);
 	const stop = () => job.stop();
@@ -110,7 +110,7 @@ async function main(argv: string[]): Promise<number> {
 	if (positionals.length > 1 || !['run', 'import', 'schedule'].includes(command)) throw new UsageError(`Unknown command "${positionals.join(' ')}"`);
 	if (command !== 'import' && (values.file || values.mapping)) throw new UsageError('--file and --mapping only go with the import command');
 	const db = values.db ?? config.DATABASE_PATH;
-	const common = { db, out: values.out ?? config.PIPELINE_OUT, threshold: threshold(values.threshold) ?? config.PIPELINE_THRESHOLD, wave: wave(values.wave) };
+	const common = { db, out: values.out ?? config.PIPELINE_OUT, threshold: threshold(values.threshold) ?? config.PIPELINE_THRESHOLD, wave: wave(values.wave), pdf: config.PIPELINE_PDF === 'on' };
 	if (command === 'import') return importFile({ file: values.file, mapping: values.mapping, db });
 	if (command === 'schedule') return schedule(config, common), 0;
 	await batch(common);

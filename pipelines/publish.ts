@@ -8,6 +8,7 @@ import { join, relative } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { ColumnType, PublishedTable } from './context';
 import { literal } from './sql';
+import { competencyName, regionName, sectorName, staffGroupName } from './reference';
 
 /** A CSV field: text that a spreadsheet would read as a formula gets a leading apostrophe; numbers stay numbers. */
 export function csvField(value: unknown, type: ColumnType): string {
@@ -17,9 +18,20 @@ export function csvField(value: unknown, type: ColumnType): string {
 	return /[",\n\r]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 
+/** Code columns that people read by name: the CSV carries the name beside the code. */
+const NAMED_CODES: Record<string, [string, (code: string) => string]> = {
+	region_code: ['region_name', regionName],
+	competency: ['competency_name', competencyName],
+	staff_group: ['staff_group_name', staffGroupName],
+	sector: ['sector_name', sectorName]
+};
+
 export function toCsv(table: PublishedTable): string {
-	const names = Object.keys(table.columns);
-	const lines = [names.join(','), ...table.rows.map((r) => names.map((n) => csvField(r[n], table.columns[n])).join(','))];
+	const columns = Object.keys(table.columns).flatMap((n) => {
+		const named = NAMED_CODES[n];
+		return named ? [{ name: n, value: (r: Record<string, unknown>) => csvField(r[n], table.columns[n]) }, { name: named[0], value: (r: Record<string, unknown>) => (r[n] == null ? '' : csvField(named[1](String(r[n])), 'VARCHAR')) }] : [{ name: n, value: (r: Record<string, unknown>) => csvField(r[n], table.columns[n]) }];
+	});
+	const lines = [columns.map((c) => c.name).join(','), ...table.rows.map((r) => columns.map((c) => c.value(r)).join(','))];
 	return `${lines.join('\r\n')}\r\n`;
 }
 
@@ -41,6 +53,8 @@ export interface RunFiles {
 	charts: Array<{ id: string; spec: unknown; svg: string }>;
 	/** Path under the run folder (national/index.html, regions/E40000003/index.html) → HTML. */
 	reports: Record<string, string>;
+	/** Path under the run folder (national/report.pdf, …) → PDF, when the run made them. */
+	pdfs?: Record<string, Uint8Array>;
 	manifest: Record<string, unknown>;
 }
 
@@ -67,6 +81,7 @@ export async function publish(c: DuckDBConnection, out: string, runId: string, f
 			mkdirSync(join(tmp, path, '..'), { recursive: true });
 			writeFileSync(join(tmp, path), html);
 		}
+		for (const [path, pdf] of Object.entries(files.pdfs ?? {})) writeFileSync(join(tmp, path), pdf);
 		const written = listFiles(tmp);
 		writeFileSync(join(tmp, 'manifest.json'), JSON.stringify({ ...files.manifest, files: written }, null, 2));
 		renameSync(tmp, final);

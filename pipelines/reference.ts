@@ -52,6 +52,7 @@ export function parseSuccessMeasures(content: unknown): SuccessMeasure[] {
 
 export const loadSuccessMeasures = (path = `${REFERENCE_DIR}success-measures.json`): SuccessMeasure[] => parseSuccessMeasures(JSON.parse(readFileSync(path, 'utf8')));
 
+export { waveLabel } from '../src/lib/text';
 export const regionName = (code: string) => (code === ENGLAND.code ? ENGLAND.name : (regions.find((r) => r.code === code)?.name ?? code));
 export const competencyName = (code: string) => competencies.find((c) => c.code === code)?.name ?? code;
 export const sectorName = (code: string) => sectors.find((c) => c.code === code)?.name ?? code;

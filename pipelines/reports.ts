@@ -3,7 +3,7 @@
 // and a note on suppression. Every piece of text is escaped.
 import type { Chart } from './charts';
 import type { DisclosureRule } from './disclosure';
-import { regionName } from './reference';
+import { regionName, waveLabel } from './reference';
 import { withoutControls } from '../src/lib/text';
 import { cellText, SUPPRESSED_MARK, suppressedLegend } from './figures';
 
@@ -18,7 +18,8 @@ const cell = (row: Record<string, unknown>, column: Chart['table']['columns'][nu
 function dataTable(chart: Chart): string {
 	const head = chart.table.columns.map((c) => `<th scope="col">${escapeHtml(c.heading)}</th>`).join('');
 	const body = chart.table.rows
-		.map((r) => `<tr>${chart.table.columns.map((c) => cell(r, c)).join('')}</tr>`)
+		// A wave is written as its label (2026/27) in tables for people, as everywhere else.
+		.map((r) => `<tr>${chart.table.columns.map((c) => cell(c.key === 'wave' && typeof r.wave === 'string' ? { ...r, wave: waveLabel(r.wave) } : r, c)).join('')}</tr>`)
 		.join('\n');
 	return `<table><caption>Data for: ${escapeHtml(chart.title)}</caption><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table>`;
 }
@@ -33,6 +34,8 @@ export interface ReportInput {
 	charts: Array<Chart & { svg: string }>;
 	/** Links to the other reports, relative to this one. */
 	links: Array<{ href: string; label: string }>;
+	/** The one-page summary that opens the report (HTML, already escaped). */
+	summary?: string;
 }
 
 const STYLE = `
@@ -43,8 +46,9 @@ h1{font-size:1.8rem}h2{font-size:1.3rem;margin-top:2rem;border-top:1px solid #d8
 figure{margin:1rem 0}figure svg{max-width:100%;height:auto}
 table{border-collapse:collapse;font-size:.85rem;margin:.5rem 0 1rem}caption{text-align:left;font-weight:bold;padding:.3rem 0}
 th,td{border:1px solid #d8dde0;padding:.2rem .5rem;text-align:left}td.suppressed{text-align:center}
-nav ul{columns:2}
-@media print{body{max-width:none;padding:0}h2{break-before:page}figure,table{break-inside:avoid}nav{display:none}}`;
+nav ul{columns:2}.summary ol{margin:.3rem 0}.summary .score{color:#4c6272}
+@page{size:A4;margin:14mm 12mm}
+@media print{body{max-width:none;padding:0;font-size:10pt}.summary{break-after:page}.summary h2{border-top:0;margin-top:.5rem}h2,h3{break-after:avoid}figure,tr,.summary{break-inside:avoid}table{font-size:8pt}nav{display:none}}`;
 
 export function reportHtml(input: ReportInput): string {
 	const place = regionName(input.scope);
@@ -74,7 +78,7 @@ ${dataTable(c)}
 <h1>${escapeHtml(title)}</h1>
 <dl class="meta">
 <dt>Area</dt><dd>${escapeHtml(place)} (${escapeHtml(input.scope)})</dd>
-<dt>Survey wave</dt><dd>${escapeHtml(input.wave.label)} (${escapeHtml(input.wave.id)})</dd>
+<dt>Survey wave</dt><dd>${escapeHtml(input.wave.label)}</dd>
 <dt>Respondents</dt><dd data-count>${escapeHtml(respondents)}</dd>
 <dt>Run</dt><dd>${escapeHtml(input.runId)}, ${escapeHtml(input.runDate.toISOString().slice(0, 16).replace('T', ' '))} UTC</dd>
 </dl>
@@ -86,6 +90,7 @@ cells are suppressed where a hidden figure could otherwise be worked out from to
 <nav aria-label="Other reports"><ul>${input.links.map((l) => `<li><a href="${escapeHtml(l.href)}">${escapeHtml(l.label)}</a></li>`).join('')}</ul></nav>
 </header>
 <main>
+${input.summary ?? ''}
 ${sections}
 </main>
 </body>

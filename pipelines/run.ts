@@ -21,6 +21,8 @@ import { loadPathways, pathwayReadinessTable } from './pathways';
 import { mentors } from './mentors';
 import { chartsFor, renderSvg, type Chart } from './charts';
 import { reportHtml } from './reports';
+import { summaryHtml } from './report-summary';
+import { reportPdfs } from './pdf';
 import { lockOutput, publish } from './publish';
 import type { RunRecorder } from './runs';
 
@@ -38,6 +40,8 @@ export interface RunOptions {
 	measures?: SuccessMeasure[];
 	recorder?: RunRecorder;
 	progress?: Progress;
+	/** PDFs of the reports through Chromium (off unless asked for: most tests skip it). */
+	pdf?: boolean | { chromiumPath?: string };
 }
 
 export interface StageTiming {
@@ -152,12 +156,17 @@ export async function runPipeline(c: DuckDBConnection, options: RunOptions): Pro
 						respondents: respondentsOf(scope),
 						rule: ctx.rule,
 						charts: charts.get(scope)!,
+						summary: summaryHtml(tables, scope, wave.id),
 						links: scopes.filter((s) => s !== scope).map((s) => ({ href: `../${scope === ENGLAND.code ? '' : '../'}${reportPath(s)}`, label: regionName(s) }))
 					})
 				])
 			)
 		);
 
+		// PDFs of the reports when asked for; a run without Chromium still succeeds and says why.
+		const printed = options.pdf
+			? await reportPdfs(reports, options.pdf === true ? undefined : options.pdf.chromiumPath)
+			: { pdfs: {}, outcome: { made: false, reason: 'PDFs were not asked for in this run.' } };
 		const allCharts = [...charts.values()].flat();
 		const manifest = {
 			runId,
@@ -170,9 +179,10 @@ export async function runPipeline(c: DuckDBConnection, options: RunOptions): Pro
 			threshold: ctx.rule.threshold,
 			rounding: ctx.rule.rounding,
 			startedAt: started.toISOString(),
-			tables: tables.map((t) => ({ name: t.name, title: t.title, rows: t.rows.length, columns: t.columns }))
+			tables: tables.map((t) => ({ name: t.name, title: t.title, rows: t.rows.length, columns: t.columns })),
+			pdf: printed.outcome
 		};
-		const written = await stage('publish', () => publish(c, options.out, runId, { tables, charts: allCharts, reports, manifest }));
+		const written = await stage('publish', () => publish(c, options.out, runId, { tables, charts: allCharts, reports, pdfs: printed.pdfs, manifest }));
 		const counts = { tables: tables.length, charts: allCharts.length, reports: Object.keys(reports).length, files: written.files.length };
 		// The run listing is shown to planners: it carries the published count, never the exact one.
 		await record({ runId, waveId, trigger, startedAt: started.toISOString(), finishedAt: new Date().toISOString(), status: 'succeeded', respondents: manifest.respondents, counts, output: written.dir });

@@ -27,6 +27,7 @@ export const init: ServerInit = async () => {
 };
 
 const SIGNED_IN_AREAS = ['/reports', '/runs', '/admin', '/login'];
+const FORM_PAGES = ['/survey/', '/login', '/admin', '/runs'];
 
 export const handle: Handle = async ({ event, resolve }) => {
 	// Resolved once per request, for pages and for the tRPC context alike.
@@ -35,10 +36,10 @@ export const handle: Handle = async ({ event, resolve }) => {
 	const response = await resolve(event);
 	// Also set by scripts/serve.js on every response; here too so `vite dev` and preview have them.
 	for (const [name, value] of Object.entries(securityHeaders(servedOverHttps(event.url)))) response.headers.set(name, value);
-	// Survey pages send their origin to this site alone: with no-referrer, Chromium sends "Origin: null"
+	// Pages with form posts (survey, sign-in, administration, runs) send their origin to this site alone: with no-referrer, Chromium sends "Origin: null"
 	// on a form post, which SvelteKit's cross-site form check (rightly) refuses, so the survey could not
 	// be used without JavaScript. Nothing is sent to other sites either way.
-	if (event.url.pathname.startsWith('/survey/')) response.headers.set('Referrer-Policy', 'same-origin');
+	if (FORM_PAGES.some((p) => event.url.pathname.startsWith(p))) response.headers.set('Referrer-Policy', 'same-origin');
 	// Nothing signed-in, no API answer and no survey page (it shows someone's answers) may be kept by a
 	// browser or proxy cache: Back reloads the page from the answers saved on the server.
 	if (event.url.pathname.startsWith('/api/') || event.url.pathname.startsWith('/survey/') || event.locals.user || SIGNED_IN_AREAS.some((p) => event.url.pathname.startsWith(p))) {

@@ -23,8 +23,9 @@ afterAll(async () => {
 });
 
 function expectCommonHeaders(headers: Headers, path = '') {
-	// Survey pages send their origin to this site alone, so their form posts pass the same-origin check.
-	expect(headers.get('referrer-policy')).toBe(path.startsWith('/survey/') ? 'same-origin' : 'no-referrer');
+	// Pages with form posts (survey, sign-in, administration, runs) send their origin to this site alone, so
+	// their posts pass the same-origin check.
+	expect(headers.get('referrer-policy')).toBe(['/survey/', '/login', '/admin', '/runs'].some((p) => path.startsWith(p)) ? 'same-origin' : 'no-referrer');
 	expect(headers.get('x-content-type-options')).toBe('nosniff');
 	expect(headers.get('x-frame-options')).toBe('DENY');
 	expect(headers.get('permissions-policy')).toMatch(/camera=\(\)/);

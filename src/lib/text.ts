@@ -5,3 +5,6 @@ export const INVISIBLE_CONTROLS = /[\u202A-\u202E\u2066-\u2069\u0000-\u0008\u000
 export const withoutControls = (text: string) => text.replace(INVISIBLE_CONTROLS, '');
 
 export const hasControls = (text: string) => new RegExp(INVISIBLE_CONTROLS.source).test(text);
+
+/** How every page and report writes a wave: its id 2026-27 as 2026/27 (the waves' stored labels agree). */
+export const waveLabel = (id: string) => id.replace('-', '/');

@@ -41,7 +41,8 @@ export async function startServer(options: { databasePath: string; env?: Record<
 	const port = options.port ?? (await freePort());
 	// ORIGIN: the address is plain http, so form posts pass SvelteKit's same-origin check (adapter-node
 	// assumes https otherwise), as a deployment behind TLS would with its own https ORIGIN.
-	const env: NodeJS.ProcessEnv = { ...process.env, HOST: '127.0.0.1', PORT: String(port), ORIGIN: `http://127.0.0.1:${port}`, DATABASE_PATH: options.databasePath, ...options.env };
+	// PDFs of the reports only where a test asks for them (PIPELINE_PDF=on): Chromium printing is slow.
+	const env: NodeJS.ProcessEnv = { ...process.env, HOST: '127.0.0.1', PORT: String(port), ORIGIN: `http://127.0.0.1:${port}`, DATABASE_PATH: options.databasePath, PIPELINE_PDF: 'off', ...options.env };
 	// On a Unix socket (SOCKET_PATH) only: Node listens on PORT instead when both are given.
 	if (env.SOCKET_PATH) delete env.PORT;
 	const child = spawn(process.execPath, SERVE_ARGS, {

@@ -17,7 +17,7 @@ const out = join(dir.path, 'reports');
 
 /** Runs the CLI; with `killAt`, kills it with SIGKILL when it starts that stage. */
 async function pipeline(killAt?: string): Promise<{ code: number | null; signal: string | null; output: string }> {
-	const child = spawn(process.execPath, ['--import', 'tsx', 'pipelines/cli.ts', '--db', databasePath, '--out', out], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+	const child = spawn(process.execPath, ['--import', 'tsx', 'pipelines/cli.ts', '--db', databasePath, '--out', out], { cwd: ROOT, env: { ...process.env, PIPELINE_PDF: 'off' }, stdio: ['ignore', 'pipe', 'pipe'] });
 	let output = '';
 	child.stderr.on('data', (d) => (output += d));
 	for await (const line of createInterface({ input: child.stdout })) {

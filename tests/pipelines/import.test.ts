@@ -74,7 +74,7 @@ describe('import', () => {
 		expect(first.out).toMatch(/Line 3: not imported: "astronaut" is not one of the answers to: What is your staff group\?/);
 		expect(first.out).toMatch(/Line 4: not imported: Select the NHS England region you mainly work in/);
 		expect(first.out).toMatch(/Line 5: not imported: Remove your answer to "As a prescriber/);
-		expect(first.out).toMatch(/Line 7: not imported: Choose a rating from 1 to 5/);
+		expect(first.out).toMatch(/Line 7: not imported: Select a rating from 1 to 5/);
 		expect(first.out).toMatch(/Line 8: not imported: has 2 fields but the header has/);
 		expect(first.out).not.toMatch(/Line (2|6|9):/);
 		expect(first.out).toMatch(/8 rows read: 3 valid \(3 stored, 0 already stored\), 5 rejected/);

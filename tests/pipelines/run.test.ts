@@ -96,17 +96,17 @@ describe('a pipeline run', () => {
 			expect(existsSync(join(first.dir, 'tables', `${t}.csv`))).toBe(true);
 			expect(existsSync(join(first.dir, 'tables', `${t}.parquet`))).toBe(true);
 		}
-		expect(readFileSync(join(first.dir, 'tables', 'respondents_by_region_staff_group.csv'), 'utf8').split('\r\n')[0]).toBe('wave,region_code,staff_group,respondents,suppressed');
-		expect(readFileSync(join(first.dir, 'tables', 'needs_by_competency_region.csv'), 'utf8')).toMatch(/^wave,region_code,competency,respondents,mean_importance,mean_confidence,mean_discrepancy,mwds,rank,suppressed\r\n/);
-		expect(readFileSync(join(first.dir, 'tables', 'needs_by_competency_region.csv'), 'utf8')).toContain('2026-27,E92000001,');
+		expect(readFileSync(join(first.dir, 'tables', 'respondents_by_region_staff_group.csv'), 'utf8').split('\r\n')[0]).toBe('wave,region_code,region_name,staff_group,staff_group_name,respondents,suppressed');
+		expect(readFileSync(join(first.dir, 'tables', 'needs_by_competency_region.csv'), 'utf8')).toMatch(/^wave,region_code,region_name,competency,competency_name,respondents,mean_importance,mean_confidence,mean_discrepancy,mwds,rank,suppressed\r\n/);
+		expect(readFileSync(join(first.dir, 'tables', 'needs_by_competency_region.csv'), 'utf8')).toContain('2026-27,E92000001,England,');
 		expect(readdirSync(join(first.dir, 'charts')).filter((f) => f.endsWith('.svg')).length).toBe(manifest.files.filter((f: string) => f.endsWith('.vl.json')).length);
 	});
 
 	it('suppressed cells are null with suppressed = true in CSV and Parquet, never 0', async () => {
 		const csv = parseCsv(readFileSync(join(first.dir, 'tables', 'respondents_by_region_staff_group.csv'), 'utf8'));
-		const suppressed = csv.slice(1).filter((r) => r.fields[4] === 'true');
+		const suppressed = csv.slice(1).filter((r) => r.fields[6] === 'true');
 		expect(suppressed.length).toBeGreaterThan(0);
-		for (const r of suppressed) expect(r.fields[3]).toBe('');
+		for (const r of suppressed) expect(r.fields[5]).toBe('');
 		const parquet = await rows(c, `SELECT * FROM read_parquet(${literal(join(first.dir, 'tables', 'respondents_by_region_staff_group.parquet'))}) WHERE suppressed`);
 		expect(parquet.length).toBe(suppressed.length);
 		for (const r of parquet) expect(r.respondents).toBeNull();

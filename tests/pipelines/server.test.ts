@@ -86,7 +86,7 @@ it('runs the pipeline and an import through the server while it takes submission
 		while (!stop && sent < 400) statuses.push((await submit(100 + sent++)).status);
 	})();
 	const out = join(dir, 'reports');
-	const cli = await run('npx', ['tsx', 'pipelines/cli.ts', '--db', dbPath, '--out', out]).finally(() => (stop = true));
+	const cli = await run('npx', ['tsx', 'pipelines/cli.ts', '--db', dbPath, '--out', out], { env: { ...process.env, PIPELINE_PDF: 'off' } }).finally(() => (stop = true));
 	await submitting;
 	expect(cli.stdout).toMatch(/running on a snapshot it provided/);
 	expect(cli.stdout).toMatch(/Published run/);

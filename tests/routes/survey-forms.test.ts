@@ -97,7 +97,7 @@ describe('survey forms without JavaScript', () => {
 		expect(refused.html).toMatch(/<a href="#staff_group-1">(&quot;|")astronaut(&quot;|") is not one of the answers to: What is your staff group\?<\/a>/);
 		const importance = instrument.sections.find((s) => s.id === 'importance')!;
 		const rating = await client.post(`/survey/${importance.id}?/next`, new URLSearchParams({ imp_fh: '9' }));
-		expect(rating.html).toContain('Choose a rating from 1 to 5');
+		expect(rating.html).toContain('Select a rating from 1 to 5');
 		expect(rating.html).toContain('Select how important pharmacogenomics principles is to your role');
 	});
 

@@ -15,8 +15,8 @@ export function requiredMessage(q: Question): string {
 			return `Select at least one answer to: ${q.label}`;
 		case 'scale':
 			return q.rating === 'confidence'
-				? `Choose how confident you are: ${q.label}`
-				: `Choose how important this is to your role: ${q.label}`;
+				? `Select how confident you are: ${q.label}`
+				: `Select how important this is to your role: ${q.label}`;
 		case 'text':
 			return `Enter an answer to: ${q.label}`;
 		default:
@@ -34,7 +34,7 @@ function fieldSchema(q: Question): z.ZodType<unknown> {
 					error: (iss) => `"${shown(iss.input)}" is not one of the answers to: ${q.label}`
 				});
 		case 'scale': {
-			const range = `Choose a rating from ${q.min} to ${q.max} for: ${q.label}`;
+			const range = `Select a rating from ${q.min} to ${q.max} for: ${q.label}`;
 			return z.number({ error: range }).int({ error: range }).min(q.min ?? 1, { error: range }).max(q.max ?? 5, { error: range });
 		}
 		case 'multi':

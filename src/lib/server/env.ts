@@ -41,6 +41,8 @@ const schema = z.object({
 	PIPELINE_OUT: z.string().min(1).default('data/reports'),
 	PIPELINE_THRESHOLD: z.coerce.number().int().min(1).max(1000).optional(),
 	PIPELINE_SCHEDULE_IN_SERVER: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+	// PDFs of the reports through Chromium (CHROMIUM_PATH); "off" skips them (most tests).
+	PIPELINE_PDF: z.enum(['on', 'off']).default('on'),
 	// Disclosure control (docs/disclosure.md). The dashboard's figures move only in snapshots: at most
 	// one per DASHBOARD_SNAPSHOT_SECONDS, and only once DASHBOARD_SNAPSHOT_MIN_RESPONSES new responses
 	// have arrived, so no single submission can be isolated by polling.

@@ -69,6 +69,7 @@ export function runInServer(services: SurveyServices, trigger: 'server' | 'admin
 				out: config.PIPELINE_OUT,
 				...publicationSettings(config.PIPELINE_THRESHOLD),
 				trigger,
+				pdf: config.PIPELINE_PDF === 'on',
 				recorder: databaseRecorder(services.db),
 				progress: {
 					stage: (name, index) => (progress = { ...progress, stage: name, step: index + 1 }),

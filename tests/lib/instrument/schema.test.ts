@@ -31,8 +31,8 @@ describe('schemas derived from the instrument', () => {
 		const errors = errorsOf(submission, completeAnswers(0, { staff_group: 7 as never, sector: 'moon', imp_fh: 6, conf_fh: 2.5, specialties: ['nope'], extra_field: 'x' }));
 		expect(errors.staff_group[0]).toMatch(/must be one of its options/);
 		expect(errors.sector[0]).toBe('"moon" is not one of the answers to: Which sector do you mainly work in?');
-		expect(errors.imp_fh[0]).toMatch(/^Choose a rating from 1 to 5/);
-		expect(errors.conf_fh[0]).toMatch(/^Choose a rating from 1 to 5/);
+		expect(errors.imp_fh[0]).toMatch(/^Select a rating from 1 to 5/);
+		expect(errors.conf_fh[0]).toMatch(/^Select a rating from 1 to 5/);
 		expect(errors.specialties[0]).toMatch(/"nope" is not one of the answers/);
 		expect(errors.extra_field).toEqual(['"extra_field" is not a question in this survey']);
 	});

@@ -3,6 +3,7 @@ import { instrument } from '../../../src/lib/instrument/survey';
 import { questionsOf } from '../../../src/lib/instrument/questions';
 import { competencies, regions } from '../../../src/lib/instrument/reference';
 import { RESPONSE_COLUMNS } from '../../../src/lib/instrument/storage';
+import { requiredMessage } from '../../../src/lib/instrument/schema';
 
 const questions = questionsOf(instrument);
 const byId = new Map(questions.map((q) => [q.id, q]));
@@ -51,5 +52,15 @@ describe('the instrument', () => {
 	it('has exactly one free-text question, and it is optional', () => {
 		const text = questions.filter((q) => q.type === 'text');
 		expect(text.map((q) => [q.id, q.required])).toEqual([['comments', false]]);
+	});
+
+	it('tells a respondent what to do in the NHS style when a required answer is missing ("Select your staff group")', () => {
+		// NHS service manual: start with "Select" for options, "Enter" for text; no "Please", no full stop.
+		for (const q of questions.filter((q) => q.required)) {
+			expect(q.error, q.id).toMatch(/^Select /);
+			expect(q.error, q.id).not.toMatch(/please|\.$|must|invalid|required/i);
+		}
+		expect(byId.get('staff_group')!.error).toBe('Select your staff group');
+		expect(requiredMessage({ id: 'x', type: 'scale', rating: 'confidence', label: 'Explaining results', required: true })).toMatch(/^Select /);
 	});
 });

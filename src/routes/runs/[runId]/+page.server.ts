@@ -3,24 +3,49 @@ import { signedIn } from '$lib/server/auth/guard';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { survey } from '$lib/server/survey';
+import { ENGLAND, regionName } from '$pipelines/reference';
 import type { PageServerLoad } from './$types';
+
+interface Manifest {
+	runId: string;
+	wave: { id: string; label: string } | string;
+	respondents: number | null;
+	threshold: number;
+	files: string[];
+	pdf?: { made: boolean; reason?: string };
+}
+
+/** Which place a file is about, named: "London (E40000003)", from its folder or chart prefix. */
+function placeOf(file: string): string | null {
+	const code = /^regions\/(E\d{8})\//.exec(file)?.[1] ?? /^charts\/(E\d{8})-/.exec(file)?.[1] ?? (file.startsWith('national/') ? ENGLAND.code : null);
+	return code ? `${regionName(code)} (${code})` : null;
+}
 
 /** A run's published files, as far as the planner's role allows (the same rule as the file route). */
 export const load: PageServerLoad = async ({ locals, params, url }) => {
 	const { role, region } = signedIn(locals, url);
 	if (!/^[0-9TZ]+-[0-9a-f]+$/.test(params.runId)) error(404, 'No such run');
-	let manifest: { runId: string; wave: { id: string; label: string } | string; respondents: number; threshold: number; files: string[] };
+	let manifest: Manifest;
 	try {
 		manifest = JSON.parse(await readFile(join((await survey()).config.PIPELINE_OUT, params.runId, 'manifest.json'), 'utf8'));
 	} catch {
 		error(404, 'No such run, or it did not finish');
 	}
 	const allowed = (file: string) => role !== 'regional' || file.startsWith(`regions/${region}/`) || file.startsWith(`charts/${region}-`);
+	const files = manifest.files.filter(allowed).sort();
+	const reports = files
+		.filter((f) => f.endsWith('/index.html'))
+		.map((html) => ({ html, place: placeOf(html)!, pdf: files.includes(html.replace(/index\.html$/, 'report.pdf')) ? html.replace(/index\.html$/, 'report.pdf') : null }))
+		// England first, then the regions by name.
+		.sort((a, b) => (a.html.startsWith('national/') ? -1 : b.html.startsWith('national/') ? 1 : a.place.localeCompare(b.place)));
 	return {
 		runId: params.runId,
 		wave: typeof manifest.wave === 'string' ? manifest.wave : manifest.wave.label,
 		respondents: role === 'regional' ? null : manifest.respondents,
 		threshold: manifest.threshold,
-		files: manifest.files.filter(allowed).sort()
+		reports,
+		// Runs from before PDFs were offered say nothing about them.
+		pdfProblem: manifest.pdf && !manifest.pdf.made ? (manifest.pdf.reason ?? 'PDFs were not made in this run.') : null,
+		files: files.filter((f) => !f.endsWith('/index.html') && !f.endsWith('/report.pdf')).map((f) => ({ path: f, place: placeOf(f) }))
 	};
 };

@@ -23,6 +23,8 @@ const waveId = z
 	.trim()
 	.regex(/^[0-9]{4}-[0-9]{2}$/, { error: 'A wave id is a financial year such as 2027-28' });
 
+const COMMENTS_PER_PAGE = 25;
+
 async function knownWave(db: Parameters<typeof listWaves>[0], id: string) {
 	const wave = (await listWaves(db)).find((w) => w.id === id);
 	if (!wave) throw new TRPCError({ code: 'NOT_FOUND', message: `There is no wave called ${id}` });
@@ -142,7 +144,31 @@ export const adminRouter = router({
 		.input(z.strictObject({ limit: z.number().int().min(1).max(1000).default(200) }).default({ limit: 200 }))
 		.query(({ ctx, input }) => auditLog(ctx.survey.db, input.limit)),
 
-	/** Free-text answers are read by admins only, never published; every read is audited as an export. */
+	/** One page of free-text answers to read on screen, optionally one wave's. Reading is not an export,
+	 *  so it is not logged as one; the download (`comments`) is. */
+	commentsPage: adminProcedure
+		.input(
+			z
+				.strictObject({
+					wave: waveId.optional(),
+					page: z.number({ error: 'Enter a page number' }).int({ error: 'Enter a whole page number' }).min(1, { error: 'Pages start at 1' }).max(100_000, { error: 'There are not that many pages' }).default(1)
+				})
+				.default({ page: 1 })
+		)
+		.query(async ({ ctx, input }) => {
+			const filter = `comments IS NOT NULL AND ($1::VARCHAR IS NULL OR wave_id = $1)`;
+			const total = Number((await ctx.survey.db.query(`SELECT count(*)::INTEGER AS n FROM responses WHERE ${filter}`, [input.wave ?? null]))[0].n);
+			const pages = Math.max(1, Math.ceil(total / COMMENTS_PER_PAGE));
+			const page = Math.min(input.page, pages);
+			const rows = await ctx.survey.db.query(
+				`SELECT wave_id AS wave, comments FROM responses WHERE ${filter} ORDER BY wave_id, submitted_at, submission_id LIMIT ${COMMENTS_PER_PAGE} OFFSET $2`,
+				[input.wave ?? null, (page - 1) * COMMENTS_PER_PAGE]
+			);
+			return { rows: rows as Array<{ wave: string; comments: string }>, total, page, pages, perPage: COMMENTS_PER_PAGE };
+		}),
+
+	/** Every free-text answer (optionally one wave's), for download: never published, and every
+	 *  download is audited as an export. */
 	comments: adminProcedure.input(z.strictObject({ wave: waveId.optional() }).default({})).query(async ({ ctx, input }) => {
 		const rows = await ctx.survey.db.query(
 			`SELECT wave_id AS wave, comments FROM responses WHERE comments IS NOT NULL AND ($1::VARCHAR IS NULL OR wave_id = $1) ORDER BY wave_id, submitted_at`,

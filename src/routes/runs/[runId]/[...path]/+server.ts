@@ -6,6 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { join, normalize } from 'node:path';
 import { survey } from '$lib/server/survey';
 import { audit } from '$lib/server/auth/audit';
+import { ENGLAND, regionName } from '$pipelines/reference';
 import type { RequestHandler } from './$types';
 
 const TYPES: Record<string, string> = {
@@ -13,8 +14,15 @@ const TYPES: Record<string, string> = {
 	svg: 'image/svg+xml',
 	json: 'application/json',
 	csv: 'text/csv; charset=utf-8',
-	parquet: 'application/vnd.apache.parquet'
+	parquet: 'application/vnd.apache.parquet',
+	pdf: 'application/pdf'
 };
+
+/** A downloaded file's name: a report's PDF is named after its place (…-london.pdf), not "report.pdf". */
+function downloadName(path: string): string {
+	const scope = /^regions\/(E\d{8})\/report\.pdf$/.exec(path)?.[1] ?? (path === 'national/report.pdf' ? ENGLAND.code : null);
+	return scope ? `pharmacy-genomics-workforce-needs-${regionName(scope).toLowerCase().replace(/[^a-z0-9]+/g, '-')}.pdf` : path.split('/').pop()!;
+}
 
 export const GET: RequestHandler = async ({ locals, params, url }) => {
 	const user = signedIn(locals, url);
@@ -40,7 +48,7 @@ export const GET: RequestHandler = async ({ locals, params, url }) => {
 			'content-type': type,
 			// Reports are self-contained: inline SVG and styles, no script at all.
 			'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'",
-			...(type === TYPES.html || type === TYPES.svg ? {} : { 'content-disposition': `attachment; filename="${path.split('/').pop()}"` })
+			...(type === TYPES.html || type === TYPES.svg ? {} : { 'content-disposition': `attachment; filename="${downloadName(path)}"` })
 		}
 	});
 };

@@ -103,7 +103,7 @@ describe('hostile input to every public procedure', () => {
 
 	it('every query, signed in as a planner or not: malformed input gets a 4xx with a message, never a 5xx', async () => {
 		const { cookie } = await signInAs(server.url);
-		const queries = ['survey.instrument', 'survey.wave', 'auth.me', 'reports.summary', 'reports.dashboard', 'reports.options', 'runs.list', 'runs.progress', 'admin.waves.list', 'admin.auditLog', 'admin.comments', 'admin.settings'];
+		const queries = ['survey.instrument', 'survey.wave', 'auth.me', 'reports.summary', 'reports.dashboard', 'reports.options', 'runs.list', 'runs.progress', 'admin.waves.list', 'admin.auditLog', 'admin.comments', 'admin.commentsPage', 'admin.settings'];
 		await fc.assert(
 			fc.asyncProperty(fc.constantFrom(...queries), fc.boolean(), fc.oneof(fc.jsonValue({ maxDepth: 3 }), fc.record({ wave: anyValue, region: anyValue, sector: anyValue, staffGroup: anyValue, specialty: anyValue }, { requiredKeys: [] })), async (path, signedIn, input) => {
 				const response = await fetch(`${server.url}/api/trpc/${path}?input=${encodeURIComponent(JSON.stringify(input) ?? 'null')}`, { headers: signedIn ? { cookie } : {} });

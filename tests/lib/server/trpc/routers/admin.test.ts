@@ -31,6 +31,7 @@ const calls: Record<string, (c: Client) => Promise<unknown>> = {
 	'admin.waves.close': (c) => c.admin.waves.close.mutate({ id: '2030-31' }),
 	'admin.auditLog': (c) => c.admin.auditLog.query(),
 	'admin.comments': (c) => c.admin.comments.query({}),
+	'admin.commentsPage': (c) => c.admin.commentsPage.query({ page: 1 }),
 	'admin.settings': (c) => c.admin.settings.query(),
 	'admin.setThreshold': (c) => c.admin.setThreshold.mutate({ threshold: 10 }),
 	'admin.updateMeasure': (c) => c.admin.updateMeasure.mutate({ id: 'x', targets: {}, amberWithin: 1 }),

@@ -76,7 +76,7 @@ describe('bad input', () => {
 	const cases: Array<[string, Record<string, unknown>, string, RegExp]> = [
 		['a wrong type', { staff_group: 3 }, 'staff_group', /must be one of its options/],
 		['an unknown option code', { sector: 'lunar' }, 'sector', /"lunar" is not one of the answers/],
-		['a scale value out of range', { imp_fh: 0 }, 'imp_fh', /Choose a rating from 1 to 5/],
+		['a scale value out of range', { imp_fh: 0 }, 'imp_fh', /Select a rating from 1 to 5/],
 		['a missing required answer', { region: undefined }, 'region', /^Select the NHS England region you mainly work in$/],
 		['an answer skip logic hides', { prescriber: 'no', prescribing_genomic_change: 'yes' }, 'prescribing_genomic_change', /^Remove your answer/],
 		['an unknown key', { favourite_colour: 'blue' }, 'favourite_colour', /is not a question in this survey/],

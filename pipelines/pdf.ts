@@ -1,0 +1,37 @@
+// PDFs of the reports through Chromium's own print-to-PDF (playwright-core driving the installed
+// browser): the same HTML and print stylesheet as the browser's Print, on A4. Chromium is optional:
+// without it the run still succeeds, and says why there are no PDFs.
+import { existsSync } from 'node:fs';
+import { chromium } from 'playwright-core';
+
+export interface PdfOutcome {
+	made: boolean;
+	/** Why no PDFs were made, in words for the run page. */
+	reason?: string;
+}
+
+export const DEFAULT_CHROMIUM = '/usr/bin/chromium';
+
+/** Prints each report (path → HTML) to PDF (path → bytes, `index.html` → `report.pdf` beside it). */
+export async function reportPdfs(reports: Record<string, string>, chromiumPath = process.env.CHROMIUM_PATH || DEFAULT_CHROMIUM): Promise<{ pdfs: Record<string, Uint8Array>; outcome: PdfOutcome }> {
+	if (!existsSync(chromiumPath)) return { pdfs: {}, outcome: { made: false, reason: `Chromium was not found at ${chromiumPath} (set CHROMIUM_PATH to the browser), so PDFs were not made. The HTML reports print the same way from a browser.` } };
+	let browser;
+	try {
+		browser = await chromium.launch({ executablePath: chromiumPath, args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+	} catch (error) {
+		return { pdfs: {}, outcome: { made: false, reason: `Chromium at ${chromiumPath} could not start (${(error as Error).message.split('\n')[0]}), so PDFs were not made.` } };
+	}
+	try {
+		const context = await browser.newContext({ javaScriptEnabled: false });
+		const page = await context.newPage();
+		const pdfs: Record<string, Uint8Array> = {};
+		for (const [path, html] of Object.entries(reports)) {
+			// Self-contained HTML (inline SVG and styles): nothing to fetch.
+			await page.setContent(html, { waitUntil: 'load' });
+			pdfs[path.replace(/index\.html$/, 'report.pdf')] = await page.pdf({ format: 'A4', preferCSSPageSize: true, printBackground: true, outline: true, tagged: true });
+		}
+		return { pdfs, outcome: { made: true } };
+	} finally {
+		await browser.close();
+	}
+}

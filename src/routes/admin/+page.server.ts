@@ -1,0 +1,53 @@
+import { fail, redirect } from '@sveltejs/kit';
+import { TRPCError } from '@trpc/server';
+import { ZodError } from 'zod';
+import { callerFor } from '$lib/server/trpc/caller';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async (event) => {
+	await event.parent(); // administrators only (the layout's check comes first)
+	const { caller } = await callerFor(event);
+	const [waves, settings] = await Promise.all([caller.admin.waves.list(), caller.admin.settings()]);
+	// What was just done, from the address the action sent the browser to; only known changes are named.
+	const params = event.url.searchParams;
+	const wave = waves.find((w) => w.id === (params.get('planned') ?? params.get('opened') ?? params.get('closed')));
+	const done = wave
+		? `Wave ${wave.label} is ${params.has('planned') ? 'planned' : params.has('opened') ? 'open' : 'closed'}.`
+		: params.has('threshold')
+			? `The smallest published count is now ${settings.threshold}.`
+			: null;
+	return { waves: waves.map((w) => ({ id: w.id, label: w.label, status: w.status, responses: w.responses })), threshold: settings.threshold, done };
+};
+
+/** A refused change as error-summary entries pointing at the field to blame. */
+function refused(error: unknown, fields: Record<string, string>, values: Record<string, string>) {
+	if (error instanceof TRPCError && error.cause instanceof ZodError)
+		return fail(400, { values, errors: error.cause.issues.map((i) => ({ href: `#${fields[String(i.path[0])] ?? Object.values(fields)[0]}`, message: i.message })) });
+	if (error instanceof TRPCError && error.code !== 'INTERNAL_SERVER_ERROR') return fail(error.code === 'CONFLICT' ? 409 : 400, { values, errors: [{ href: `#${Object.values(fields)[0]}`, message: error.message }] });
+	throw error;
+}
+
+export const actions: Actions = {
+	plan: async (event) => {
+		const form = await event.request.formData();
+		const values = { id: String(form.get('id') ?? ''), label: String(form.get('label') ?? '') };
+		const { caller } = await callerFor(event);
+		let id: string;
+		try {
+			({ id } = await caller.admin.waves.create(values));
+		} catch (error) {
+			return refused(error, { id: 'wave-id', label: 'wave-label' }, values);
+		}
+		redirect(303, `/admin?planned=${id}`);
+	},
+	threshold: async (event) => {
+		const raw = String((await event.request.formData()).get('threshold') ?? '').trim();
+		const { caller } = await callerFor(event);
+		try {
+			await caller.admin.setThreshold({ threshold: /^\d+$/.test(raw) ? Number(raw) : (undefined as unknown as number) });
+		} catch (error) {
+			return refused(error, { threshold: 'threshold' }, { threshold: raw });
+		}
+		redirect(303, '/admin?threshold=saved');
+	}
+};
