@@ -8,9 +8,7 @@ import { ENGLAND } from './reference';
 import { published, type PipelineContext, type PublishedTable } from './context';
 import { literalList, rows } from './sql';
 import { changeInWords } from './intervals';
-import { compare, comparedFigures, comparedItems, itemsSql, valueOf, type ItemStatistics } from './compared-figures';
-
-type WaveStatistics = ItemStatistics & { wave: string; region_code: string };
+import { byItem, compare, comparedFigures, comparedItems, itemsSql, valueOf } from './compared-figures';
 
 export async function change(c: DuckDBConnection, ctx: PipelineContext): Promise<PublishedTable[]> {
 	const items = comparedItems(ctx.measures);
@@ -22,7 +20,7 @@ export async function change(c: DuckDBConnection, ctx: PipelineContext): Promise
 		`wave_id AS wave, coalesce(region, '${ENGLAND.code}') AS region_code`,
 		`FROM ${ctx.cube} WHERE wave_id IN (SELECT unnest(${literalList(waves)})) GROUP BY GROUPING SETS ((wave_id, region), (wave_id))`
 	);
-	const data = items.length ? await rows<WaveStatistics>(c, `${sql}\nORDER BY item_id, region_code, wave`) : [];
+	const data = items.length ? byItem<{ wave: string; region_code: string }>(await rows(c, `${sql}\nORDER BY region_code, wave`), items, ['wave', 'region_code']) : [];
 	// Regions add up to England, per wave and figure: the same lines as success_measures.
 	const safe = comparedFigures(data, ctx.measures, ctx.rule, [{ by: ['wave', 'item_id'], where: (r) => r.region_code !== ENGLAND.code }]);
 	const figure = new Map(safe.map((f) => [`${f.wave}|${f.region_code}|${f.item_id}`, f]));

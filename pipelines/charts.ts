@@ -8,6 +8,7 @@ import { parse, View } from 'vega';
 import { competencyName, ENGLAND, optionLabel, ratingScale, regionName, sectorName } from './reference';
 import type { PublishedTable } from './context';
 import { RATINGS, SHARE_QUESTIONS } from './cube';
+import { comparisonCharts } from './charts-change';
 
 type Row = Record<string, unknown>;
 
@@ -364,7 +365,8 @@ export function chartsFor(tables: PublishedTable[], region: string, wave: string
 		...(national ? [coverageByRegion(tables, `${stem}-coverage-by-region`)] : []),
 		optionShares(tables, region, 'training_done', `${stem}-training-done`),
 		optionShares(tables, region, 'learning_formats', `${stem}-learning-formats`),
-		optionShares(tables, region, 'barriers', `${stem}-barriers`)
+		optionShares(tables, region, 'barriers', `${stem}-barriers`),
+		...comparisonCharts(tables, region, stem)
 	];
 }
 
@@ -378,7 +380,8 @@ export function dashboardCharts(tables: PublishedTable[], region: string, wave: 
 		measuresVsTargets(tables, region, wave, 'success-measures'),
 		measuresTrend(tables, region, 'success-measures-trend'),
 		coverageByRegion(tables, 'coverage-by-region'),
-		...SHARE_QUESTIONS.map((question) => optionShares(tables, region, question, question.replaceAll('_', '-')))
+		...SHARE_QUESTIONS.map((question) => optionShares(tables, region, question, question.replaceAll('_', '-'))),
+		...comparisonCharts(tables, region, '')
 	];
 }
 

@@ -6,7 +6,6 @@
 import { protect, type DisclosureRule, type FigureSpec } from './disclosure';
 import { competencyName, ratingColumns, type SuccessMeasure } from './reference';
 import { col, countOf, keySumOf } from './cube';
-import { literal } from './sql';
 import { newcombe, populationSd, sampleSd, welch, type Interval } from './intervals';
 
 export interface ComparedItem {
@@ -16,8 +15,8 @@ export interface ComparedItem {
 	name: string;
 	unit: string;
 	method: 'Newcombe' | 'Welch';
-	/** SELECT-list aggregates over cube rows, under the names ItemStatistics gives them. */
-	aggregates: string;
+	/** SELECT-list aggregates over cube rows, their names prefixed with `p` (see ItemStatistics). */
+	aggregates: (p: string) => string;
 }
 
 /** Aggregates over cube rows: counts with their key sums, and sums for means. */
@@ -31,16 +30,15 @@ export type ItemStatistics = {
 	total_sq_sum: number | null;
 };
 
-const counted = (column: string, as: string) => `${countOf(`coalesce(sum(${column}), 0)`)} AS ${as}, ${keySumOf(`coalesce(sum(${column}), 0)`)} AS ${as}_key`;
+const counted = (column: string, as: string) => `${countOf(`coalesce(sum(${column}), 0)`)} AS "${as}", ${keySumOf(`coalesce(sum(${column}), 0)`)} AS "${as}_key"`;
 
 /** Share and mean measures (MWDS and coverage have no sampling interval here: docs/intervals.md), then
  *  each competency's mean confidence. */
 export function comparedItems(measures: SuccessMeasure[]): ComparedItem[] {
-	const competencies = ratingColumns();
 	const out: ComparedItem[] = [];
 	for (const m of measures) {
 		if (m.kind === 'share')
-			out.push({ item_kind: 'measure', item_id: m.id, name: m.name, unit: 'percentage points', method: 'Newcombe', aggregates: `${counted(col(m.id, 'numerator'), 'numerator')}, ${counted(col(m.id, 'base'), 'base')}` });
+			out.push({ item_kind: 'measure', item_id: m.id, name: m.name, unit: 'percentage points', method: 'Newcombe', aggregates: (p) => `${counted(col(m.id, 'numerator'), `${p}numerator`)}, ${counted(col(m.id, 'base'), `${p}base`)}` });
 		else if (m.kind === 'mean')
 			out.push({
 				item_kind: 'measure',
@@ -48,25 +46,38 @@ export function comparedItems(measures: SuccessMeasure[]): ComparedItem[] {
 				name: m.name,
 				unit: m.unit,
 				method: 'Welch',
-				aggregates: `${counted(col(m.id, 'n'), 'base')}, sum(${col(m.id, 'sum')})::BIGINT AS total_sum, sum(${col(m.id, 'sq_sum')})::BIGINT AS total_sq_sum`
+				aggregates: (p) => `${counted(col(m.id, 'n'), `${p}base`)}, sum(${col(m.id, 'sum')})::BIGINT AS "${p}total_sum", sum(${col(m.id, 'sq_sum')})::BIGINT AS "${p}total_sq_sum"`
 			});
 	}
-	for (const r of competencies)
+	for (const r of ratingColumns())
 		out.push({
 			item_kind: 'competency',
 			item_id: r.competency,
 			name: `Mean confidence: ${competencyName(r.competency)}`,
 			unit: 'score 1–5',
 			method: 'Welch',
-			aggregates: `${counted(col(r.competency, 'raters'), 'base')}, sum(${col(r.competency, 'confidence_sum')})::BIGINT AS total_sum, sum(${col(r.competency, 'confidence_sq_sum')})::BIGINT AS total_sq_sum`
+			aggregates: (p) => `${counted(col(r.competency, 'raters'), `${p}base`)}, sum(${col(r.competency, 'confidence_sum')})::BIGINT AS "${p}total_sum", sum(${col(r.competency, 'confidence_sq_sum')})::BIGINT AS "${p}total_sq_sum"`
 		});
 	return out;
 }
 
-/** One query for every item: `select` gives the grouping columns, `rest` the FROM … GROUP BY. The
- *  items' columns differ, so the parts are unioned by name. */
-export const itemsSql = (items: ComparedItem[], select: string, rest: string) =>
-	items.map((i) => `SELECT ${select}, ${literal(i.item_id)} AS item_id, ${i.aggregates} ${rest}`).join('\nUNION ALL BY NAME\n');
+/** One pass over the cube for every item: `select` gives the grouping columns, `rest` the FROM … GROUP BY;
+ *  each item's aggregates are prefixed `i<k>:`. */
+export const itemsSql = (items: ComparedItem[], select: string, rest: string) => `SELECT ${select}, ${items.map((item, k) => item.aggregates(`i${k}:`)).join(', ')} ${rest}`;
+
+const STATISTICS = ['numerator', 'numerator_key', 'base', 'base_key', 'total_sum', 'total_sq_sum'] as const;
+
+/** The wide rows of itemsSql as one row per group and item, with the grouping columns kept. */
+export function byItem<G extends Record<string, unknown>>(wide: Array<Record<string, unknown>>, items: ComparedItem[], groups: Array<keyof G & string>): Array<G & ItemStatistics> {
+	return items.flatMap((item, k) =>
+		wide.map((w) => {
+			const row: Record<string, unknown> = { item_id: item.item_id };
+			for (const g of groups) row[g] = w[g];
+			for (const s of STATISTICS) row[s] = w[`i${k}:${s}`] ?? null;
+			return row as G & ItemStatistics;
+		})
+	);
+}
 
 /** What is summed, for the noise: the same names success-measures.ts and needs.ts give the same sums. */
 function variableOf(measures: SuccessMeasure[]) {

@@ -8,9 +8,9 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { ENGLAND, regions } from './reference';
 import { published, type PipelineContext, type PublishedTable } from './context';
 import { literalList, rows } from './sql';
-import { compare, comparedFigures, comparedItems, itemsSql, valueOf, type ItemStatistics } from './compared-figures';
+import { byItem, compare, comparedFigures, comparedItems, itemsSql, valueOf } from './compared-figures';
 
-type PartStatistics = ItemStatistics & { wave: string; region_code: string; part: 'region' | 'rest of England' | 'England' };
+type Parts = { wave: string; region_code: string; part: 'region' | 'rest of England' | 'England' };
 
 const IN_WORDS = { increase: 'above England', decrease: 'below England', none: 'not different from England' } as const;
 
@@ -24,7 +24,7 @@ export async function regionComparison(c: DuckDBConnection, ctx: PipelineContext
 		`FROM ${ctx.cube} c CROSS JOIN (SELECT unnest(${literalList(regions.map((r) => r.code))}) AS region_code) r WHERE c.wave_id = $1 GROUP BY ALL`
 	);
 	const england = itemsSql(items, `$1::VARCHAR AS wave, '${ENGLAND.code}' AS region_code, 'England' AS part`, `FROM ${ctx.cube} WHERE wave_id = $1`);
-	const data = items.length ? await rows<PartStatistics>(c, `${split}\nUNION ALL BY NAME\n${england}\nORDER BY item_id, region_code, part`, [wave]) : [];
+	const data = items.length ? byItem<Parts>(await rows(c, `${split}\nUNION ALL BY NAME\n${england}\nORDER BY region_code, part`, [wave]), items, ['wave', 'region_code', 'part']) : [];
 	const safe = comparedFigures(data, ctx.measures, ctx.rule);
 	const figure = new Map(safe.map((f) => [`${f.region_code}|${f.part}|${f.item_id}`, f]));
 	const out = items.flatMap((item) =>

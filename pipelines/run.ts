@@ -14,6 +14,9 @@ import { needs } from './needs';
 import { shares } from './shares';
 import { coverage } from './coverage';
 import { successMeasures } from './success-measures';
+import { change } from './change';
+import { regionComparison } from './region-comparison';
+import { weighting } from './weighting';
 import { chartsFor, renderSvg, type Chart } from './charts';
 import { reportHtml } from './reports';
 import { lockOutput, publish } from './publish';
@@ -52,7 +55,7 @@ export interface RunResult {
 	peakRssMb: number;
 }
 
-export const STAGES = ['snapshot', 'respondents', 'distributions', 'needs', 'shares', 'coverage', 'success measures', 'charts', 'reports', 'publish'] as const;
+export const STAGES = ['snapshot', 'respondents', 'distributions', 'needs', 'shares', 'coverage', 'success measures', 'change', 'region comparison', 'weighting', 'charts', 'reports', 'publish'] as const;
 
 const newRunId = (now: Date) => `${now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}-${randomBytes(2).toString('hex')}`;
 
@@ -110,6 +113,9 @@ export async function runPipeline(c: DuckDBConnection, options: RunOptions): Pro
 		tables.push(...(await stage('shares', () => shares(c, ctx))));
 		tables.push(...(await stage('coverage', () => coverage(c, ctx))));
 		tables.push(...(await stage('success measures', () => successMeasures(c, ctx))));
+		tables.push(...(await stage('change', () => change(c, ctx))));
+		tables.push(...(await stage('region comparison', () => regionComparison(c, ctx))));
+		tables.push(...(await stage('weighting', () => weighting(c, ctx))));
 
 		const scopes = [ENGLAND.code, ...regions.map((r) => r.code)];
 		const charts = await stage('charts', async () => {

@@ -211,7 +211,10 @@ export async function weighting(c: DuckDBConnection, ctx: PipelineContext, weigh
 		ctx.rule
 	);
 	const cellsOf = new Map<string, typeof cellFigures>();
-	for (const f of cellFigures) (cellsOf.get(f.input) ?? cellsOf.set(f.input, []).get(f.input)!).push(f);
+	for (const f of cellFigures) {
+		const input = String(f.input);
+		(cellsOf.get(input) ?? cellsOf.set(input, []).get(input)!).push(f);
+	}
 	const scopes = [...new Set(scopeFigures.map((s) => String(s.region_code)))].sort((a, b) => (a === ENGLAND.code ? -1 : b === ENGLAND.code ? 1 : a.localeCompare(b)));
 	const inScope = (scope: string, region: string) => scope === ENGLAND.code || scope === region;
 

@@ -11,6 +11,9 @@ import { needs } from '$pipelines/needs';
 import { shares } from '$pipelines/shares';
 import { coverage } from '$pipelines/coverage';
 import { successMeasures } from '$pipelines/success-measures';
+import { change } from '$pipelines/change';
+import { regionComparison } from '$pipelines/region-comparison';
+import { weighting } from '$pipelines/weighting';
 import { dashboardCharts, type Chart } from '$pipelines/charts';
 import type { PipelineContext, PublishedTable, Wave } from '$pipelines/context';
 import { LIVE_CUBE } from './live-cube';
@@ -73,7 +76,13 @@ export async function dashboard(c: DuckDBConnection, filter: DashboardFilter, se
 		...(await shares(c, ctx)),
 		// Workforce denominators exist by region and staff group only: coverage ignores sector and specialty.
 		...(await coverage(c, { ...ctx, cube: `(${cubeRows(waves, filter, { sectorAndSpecialty: false })})` })),
-		...(await successMeasures(c, ctx))
+		...(await successMeasures(c, ctx)),
+		...(await change(c, ctx)),
+		// A region is tested against the rest of England, so this stage reads every region (same filters);
+		// only the planner's own region's rows are kept below.
+		...(await regionComparison(c, { ...ctx, cube: cubeRows(waves, { ...filter, scope: ENGLAND.code }) })),
+		// Weights are made from every respondent of the wave: a filter narrows the figures, not the weights.
+		...(await weighting(c, ctx, cubeRows(waves, { scope: ENGLAND.code })))
 	].map((t) => inScope(t, filter.scope));
 	const total = tables.find((t) => t.name === 'respondents_by_region')!.rows[0];
 	return {
