@@ -38,7 +38,7 @@ export function comparedItems(measures: SuccessMeasure[]): ComparedItem[] {
 	const out: ComparedItem[] = [];
 	for (const m of measures) {
 		if (m.kind === 'share')
-			out.push({ item_kind: 'measure', item_id: m.id, name: m.name, unit: 'percentage points', method: 'Newcombe', aggregates: (p) => `${counted(col(m.id, 'numerator'), `${p}numerator`)}, ${counted(col(m.id, 'base'), `${p}base`)}` });
+			out.push({ item_kind: 'measure', item_id: m.id, name: m.name, unit: '%', method: 'Newcombe', aggregates: (p) => `${counted(col(m.id, 'numerator'), `${p}numerator`)}, ${counted(col(m.id, 'base'), `${p}base`)}` });
 		else if (m.kind === 'mean')
 			out.push({
 				item_kind: 'measure',
