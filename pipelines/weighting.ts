@@ -29,7 +29,12 @@ export interface Weighting {
 	converged: boolean;
 	/** Weight of each cell, by `${region}|${staff group}`; null for a cell left out. */
 	weights: Map<string, number | null>;
-	notes: Array<{ region_code: string | null; text: string }>;
+	/** Cells with a workforce but fewer respondents than the threshold: empty, raked over. */
+	empty: Cell[];
+	/** Workforce no weight can reach: its region or staff group has no usable cell at all. */
+	unrepresented: Cell[];
+	/** Respondents with no workforce figure for their cell: left out of weighted figures. */
+	withoutWorkforce: Cell[];
 }
 
 const cellKey = (region: string, staffGroup: string) => `${region}|${staffGroup}`;
@@ -38,26 +43,20 @@ const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
 /** Weights for every cell: post-stratified when every cell with a workforce has at least `threshold`
  *  respondents, otherwise raked to the region and staff-group totals over the cells that have. */
 export function weightsFor(cells: Cell[], threshold: number, tolerance = 1e-9, maxIterations = 1000): Weighting {
-	const notes: Weighting['notes'] = [];
 	const weights = new Map<string, number | null>(cells.map((c) => [cellKey(c.region_code, c.staff_group), null]));
-	for (const c of cells)
-		if (c.workforce === null && c.respondents !== 0)
-			notes.push({ region_code: c.region_code, text: `No workforce figure for ${staffGroupName(c.staff_group)} in ${regionName(c.region_code)}: its ${c.respondents ?? `fewer than ${threshold}`} respondents are left out of the weighted figures.` });
+	const withoutWorkforce = cells.filter((c) => c.workforce === null && c.respondents !== 0);
 	const withWorkforce = cells.filter((c) => c.workforce !== null && c.workforce > 0);
 	const usable = withWorkforce.filter((c) => c.respondents !== null && c.respondents >= threshold);
 	const empty = withWorkforce.filter((c) => !usable.includes(c));
 	if (empty.length === 0) {
 		for (const c of usable) weights.set(cellKey(c.region_code, c.staff_group), c.workforce! / c.respondents!);
-		return { method: 'post-stratification', iterations: 0, converged: true, weights, notes };
+		return { method: 'post-stratification', iterations: 0, converged: true, weights, empty, unrepresented: [], withoutWorkforce };
 	}
-	for (const c of empty)
-		notes.push({ region_code: c.region_code, text: `${staffGroupName(c.staff_group)} in ${regionName(c.region_code)} has ${c.respondents === 0 ? 'no' : `fewer than ${threshold}`} respondents: treated as empty, and weights raked to the region and staff-group totals.` });
 	// Margins over the regions and staff groups that have a usable cell, so both add up to the same total.
 	const regionsIn = new Set(usable.map((c) => c.region_code));
 	const groupsIn = new Set(usable.map((c) => c.staff_group));
-	for (const c of withWorkforce.filter((c) => !regionsIn.has(c.region_code) || !groupsIn.has(c.staff_group)))
-		notes.push({ region_code: c.region_code, text: `The workforce of ${staffGroupName(c.staff_group)} in ${regionName(c.region_code)} (${c.workforce}) is not represented: no usable cell in its ${regionsIn.has(c.region_code) ? 'staff group' : 'region'}.` });
-	const fitted = withWorkforce.filter((c) => regionsIn.has(c.region_code) && groupsIn.has(c.staff_group));
+	const unrepresented = withWorkforce.filter((c) => !regionsIn.has(c.region_code) || !groupsIn.has(c.staff_group));
+	const fitted = withWorkforce.filter((c) => !unrepresented.includes(c));
 	const regionTotal = new Map([...regionsIn].map((r) => [r, sum(fitted.filter((c) => c.region_code === r).map((c) => c.workforce!))]));
 	const groupTotal = new Map([...groupsIn].map((g) => [g, sum(fitted.filter((c) => c.staff_group === g).map((c) => c.workforce!))]));
 	// Iterative proportional fitting of the weighted cell totals, starting from the respondents.
@@ -80,10 +79,25 @@ export function weightsFor(cells: Cell[], threshold: number, tolerance = 1e-9, m
 		scale('staff_group', groupTotal);
 		iterations++;
 	}
-	const converged = gap() <= tolerance;
-	if (!converged) notes.push({ region_code: null, text: `Raking did not meet the totals to within ${tolerance} after ${iterations} iterations.` });
 	for (const c of usable) weights.set(cellKey(c.region_code, c.staff_group), total.get(c)! / c.respondents!);
-	return { method: 'raking', iterations, converged, weights, notes };
+	return { method: 'raking', iterations, converged: gap() <= tolerance, weights, empty, unrepresented, withoutWorkforce };
+}
+
+/** Cells in words; a long list is counted instead (the weights table lists every cell). */
+const listed = (cells: Cell[]) => (cells.length > 3 ? `${cells.length} region × staff group cells (see the weights table)` : cells.map((c) => `${staffGroupName(c.staff_group)} in ${regionName(c.region_code)}`).join('; '));
+
+/** What was done, in words, for the cells of one scope (England: every cell). */
+export function weightingNote(fit: Weighting, threshold: number, inScope: (region: string) => boolean = () => true): string | null {
+	const of = (cells: Cell[]) => cells.filter((c) => inScope(c.region_code));
+	const notes: string[] = [];
+	const empty = of(fit.empty).filter((c) => !fit.unrepresented.includes(c));
+	if (fit.method === 'raking')
+		notes.push(`Raked to the region and staff-group totals in ${fit.iterations} iterations${fit.converged ? '' : ' (not converged)'}: ${empty.length ? `${listed(empty)} had fewer than ${threshold} respondents and count as empty` : 'another region has a cell with too few respondents'}.`);
+	const unrepresented = of(fit.unrepresented);
+	if (unrepresented.length) notes.push(`Not represented, as no cell of its region or staff group has ${threshold} or more respondents: ${listed(unrepresented)} (workforce ${sum(unrepresented.map((c) => c.workforce!)).toLocaleString('en-GB')}).`);
+	const without = of(fit.withoutWorkforce);
+	if (without.length) notes.push(`No workforce figure for ${listed(without)}: those respondents are left out of the weighted figures.`);
+	return notes.join(' ') || null;
 }
 
 /** Kish's effective sample size, (Σw)² / Σw², over people: `n` people in each cell of weight `w`. */
@@ -227,8 +241,10 @@ export async function weighting(c: DuckDBConnection, ctx: PipelineContext, weigh
 		for (const s of cellsOf.get(input.id) ?? []) {
 			if (!inScope(scope, String(s.region_code))) continue;
 			const w = fit.weights.get(cellKey(String(s.region_code), String(s.staff_group))) ?? null;
-			if (w === null || s.suppressed || !s.base || s.value === null) {
-				if (s.suppressed || (s.base ?? 0) > 0) left++;
+			// Cells without a weight are in the weighting note; here, cells too few answered.
+			if (w === null) continue;
+			if (s.suppressed || !s.base || s.value === null) {
+				if (s.suppressed) left++;
 				continue;
 			}
 			top += w * Number(s.value) * Number(s.base);
@@ -243,9 +259,9 @@ export async function weighting(c: DuckDBConnection, ctx: PipelineContext, weigh
 	for (const scope of scopes) {
 		const people = cells.filter((cell) => inScope(scope, cell.region_code) && cell.respondents !== null && fit.weights.get(cellKey(cell.region_code, cell.staff_group)) != null);
 		const ess = kish(people.map((p) => ({ n: p.respondents!, w: fit.weights.get(cellKey(p.region_code, p.staff_group))! })));
-		const notes = fit.notes.filter((n) => n.region_code === null || inScope(scope, n.region_code)).map((n) => n.text);
+		const note = weightingNote(fit, ctx.rule.threshold, (region) => inScope(scope, region));
 		const row = (kind: 'measure' | 'competency', id: string, statistic: string, name: string, f: { unweighted: number | null; weighted: number | null; base: number | null; left: number; suppressed: boolean }, places: number) => {
-			const left = f.left ? [`${f.left} region × staff group cell${f.left === 1 ? '' : 's'} with too few answers to this question left out of the weighted figure.`] : [];
+			const left = f.left ? [`${f.left} region × staff group cell${f.left === 1 ? '' : 's'} with fewer than ${ctx.rule.threshold} answers to this question left out.`] : [];
 			out.push({
 				wave, region_code: scope, figure_kind: kind, figure_id: id, statistic, name,
 				unweighted: round(f.unweighted, places), weighted: round(f.weighted, places),
@@ -253,7 +269,7 @@ export async function weighting(c: DuckDBConnection, ctx: PipelineContext, weigh
 				base: f.base,
 				effective_sample_size: f.suppressed || ess === null || ess < ctx.rule.threshold ? null : roundCount(ess, ctx.rule),
 				method: fit.method,
-				note: [...left, ...notes].join(' ') || null,
+				note: [...left, ...(note ? [note] : [])].join(' ') || null,
 				suppressed: f.suppressed
 			});
 		};
@@ -281,9 +297,15 @@ export async function weighting(c: DuckDBConnection, ctx: PipelineContext, weigh
 		}
 	}
 
+	const weighted = cells.filter((cell) => fit.weights.get(cellKey(cell.region_code, cell.staff_group)) != null);
 	const weightRows = cells.map((cell) => {
 		const w = fit.weights.get(cellKey(cell.region_code, cell.staff_group)) ?? null;
-		const note = cell.workforce === null ? 'no workforce figure: left out' : w === null ? `fewer than ${ctx.rule.threshold} respondents: treated as empty (raked)` : null;
+		const represented = weighted.some((x) => x.region_code === cell.region_code) && weighted.some((x) => x.staff_group === cell.staff_group);
+		const note =
+			cell.workforce === null ? 'no workforce figure: its respondents are left out'
+			: w !== null ? null
+			: !represented ? `no ${weighted.some((x) => x.region_code === cell.region_code) ? 'staff group' : 'region'} cell with ${ctx.rule.threshold} or more respondents: this workforce is not represented`
+			: `fewer than ${ctx.rule.threshold} respondents: treated as empty (raked)`;
 		return { wave, region_code: cell.region_code, staff_group: cell.staff_group, workforce: cell.workforce, respondents: cell.respondents, weight: round(w, 4), method: fit.method, iterations: fit.iterations, note, suppressed: cell.respondents === null };
 	});
 	return [
