@@ -113,7 +113,8 @@ function againstEngland(tables: PublishedTable[], region: string, id: string): C
 	};
 	return {
 		id,
-		title: `Region against England: significantly above, below or not different, ${regionName(region)}`,
+		// A regional planner's dashboard names only their region.
+		title: region === ENGLAND.code ? 'Regions against England: significantly above, below or not different' : `${regionName(region)} against the rest of the country: significantly above, below or not different`,
 		description: 'Each region is tested against the rest of England at 95% (Newcombe for shares, Welch for means); * means too few respondents to publish.',
 		spec,
 		table: {

@@ -50,9 +50,13 @@ function cubeRows(waves: Wave[], filter: DashboardFilter, { sectorAndSpecialty =
 	return `(SELECT * FROM ${LIVE_CUBE} WHERE ${where.join(' AND ')})`;
 }
 
+/** Tables whose point is to set the regions side by side: England's planners see every region's rows. */
+const EVERY_REGION_FOR_ENGLAND = new Set(['region_against_england', 'weights_by_region_staff_group']);
+
 /** Keeps the rows a planner of this scope may see: their region's, or every region's for England. */
 function inScope(table: PublishedTable, scope: string): PublishedTable {
 	if (!('region_code' in table.columns)) return table;
+	if (scope === ENGLAND.code && EVERY_REGION_FOR_ENGLAND.has(table.name)) return table;
 	if (table.name === 'coverage_by_region_staff_group' && scope === ENGLAND.code) return table;
 	return { ...table, rows: table.rows.filter((r) => r.region_code === scope) };
 }
