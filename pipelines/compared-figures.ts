@@ -87,12 +87,17 @@ function variableOf(measures: SuccessMeasure[]) {
 }
 
 /** A mean-kind measure is each person's mean over the competencies: their total over this. */
-const divisorOf = (id: string) => (ratingColumns().some((r) => r.competency === id) ? 1 : ratingColumns().length);
+function divisorOf() {
+	const competencies = ratingColumns();
+	const codes = new Set(competencies.map((r) => r.competency));
+	return (id: string) => (codes.has(id) ? 1 : competencies.length);
+}
 
 /** Disclosure control for compared figures: the mean and the mean of squares are noisy means over
  *  the same people; the standard deviation is derived from them, never from exact sums. */
 export function comparedFigures<R extends ItemStatistics>(data: R[], measures: SuccessMeasure[], rule: DisclosureRule, lines: FigureSpec<R>['lines'] = []) {
 	const variable = variableOf(measures);
+	const divisor = divisorOf();
 	return protect<R>(
 		data,
 		{
@@ -102,8 +107,8 @@ export function comparedFigures<R extends ItemStatistics>(data: R[], measures: S
 				{ column: 'mean_square', sum: 'total_sq_sum', n: 'base', variable: (r) => `${variable(r.item_id)}:squares` }
 			],
 			derived: [
-				{ column: 'mean', from: (m, r) => (m.mean_total === null ? null : m.mean_total / divisorOf(r.item_id)) },
-				{ column: 'sd', from: (m, r) => (populationSd(m.mean_total, m.mean_square) ?? NaN) / divisorOf(r.item_id) }
+				{ column: 'mean', from: (m, r) => (m.mean_total === null ? null : m.mean_total / divisor(r.item_id)) },
+				{ column: 'sd', from: (m, r) => (populationSd(m.mean_total, m.mean_square) ?? NaN) / divisor(r.item_id) }
 			],
 			shares: [{ column: 'share', numerator: 'numerator', denominator: 'base' }],
 			lines

@@ -12,7 +12,7 @@ import { protect, roundCount, type DisclosureRule } from './disclosure';
 import { competencyName, ENGLAND, ratingColumns, regionName, staffGroupName, type SuccessMeasure } from './reference';
 import { published, type PipelineContext, type PublishedTable } from './context';
 import { literal, rows } from './sql';
-import { col, countOf, keySumOf, type CubeRelation } from './cube';
+import { col, countOf, keySumOf, PACKED, type CubeRelation } from './cube';
 
 export interface Cell {
 	region_code: string;
@@ -161,32 +161,40 @@ type InputStatistics = { level: 'cell' | 'scope'; region_code: string; staff_gro
 
 /** Every input per region × staff group cell and per scope (each region and England), unpivoted. */
 async function inputStatistics(c: DuckDBConnection, wave: string, cube: CubeRelation, inputs: Input[]): Promise<InputStatistics[]> {
-	const packed = (column: string, as: string) => `${countOf(`coalesce(sum(${column}), 0)`)} AS "${as}_n", ${keySumOf(`coalesce(sum(${column}), 0)`)} AS "${as}_k"`;
+	// Cells only from the database: a scope (a region, England) is the sum of its cells, packed counts
+	// and key sums included (both add up), summed here rather than by a second grouping in SQL.
 	const columns = inputs.flatMap((i, k) => [
-		packed(i.base, `b${k}`),
-		i.numerator ? packed(i.numerator, `x${k}`) : `NULL::INTEGER AS "x${k}_n", NULL::BIGINT AS "x${k}_k"`,
-		i.sum ? `sum(${i.sum})::BIGINT AS "s${k}"` : `NULL::BIGINT AS "s${k}"`
+		`coalesce(sum(${i.base}), 0)::BIGINT AS "b${k}"`,
+		...(i.numerator ? [`coalesce(sum(${i.numerator}), 0)::BIGINT AS "x${k}"`] : []),
+		...(i.sum ? [`sum(${i.sum})::BIGINT AS "s${k}"`] : [])
 	]);
-	const wide = await rows<Record<string, unknown>>(
-		c,
-		`SELECT CASE WHEN grouping(staff_group) = 0 THEN 'cell' ELSE 'scope' END AS level, coalesce(region, '${ENGLAND.code}') AS region_code, coalesce(staff_group, 'all') AS staff_group,
-			${columns.join(', ')}
-		FROM ${cube} WHERE wave_id = $1 GROUP BY GROUPING SETS ((region, staff_group), (region), ())`,
-		[wave]
-	);
-	return wide.flatMap((w) =>
-		inputs.map((i, k) => ({
-			level: w.level as InputStatistics['level'],
-			region_code: String(w.region_code),
-			staff_group: String(w.staff_group),
-			input: i.id,
-			numerator: w[`x${k}_n`] as number | null,
-			numerator_key: w[`x${k}_k`] as number | null,
-			base: Number(w[`b${k}_n`]),
-			base_key: Number(w[`b${k}_k`]),
-			total_sum: w[`s${k}`] as number | null
-		}))
-	);
+	const cells = await rows<Record<string, number | string | null>>(c, `SELECT region, staff_group, ${columns.join(', ')} FROM ${cube} WHERE wave_id = $1 GROUP BY ALL`, [wave]);
+	const scopes = new Map<string, Record<string, number | null>>();
+	const add = (scope: string, cell: Record<string, number | string | null>) => {
+		const into = scopes.get(scope) ?? scopes.set(scope, {}).get(scope)!;
+		for (const [k, v] of Object.entries(cell)) if (k !== 'region' && k !== 'staff_group' && v !== null) into[k] = (into[k] ?? 0) + Number(v);
+	};
+	for (const cell of cells) {
+		add(ENGLAND.code, cell);
+		if (cell.region !== null) add(String(cell.region), cell);
+	}
+	const unpack = (level: InputStatistics['level'], region_code: string, staff_group: string, w: Record<string, number | string | null>) =>
+		inputs.map((i, k) => {
+			const base = Number(w[`b${k}`] ?? 0);
+			const numerator = i.numerator ? Number(w[`x${k}`] ?? 0) : null;
+			return {
+				level, region_code, staff_group, input: i.id,
+				numerator: numerator === null ? null : Math.floor(numerator / PACKED),
+				numerator_key: numerator === null ? null : numerator % PACKED,
+				base: Math.floor(base / PACKED),
+				base_key: base % PACKED,
+				total_sum: i.sum && w[`s${k}`] !== undefined && w[`s${k}`] !== null ? Number(w[`s${k}`]) : null
+			};
+		});
+	return [
+		...cells.filter((w) => w.region !== null && w.staff_group !== null).flatMap((w) => unpack('cell', String(w.region), String(w.staff_group), w)),
+		...[...scopes].flatMap(([scope, w]) => unpack('scope', scope, 'all', w))
+	];
 }
 
 const round = (v: number | null, places: number) => (v === null || !Number.isFinite(v) ? null : Math.round(v * 10 ** places) / 10 ** places);
