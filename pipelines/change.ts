@@ -8,19 +8,18 @@ import { ENGLAND } from './reference';
 import { published, type PipelineContext, type PublishedTable } from './context';
 import { literalList, rows } from './sql';
 import { changeInWords } from './intervals';
-import { byItem, compare, comparedFigures, comparedItems, itemsSql, valueOf } from './compared-figures';
+import { byItem, combine, compare, comparedFigures, comparedItems, itemsSql, valueOf } from './compared-figures';
 
 export async function change(c: DuckDBConnection, ctx: PipelineContext): Promise<PublishedTable[]> {
 	const items = comparedItems(ctx.measures);
 	const order = ctx.waves.map((w) => w.id);
 	const previous = order[order.indexOf(ctx.wave.id) - 1] ?? null;
 	const waves = previous ? [previous, ctx.wave.id] : [ctx.wave.id];
-	const sql = itemsSql(
-		items,
-		`wave_id AS wave, coalesce(region, '${ENGLAND.code}') AS region_code`,
-		`FROM ${ctx.cube} WHERE wave_id IN (SELECT unnest(${literalList(waves)})) GROUP BY GROUPING SETS ((wave_id, region), (wave_id))`
-	);
-	const data = items.length ? byItem<{ wave: string; region_code: string }>(await rows(c, `${sql}\nORDER BY region_code, wave`), items, ['wave', 'region_code']) : [];
+	const sql = itemsSql(items, 'wave_id AS wave, region AS region_code', `FROM ${ctx.cube} WHERE wave_id IN (SELECT unnest(${literalList(waves)})) GROUP BY ALL ORDER BY region_code, wave`);
+	const byRegion = items.length ? await rows(c, sql) : [];
+	// England is the sum of its regions, per wave.
+	const england = waves.map((wave) => combine(byRegion.filter((r) => r.wave === wave), { wave, region_code: ENGLAND.code })).filter((r) => byRegion.some((x) => x.wave === r.wave));
+	const data = byItem<{ wave: string; region_code: string }>([...byRegion.filter((r) => r.region_code !== null), ...england], items, ['wave', 'region_code']);
 	// Regions add up to England, per wave and figure: the same lines as success_measures.
 	const safe = comparedFigures(data, ctx.measures, ctx.rule, [{ by: ['wave', 'item_id'], where: (r) => r.region_code !== ENGLAND.code }]);
 	const figure = new Map(safe.map((f) => [`${f.wave}|${f.region_code}|${f.item_id}`, f]));

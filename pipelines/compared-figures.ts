@@ -5,7 +5,7 @@
 // (same variable, same people: same noise), with the spread Welch's interval needs.
 import { protect, type DisclosureRule, type FigureSpec } from './disclosure';
 import { competencyName, ratingColumns, type SuccessMeasure } from './reference';
-import { col, countOf, keySumOf } from './cube';
+import { col, PACKED } from './cube';
 import { newcombe, populationSd, sampleSd, welch, type Interval } from './intervals';
 
 export interface ComparedItem {
@@ -30,7 +30,9 @@ export type ItemStatistics = {
 	total_sq_sum: number | null;
 };
 
-const counted = (column: string, as: string) => `${countOf(`coalesce(sum(${column}), 0)`)} AS "${as}", ${keySumOf(`coalesce(sum(${column}), 0)`)} AS "${as}_key"`;
+/** Counts stay packed with their key sums (cube.ts) until byItem: packed sums add and subtract, so a
+ *  larger group (England, the rest of England) is the sum or difference of smaller ones. */
+const counted = (column: string, as: string) => `coalesce(sum(${column}), 0)::BIGINT AS "${as}"`;
 
 /** Share and mean measures (MWDS and coverage have no sampling interval here: docs/intervals.md), then
  *  each competency's mean confidence. */
@@ -65,15 +67,31 @@ export function comparedItems(measures: SuccessMeasure[]): ComparedItem[] {
  *  each item's aggregates are prefixed `i<k>:`. */
 export const itemsSql = (items: ComparedItem[], select: string, rest: string) => `SELECT ${select}, ${items.map((item, k) => item.aggregates(`i${k}:`)).join(', ')} ${rest}`;
 
-const STATISTICS = ['numerator', 'numerator_key', 'base', 'base_key', 'total_sum', 'total_sq_sum'] as const;
+type Wide = Record<string, unknown>;
 
-/** The wide rows of itemsSql as one row per group and item, with the grouping columns kept. */
-export function byItem<G extends Record<string, unknown>>(wide: Array<Record<string, unknown>>, items: ComparedItem[], groups: Array<keyof G & string>): Array<G & ItemStatistics> {
+/** Adds (sign 1) or takes away (sign −1) the statistics of wide rows; grouping columns come from `head`. */
+export function combine(rows: Wide[], head: Wide, sign: 1 | -1 = 1): Wide {
+	const out: Wide = { ...head };
+	rows.forEach((r, i) => {
+		for (const [k, v] of Object.entries(r)) {
+			if (!k.startsWith('i') || !k.includes(':') || v === null) continue;
+			out[k] = Number(out[k] ?? 0) + (i === 0 ? 1 : sign) * Number(v);
+		}
+	});
+	return out;
+}
+
+/** The wide rows of itemsSql as one row per group and item, counts unpacked, grouping columns kept. */
+export function byItem<G extends Record<string, unknown>>(wide: Wide[], items: ComparedItem[], groups: Array<keyof G & string>): Array<G & ItemStatistics> {
+	const unpack = (v: unknown) => (v === null || v === undefined ? [null, null] : [Math.floor(Number(v) / PACKED), Number(v) % PACKED]);
 	return items.flatMap((item, k) =>
 		wide.map((w) => {
 			const row: Record<string, unknown> = { item_id: item.item_id };
 			for (const g of groups) row[g] = w[g];
-			for (const s of STATISTICS) row[s] = w[`i${k}:${s}`] ?? null;
+			[row.numerator, row.numerator_key] = unpack(w[`i${k}:numerator`]);
+			[row.base, row.base_key] = unpack(w[`i${k}:base`] ?? 0);
+			row.total_sum = w[`i${k}:total_sum`] ?? null;
+			row.total_sq_sum = w[`i${k}:total_sq_sum`] ?? null;
 			return row as G & ItemStatistics;
 		})
 	);

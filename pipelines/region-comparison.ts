@@ -7,8 +7,8 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { ENGLAND, regions } from './reference';
 import { published, type PipelineContext, type PublishedTable } from './context';
-import { literalList, rows } from './sql';
-import { byItem, compare, comparedFigures, comparedItems, itemsSql, valueOf } from './compared-figures';
+import { rows } from './sql';
+import { byItem, combine, compare, comparedFigures, comparedItems, itemsSql, valueOf } from './compared-figures';
 
 type Parts = { wave: string; region_code: string; part: 'region' | 'rest of England' | 'England' };
 
@@ -17,14 +17,14 @@ const IN_WORDS = { increase: 'above England', decrease: 'below England', none: '
 export async function regionComparison(c: DuckDBConnection, ctx: PipelineContext): Promise<PublishedTable[]> {
 	const items = comparedItems(ctx.measures);
 	const wave = ctx.wave.id;
-	// Each region beside everyone else, then England as a whole (for the figure shown beside it).
-	const split = itemsSql(
-		items,
-		`$1::VARCHAR AS wave, r.region_code, CASE WHEN c.region = r.region_code THEN 'region' ELSE 'rest of England' END AS part`,
-		`FROM ${ctx.cube} c CROSS JOIN (SELECT unnest(${literalList(regions.map((r) => r.code))}) AS region_code) r WHERE c.wave_id = $1 GROUP BY ALL`
-	);
-	const england = itemsSql(items, `$1::VARCHAR AS wave, '${ENGLAND.code}' AS region_code, 'England' AS part`, `FROM ${ctx.cube} WHERE wave_id = $1`);
-	const data = items.length ? byItem<Parts>(await rows(c, `${split}\nUNION ALL BY NAME\n${england}\nORDER BY region_code, part`, [wave]), items, ['wave', 'region_code', 'part']) : [];
+	const byRegion = items.length ? await rows(c, itemsSql(items, 'region AS region_code', `FROM ${ctx.cube} WHERE wave_id = $1 GROUP BY ALL`), [wave]) : [];
+	// England is the sum of the regions, and the rest of England is England less the region.
+	const england = combine(byRegion, { wave, region_code: ENGLAND.code, part: 'England' });
+	const parts = regions.flatMap(({ code }) => {
+		const region = byRegion.find((r) => r.region_code === code);
+		return region ? [{ ...region, wave, part: 'region' }, combine([england, region], { wave, region_code: code, part: 'rest of England' }, -1)] : [{ ...england, wave, region_code: code, part: 'rest of England' }];
+	});
+	const data = items.length ? byItem<Parts>([...parts, england], items, ['wave', 'region_code', 'part']) : [];
 	const safe = comparedFigures(data, ctx.measures, ctx.rule);
 	const figure = new Map(safe.map((f) => [`${f.region_code}|${f.part}|${f.item_id}`, f]));
 	const out = items.flatMap((item) =>

@@ -232,6 +232,7 @@ export async function weighting(c: DuckDBConnection, ctx: PipelineContext, weigh
 		},
 		ctx.rule
 	);
+	const scopeFigureOf = new Map(scopeFigures.map((f) => [`${f.region_code}|${f.input}`, f]));
 	const cellsOf = new Map<string, typeof cellFigures>();
 	for (const f of cellFigures) {
 		const input = String(f.input);
@@ -242,7 +243,7 @@ export async function weighting(c: DuckDBConnection, ctx: PipelineContext, weigh
 
 	/** Weighted and unweighted value of an input in a scope, and how many cells with people were left out. */
 	const figure = (scope: string, input: Input) => {
-		const unweighted = scopeFigures.find((s) => s.region_code === scope && s.input === input.id)!;
+		const unweighted = scopeFigureOf.get(`${scope}|${input.id}`)!;
 		let top = 0;
 		let bottom = 0;
 		let left = 0;
