@@ -3,14 +3,16 @@
 // published tables only; each keeps the words (increase, below England…) in its data table, which
 // the reports print beside the chart, so nothing rests on colour alone.
 import type { TopLevelSpec } from 'vega-lite';
-import { ENGLAND, regionName } from './reference';
+import { competencyName, ENGLAND, regionName } from './reference';
 import type { PublishedTable } from './context';
 import type { Chart } from './charts';
 
 type Row = Record<string, unknown>;
 
 const FONT = 'Arial, Helvetica, sans-serif';
-const config = { font: FONT, view: { stroke: null }, axis: { labelFontSize: 11, titleFontSize: 12, labelLimit: 260 }, legend: { labelFontSize: 11, titleLimit: 260 } } as const;
+// Figure names are long ("Mean confidence: Acting on pharmacogenomic results"); 0 = never truncated (the
+// server renders without a canvas and estimates text widths generously, so any limit cuts real labels).
+const config = { font: FONT, view: { stroke: null }, axis: { labelFontSize: 11, titleFontSize: 12, labelLimit: 0 }, legend: { labelFontSize: 11, titleLimit: 0, labelLimit: 0 } } as const;
 const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
 
 const rowsOf = (tables: PublishedTable[], name: string) => tables.find((t) => t.name === name)?.rows ?? [];
@@ -85,11 +87,12 @@ function changeChart(tables: PublishedTable[], region: string, id: string, share
 function againstEngland(tables: PublishedTable[], region: string, id: string): Chart {
 	const all = rowsOf(tables, 'region_against_england')
 		.filter((r) => region === ENGLAND.code || r.region_code === region)
-		.map((r) => ({ ...r, region_name: regionName(String(r.region_code)), short: r.against_england === 'above England' ? 'above' : r.against_england === 'below England' ? 'below' : r.against_england ? 'same' : '*' }));
+		.map((r) => ({ ...r, region_name: regionName(String(r.region_code)), short: r.against_england === 'above England' ? 'above' : r.against_england === 'below England' ? 'below' : r.against_england ? '' : '*' }));
 	const spec: TopLevelSpec = {
 		$schema: SCHEMA,
 		config,
 		data: { values: all },
+		width: { step: 62 },
 		encoding: {
 			x: { field: 'region_name', type: 'nominal', title: null, axis: { labelAngle: -30 } },
 			y: { field: 'name', type: 'nominal', sort: null, title: null }
@@ -108,7 +111,11 @@ function againstEngland(tables: PublishedTable[], region: string, id: string): C
 					]
 				}
 			},
-			{ mark: { type: 'text', fontSize: 10, color: '#212b32' }, encoding: { text: { field: 'short' } } }
+			{
+				mark: { type: 'text', fontSize: 10 },
+				// White on the blue and red cells, dark on grey: readable either way.
+				encoding: { text: { field: 'short' }, color: { condition: { test: "datum.short === 'above' || datum.short === 'below'", value: 'white' }, value: '#212b32' } }
+			}
 		]
 	};
 	return {
@@ -140,8 +147,8 @@ function weightedNeeds(tables: PublishedTable[], region: string, id: string): Ch
 	const long = all
 		.filter((r) => !r.suppressed)
 		.flatMap((r) => [
-			{ name: r.name, figures: 'Unweighted', mwds: r.unweighted },
-			{ name: r.name, figures: 'Weighted to the workforce', mwds: r.weighted }
+			{ competency: competencyName(String(r.figure_id)), figures: 'Unweighted', mwds: r.unweighted },
+			{ competency: competencyName(String(r.figure_id)), figures: 'Weighted to the workforce', mwds: r.weighted }
 		])
 		.filter((r) => r.mwds !== null);
 	const ess = all.find((r) => r.effective_sample_size !== null)?.effective_sample_size;
@@ -156,11 +163,11 @@ function weightedNeeds(tables: PublishedTable[], region: string, id: string): Ch
 			data: { values: long },
 			mark: { type: 'point', filled: true, size: 60 },
 			encoding: {
-				y: { field: 'name', type: 'nominal', sort: null, title: null },
+				y: { field: 'competency', type: 'nominal', sort: null, title: null },
 				x: { field: 'mwds', type: 'quantitative', title: 'Needs score (MWDS)' },
 				color: { field: 'figures', type: 'nominal', title: null, scale: { domain: ['Unweighted', 'Weighted to the workforce'], range: ['#768692', '#005eb8'] } },
 				shape: { field: 'figures', type: 'nominal', title: null },
-				tooltip: [{ field: 'name', title: 'Competency' }, { field: 'figures', title: 'Figures' }, { field: 'mwds', title: 'MWDS' }]
+				tooltip: [{ field: 'competency', title: 'Competency' }, { field: 'figures', title: 'Figures' }, { field: 'mwds', title: 'MWDS' }]
 			}
 		},
 		table: {
