@@ -8,6 +8,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Database } from '../../src/lib/server/db/database';
 import { kish, weighting, weightingNote, weightsFor, type Cell } from '../../pipelines/weighting';
 import { rows } from '../../pipelines/sql';
+import { ratingColumns } from '../../pipelines/reference';
 import { removeDir, syntheticDatabase, tempDir } from './helpers';
 import { EXACT, stageContext } from './stage-context';
 import { expectGolden } from './golden';
@@ -112,15 +113,16 @@ describe('the weighting stage', () => {
 		const [weights, figures] = await weighting(c, await stageContext(c, EXACT, csv));
 		expect(weights.rows[0].method).toBe('post-stratification');
 
-		const people = await rows<{ region: string; staff_group: string; aware_framework: string | null; imp_fh: number | null; conf_fh: number | null }>(
+		const confidence = ratingColumns().map((r) => r.confidence);
+		const people = await rows<{ region: string; staff_group: string; aware_framework: string | null; imp_fh: number | null; conf_fh: number | null; ratings: Array<number | null> }>(
 			c,
-			`SELECT region, staff_group, aware_framework, imp_fh, conf_fh FROM responses WHERE wave_id = '2026-27'`
+			`SELECT region, staff_group, aware_framework, imp_fh, conf_fh, [${confidence.join(', ')}] AS ratings FROM responses WHERE wave_id = '2026-27'`
 		);
 		const n = new Map(cells.map((x) => [`${x.region}|${x.staff_group}`, x.n]));
 		const weightOfPerson = (p: { region: string; staff_group: string }) => workforce.get(`${p.region}|${p.staff_group}`)! / n.get(`${p.region}|${p.staff_group}`)!;
 		for (const scope of ['E92000001', 'E40000003']) {
 			const inScope = people.filter((p) => scope === 'E92000001' || p.region === scope);
-			let [yes, answered, imp, conf, raters, sw, sw2] = [0, 0, 0, 0, 0, 0, 0];
+			let [yes, answered, imp, conf, raters, sw, sw2, personMeans, rated] = [0, 0, 0, 0, 0, 0, 0, 0, 0];
 			for (const p of inScope) {
 				const w = weightOfPerson(p);
 				sw += w;
@@ -128,6 +130,11 @@ describe('the weighting stage', () => {
 				if (p.aware_framework !== null) {
 					answered += w;
 					if (p.aware_framework === 'read' || p.aware_framework === 'aware') yes += w;
+				}
+				// The mean-kind measure: each person's mean confidence over the competencies, if they rated them all.
+				if (p.ratings.every((r) => r !== null)) {
+					personMeans += (w * p.ratings.reduce((a, b) => a! + b!, 0)!) / p.ratings.length;
+					rated += w;
 				}
 				if (p.imp_fh !== null && p.conf_fh !== null) {
 					imp += w * p.imp_fh;
@@ -138,6 +145,7 @@ describe('the weighting stage', () => {
 			const figure = (id: string, statistic: string) => figures.rows.find((r) => r.region_code === scope && r.figure_id === id && r.statistic === statistic)!;
 			// Published to 1 decimal (percentages) and 2 (means, MWDS from the unrounded means).
 			expect(Math.abs(Number(figure('aim1_framework_awareness', 'value').weighted) - (100 * yes) / answered)).toBeLessThanOrEqual(0.05 + 1e-9);
+			expect(Math.abs(Number(figure('aim4_mean_confidence', 'value').weighted) - personMeans / rated)).toBeLessThanOrEqual(0.005 + 1e-9);
 			expect(Math.abs(Number(figure('fh', 'mean_importance').weighted) - imp / raters)).toBeLessThanOrEqual(0.005 + 1e-9);
 			expect(Math.abs(Number(figure('fh', 'mean_confidence').weighted) - conf / raters)).toBeLessThanOrEqual(0.005 + 1e-9);
 			expect(Math.abs(Number(figure('fh', 'mwds').weighted) - (imp / raters - conf / raters) * (imp / raters))).toBeLessThanOrEqual(0.005 + 1e-9);
