@@ -25,7 +25,9 @@ export async function regionComparison(c: DuckDBConnection, ctx: PipelineContext
 		return region ? [{ ...region, wave, part: 'region' }, combine([england, region], { wave, region_code: code, part: 'rest of England' }, -1)] : [{ ...england, wave, region_code: code, part: 'rest of England' }];
 	});
 	const data = items.length ? byItem<Parts>([...parts, england], items, ['wave', 'region_code', 'part']) : [];
-	const safe = comparedFigures(data, ctx.measures, ctx.rule);
+	// The regions add up to England: the same lines (secondary suppression) as success_measures and the
+	// needs tables, so a region hidden there is hidden here too.
+	const safe = comparedFigures(data, ctx.measures, ctx.rule, [{ by: ['wave', 'item_id'], where: (r) => r.part === 'region' }]);
 	const figure = new Map(safe.map((f) => [`${f.region_code}|${f.part}|${f.item_id}`, f]));
 	const out = items.flatMap((item) =>
 		regions.map(({ code }) => {

@@ -70,6 +70,9 @@ describe('region against England', () => {
 		const [measures] = await successMeasures(c, ctx);
 		expect(table.rows.length).toBe(regions.length * (ctx.measures.filter((m) => m.kind === 'share' || m.kind === 'mean').length + 11));
 		for (const r of table.rows) {
+			const there = measures.rows.find((m) => m.measure_id === r.item_id && m.region_code === r.region_code && m.wave === r.wave);
+			// A region success_measures hides (primary or secondary suppression) is hidden here too.
+			if (there?.suppressed) expect(r.suppressed).toBe(true);
 			if (r.suppressed) {
 				expect([r.value, r.rest_of_england_value, r.base, r.rest_of_england_base, r.against_england]).toEqual([null, null, null, null, null]);
 				continue;
