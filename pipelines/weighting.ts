@@ -216,7 +216,9 @@ export async function weighting(c: DuckDBConnection, ctx: PipelineContext, weigh
 			counts: ['base', 'numerator'],
 			means: [{ column: 'mean', sum: 'total_sum', n: 'base', variable }],
 			derived: [{ column: 'value', from: (m, r) => (m.mean === null ? null : m.mean / byId.get(r.input)!.divisor) }],
-			shares: [{ column: 'share', numerator: 'numerator', denominator: 'base' }]
+			shares: [{ column: 'share', numerator: 'numerator', denominator: 'base' }],
+			// Regions add up to England: the same secondary suppression as the published tables.
+			lines: [{ by: ['input'], where: (r) => r.region_code !== ENGLAND.code }]
 		},
 		ctx.rule
 	);
