@@ -53,7 +53,7 @@ const summary = (page: Page) => page.getByTestId('summary');
 async function chartsDrawn(page: Page) {
 	await page.waitForFunction(() => {
 		const charts = [...document.querySelectorAll('[data-chart]')];
-		return charts.length === 9 && charts.every((c) => c.querySelector('.chart svg'));
+		return charts.length === 13 && charts.every((c) => c.querySelector('.chart svg'));
 	});
 }
 
