@@ -11,6 +11,7 @@ import { RATINGS, SHARE_QUESTIONS } from './cube';
 import { formatNumber, SUPPRESSED_MARK, type FigureColumn } from './figures';
 import { breakdownChartsFor, breakdownDashboardCharts, locusForFocusChart } from './charts-breakdowns';
 import type { BreakdownPair } from './breakdowns';
+import { comparisonCharts } from './charts-change';
 
 type Row = Record<string, unknown>;
 
@@ -476,7 +477,8 @@ export function chartsFor(tables: PublishedTable[], region: string, wave: string
 		optionShares(tables, region, 'training_done', `${stem}-training-done`),
 		optionShares(tables, region, 'learning_formats', `${stem}-learning-formats`),
 		optionShares(tables, region, 'barriers', `${stem}-barriers`),
-		...breakdownChartsFor(tables, region)
+		...breakdownChartsFor(tables, region),
+		...comparisonCharts(tables, region, stem)
 	];
 }
 
@@ -492,7 +494,8 @@ export function dashboardCharts(tables: PublishedTable[], region: string, wave: 
 		measuresTrend(tables, region, 'success-measures-trend'),
 		coverageByRegion(tables, 'coverage-by-region'),
 		...SHARE_QUESTIONS.map((question) => optionShares(tables, region, question, question.replaceAll('_', '-'))),
-		...breakdownDashboardCharts(tables, region, pair)
+		...breakdownDashboardCharts(tables, region, pair),
+		...comparisonCharts(tables, region, '')
 	];
 }
 

@@ -49,6 +49,8 @@ function statistics(measures: SuccessMeasure[]): string[] {
 			...counted(col(r.competency, 'raters'), both),
 			`sum(${imp}) FILTER (WHERE ${both})::INTEGER AS ${col(r.competency, 'importance_sum')}`,
 			`sum(${conf}) FILTER (WHERE ${both})::INTEGER AS ${col(r.competency, 'confidence_sum')}`,
+			// Squares give the variance Welch's interval for a change in mean confidence needs (change.ts).
+			`sum(${conf} * ${conf}) FILTER (WHERE ${both})::BIGINT AS ${col(r.competency, 'confidence_sq_sum')}`,
 			// The MWDS success measure takes mean importance over everyone who rated importance.
 			...counted(col(r.competency, 'importance_n'), `${imp} IS NOT NULL`),
 			`sum(${imp})::INTEGER AS ${col(r.competency, 'importance_all_sum')}`
@@ -76,7 +78,11 @@ function statistics(measures: SuccessMeasure[]): string[] {
 			// Sum of ratings and of people rating every competency: the mean of each person's mean.
 			const columns = ratingColumns().map((r) => ident(r[m.rating]));
 			const personTotal = `(${columns.map((c) => `${c}::INTEGER`).join(' + ')})`;
-			out.push(`sum(${personTotal})::INTEGER AS ${col(m.id, 'sum')}`, ...counted(col(m.id, 'n'), `${personTotal} IS NOT NULL`));
+			out.push(
+				`sum(${personTotal})::INTEGER AS ${col(m.id, 'sum')}`,
+				`sum(${personTotal} * ${personTotal})::BIGINT AS ${col(m.id, 'sq_sum')}`,
+				...counted(col(m.id, 'n'), `${personTotal} IS NOT NULL`)
+			);
 		}
 	}
 	return out;

@@ -14,6 +14,9 @@ import { needs } from './needs';
 import { shares } from './shares';
 import { coverage } from './coverage';
 import { successMeasures } from './success-measures';
+import { change } from './change';
+import { regionComparison } from './region-comparison';
+import { weighting } from './weighting';
 import { needsBySpecialty } from './needs-specialty';
 import { breakdowns } from './breakdowns';
 import { locusForFocusTable } from './locus-for-focus';
@@ -61,7 +64,7 @@ export interface RunResult {
 	peakRssMb: number;
 }
 
-export const STAGES = ['snapshot', 'respondents', 'distributions', 'needs', 'shares', 'coverage', 'success measures', 'needs by specialty', 'breakdowns', 'locus for focus', 'pathways', 'mentors', 'charts', 'reports', 'publish'] as const;
+export const STAGES = ['snapshot', 'respondents', 'distributions', 'needs', 'shares', 'coverage', 'success measures', 'change', 'region comparison', 'weighting', 'needs by specialty', 'breakdowns', 'locus for focus', 'pathways', 'mentors', 'charts', 'reports', 'publish'] as const;
 
 const newRunId = (now: Date) => `${now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}-${randomBytes(2).toString('hex')}`;
 
@@ -119,6 +122,9 @@ export async function runPipeline(c: DuckDBConnection, options: RunOptions): Pro
 		tables.push(...(await stage('shares', () => shares(c, ctx))));
 		tables.push(...(await stage('coverage', () => coverage(c, ctx))));
 		tables.push(...(await stage('success measures', () => successMeasures(c, ctx))));
+		tables.push(...(await stage('change', () => change(c, ctx))));
+		tables.push(...(await stage('region comparison', () => regionComparison(c, ctx))));
+		tables.push(...(await stage('weighting', () => weighting(c, ctx))));
 		tables.push(...(await stage('needs by specialty', () => needsBySpecialty(c, ctx))));
 		tables.push(...(await stage('breakdowns', () => breakdowns(c, ctx))));
 		// Both made from the protected needs tables above, not from the cube.

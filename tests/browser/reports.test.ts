@@ -49,8 +49,8 @@ async function signedInPage(email: string): Promise<{ page: Page; cspViolations:
 
 const summary = (page: Page) => page.getByTestId('summary');
 
-/** Waits until every chart has drawn its SVG: thirteen, or twelve when a sector or specialty leaves out coverage. */
-async function chartsDrawn(page: Page, count = 13) {
+/** Waits until every chart has drawn its SVG: seventeen, or sixteen when a sector or specialty leaves out coverage. */
+async function chartsDrawn(page: Page, count = 17) {
 	await page.waitForFunction((n) => {
 		const charts = [...document.querySelectorAll('[data-chart]')];
 		return charts.length === n && charts.every((c) => c.querySelector('.chart svg'));
@@ -91,13 +91,13 @@ describe('the dashboard', () => {
 		expect(new URL(page.url()).searchParams.get('sector')).toBe('hospital');
 		await expect.poll(() => summary(page).textContent(), FIGURES).toMatch(/^London, wave 2026\/27/);
 		// A sector has no workforce figures: coverage says so instead of dividing by the wrong workforce.
-		await chartsDrawn(page, 12);
+		await chartsDrawn(page, 16);
 		expect(await page.getByTestId('coverage-note').textContent()).toBe(COVERAGE_NOTE);
 		// Reloading the URL gives the same view: the URL holds the filters.
 		await page.reload();
 		await expect.poll(() => summary(page).textContent(), FIGURES).toMatch(/^London/);
 		expect(await page.locator('#filter-sector').inputValue()).toBe('hospital');
-		await chartsDrawn(page, 12);
+		await chartsDrawn(page, 16);
 
 		const ranking = page.locator('[data-chart="needs-ranking"]');
 		await ranking.getByText('Show the data as a table').click();

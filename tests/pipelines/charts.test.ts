@@ -48,7 +48,7 @@ afterAll(async () => {
 
 describe('charts', () => {
 	it('are valid Vega-Lite that compiles, for every chart of both scopes and the dashboard', () => {
-		expect(charts.length).toBe(15 + 10 + 13);
+		expect(charts.length).toBe(19 + 14 + 17);
 		for (const c of charts) {
 			expect(validate(c.spec), `${c.id}: ${JSON.stringify(validate.errors?.slice(0, 2))}`).toBe(true);
 			expect(compile(c.spec).spec.marks?.length ?? 0, c.id).toBeGreaterThan(0);

@@ -11,6 +11,9 @@ import { needs } from '$pipelines/needs';
 import { shares } from '$pipelines/shares';
 import { coverage } from '$pipelines/coverage';
 import { successMeasures } from '$pipelines/success-measures';
+import { change } from '$pipelines/change';
+import { regionComparison } from '$pipelines/region-comparison';
+import { weighting } from '$pipelines/weighting';
 import { needsBySpecialty } from '$pipelines/needs-specialty';
 import { breakdownsOf, orderedPair, type BreakdownPair } from '$pipelines/breakdowns';
 import { locusForFocusTable } from '$pipelines/locus-for-focus';
@@ -59,13 +62,24 @@ function cubeRows(waves: Wave[], filter: DashboardFilter): string {
 	return `(SELECT * FROM ${LIVE_CUBE} WHERE ${where.join(' AND ')})`;
 }
 
+/** Tables whose point is to set the regions side by side: England's planners see every region's rows. */
+const EVERY_REGION_FOR_ENGLAND = new Set(['region_against_england', 'weights_by_region_staff_group']);
+
+/** region_against_england's figures of England and the rest of England, withheld from regional planners. */
+const ENGLAND_SIDE = ['england_value', 'rest_of_england_value', 'rest_of_england_base', 'difference_from_rest', 'ci_low', 'ci_high'];
+
 let pathways: Pathway[] | undefined;
 
 /** Keeps the rows a planner of this scope may see: their region's, or every region's for England. */
 function inScope(table: PublishedTable, scope: string): PublishedTable {
 	if (!('region_code' in table.columns)) return table;
+	if (scope === ENGLAND.code && EVERY_REGION_FOR_ENGLAND.has(table.name)) return table;
 	if (table.name === 'coverage_by_region_staff_group' && scope === ENGLAND.code) return table;
-	return { ...table, rows: table.rows.filter((r) => r.region_code === scope) };
+	const rows = table.rows.filter((r) => r.region_code === scope);
+	// A regional planner sees no figure of the rest of England (see the reports router): only whether
+	// their region is above, below or not different from it, in words.
+	if (table.name === 'region_against_england') return { ...table, rows: rows.map((r) => ({ ...r, ...Object.fromEntries(ENGLAND_SIDE.map((k) => [k, null])) })) };
+	return { ...table, rows };
 }
 
 /** Runs the pipeline's aggregation and disclosure stages for one scope and filter set. Call it only
@@ -92,6 +106,12 @@ export async function dashboard(c: DuckDBConnection, filter: DashboardFilter, se
 		...(await shares(c, ctx)),
 		...(await coverage(c, ctx)),
 		...(await successMeasures(c, ctx)),
+		...(await change(c, ctx)),
+		// A region is tested against the rest of England, so this stage reads every region (same filters);
+		// only the planner's own region's rows are kept below.
+		...(await regionComparison(c, { ...ctx, cube: cubeRows(waves, { ...filter, scope: ENGLAND.code }) })),
+		// Weights are made from every respondent of the wave: a filter narrows the figures, not the weights.
+		...(await weighting(c, ctx, cubeRows(waves, { scope: ENGLAND.code }))),
 		...(await needsBySpecialty(c, ctx)),
 		...(pair ? await breakdownsOf([pair])(c, ctx) : []),
 		...(await mentors(c, ctx))

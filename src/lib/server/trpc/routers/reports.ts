@@ -130,6 +130,10 @@ export const reportsRouter = router({
 	/** Every dashboard chart (Vega-Lite spec with its protected rows, and its data table) for a scope and filters. */
 	dashboard: plannerProcedure.input(dashboardInput.default({})).query(async ({ ctx, input }) => {
 		const d = await figures(ctx, { ...input, scope: scopeOf(ctx.user, input.region) });
-		return { wave: d.wave, waves: d.waves, region: d.scope, respondents: d.respondents, threshold: d.threshold, coverageNote: d.coverageNote, snapshot: d.snapshot, charts: d.charts };
+		return {
+			wave: d.wave, waves: d.waves, region: d.scope, respondents: d.respondents, threshold: d.threshold, coverageNote: d.coverageNote, snapshot: d.snapshot, charts: d.charts,
+			// Change between waves, region against England and weighted figures, each with its flag or note in words.
+			comparisons: Object.fromEntries(['change_between_waves', 'region_against_england', 'weighted_figures', 'weights_by_region_staff_group'].map((name) => [name, rowsOf(d.tables, name)]))
+		};
 	})
 });

@@ -127,7 +127,8 @@ describe('reports.dashboard', () => {
 		// A sector has no workforce figures: no coverage chart, and a note saying why.
 		expect(d.charts.map((c) => c.id)).toEqual([
 			'needs-ranking', 'locus-for-focus', 'ratings-likert', 'needs-heatmap-sector', 'success-measures', 'success-measures-trend', 'training-done', 'learning-formats', 'barriers',
-			'needs-heatmap-specialty', 'pathway-readiness', 'mentors'
+			'needs-heatmap-specialty', 'pathway-readiness', 'mentors',
+			'change-shares', 'change-means', 'region-against-england', 'weighted-needs'
 		]);
 		expect(d.coverageNote).toBe('Coverage is not available when a sector or specialty is chosen: there are no workforce figures by sector or specialty.');
 		for (const chart of d.charts) {
@@ -157,7 +158,28 @@ describe('reports.dashboard', () => {
 		// shows as one message; the charts (all but coverage, as a sector is chosen) are still built.
 		const nobody = await as.national.reports.dashboard.query({ region: 'E40000007', sector: 'icb', staffGroup: 'trainee_pharmacy_technician' });
 		expect(nobody.respondents).toBe(0);
-		expect(nobody.charts).toHaveLength(12);
+		expect(nobody.charts).toHaveLength(16);
+	});
+
+	it('says in words whether figures changed, how a region stands against England, and what weighting did', async () => {
+		const national = await as.national.reports.dashboard.query({});
+		const { change_between_waves: change, region_against_england: against, weighted_figures: weighted } = national.comparisons;
+		expect(new Set(change.map((r) => r.change))).toContain('increase');
+		for (const r of change) expect([null, 'increase', 'decrease', 'no clear change']).toContain(r.change);
+		expect(new Set(against.map((r) => r.region_code))).toEqual(new Set(regions.map((r) => r.code)));
+		for (const r of against) expect([null, 'above England', 'below England', 'not different from England']).toContain(r.against_england);
+		expect(weighted.filter((r) => r.region_code === ENGLAND && !r.suppressed).every((r) => typeof r.weighted === 'number' && r.effective_sample_size !== null)).toBe(true);
+		// The words are in the charts' data tables too, not only in colour.
+		const table = national.charts.find((c) => c.id === 'change-means')!.table;
+		expect(table.columns.map((c) => c.key)).toContain('change');
+		expect(table.rows.some((r) => r.change === 'increase')).toBe(true);
+		// A regional planner sees their region against England, under their filters, and nothing of any other region.
+		const london = await as.london.reports.dashboard.query({ sector: 'hospital' });
+		expect(new Set(london.comparisons.region_against_england.map((r) => r.region_code))).toEqual(new Set([LONDON]));
+		expect(london.comparisons.region_against_england.some((r) => r.against_england !== null)).toBe(true);
+		// ... in words only: no figure of England or the rest of England under their filters.
+		for (const r of london.comparisons.region_against_england) for (const k of ['england_value', 'rest_of_england_value', 'rest_of_england_base', 'difference_from_rest', 'ci_low', 'ci_high']) expect(r[k as keyof typeof r], k).toBeNull();
+		expectDisclosureControlled(london);
 	});
 
 	it('never gives a regional planner another region’s figures, whatever the filters', async () => {

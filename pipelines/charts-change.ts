@@ -1,0 +1,214 @@
+// Charts of the statistical comparisons (issue 11): change since the previous wave with its 95%
+// interval, each region against England, and weighted beside unweighted figures. Built from the
+// published tables only; each keeps the words (increase, below England…) in its data table, which
+// the reports print beside the chart, so nothing rests on colour alone.
+import type { TopLevelSpec } from 'vega-lite';
+import { competencyName, ENGLAND, regionName } from './reference';
+import type { PublishedTable } from './context';
+import type { Chart } from './charts';
+import { SUPPRESSED_MARK } from './figures';
+
+type Row = Record<string, unknown>;
+
+const FONT = 'Arial, Helvetica, sans-serif';
+// Figure names are long ("Mean confidence: Acting on pharmacogenomic results"); 0 = never truncated (the
+// server renders without a canvas and estimates text widths generously, so any limit cuts real labels).
+const config = { font: FONT, view: { stroke: null }, axis: { labelFontSize: 11, titleFontSize: 12, labelLimit: 0 }, legend: { labelFontSize: 11, titleLimit: 0, labelLimit: 0 } } as const;
+const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
+
+const rowsOf = (tables: PublishedTable[], name: string) => tables.find((t) => t.name === name)?.rows ?? [];
+
+/** Hidden rows stay in the drawing: "[c]" at zero on their line, not a missing dot. */
+const hiddenMarks = (y: string) => ({
+	transform: [{ filter: 'datum.suppressed' }],
+	mark: { type: 'text' as const, color: '#425563', align: 'left' as const, dx: 4 },
+	encoding: { y: { field: y, type: 'nominal' as const, sort: null, title: null }, x: { datum: 0, type: 'quantitative' as const }, text: { value: SUPPRESSED_MARK } }
+});
+const shown = { filter: '!datum.suppressed && datum.difference != null' };
+
+/** Colours for the words, with the words in the legend and the table. */
+const CHANGE_COLOURS = { domain: ['increase', 'decrease', 'no clear change'], range: ['#005eb8', '#d5281b', '#768692'] };
+const AGAINST_COLOURS = { domain: ['above England', 'below England', 'not different from England'], range: ['#005eb8', '#d5281b', '#d8dde0'] };
+
+/** Differences with interval bars and a zero line: one chart per unit (percentage points, score). */
+function changeChart(tables: PublishedTable[], region: string, id: string, shares: boolean): Chart {
+	const all = rowsOf(tables, 'change_between_waves').filter((r) => r.region_code === region && (r.method === 'Newcombe') === shares);
+	const unit = shares ? 'percentage points' : 'score 1–5';
+	const previous = all.find((r) => r.previous_wave)?.previous_wave;
+	const spec: TopLevelSpec = {
+		$schema: SCHEMA,
+		config,
+		width: 420,
+		data: { values: all.filter((r) => r.suppressed || r.difference !== null) },
+		layer: [
+			{ mark: { type: 'rule', color: '#425563', strokeDash: [4, 3] }, encoding: { x: { datum: 0, type: 'quantitative' } } },
+			{
+				transform: [shown],
+				mark: { type: 'rule', strokeWidth: 2 },
+				encoding: {
+					y: { field: 'name', type: 'nominal', sort: null, title: null },
+					x: { field: 'ci_low', type: 'quantitative', title: `Change since ${previous ?? 'the previous wave'} (${unit}), with 95% interval` },
+					x2: { field: 'ci_high' },
+					color: { field: 'change', type: 'nominal', title: 'Change', scale: CHANGE_COLOURS }
+				}
+			},
+			{
+				transform: [shown],
+				mark: { type: 'point', filled: true, size: 60 },
+				encoding: {
+					y: { field: 'name', type: 'nominal', sort: null, title: null },
+					x: { field: 'difference', type: 'quantitative' },
+					color: { field: 'change', type: 'nominal', title: 'Change', scale: CHANGE_COLOURS },
+					tooltip: [
+						{ field: 'name', title: 'Figure' },
+						{ field: 'previous_value', title: 'Previous wave' },
+						{ field: 'value', title: 'This wave' },
+						{ field: 'difference', title: 'Difference' },
+						{ field: 'ci_low', title: '95% low' },
+						{ field: 'ci_high', title: '95% high' },
+						{ field: 'change', title: 'Change' }
+					]
+				}
+			},
+			hiddenMarks('name')
+		]
+	};
+	return {
+		id,
+		title: `${shares ? 'Shares' : 'Mean scores'}: change since the previous wave, ${regionName(region)}`,
+		description: `Difference from the previous wave (dot) with its 95% interval (bar; ${shares ? "Newcombe's method" : "Welch's method"}). A change is called an increase or a decrease only when the interval does not cross zero (dashed line). ${SUPPRESSED_MARK} marks a figure resting on too few respondents to publish.`,
+		spec,
+		table: {
+			columns: [
+				{ key: 'name', heading: 'Figure' },
+				{ key: 'previous_value', heading: 'Previous wave' },
+				{ key: 'value', heading: 'This wave' },
+				{ key: 'difference', heading: `Difference (${unit})` },
+				{ key: 'ci_low', heading: '95% low' },
+				{ key: 'ci_high', heading: '95% high' },
+				{ key: 'change', heading: 'Change' },
+				{ key: 'base', heading: 'Base', count: true }
+			],
+			rows: all
+		}
+	};
+}
+
+/** Every region (national report) or one region against England, in words and colour. */
+function againstEngland(tables: PublishedTable[], region: string, id: string): Chart {
+	const all = rowsOf(tables, 'region_against_england')
+		.filter((r) => region === ENGLAND.code || r.region_code === region)
+		.map((r) => ({ ...r, region_name: regionName(String(r.region_code)), short: r.against_england === 'above England' ? 'above' : r.against_england === 'below England' ? 'below' : r.suppressed ? SUPPRESSED_MARK : '' }));
+	const spec: TopLevelSpec = {
+		$schema: SCHEMA,
+		config,
+		data: { values: all },
+		width: { step: 62 },
+		encoding: {
+			x: { field: 'region_name', type: 'nominal', title: null, axis: { labelAngle: -30 } },
+			y: { field: 'name', type: 'nominal', sort: null, title: null }
+		},
+		layer: [
+			{
+				mark: 'rect',
+				encoding: {
+					color: { field: 'against_england', type: 'nominal', title: 'Against England (95%)', scale: AGAINST_COLOURS },
+					tooltip: [
+						{ field: 'region_name', title: 'Region' },
+						{ field: 'name', title: 'Figure' },
+						{ field: 'value', title: 'Region' },
+						{ field: 'england_value', title: 'England' },
+						{ field: 'against_england', title: 'Against England' }
+					]
+				}
+			},
+			{
+				mark: { type: 'text', fontSize: 10 },
+				// White on the blue and red cells, dark on grey: readable either way.
+				encoding: { text: { field: 'short' }, color: { condition: { test: "datum.short === 'above' || datum.short === 'below'", value: 'white' }, value: '#212b32' } }
+			}
+		]
+	};
+	return {
+		id,
+		// A regional planner's dashboard names only their region.
+		title: region === ENGLAND.code ? 'Regions against England: significantly above, below or not different' : `${regionName(region)} against the rest of the country: significantly above, below or not different`,
+		description: `Each region is tested against the rest of England at 95% (Newcombe for shares, Welch for means); ${SUPPRESSED_MARK} marks too few respondents to publish.`,
+		spec,
+		table: {
+			columns: [
+				{ key: 'region_name', heading: 'Region' },
+				{ key: 'name', heading: 'Figure' },
+				{ key: 'value', heading: 'Region' },
+				{ key: 'england_value', heading: 'England' },
+				{ key: 'difference_from_rest', heading: 'Difference from the rest of England' },
+				{ key: 'ci_low', heading: '95% low' },
+				{ key: 'ci_high', heading: '95% high' },
+				{ key: 'against_england', heading: 'Against England' },
+				{ key: 'base', heading: 'Base', count: true }
+			],
+			rows: all
+		}
+	};
+}
+
+/** Weighted beside unweighted: the needs scores (MWDS) by competency, two dots per competency. */
+function weightedNeeds(tables: PublishedTable[], region: string, id: string): Chart {
+	const all = rowsOf(tables, 'weighted_figures').filter((r) => r.region_code === region && r.statistic === 'mwds');
+	const long = all
+		.filter((r) => !r.suppressed)
+		.flatMap((r) => [
+			{ competency: competencyName(String(r.figure_id)), figures: 'Unweighted', mwds: r.unweighted },
+			{ competency: competencyName(String(r.figure_id)), figures: 'Weighted to the workforce', mwds: r.weighted }
+		])
+		.filter((r) => r.mwds !== null);
+	const ess = all.find((r) => r.effective_sample_size !== null)?.effective_sample_size;
+	return {
+		id,
+		title: `Needs scores weighted to the workforce beside unweighted, ${regionName(region)}`,
+		description: `Weights by region and staff group from the workforce denominators (${String(all[0]?.method ?? 'post-stratification')}); effective sample size ${ess ?? 'not published'}. The table says where cells were treated as empty or had no denominator. ${SUPPRESSED_MARK} marks a score resting on too few respondents to publish.`,
+		spec: {
+			$schema: SCHEMA,
+			config,
+			width: 420,
+			data: { values: [...long, ...all.filter((r) => r.suppressed).map((r) => ({ competency: competencyName(String(r.figure_id)), suppressed: true }))] },
+			layer: [
+				{
+					transform: [{ filter: '!datum.suppressed' }],
+					mark: { type: 'point', filled: true, size: 60 },
+					encoding: {
+						y: { field: 'competency', type: 'nominal', sort: null, title: null },
+						x: { field: 'mwds', type: 'quantitative', title: 'Needs score (MWDS)' },
+						color: { field: 'figures', type: 'nominal', title: null, scale: { domain: ['Unweighted', 'Weighted to the workforce'], range: ['#768692', '#005eb8'] } },
+						shape: { field: 'figures', type: 'nominal', title: null },
+						tooltip: [{ field: 'competency', title: 'Competency' }, { field: 'figures', title: 'Figures' }, { field: 'mwds', title: 'MWDS' }]
+					}
+				},
+				hiddenMarks('competency')
+			]
+		},
+		table: {
+			columns: [
+				{ key: 'name', heading: 'Figure' },
+				{ key: 'unweighted', heading: 'Unweighted' },
+				{ key: 'weighted', heading: 'Weighted' },
+				{ key: 'difference', heading: 'Difference' },
+				{ key: 'base', heading: 'Base', count: true },
+				{ key: 'effective_sample_size', heading: 'Effective sample size', count: true },
+				{ key: 'note', heading: 'Note' }
+			],
+			rows: all
+		}
+	};
+}
+
+/** The comparison charts of a scope; `stem` prefixes ids (national, a region code, or '' on the dashboard). */
+export function comparisonCharts(tables: PublishedTable[], region: string, stem: string): Chart[] {
+	const named = (name: string) => (stem ? `${stem}-${name}` : name);
+	return [
+		changeChart(tables, region, named('change-shares'), true),
+		changeChart(tables, region, named('change-means'), false),
+		againstEngland(tables, region, named('region-against-england')),
+		weightedNeeds(tables, region, named('weighted-needs'))
+	];
+}

@@ -1,0 +1,106 @@
+// change_between_waves on a real DuckDB file of synthetic responses: the golden table; the same
+// figures and intervals worked out a second way, straight from the responses; and what the
+// disclosure rule promises of the published table.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import type { Database } from '../../src/lib/server/db/database';
+import { change } from '../../pipelines/change';
+import { successMeasures } from '../../pipelines/success-measures';
+import { newcombe, welch } from '../../pipelines/intervals';
+import { ratingColumns } from '../../pipelines/reference';
+import { rows } from '../../pipelines/sql';
+import { removeDir, syntheticDatabase, tempDir } from './helpers';
+import { EXACT, stageContext } from './stage-context';
+import { expectGolden } from './golden';
+
+let dir: string;
+let db: Database;
+let c: DuckDBConnection;
+
+beforeAll(async () => {
+	dir = tempDir();
+	db = await syntheticDatabase(dir, 600, 7);
+	c = await db.instance.connect();
+});
+afterAll(async () => {
+	c?.closeSync();
+	await db?.close();
+	removeDir(dir);
+});
+
+type Row = Record<string, unknown>;
+const find = (table: { rows: Row[] }, region: string, item: string) => table.rows.find((r) => r.region_code === region && r.item_id === item)!;
+
+describe('change between waves', () => {
+	it('matches the golden table for seed 7', async () => {
+		const [table] = await change(c, await stageContext(c));
+		expectGolden(table);
+	});
+
+	it('agrees with a second implementation over the raw responses (every figure exact)', async () => {
+		const [table] = await change(c, await stageContext(c, EXACT));
+		const confidence = ratingColumns().map((r) => r.confidence);
+		const personMean = `((${confidence.join(' + ')}) / ${confidence.length})`;
+		for (const region of ['E92000001', 'E40000003', 'E40000012']) {
+			const where = region === 'E92000001' ? 'TRUE' : `region = '${region}'`;
+			const [now, before] = await Promise.all(
+				['2026-27', '2025-26'].map(async (wave) => {
+					const [r] = await rows<Record<string, number>>(
+						c,
+						`SELECT count(*) FILTER (WHERE network_member = 'yes')::INTEGER AS yes, count(network_member)::INTEGER AS answered,
+							avg(${personMean}) AS conf_mean, stddev_samp(${personMean}) AS conf_sd, count(${personMean})::INTEGER AS conf_n,
+							avg(conf_fh) FILTER (WHERE imp_fh IS NOT NULL) AS fh_mean, stddev_samp(conf_fh) FILTER (WHERE imp_fh IS NOT NULL) AS fh_sd,
+							count(conf_fh) FILTER (WHERE imp_fh IS NOT NULL)::INTEGER AS fh_n
+						FROM responses WHERE wave_id = $1 AND ${where}`,
+						[wave]
+					);
+					return r;
+				})
+			);
+			const share = find(table, region, 'aim2_network_member');
+			const expected = newcombe(now.yes, now.answered, before.yes, before.answered)!;
+			expect(share.value).toBeCloseTo((100 * now.yes) / now.answered, 1);
+			expect(share.previous_value).toBeCloseTo((100 * before.yes) / before.answered, 1);
+			expect(share.ci_low).toBeCloseTo(100 * expected.low, 1);
+			expect(share.ci_high).toBeCloseTo(100 * expected.high, 1);
+			for (const [item, p] of [['aim4_mean_confidence', 'conf'], ['fh', 'fh']] as const) {
+				const row = find(table, region, item);
+				const w = welch(now[`${p}_mean`], now[`${p}_sd`], now[`${p}_n`], before[`${p}_mean`], before[`${p}_sd`], before[`${p}_n`])!;
+				expect(row.base).toBe(now[`${p}_n`]);
+				expect(Number(row.value)).toBeCloseTo(now[`${p}_mean`], 9);
+				expect(Math.abs(Number(row.ci_low) - w.low)).toBeLessThanOrEqual(0.0051);
+				expect(Math.abs(Number(row.ci_high) - w.high)).toBeLessThanOrEqual(0.0051);
+				expect(row.change).toBe(w.low > 0 ? 'increase' : w.high < 0 ? 'decrease' : 'no clear change');
+			}
+		}
+	});
+
+	it('publishes what success_measures publishes, counts by the rule, words only with an interval', async () => {
+		const ctx = await stageContext(c);
+		const [table] = await change(c, ctx);
+		const [measures] = await successMeasures(c, ctx);
+		for (const r of table.rows) {
+			if (r.suppressed) {
+				expect(r.difference).toBeNull();
+				expect(r.change).toBeNull();
+				continue;
+			}
+			for (const count of [r.base, r.previous_base]) if (count !== null && count !== 0) expect(Number(count) % 5 === 0 && Number(count) >= 8).toBe(true);
+			expect(r.change).toBe(Number(r.ci_low) > 0 ? 'increase' : Number(r.ci_high) < 0 ? 'decrease' : 'no clear change');
+			expect(Number(r.ci_low)).toBeLessThanOrEqual(Number(r.difference));
+			expect(Number(r.ci_high)).toBeGreaterThanOrEqual(Number(r.difference));
+			if (r.item_kind !== 'measure') continue;
+			const published = measures.rows.find((m) => m.measure_id === r.item_id && m.region_code === r.region_code && m.wave === r.wave)!;
+			expect(r.value).toBe(published.value);
+		}
+		expect(table.rows.some((r) => r.suppressed)).toBe(true);
+		expect(new Set(table.rows.map((r) => r.change))).toEqual(new Set(['increase', 'no clear change', null]));
+	});
+
+	it('has no change to report for the first wave', async () => {
+		const ctx = await stageContext(c);
+		const [table] = await change(c, { ...ctx, wave: ctx.waves[0], waves: ctx.waves.slice(0, 1) });
+		expect(table.rows.length).toBeGreaterThan(0);
+		for (const r of table.rows) expect([r.previous_wave, r.previous_value, r.difference, r.change]).toEqual([null, null, null, null]);
+	});
+});
