@@ -52,7 +52,7 @@ describe('the two-way breakdown on the dashboard', () => {
 	it('puts the chosen pair in the URL with the filters and draws its heatmaps, values in cells, hidden cells marked', async () => {
 		const page = await signedInPage('national@example.org');
 		await page.goto(`${server.url}/reports?sector=hospital`);
-		await drawn(page, 13);
+		await drawn(page, 16);
 		for (const id of ['locus-for-focus', 'needs-heatmap-specialty', 'pathway-readiness', 'mentors']) expect(await page.locator(`[data-chart="${id}"] .chart svg`).count(), id).toBe(1);
 
 		await page.getByLabel('Rows').selectOption('region');
@@ -60,7 +60,7 @@ describe('the two-way breakdown on the dashboard', () => {
 		await page.waitForURL(/breakdown2=staff_group/);
 		const url = new URL(page.url());
 		expect([url.searchParams.get('breakdown1'), url.searchParams.get('breakdown2'), url.searchParams.get('sector')]).toEqual(['region', 'staff_group', 'hospital']);
-		await drawn(page, 15);
+		await drawn(page, 18);
 		const heatmap = page.locator('[data-chart="needs-two-way"]');
 		const cellText = await heatmap.locator('.chart svg text').allTextContents();
 		expect(cellText.some((t) => /^-?[0-9]+\.[0-9]$/.test(t))).toBe(true);
@@ -69,7 +69,7 @@ describe('the two-way breakdown on the dashboard', () => {
 
 		// The URL holds the choice: reloading shows the same breakdown.
 		await page.reload();
-		await drawn(page, 15);
+		await drawn(page, 18);
 		expect(await page.getByLabel('Rows').inputValue()).toBe('region');
 		expect(await seriousViolations(page)).toEqual([]);
 		await page.context().close();

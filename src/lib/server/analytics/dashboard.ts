@@ -129,6 +129,6 @@ export async function dashboard(c: DuckDBConnection, filter: DashboardFilter, se
 		threshold: ctx.rule.threshold,
 		coverageNote,
 		tables,
-		charts: dashboardCharts(tables, filter.scope, wave.id, pair)
+		charts: dashboardCharts(tables, filter.scope, wave.id, pair).filter((chart) => !(coverageNote && chart.id === COVERAGE_CHART))
 	};
 }
