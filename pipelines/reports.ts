@@ -21,8 +21,16 @@ function dataTable(chart: Chart): string {
 		// A wave is written as its label (2026/27) in tables for people, as everywhere else.
 		.map((r) => `<tr>${chart.table.columns.map((c) => cell(c.key === 'wave' && typeof r.wave === 'string' ? { ...r, wave: waveLabel(r.wave) } : r, c)).join('')}</tr>`)
 		.join('\n');
-	return `<table><caption>Data for: ${escapeHtml(chart.title)}</caption><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table>`;
+	const table = `<table><caption>Data for: ${escapeHtml(chart.title)}</caption><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table>`;
+	if (chart.table.rows.length <= LONG_TABLE_ROWS) return table;
+	// A long table (a two-way breakdown runs to hundreds of rows) is one click away on screen and left
+	// out of print, where it would fill pages: the published CSV files hold every row.
+	const rows = chart.table.rows.length.toLocaleString('en-GB');
+	return `<details class="long-table"><summary>Show the data table (${rows} rows)</summary>${table}</details><p class="print-only">The data table for this chart (${rows} rows) is in the CSV files published with this report.</p>`;
 }
+
+/** Tables longer than this are folded on screen and left out of print. */
+const LONG_TABLE_ROWS = 40;
 
 export interface ReportInput {
 	scope: string;
@@ -46,9 +54,9 @@ h1{font-size:1.8rem}h2{font-size:1.3rem;margin-top:2rem;border-top:1px solid #d8
 figure{margin:1rem 0}figure svg{max-width:100%;height:auto}
 table{border-collapse:collapse;font-size:.85rem;margin:.5rem 0 1rem}caption{text-align:left;font-weight:bold;padding:.3rem 0}
 th,td{border:1px solid #d8dde0;padding:.2rem .5rem;text-align:left}td.suppressed{text-align:center}
-nav ul{columns:2}.summary ol{margin:.3rem 0}.summary .score{color:#4c6272}
+nav ul{columns:2}.print-only{display:none}details.long-table summary{cursor:pointer;color:#005eb8;text-decoration:underline}.summary ol{margin:.3rem 0}.summary .score{color:#4c6272}
 @page{size:A4;margin:14mm 12mm}
-@media print{body{max-width:none;padding:0;font-size:10pt}.summary{break-after:page}.summary h2{border-top:0;margin-top:.5rem}h2,h3{break-after:avoid}figure,tr,.summary{break-inside:avoid}table{font-size:8pt}nav{display:none}}`;
+@media print{body{max-width:none;padding:0;font-size:10pt}.summary{break-after:page}.summary h2{border-top:0;margin-top:.5rem}h2,h3{break-after:avoid}figure,tr,.summary{break-inside:avoid}table{font-size:8pt}nav{display:none}details.long-table{display:none}.print-only{display:block;font-style:italic}}`;
 
 export function reportHtml(input: ReportInput): string {
 	const place = regionName(input.scope);
