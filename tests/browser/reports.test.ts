@@ -164,7 +164,7 @@ describe('the dashboard', () => {
 		expect(coverage[0]).toBe('London');
 		expect(coverage[2]).toBe('8,840');
 		expect(Number(coverage[3])).toBeCloseTo((Number(coverage[1].replace(',', '')) / 8840) * 100, 1);
-		expect(await page.locator('[data-chart]').count()).toBe(9);
+		expect(await page.locator('[data-chart]').count()).toBe(17);
 		expect(await seriousViolationsWithoutScript(page)).toEqual([]);
 		await page.context().close();
 	});
