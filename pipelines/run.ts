@@ -64,7 +64,7 @@ export interface RunResult {
 	peakRssMb: number;
 }
 
-export const STAGES = ['snapshot', 'respondents', 'distributions', 'needs', 'shares', 'coverage', 'success measures', 'change', 'region comparison', 'weighting', 'needs by specialty', 'breakdowns', 'locus for focus', 'pathways', 'mentors', 'charts', 'reports', 'publish'] as const;
+export const STAGES = ['snapshot', 'respondents', 'distributions', 'needs', 'shares', 'coverage', 'success measures', 'change', 'region comparison', 'weighting', 'needs by specialty', 'breakdowns', 'locus for focus', 'pathways', 'mentors', 'charts', 'reports', 'pdfs', 'publish'] as const;
 
 const newRunId = (now: Date) => `${now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}-${randomBytes(2).toString('hex')}`;
 
@@ -170,9 +170,11 @@ export async function runPipeline(c: DuckDBConnection, options: RunOptions): Pro
 		);
 
 		// PDFs of the reports when asked for; a run without Chromium still succeeds and says why.
-		const printed = options.pdf
-			? await reportPdfs(reports, options.pdf === true ? undefined : options.pdf.chromiumPath)
-			: { pdfs: {}, outcome: { made: false, reason: 'PDFs were not asked for in this run.' } };
+		const printed = await stage('pdfs', async () =>
+			options.pdf
+				? reportPdfs(reports, options.pdf === true ? undefined : options.pdf.chromiumPath)
+				: { pdfs: {}, outcome: { made: false, reason: 'PDFs were not asked for in this run.' } }
+		);
 		const allCharts = [...charts.values()].flat();
 		const manifest = {
 			runId,
