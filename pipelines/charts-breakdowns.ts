@@ -3,8 +3,7 @@
 // rows; heatmaps print their values in the cells and mark a suppressed cell with "[c]" on grey rather
 // than leaving it blank, so a hidden figure is never mistaken for a missing one.
 import type { TopLevelSpec } from 'vega-lite';
-import { competencyName, ENGLAND, regionName, sectorName, staffGroupName } from './reference';
-import { specialties } from '../src/lib/instrument/reference';
+import { competencyName, ENGLAND, groupName, regionName, sectorName, staffGroupName, specialtyName } from './reference';
 import type { PublishedTable } from './context';
 import type { Chart } from './charts';
 import { DIMENSION_NAMES, type BreakdownDimension, type BreakdownPair } from './breakdowns';
@@ -21,23 +20,6 @@ const SUPPRESSED = SUPPRESSED_MARK;
 const NO_FIGURE = '–';
 const SUPPRESSED_NOTE = `${SUPPRESSED} on grey: too few respondents to publish; ${NO_FIGURE}: no figure (too few rated a part of it, or nobody answered).`;
 const GREY = '#d8dde0';
-
-const specialtyName = (code: string) => specialties.find((s) => s.code === code)?.name ?? code;
-
-/** A group's name in words, whatever its dimension. */
-function groupName(dimension: string, code: string): string {
-	switch (dimension as BreakdownDimension) {
-		case 'region':
-			return regionName(code);
-		case 'sector':
-			return sectorName(code);
-		case 'staff_group':
-			return staffGroupName(code);
-		case 'specialty':
-			return specialtyName(code);
-	}
-	return code;
-}
 
 const rowsOf = (tables: PublishedTable[], name: string): Row[] => {
 	const t = tables.find((x) => x.name === name);

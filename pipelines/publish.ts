@@ -8,7 +8,7 @@ import { join, relative } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { ColumnType, PublishedTable } from './context';
 import { literal } from './sql';
-import { competencyName, regionName, sectorName, staffGroupName } from './reference';
+import { competencyName, groupName, regionName, sectorName, specialtyName, staffGroupName } from './reference';
 
 /** A CSV field: text that a spreadsheet would read as a formula gets a leading apostrophe; numbers stay numbers. */
 export function csvField(value: unknown, type: ColumnType): string {
@@ -19,17 +19,21 @@ export function csvField(value: unknown, type: ColumnType): string {
 }
 
 /** Code columns that people read by name: the CSV carries the name beside the code. */
-const NAMED_CODES: Record<string, [string, (code: string) => string]> = {
+const NAMED_CODES: Record<string, [string, (code: string, row: Record<string, unknown>) => string]> = {
 	region_code: ['region_name', regionName],
 	competency: ['competency_name', competencyName],
 	staff_group: ['staff_group_name', staffGroupName],
-	sector: ['sector_name', sectorName]
+	sector: ['sector_name', sectorName],
+	specialty: ['specialty_name', specialtyName],
+	// A two-way breakdown's groups are of the characteristics its dimension columns name.
+	group_1: ['group_1_name', (code, row) => groupName(String(row.dimension_1), code)],
+	group_2: ['group_2_name', (code, row) => groupName(String(row.dimension_2), code)]
 };
 
 export function toCsv(table: PublishedTable): string {
 	const columns = Object.keys(table.columns).flatMap((n) => {
 		const named = NAMED_CODES[n];
-		return named ? [{ name: n, value: (r: Record<string, unknown>) => csvField(r[n], table.columns[n]) }, { name: named[0], value: (r: Record<string, unknown>) => (r[n] == null ? '' : csvField(named[1](String(r[n])), 'VARCHAR')) }] : [{ name: n, value: (r: Record<string, unknown>) => csvField(r[n], table.columns[n]) }];
+		return named ? [{ name: n, value: (r: Record<string, unknown>) => csvField(r[n], table.columns[n]) }, { name: named[0], value: (r: Record<string, unknown>) => (r[n] == null ? '' : csvField(named[1](String(r[n]), r), 'VARCHAR')) }] : [{ name: n, value: (r: Record<string, unknown>) => csvField(r[n], table.columns[n]) }];
 	});
 	const lines = [columns.map((c) => c.name).join(','), ...table.rows.map((r) => columns.map((c) => c.value(r)).join(','))];
 	return `${lines.join('\r\n')}\r\n`;

@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import { z } from 'zod';
 import { instrument } from '../src/lib/instrument/survey';
 import { questionsOf } from '../src/lib/instrument/questions';
-import { competencies, regions, sectors, staffGroups, ENGLAND } from '../src/lib/instrument/reference';
+import { competencies, regions, sectors, specialties, staffGroups, ENGLAND } from '../src/lib/instrument/reference';
 
 export { competencies, regions, sectors, staffGroups, ENGLAND, instrument };
 
@@ -57,6 +57,13 @@ export const regionName = (code: string) => (code === ENGLAND.code ? ENGLAND.nam
 export const competencyName = (code: string) => competencies.find((c) => c.code === code)?.name ?? code;
 export const sectorName = (code: string) => sectors.find((c) => c.code === code)?.name ?? code;
 export const staffGroupName = (code: string) => staffGroups.find((c) => c.code === code)?.name ?? code;
+export const specialtyName = (code: string) => specialties.find((c) => c.code === code)?.name ?? code;
+
+/** A group's name in words, whatever characteristic it is a group of (region, sector, staff group, specialty). */
+export function groupName(dimension: string, code: string): string {
+	const names: Record<string, (code: string) => string> = { region: regionName, sector: sectorName, staff_group: staffGroupName, specialty: specialtyName };
+	return (names[dimension] ?? String)(code);
+}
 
 /** Option label of a question, for chart axes and report tables. */
 export function optionLabel(questionId: string, code: string): string {
