@@ -10,12 +10,12 @@ import { DIMENSION_NAMES, type BreakdownDimension, type BreakdownPair } from './
 import { QUADRANTS } from './locus-for-focus';
 import { SPECIALTY_NOTE } from './needs-specialty';
 import { formatNumber, SUPPRESSED_MARK } from './figures';
+import { CHART_CONFIG, VEGA_LITE_SCHEMA } from './chart-style';
 
 type Row = Record<string, unknown>;
 
-const FONT = 'Arial, Helvetica, sans-serif';
-const config = { font: FONT, view: { stroke: null }, axis: { labelFontSize: 11, titleFontSize: 12, labelLimit: 0 }, legend: { labelFontSize: 11, labelLimit: 0, titleLimit: 0 }, header: { labelLimit: 0 } } as const;
-const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
+const config = CHART_CONFIG;
+const SCHEMA = VEGA_LITE_SCHEMA;
 const SUPPRESSED = SUPPRESSED_MARK;
 const NO_FIGURE = '–';
 const SUPPRESSED_NOTE = `${SUPPRESSED} on grey: too few respondents to publish; ${NO_FIGURE}: no figure (too few rated a part of it, or nobody answered).`;

@@ -7,14 +7,12 @@ import { competencyName, ENGLAND, regionName } from './reference';
 import type { PublishedTable } from './context';
 import type { Chart } from './charts';
 import { SUPPRESSED_MARK } from './figures';
+import { CHART_CONFIG, VEGA_LITE_SCHEMA } from './chart-style';
 
 type Row = Record<string, unknown>;
 
-const FONT = 'Arial, Helvetica, sans-serif';
-// Figure names are long ("Mean confidence: Acting on pharmacogenomic results"); 0 = never truncated (the
-// server renders without a canvas and estimates text widths generously, so any limit cuts real labels).
-const config = { font: FONT, view: { stroke: null }, axis: { labelFontSize: 11, titleFontSize: 12, labelLimit: 0 }, legend: { labelFontSize: 11, titleLimit: 0, labelLimit: 0 } } as const;
-const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
+const config = CHART_CONFIG;
+const SCHEMA = VEGA_LITE_SCHEMA;
 
 const rowsOf = (tables: PublishedTable[], name: string) => tables.find((t) => t.name === name)?.rows ?? [];
 

@@ -12,6 +12,7 @@ import { formatNumber, SUPPRESSED_MARK, type FigureColumn } from './figures';
 import { breakdownChartsFor, breakdownDashboardCharts, locusForFocusChart } from './charts-breakdowns';
 import type { BreakdownPair } from './breakdowns';
 import { comparisonCharts } from './charts-change';
+import { CHART_CONFIG } from './chart-style';
 
 type Row = Record<string, unknown>;
 
@@ -28,9 +29,7 @@ export interface Chart {
 
 const { op } = aq;
 const WIDTH = 560;
-const FONT = 'Arial, Helvetica, sans-serif';
-// Label limits of 0 are no limit: long competency, sector and measure names are shown whole, never cut to "…".
-const config = { font: FONT, view: { stroke: null }, axis: { labelFontSize: 11, titleFontSize: 12, labelLimit: 0 }, legend: { labelFontSize: 11, labelLimit: 0, titleLimit: 0 }, header: { labelLimit: 0 } } as const;
+const config = CHART_CONFIG;
 /** Hidden figures are drawn as a grey, labelled mark rather than left out. */
 const SUPPRESSED_GREY = '#aeb7bd';
 const TEXT = '#212b32';

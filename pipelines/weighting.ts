@@ -11,8 +11,9 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { protect, roundCount, type DisclosureRule } from './disclosure';
 import { competencyName, ENGLAND, ratingColumns, regionName, staffGroupName, type SuccessMeasure } from './reference';
 import { published, type PipelineContext, type PublishedTable } from './context';
-import { literal, rows } from './sql';
+import { rows } from './sql';
 import { col, countOf, keySumOf, PACKED, type CubeRelation } from './cube';
+import { workforceSql } from './coverage';
 
 export interface Cell {
 	region_code: string;
@@ -107,9 +108,7 @@ export function kish(cells: Array<{ n: number; w: number }>): number | null {
 	return sw2 > 0 ? (sw * sw) / sw2 : null;
 }
 
-const WORKFORCE_SQL = (csv: string) =>
-	`SELECT region_code, staff_group, sum(workforce)::INTEGER AS workforce FROM read_csv(${literal(csv)}, comment = '#', delim = ',', header = true, auto_detect = false,
-		columns = {'region_code': 'VARCHAR', 'staff_group': 'VARCHAR', 'workforce': 'INTEGER'}) GROUP BY ALL`;
+const WORKFORCE_SQL = (csv: string) => `SELECT region_code, staff_group, sum(workforce)::INTEGER AS workforce FROM ${workforceSql(csv)} GROUP BY ALL`;
 
 /** Respondents per region × staff group, as respondents_by_region_staff_group publishes them. */
 async function publishedCells(c: DuckDBConnection, wave: string, cube: CubeRelation, workforceCsv: string, rule: DisclosureRule): Promise<Cell[]> {

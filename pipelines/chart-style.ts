@@ -1,0 +1,12 @@
+// The look every chart shares (charts.ts, charts-breakdowns.ts, charts-change.ts): one font, and
+// label limits of 0, which are no limit, so long competency, sector and measure names are shown whole,
+// never cut to "…" (the server renders without a canvas and estimates text widths generously).
+export const VEGA_LITE_SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
+
+export const CHART_CONFIG = {
+	font: 'Arial, Helvetica, sans-serif',
+	view: { stroke: null },
+	axis: { labelFontSize: 11, titleFontSize: 12, labelLimit: 0 },
+	legend: { labelFontSize: 11, labelLimit: 0, titleLimit: 0 },
+	header: { labelLimit: 0 }
+} as const;
