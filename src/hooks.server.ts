@@ -27,7 +27,7 @@ export const init: ServerInit = async () => {
 };
 
 const SIGNED_IN_AREAS = ['/reports', '/runs', '/admin', '/login'];
-const FORM_PAGES = ['/survey/', '/login', '/admin', '/runs'];
+const FORM_PAGES = ['/survey/', '/login', '/logout', '/admin', '/runs'];
 
 export const handle: Handle = async ({ event, resolve }) => {
 	// Resolved once per request, for pages and for the tRPC context alike.
@@ -39,7 +39,8 @@ export const handle: Handle = async ({ event, resolve }) => {
 	// Pages with form posts (survey, sign-in, administration, runs) send their origin to this site alone: with no-referrer, Chromium sends "Origin: null"
 	// on a form post, which SvelteKit's cross-site form check (rightly) refuses, so the survey could not
 	// be used without JavaScript. Nothing is sent to other sites either way.
-	if (FORM_PAGES.some((p) => event.url.pathname.startsWith(p))) response.headers.set('Referrer-Policy', 'same-origin');
+	// Every signed-in page carries the Sign out form, so it is a form page too.
+	if (event.locals.user || FORM_PAGES.some((p) => event.url.pathname.startsWith(p))) response.headers.set('Referrer-Policy', 'same-origin');
 	// Nothing signed-in, no API answer and no survey page (it shows someone's answers) may be kept by a
 	// browser or proxy cache: Back reloads the page from the answers saved on the server.
 	if (event.url.pathname.startsWith('/api/') || event.url.pathname.startsWith('/survey/') || event.locals.user || SIGNED_IN_AREAS.some((p) => event.url.pathname.startsWith(p))) {

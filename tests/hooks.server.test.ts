@@ -22,10 +22,11 @@ afterAll(async () => {
 	dir.remove();
 });
 
-function expectCommonHeaders(headers: Headers, path = '') {
-	// Pages with form posts (survey, sign-in, administration, runs) send their origin to this site alone, so
-	// their posts pass the same-origin check.
-	expect(headers.get('referrer-policy')).toBe(['/survey/', '/login', '/admin', '/runs'].some((p) => path.startsWith(p)) ? 'same-origin' : 'no-referrer');
+function expectCommonHeaders(headers: Headers, path = '', signedIn = false) {
+	// Pages with form posts (survey, sign-in, administration, runs, and every signed-in page: its Sign
+	// out form) send their origin to this site alone, so their posts pass the same-origin check.
+	const formPage = signedIn || ['/survey/', '/login', '/admin', '/runs'].some((p) => path.startsWith(p));
+	expect(headers.get('referrer-policy')).toBe(formPage ? 'same-origin' : 'no-referrer');
 	expect(headers.get('x-content-type-options')).toBe('nosniff');
 	expect(headers.get('x-frame-options')).toBe('DENY');
 	expect(headers.get('permissions-policy')).toMatch(/camera=\(\)/);
@@ -41,9 +42,13 @@ describe('security headers', () => {
 			expect(csp).toMatch(/frame-ancestors 'none'/);
 			expect(csp).toMatch(/script-src 'self'( 'sha256-[^']+')*;/);
 			expect(csp).not.toMatch(/script-src[^;]*unsafe-(inline|eval)/);
-			expectCommonHeaders(response.headers, path);
+			expectCommonHeaders(response.headers, path, path !== '/login');
 		});
 	}
+
+	it('/ signed out: no referrer at all (nothing to post)', async () => {
+		expectCommonHeaders((await fetch(`${server.url}/`)).headers, '/');
+	});
 
 	// adapter-node serves these before SvelteKit's hooks run.
 	const script = readdirSync(join(ROOT, 'build/client/_app/immutable/entry')).find((f) => f.endsWith('.js'));
