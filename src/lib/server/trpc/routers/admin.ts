@@ -4,6 +4,7 @@ import { audit, auditLog } from '../../auth/audit';
 import { createWave, listWaves, setWaveStatus } from '../../db/waves';
 import { publishedCount } from '$pipelines/disclosure';
 import { adminProcedure, router } from '../trpc';
+import { accountsRouter } from './accounts';
 import { hasControls } from '../../../text';
 import { measureSchema } from '$pipelines/reference';
 import { checkWorkforceCsv, disclosureThreshold, publicationSettings, saveSuccessMeasures, saveWorkforceCsv, setDisclosureThreshold, successMeasures } from '../../settings';
@@ -32,6 +33,8 @@ async function knownWave(db: Parameters<typeof listWaves>[0], id: string) {
 }
 
 export const adminRouter = router({
+	accounts: accountsRouter,
+
 	waves: router({
 		// Administrators are signed-in users too: they see each wave's count as published, never exact.
 		list: adminProcedure.query(async ({ ctx }) => {
