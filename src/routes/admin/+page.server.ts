@@ -1,7 +1,6 @@
-import { fail, redirect } from '@sveltejs/kit';
-import { TRPCError } from '@trpc/server';
-import { ZodError } from 'zod';
+import { redirect } from '@sveltejs/kit';
 import { callerFor } from '$lib/server/trpc/caller';
+import { refused } from '$lib/server/form-errors';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
@@ -18,14 +17,6 @@ export const load: PageServerLoad = async (event) => {
 			: null;
 	return { waves: waves.map((w) => ({ id: w.id, label: w.label, status: w.status, responses: w.responses })), threshold: settings.threshold, done };
 };
-
-/** A refused change as error-summary entries pointing at the field to blame. */
-function refused(error: unknown, fields: Record<string, string>, values: Record<string, string>) {
-	if (error instanceof TRPCError && error.cause instanceof ZodError)
-		return fail(400, { values, errors: error.cause.issues.map((i) => ({ href: `#${fields[String(i.path[0])] ?? Object.values(fields)[0]}`, message: i.message })) });
-	if (error instanceof TRPCError && error.code !== 'INTERNAL_SERVER_ERROR') return fail(error.code === 'CONFLICT' ? 409 : 400, { values, errors: [{ href: `#${Object.values(fields)[0]}`, message: error.message }] });
-	throw error;
-}
 
 export const actions: Actions = {
 	plan: async (event) => {
