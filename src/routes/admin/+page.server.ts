@@ -1,4 +1,5 @@
 import { redirect } from '@sveltejs/kit';
+import { TRPCError } from '@trpc/server';
 import { callerFor } from '$lib/server/trpc/caller';
 import { refused } from '$lib/server/form-errors';
 import type { Actions, PageServerLoad } from './$types';
@@ -32,11 +33,15 @@ export const actions: Actions = {
 		redirect(303, `/admin?planned=${id}`);
 	},
 	threshold: async (event) => {
-		const raw = String((await event.request.formData()).get('threshold') ?? '').trim();
+		const form = await event.request.formData();
+		const raw = String(form.get('threshold') ?? '').trim();
+		const threshold = /^\d+$/.test(raw) ? Number(raw) : (undefined as unknown as number);
 		const { caller } = await callerFor(event);
 		try {
-			await caller.admin.setThreshold({ threshold: /^\d+$/.test(raw) ? Number(raw) : (undefined as unknown as number) });
+			await caller.admin.setThreshold({ threshold, ...(form.get('confirm') === 'yes' ? { belowDefaultConfirmed: true as const } : {}) });
 		} catch (error) {
+			// Below the default: say what it risks and ask before saving.
+			if (error instanceof TRPCError && error.code === 'PRECONDITION_FAILED') return { values: { threshold: raw }, belowDefault: { threshold, risk: error.message } };
 			return refused(error, { threshold: 'threshold' }, { threshold: raw });
 		}
 		redirect(303, '/admin?threshold=saved');
