@@ -1,7 +1,7 @@
-import { fail, redirect } from '@sveltejs/kit';
+import { redirect } from '@sveltejs/kit';
 import { TRPCError } from '@trpc/server';
-import { ZodError } from 'zod';
 import { callerFor } from '$lib/server/trpc/caller';
+import { refused } from '$lib/server/form-errors';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
@@ -19,14 +19,6 @@ export const load: PageServerLoad = async (event) => {
 	return { waves: waves.map((w) => ({ id: w.id, label: w.label, status: w.status, responses: w.responses })), threshold: settings.threshold, done };
 };
 
-/** A refused change as error-summary entries pointing at the field to blame. */
-function refused(error: unknown, fields: Record<string, string>, values: Record<string, string>) {
-	if (error instanceof TRPCError && error.cause instanceof ZodError)
-		return fail(400, { values, errors: error.cause.issues.map((i) => ({ href: `#${fields[String(i.path[0])] ?? Object.values(fields)[0]}`, message: i.message })) });
-	if (error instanceof TRPCError && error.code !== 'INTERNAL_SERVER_ERROR') return fail(error.code === 'CONFLICT' ? 409 : 400, { values, errors: [{ href: `#${Object.values(fields)[0]}`, message: error.message }] });
-	throw error;
-}
-
 export const actions: Actions = {
 	plan: async (event) => {
 		const form = await event.request.formData();
@@ -41,11 +33,15 @@ export const actions: Actions = {
 		redirect(303, `/admin?planned=${id}`);
 	},
 	threshold: async (event) => {
-		const raw = String((await event.request.formData()).get('threshold') ?? '').trim();
+		const form = await event.request.formData();
+		const raw = String(form.get('threshold') ?? '').trim();
+		const threshold = /^\d+$/.test(raw) ? Number(raw) : (undefined as unknown as number);
 		const { caller } = await callerFor(event);
 		try {
-			await caller.admin.setThreshold({ threshold: /^\d+$/.test(raw) ? Number(raw) : (undefined as unknown as number) });
+			await caller.admin.setThreshold({ threshold, ...(form.get('confirm') === 'yes' ? { belowDefaultConfirmed: true as const } : {}) });
 		} catch (error) {
+			// Below the default: say what it risks and ask before saving.
+			if (error instanceof TRPCError && error.code === 'PRECONDITION_FAILED') return { values: { threshold: raw }, belowDefault: { threshold, risk: error.message } };
 			return refused(error, { threshold: 'threshold' }, { threshold: raw });
 		}
 		redirect(303, '/admin?threshold=saved');

@@ -1,4 +1,7 @@
 import type { Database } from '../db/database';
+import { regions } from '../../instrument/reference';
+
+const regionName = (code: string) => `${regions.find((r) => r.code === code)?.name ?? 'region'} (${code})`;
 
 /** Records who did what: logins, failed logins, exports and every admin change. */
 export async function audit(db: Database, actor: string | null, action: string, detail: Record<string, unknown> = {}): Promise<void> {
@@ -53,6 +56,21 @@ export function describeAuditEvent(action: string, detail: Record<string, unknow
 			return `Created the ${detail.role} account ${detail.email}${detail.region ? ` for region ${detail.region}` : ''}`;
 		case 'password_reset':
 			return `Set a new password for ${detail.email}`;
+		case 'sign_in_wait_lifted':
+			return `Lifted the sign-in wait for ${detail.email}`;
+		case 'account_disabled':
+			return `Disabled the account ${detail.email} and ended its sessions`;
+		case 'account_enabled':
+			return `Enabled the account ${detail.email} again`;
+		case 'login_disabled':
+			return 'Tried to sign in to a disabled account';
+		case 'role_changed': {
+			const as = (r: unknown) => {
+				const { role, region } = (r ?? {}) as { role?: string; region?: string | null };
+				return `${role}${region ? ` for ${regionName(region)}` : ''}`;
+			};
+			return `Changed ${detail.email} from ${as(detail.from)} to ${as(detail.to)}`;
+		}
 		case 'pipeline_run_started':
 			return 'Started a pipeline run';
 		default:

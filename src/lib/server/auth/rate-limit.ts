@@ -38,6 +38,20 @@ export class RateLimit {
 		this.#windows.delete(key);
 	}
 
+	/** Forgets every key that starts with `prefix` (all of one account's address pairs). */
+	resetPrefix(prefix: string) {
+		for (const key of this.#windows.keys()) if (key.startsWith(prefix)) this.#windows.delete(key);
+	}
+
+	/** The most seconds any key starting with `prefix` must still wait (0 when none is over the limit). */
+	longestWait(prefix: string, now = Date.now()): number {
+		let wait = 0;
+		for (const [key, w] of this.#windows) {
+			if (key.startsWith(prefix) && w.resetAt > now && w.count >= this.limit) wait = Math.max(wait, Math.ceil((w.resetAt - now) / 1000));
+		}
+		return wait;
+	}
+
 	#sweep(now: number) {
 		for (const [key, w] of this.#windows) if (w.resetAt <= now) this.#windows.delete(key);
 	}

@@ -18,7 +18,7 @@ export async function userForSession(db: Database, token: string | undefined): P
 	if (!token || token.length > 100) return null;
 	const rows = await db.query(
 		`SELECT u.id::VARCHAR AS id, u.email, u.role, u.region FROM sessions s JOIN users u ON u.id = s.user_id
-		 WHERE s.token_hash = $1 AND s.expires_at > now()`,
+		 WHERE s.token_hash = $1 AND s.expires_at > now() AND u.disabled_at IS NULL`,
 		[hashToken(token)]
 	);
 	if (rows.length === 0) return null;

@@ -108,6 +108,15 @@ export const migrations: Migration[] = [
 				responses INTEGER NOT NULL
 			);
 		`
+	},
+	{
+		id: '005_account_status',
+		sql: `
+			-- An admin can disable an account (it cannot sign in, and its sessions end) and sees when each
+			-- account last signed in. NULL: never disabled, never signed in.
+			ALTER TABLE users ADD COLUMN disabled_at TIMESTAMPTZ;
+			ALTER TABLE users ADD COLUMN last_sign_in_at TIMESTAMPTZ;
+		`
 	}
 ];
 

@@ -2,8 +2,9 @@ import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { audit, auditLog } from '../../auth/audit';
 import { createWave, listWaves, setWaveStatus } from '../../db/waves';
-import { publishedCount } from '$pipelines/disclosure';
+import { NHS_DIGITAL_RULE, publishedCount } from '$pipelines/disclosure';
 import { adminProcedure, router } from '../trpc';
+import { accountsRouter } from './accounts';
 import { hasControls } from '../../../text';
 import { measureSchema } from '$pipelines/reference';
 import { checkWorkforceCsv, disclosureThreshold, publicationSettings, saveSuccessMeasures, saveWorkforceCsv, setDisclosureThreshold, successMeasures } from '../../settings';
@@ -25,6 +26,10 @@ const waveId = z
 
 const COMMENTS_PER_PAGE = 25;
 
+/** What a threshold below NHS Digital's 8 risks, in words an admin can weigh before confirming. */
+export const belowDefaultRisk = (threshold: number) =>
+	`A threshold of ${threshold} is below NHS Digital's ${NHS_DIGITAL_RULE.threshold}: groups of ${threshold} to ${NHS_DIGITAL_RULE.threshold - 1} people become visible in the dashboard and the reports, which makes it harder to keep individuals anonymous (a small group's answers can point to one person). Confirm to set it anyway.`;
+
 async function knownWave(db: Parameters<typeof listWaves>[0], id: string) {
 	const wave = (await listWaves(db)).find((w) => w.id === id);
 	if (!wave) throw new TRPCError({ code: 'NOT_FOUND', message: `There is no wave called ${id}` });
@@ -32,6 +37,8 @@ async function knownWave(db: Parameters<typeof listWaves>[0], id: string) {
 }
 
 export const adminRouter = router({
+	accounts: accountsRouter,
+
 	waves: router({
 		// Administrators are signed-in users too: they see each wave's count as published, never exact.
 		list: adminProcedure.query(async ({ ctx }) => {
@@ -80,11 +87,25 @@ export const adminRouter = router({
 
 	settings: adminProcedure.query(() => ({ threshold: disclosureThreshold(), measures: successMeasures() })),
 
-	/** The smallest count published (NHS Digital's rule: 8; some bodies use 10). */
+	/** The smallest count published (NHS Digital's rule: 8; some bodies use 10). Below the default, the
+	 *  caller must say it has shown the risk and the admin confirmed: a slip of one key should not make
+	 *  groups of 3 visible. */
 	setThreshold: adminProcedure
-		.input(z.strictObject({ threshold: z.number({ error: 'Enter a whole number' }).int({ error: 'Enter a whole number' }).min(3, { error: 'The threshold must be at least 3' }).max(100, { error: 'The threshold must be 100 or less' }) }))
+		.input(
+			z.strictObject({
+				threshold: z
+					.number({ error: 'Enter a whole number' })
+					.int({ error: 'Enter a whole number' })
+					.min(3, { error: 'The threshold must be at least 3' })
+					.max(100, { error: 'The threshold must be 100 or less' }),
+				belowDefaultConfirmed: z.literal(true, { error: 'Confirm with true, or leave it out' }).optional()
+			})
+		)
 		.mutation(async ({ ctx, input }) => {
 			const before = disclosureThreshold();
+			if (input.threshold < NHS_DIGITAL_RULE.threshold && !input.belowDefaultConfirmed) {
+				throw new TRPCError({ code: 'PRECONDITION_FAILED', message: belowDefaultRisk(input.threshold) });
+			}
 			change(() => setDisclosureThreshold(input.threshold));
 			await audit(ctx.survey.db, ctx.user.email, 'threshold_changed', { from: before, to: input.threshold });
 			return { threshold: disclosureThreshold() };

@@ -1,22 +1,16 @@
-import { createHash } from 'node:crypto';
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { audit } from '../../auth/audit';
 import { verifyPassword } from '../../auth/passwords';
-import { RateLimit } from '../../auth/rate-limit';
+import { signInWaits } from '../../auth/sign-in-waits';
 import { createSession, endSession, sessionCookie } from '../../auth/sessions';
-import { findUserByEmail, normaliseEmail } from '../../auth/users';
+import { findUserByEmail, normaliseEmail, recordSignIn } from '../../auth/users';
 import { limitedProcedure, router } from '../trpc';
 
-// Failed sign-ins (OWASP's authentication cheat sheet): counted per account *and* address, so an
-// attacker's failures slow only their own tries; the real user signing in from elsewhere is not
-// locked out. Across all addresses an account's failures only slow each try a little, never lock it.
-// The audit log records the first failure and the start of throttling per account and address and
-// window, not every try, so it cannot be flooded.
-let failures: RateLimit | undefined;
-let accountFailures: RateLimit | undefined;
+// Failed sign-ins are counted per account and address (auth/sign-in-waits.ts). The audit log records
+// the first failure and the start of throttling per account and address and window, not every try,
+// so it cannot be flooded.
 const ACCOUNT_SLOW_DOWN_MS = 1000;
-const addressKey = (address: string) => createHash('sha256').update(`login:${address}`).digest('base64url');
 // Verifying against a real hash when the account does not exist keeps the timing the same.
 const DUMMY_HASH = '$argon2id$v=19$m=19456,t=2,p=1$pDN6VBvyhsYtI5n7d5gMmw$nIyZuYc2Aiv5LZxsW4z7hJjaae1c5Wqb5apUCv2a4Wo';
 
@@ -30,12 +24,11 @@ export const authRouter = router({
 		)
 		.mutation(async ({ ctx, input }) => {
 			const { db, config } = ctx.survey;
-			failures ??= new RateLimit(config.LOGIN_ATTEMPTS, config.LOGIN_WINDOW_SECONDS);
-			accountFailures ??= new RateLimit(config.LOGIN_ATTEMPTS, config.LOGIN_WINDOW_SECONDS);
+			const waits = signInWaits(config);
 			const email = normaliseEmail(input.email);
-			const pair = `${email}\n${addressKey(ctx.clientAddress)}`;
-			if (failures.count(pair) >= config.LOGIN_ATTEMPTS) {
-				const wait = failures.secondsLeft(pair);
+			const address = ctx.clientAddress;
+			if (waits.failures(email, address) >= config.LOGIN_ATTEMPTS) {
+				const wait = waits.secondsLeft(email, address);
 				ctx.resHeaders.set('retry-after', String(wait));
 				throw new TRPCError({
 					code: 'TOO_MANY_REQUESTS',
@@ -43,18 +36,23 @@ export const authRouter = router({
 				});
 			}
 			// Many failures from many addresses: slow every try for this account down, but let it through.
-			if (accountFailures.count(email) >= config.LOGIN_ATTEMPTS * 4) await new Promise((r) => setTimeout(r, ACCOUNT_SLOW_DOWN_MS));
+			if (waits.accountFailures(email) >= config.LOGIN_ATTEMPTS * 4) await new Promise((r) => setTimeout(r, ACCOUNT_SLOW_DOWN_MS));
 			const user = await findUserByEmail(db, email);
 			const ok = await verifyPassword(user?.passwordHash ?? DUMMY_HASH, input.password);
 			if (!user || !ok) {
-				failures.hit(pair);
-				accountFailures.hit(email);
-				const n = failures.count(pair);
+				waits.fail(email, address);
+				const n = waits.failures(email, address);
 				if (n === 1) await audit(db, email, 'login_failed');
 				else if (n === config.LOGIN_ATTEMPTS) await audit(db, email, 'login_throttled', { failures: n, windowSeconds: config.LOGIN_WINDOW_SECONDS });
 				throw new TRPCError({ code: 'UNAUTHORIZED', message: 'The email address or password is not right.' });
 			}
-			failures.reset(pair);
+			// Only someone who knows the password learns that the account is disabled.
+			if (user.disabled) {
+				await audit(db, user.email, 'login_disabled');
+				throw new TRPCError({ code: 'FORBIDDEN', message: 'This account is disabled. Ask an administrator to enable it again.' });
+			}
+			waits.succeed(email, address);
+			await recordSignIn(db, user.id);
 			const session = await createSession(db, user.id, config.SESSION_TTL_SECONDS);
 			ctx.resHeaders.append('set-cookie', sessionCookie(session.token, config.SESSION_TTL_SECONDS, ctx.secure));
 			await audit(db, user.email, 'login');

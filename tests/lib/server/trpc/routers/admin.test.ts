@@ -108,6 +108,18 @@ describe('settings', () => {
 		expect(await admin.admin.setThreshold.mutate({ threshold: 10 })).toEqual({ threshold: 10 });
 		expect((await failureOf(admin.admin.setThreshold.mutate({ threshold: 2 }))).fieldErrors.threshold).toEqual(['The threshold must be at least 3']);
 		expect((await admin.admin.settings.query()).threshold).toBe(10);
+		expect((await failureOf(admin.admin.setThreshold.mutate({ threshold: 101 }))).fieldErrors.threshold).toEqual(['The threshold must be 100 or less']);
+	});
+
+	it('sets a threshold below the default of 8 only when the risk was shown and confirmed', async () => {
+		const refusal = await failureOf(admin.admin.setThreshold.mutate({ threshold: 3 }));
+		expect(refusal).toMatchObject({ code: 'PRECONDITION_FAILED', status: 412 });
+		expect(refusal.message).toBe(
+			"A threshold of 3 is below NHS Digital's 8: groups of 3 to 7 people become visible in the dashboard and the reports, which makes it harder to keep individuals anonymous (a small group's answers can point to one person). Confirm to set it anyway."
+		);
+		expect((await admin.admin.settings.query()).threshold).toBe(10);
+		expect(await admin.admin.setThreshold.mutate({ threshold: 3, belowDefaultConfirmed: true })).toEqual({ threshold: 3 });
+		expect(await admin.admin.setThreshold.mutate({ threshold: 10 })).toEqual({ threshold: 10 });
 	});
 
 	it('edits the targets and amber band, and adds a measure of a supported kind', async () => {
