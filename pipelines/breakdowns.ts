@@ -13,7 +13,7 @@ import { published, type PipelineContext, type PublishedTable } from './context'
 import { literal, rows } from './sql';
 import type { CubeRelation } from './cube';
 import { NEEDS_FIGURES, needsStatistics, rankNeeds } from './needs';
-import { meanFigures, measureSql, ragStatus } from './success-measures';
+import { meanFigures, measureAnswer, measureSql, ragStatus } from './success-measures';
 
 export const BREAKDOWN_DIMENSIONS = ['region', 'sector', 'staff_group', 'specialty'] as const;
 export type BreakdownDimension = (typeof BREAKDOWN_DIMENSIONS)[number];
@@ -55,14 +55,6 @@ const cellOf = ([d1, d2]: BreakdownPair, code: string): Cell => {
 	return { dimension_1: d1, group_1, dimension_2: d2, group_2, pair: `${d1}|${d2}` };
 };
 
-/** Cells sharing one group of a dimension that partitions the workforce add up to that group's
- *  published one-way figure: lines for secondary suppression. Specialties overlap, so a line that
- *  varies the specialty adds up to nothing and is not needed. */
-const cellLines = <R extends Cell>(column: 'competency' | 'measure_id') => [
-	{ by: ['pair', 'group_1', column] as Array<keyof R & string>, where: (r: R) => r.dimension_2 !== 'specialty' },
-	{ by: ['pair', 'group_2', column] as Array<keyof R & string> }
-];
-
 /** Needs scores of every cell of the pairs, through disclosure control, ranked within each cell. */
 export async function needsTwoWay(c: DuckDBConnection, ctx: PipelineContext, pairs: BreakdownPair[]) {
 	const wave = ctx.wave.id;
@@ -72,7 +64,7 @@ export async function needsTwoWay(c: DuckDBConnection, ctx: PipelineContext, pai
 		// The England row of a re-labelled cube is not a cell; the other dimensions' groups are unused.
 		for (const s of stats) if (s.dimension === 'region' && s.group_code !== ENGLAND.code) data.push({ wave, ...cellOf(pair, s.group_code), ...s });
 	}
-	const safe = protect(data, { ...NEEDS_FIGURES, lines: cellLines<(typeof data)[number]>('competency') }, ctx.rule);
+	const safe = protect(data, NEEDS_FIGURES, ctx.rule);
 	return rankNeeds(safe, (r) => `${r.pair}|${r.group_1}|${r.group_2}`);
 }
 
@@ -98,8 +90,7 @@ export async function successMeasuresTwoWay(c: DuckDBConnection, ctx: PipelineCo
 		{
 			counts: ['base', 'numerator'],
 			...meanFigures(ratingColumns()),
-			shares: [{ column: 'share', numerator: 'numerator', denominator: 'base', low: 'ci_low', high: 'ci_high' }],
-			lines: cellLines<MeasureFigures>('measure_id')
+			shares: [{ column: 'share', numerator: 'numerator', denominator: 'base', low: 'ci_low', high: 'ci_high', answer: measureAnswer }]
 		},
 		ctx.rule
 	);
@@ -129,7 +120,7 @@ export const breakdownsOf =
 			published(
 				'success_measures_two_way',
 				'Success measures for two characteristics at once (a respondent counts in each clinical specialty they ticked)',
-				{ ...CELL_COLUMNS, measure_id: 'VARCHAR', name: 'VARCHAR', unit: 'VARCHAR', direction: 'VARCHAR', value: 'DOUBLE', ci_low: 'DOUBLE', ci_high: 'DOUBLE', numerator: 'INTEGER', base: 'INTEGER', target: 'DOUBLE', rag: 'VARCHAR', suppressed: 'BOOLEAN' },
+				{ ...CELL_COLUMNS, measure_id: 'VARCHAR', name: 'VARCHAR', unit: 'VARCHAR', direction: 'VARCHAR', value: 'DOUBLE', ci_low: 'DOUBLE', ci_high: 'DOUBLE', base: 'INTEGER', target: 'DOUBLE', rag: 'VARCHAR', suppressed: 'BOOLEAN' },
 				await successMeasuresTwoWay(c, ctx, ordered)
 			)
 		];

@@ -20,8 +20,7 @@ export async function change(c: DuckDBConnection, ctx: PipelineContext): Promise
 	// England is the sum of its regions, per wave.
 	const england = waves.map((wave) => combine(byRegion.filter((r) => r.wave === wave), { wave, region_code: ENGLAND.code })).filter((r) => byRegion.some((x) => x.wave === r.wave));
 	const data = byItem<{ wave: string; region_code: string }>([...byRegion.filter((r) => r.region_code !== null), ...england], items, ['wave', 'region_code']);
-	// Regions add up to England, per wave and figure: the same lines as success_measures.
-	const safe = comparedFigures(data, ctx.measures, ctx.rule, [{ by: ['wave', 'item_id'], where: (r) => r.region_code !== ENGLAND.code }]);
+	const safe = comparedFigures(data, ctx.measures, ctx.rule);
 	const figure = new Map(safe.map((f) => [`${f.wave}|${f.region_code}|${f.item_id}`, f]));
 	const regionCodes = [...new Set(safe.filter((f) => f.wave === ctx.wave.id).map((f) => String(f.region_code)))];
 	const out = items.flatMap((item) =>

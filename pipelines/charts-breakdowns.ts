@@ -309,7 +309,6 @@ export function mentorsChart(tables: PublishedTable[], region: string, id: strin
 			columns: [
 				{ key: 'region_name', heading: 'Region' },
 				{ key: 'measure_name', heading: 'Figure' },
-				{ key: 'numerator', heading: 'People', count: true },
 				{ key: 'base', heading: 'Answered', count: true },
 				{ key: 'percent', heading: '%' },
 				{ key: 'ci_low', heading: '95% CI low' },

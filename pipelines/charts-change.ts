@@ -7,6 +7,7 @@ import { competencyName, ENGLAND, regionName } from './reference';
 import type { PublishedTable } from './context';
 import type { Chart } from './charts';
 import { SUPPRESSED_MARK } from './figures';
+import { NO_VERDICT_UNDER_FILTERS } from './planner-view';
 import { CHART_CONFIG, VEGA_LITE_SCHEMA } from './chart-style';
 
 type Row = Record<string, unknown>;
@@ -97,6 +98,8 @@ function againstEngland(tables: PublishedTable[], region: string, id: string): C
 	const all = rowsOf(tables, 'region_against_england')
 		.filter((r) => region === ENGLAND.code || r.region_code === region)
 		.map((r) => ({ ...r, region_name: regionName(String(r.region_code)), short: r.against_england === 'above England' ? 'above' : r.against_england === 'below England' ? 'below' : r.suppressed ? SUPPRESSED_MARK : '' }));
+	// A regional planner's view under a filter carries no verdict at all (planner-view.ts).
+	const withheld = region !== ENGLAND.code && all.some((r) => (r as Record<string, unknown>).value != null) && all.every((r) => (r as Record<string, unknown>).against_england == null);
 	const spec: TopLevelSpec = {
 		$schema: SCHEMA,
 		config,
@@ -131,13 +134,13 @@ function againstEngland(tables: PublishedTable[], region: string, id: string): C
 		id,
 		// A regional planner's dashboard names only their region.
 		title: region === ENGLAND.code ? 'Regions against England: significantly above, below or not different' : `${regionName(region)} against the rest of the country: significantly above, below or not different`,
-		description: `Each region is tested against the rest of England at 95% (Newcombe for shares, Welch for means); ${SUPPRESSED_MARK} marks too few respondents to publish.`,
+		description: `Each region is tested against the rest of England at 95% (Newcombe for shares, Welch for means); ${SUPPRESSED_MARK} marks too few respondents to publish.${withheld ? ` ${NO_VERDICT_UNDER_FILTERS}` : ''}`,
 		spec,
 		table: {
 			columns: [
 				{ key: 'region_name', heading: 'Region' },
 				{ key: 'name', heading: 'Figure' },
-				{ key: 'value', heading: 'Region' },
+				{ key: 'value', heading: 'Figure for the region' },
 				{ key: 'england_value', heading: 'England' },
 				{ key: 'difference_from_rest', heading: 'Difference from the rest of England' },
 				{ key: 'ci_low', heading: '95% low' },

@@ -118,7 +118,7 @@ function likert(tables: PublishedTable[], region: string, id: string): Chart {
 			rating_label: (d: Row) => (d.rating === 'importance' ? 'Importance' : 'Confidence'),
 			mark_at: () => 0
 		})
-		.select('competency', 'competency_name', 'need_order', 'rating', 'rating_label', 'level', 'level_label', 'percent', 'respondents', 'x0', 'x1', 'mark_at', 'suppressed')
+		.select('competency', 'competency_name', 'need_order', 'rating', 'rating_label', 'level', 'level_label', 'percent', 'base', 'x0', 'x1', 'mark_at', 'suppressed')
 		.orderby('need_order', 'competency', 'rating', 'level')
 		.objects() as Row[];
 	return {
@@ -158,7 +158,7 @@ function likert(tables: PublishedTable[], region: string, id: string): Chart {
 				{ key: 'competency_name', heading: 'Competency' },
 				{ key: 'rating_label', heading: 'Rating of' },
 				{ key: 'level_label', heading: 'Level' },
-				{ key: 'respondents', heading: 'Respondents', count: true },
+				{ key: 'base', heading: 'Rated', count: true },
 				{ key: 'percent', heading: '%', decimals: 1 }
 			],
 			rows: data
@@ -450,7 +450,6 @@ function optionShares(tables: PublishedTable[], region: string, question: string
 		table: {
 			columns: [
 				{ key: 'option_label', heading: 'Answer' },
-				{ key: 'respondents', heading: 'Respondents', count: true },
 				{ key: 'base', heading: 'Answered the question', count: true },
 				{ key: 'percent', heading: '%', decimals: 1 },
 				{ key: 'ci_low', heading: '95% CI low', decimals: 1 },

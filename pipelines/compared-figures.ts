@@ -6,6 +6,7 @@
 import { protect, type DisclosureRule, type FigureSpec } from './disclosure';
 import { competencyName, ratingColumns, type SuccessMeasure } from './reference';
 import { col, PACKED } from './cube';
+import { RATING_SENSITIVITY } from './perturbation';
 import { newcombe, populationSd, sampleSd, welch, type Interval } from './intervals';
 
 export interface ComparedItem {
@@ -111,25 +112,36 @@ function divisorOf() {
 	return (id: string) => (codes.has(id) ? 1 : competencies.length);
 }
 
-/** Disclosure control for compared figures: the mean and the mean of squares are noisy means over
- *  the same people; the standard deviation is derived from them, never from exact sums. */
-export function comparedFigures<R extends ItemStatistics>(data: R[], measures: SuccessMeasure[], rule: DisclosureRule, lines: FigureSpec<R>['lines'] = []) {
+/** The middle of the 1–5 scale: squares are taken about it, so each person's square lies in 0–4. */
+const MIDPOINT = 3;
+
+/** Disclosure control for compared figures: the mean and the mean square about the scale's middle
+ *  are noisy means over the same people; the standard deviation is derived from them, never from
+ *  exact sums. A mean-kind measure's person is their mean over the competencies (total ÷ divisor),
+ *  so one person moves the sum of squares by at most 4 on either kind. */
+export function comparedFigures<R extends ItemStatistics>(data: R[], measures: SuccessMeasure[], rule: DisclosureRule) {
 	const variable = variableOf(measures);
 	const divisor = divisorOf();
+	// Σ(x/d − 3)² = Σx²/d² − 6Σx/d + 9n, from the exact sums, before any noise.
+	const centred = data.map((r) => {
+		const d = divisor(r.item_id);
+		const squares = r.total_sq_sum === null || r.total_sum === null ? null : Number(r.total_sq_sum) / (d * d) - (2 * MIDPOINT * Number(r.total_sum)) / d + MIDPOINT * MIDPOINT * Number(r.base);
+		return { ...r, total_sq_sum: squares };
+	});
 	return protect<R>(
-		data,
+		centred,
 		{
 			counts: ['base', 'numerator'],
 			means: [
-				{ column: 'mean_total', sum: 'total_sum', n: 'base', variable: (r) => variable(r.item_id) },
-				{ column: 'mean_square', sum: 'total_sq_sum', n: 'base', variable: (r) => `${variable(r.item_id)}:squares` }
+				{ column: 'mean_total', sum: 'total_sum', n: 'base', variable: (r) => variable(r.item_id), sensitivity: (r) => RATING_SENSITIVITY * divisor(r.item_id) },
+				{ column: 'mean_square', sum: 'total_sq_sum', n: 'base', variable: (r) => `${variable(r.item_id)}:squares`, sensitivity: RATING_SENSITIVITY }
 			],
 			derived: [
 				{ column: 'mean', from: (m, r) => (m.mean_total === null ? null : m.mean_total / divisor(r.item_id)) },
-				{ column: 'sd', from: (m, r) => (populationSd(m.mean_total, m.mean_square) ?? NaN) / divisor(r.item_id) }
+				{ column: 'sd', from: (m, r) => (m.mean_total === null ? NaN : (populationSd(m.mean_total / divisor(r.item_id) - MIDPOINT, m.mean_square) ?? NaN)) }
 			],
-			shares: [{ column: 'share', numerator: 'numerator', denominator: 'base' }],
-			lines
+			// The same answer name as success_measures, so the same people get the same noise.
+			shares: [{ column: 'share', numerator: 'numerator', denominator: 'base', answer: (r) => (r.numerator === null ? null : `measure:${r.item_id}`) }]
 		},
 		rule
 	);
@@ -148,8 +160,10 @@ const round = (v: number, places: number) => Math.round(v * 10 ** places) / 10 *
 export function compare(item: ComparedItem, a: ComparedFigure | undefined, b: ComparedFigure | undefined): Interval | null {
 	if (!a || !b || a.suppressed || b.suppressed) return null;
 	if (item.method === 'Newcombe') {
-		const [x1, n1, x2, n2] = [a.numerator, a.base, b.numerator, b.base].map(Number);
-		const i = newcombe(Math.min(x1, n1), n1, Math.min(x2, n2), n2);
+		// The published share of the published base: the numerator is never published on its own.
+		const [n1, n2] = [Number(a.base), Number(b.base)];
+		if (a.share === null || b.share === null) return null;
+		const i = newcombe((Number(a.share) / 100) * n1, n1, (Number(b.share) / 100) * n2, n2);
 		return i && { difference: round(100 * i.difference, 1), low: round(100 * i.low, 1), high: round(100 * i.high, 1) };
 	}
 	const [n1, n2] = [Number(a.base), Number(b.base)];

@@ -44,10 +44,6 @@ export async function coverage(c: DuckDBConnection, ctx: PipelineContext): Promi
 		{
 			counts: ['respondents'],
 			shares: [{ column: 'coverage_percent', numerator: 'respondents', denominator: 'workforce', low: 'ci_low', high: 'ci_high' }],
-			lines: [
-				{ by: ['wave', 'region_code'], where: (r) => r.staff_group !== 'all' },
-				{ by: ['wave', 'staff_group'], where: (r) => r.region_code !== ENGLAND.code }
-			]
 		},
 		ctx.rule
 	);

@@ -5,14 +5,17 @@
 // resting on 1 to 7 people (`threshold` − 1; 10 for bodies that suppress 1–9) is suppressed; every
 // other count gets its cell key perturbation (pipelines/perturbation.ts; never below the threshold)
 // and is rounded to the nearest 5. Percentages are computed from the published figures.
-// Means: from sums given a uniform noise of width 1 keyed like the count, over the exact number of
-// people, published to `meanDecimals`; suppressed with their base. No combination of published
-// means and counts then pins down a whole-number count or total.
-// Secondary suppression: where the cells of a line add up to a published total and exactly one
-// non-zero cell is hidden, the next smallest cell is hidden too. Applied repeatedly, since hiding a
-// cell can expose another line.
+// Means: from sums given Gaussian noise sized by the most one person can move the sum (4 for a 1–5
+// rating), keyed on the whole group, over the exact number of people, published to `meanDecimals`;
+// suppressed with their base. Shares of a group (a rating level, an option, a yes) are means of a
+// yes/no answer: a noisy count of the answer over the exact base, between 0 and 100%, suppressed with
+// the base only — suppressing small numerators would itself give one person's answer away over time.
+// No secondary suppression: as in the cell key method's use by ONS and the ABS, the noise is what
+// stands against differencing. A figure is hidden only because of its own group, so whether it is
+// shown never depends on another group's small cells (which a regional planner may not see) and the
+// reports and the dashboard hide the same figures.
 import { wilson } from './wilson';
-import { loadPerturbationTable, perturbationOf, sumNoise, type PerturbationTable } from './perturbation';
+import { ANSWER_SENSITIVITY, loadPerturbationTable, NOISE_TRUNCATION, perturbationOf, RATING_SENSITIVITY, sumNoise, type PerturbationTable } from './perturbation';
 
 export interface DisclosureRule {
 	/** The smallest count published: 8 under NHS Digital's rule. */
@@ -23,9 +26,12 @@ export interface DisclosureRule {
 	perturbation: PerturbationTable | null;
 	/** Decimal places of published means and scores. */
 	meanDecimals: number;
+	/** The noise on a published sum has standard deviation noiseScale × the most one person can move
+	 *  the sum (docs/disclosure.md, "The trade-off"). No noise where `perturbation` is null. */
+	noiseScale: number;
 }
 
-export const NHS_DIGITAL_RULE: DisclosureRule = { threshold: 8, rounding: 5, perturbation: loadPerturbationTable(), meanDecimals: 2 };
+export const NHS_DIGITAL_RULE: DisclosureRule = { threshold: 8, rounding: 5, perturbation: loadPerturbationTable(), meanDecimals: 2, noiseScale: 1 };
 
 /** NHS Digital's rule alone, as the project published before the cell key method: exact sums behind
  *  means to 3 decimals. Not safe against differencing; kept to prove the attack suite can fail. */
@@ -37,6 +43,25 @@ export function ruleWithThreshold(threshold?: number, cellKey = process.env.DISC
 	return threshold === undefined ? rule : { ...rule, threshold };
 }
 
+// The error bounds docs/disclosure.md states ("Accuracy kept"), held by property tests.
+
+/** The most the noise can move a mean of 1–5 ratings over n people (4 standard deviations). */
+export const meanNoiseBound = (n: number, rule: DisclosureRule) => (NOISE_TRUNCATION * rule.noiseScale * RATING_SENSITIVITY) / n;
+
+/** A published mean is within this of the truth: the noise bound plus rounding. */
+export const meanErrorBound = (n: number, rule: DisclosureRule) => meanNoiseBound(n, rule) + 0.5 * 10 ** -rule.meanDecimals;
+
+/** A published MWDS, (I − C) × I from noisy means, is within this of the truth: with the means' noise
+ *  a and b each at most E, the error a(2I − C) − bI + a(a − b) is at most E(|2I − C| + I) + 2E². */
+export function mwdsErrorBound(n: number, importance: number, confidence: number, rule: DisclosureRule): number {
+	const e = meanNoiseBound(n, rule);
+	return e * (Math.abs(2 * importance - confidence) + importance) + 2 * e * e + 0.5 * 10 ** -rule.meanDecimals;
+}
+
+/** The standard deviation of the noise on an MWDS over n people (first order): the typical error. */
+export const mwdsNoiseSd = (n: number, importance: number, confidence: number, rule: DisclosureRule) =>
+	(rule.noiseScale * RATING_SENSITIVITY * Math.hypot(2 * importance - confidence, importance)) / n;
+
 type Raw = Record<string, unknown>;
 
 /** A mean published from a sum: `sum` over the `n` people whose key sum is in column `${n}_key`. */
@@ -47,6 +72,22 @@ export interface MeanSpec<R extends Raw> {
 	/** What is summed (a question id, say): with the key, it fixes the noise, so the same sum over the
 	 *  same people is published the same way by every route, and different sums independently. */
 	variable: string | ((row: R) => string);
+	/** The most one person can move the sum (4 for a 1–5 rating): the noise is sized by it. */
+	sensitivity: number | ((row: R) => number);
+}
+
+/** A percentage of the denominator's people. */
+export interface ShareSpec<R extends Raw> {
+	column: string;
+	numerator: keyof R & string;
+	denominator: keyof R & string;
+	low?: string;
+	high?: string;
+	/** The answer the numerator counts, when it counts some of the denominator's people: the share is
+	 *  then the mean of a yes/no answer, its numerator noisy like a mean's sum and never published as a
+	 *  count. Null on rows where the numerator is not part of the denominator (coverage: respondents
+	 *  over the workforce), whose shares come from the published counts. */
+	answer?: string | ((row: R) => string | null);
 }
 
 export interface FigureSpec<R extends Raw> {
@@ -57,10 +98,8 @@ export interface FigureSpec<R extends Raw> {
 	means?: MeanSpec<R>[];
 	/** Figures computed from the row's protected means (a difference, a product): never from raw sums. */
 	derived?: Array<{ column: string; from: (means: Record<string, number | null>, row: R) => number | null }>;
-	/** Percentages computed from the (rounded) numerator and denominator, with 95% Wilson limits. */
-	shares?: Array<{ column: string; numerator: keyof R & string; denominator: keyof R & string; low?: string; high?: string }>;
-	/** Rows sharing these columns' values form a line whose first counts add up to a published total. */
-	lines?: Array<{ by: Array<keyof R & string>; where?: (row: R) => boolean }>;
+	/** Percentages with 95% Wilson limits: of an answer (see ShareSpec.answer), or from published counts. */
+	shares?: ShareSpec<R>[];
 }
 
 export type Protected<R extends Raw> = { [K in keyof R]: R[K] | null } & { suppressed: boolean } & Raw;
@@ -92,46 +131,34 @@ export function publishedCount(count: number, keySum: number, rule: DisclosureRu
 }
 
 /** A mean before rounding: (sum + noise) / n, or null when n is 0 or too small to publish. */
-export function perturbedMean(sum: number | null, n: number, keySum: number, variable: string, rule: DisclosureRule): number | null {
+export function perturbedMean(sum: number | null, n: number, keySum: number, variable: string, rule: DisclosureRule, sensitivity: number): number | null {
 	if (sum === null || n === 0 || isHidden(n, rule)) return null;
-	return (sum + (rule.perturbation ? sumNoise(variable, keySum, n) : 0)) / n;
+	return (sum + (rule.perturbation ? sumNoise(variable, keySum, n, sensitivity, rule.noiseScale) : 0)) / n;
 }
 
-function secondarySuppression<R extends Raw>(data: R[], hidden: boolean[], spec: FigureSpec<R>): void {
-	const primary = spec.counts[0];
-	const count = (i: number) => Number(data[i][primary] ?? 0);
-	let changed = true;
-	while (changed) {
-		changed = false;
-		for (const line of spec.lines ?? []) {
-			const groups = new Map<string, number[]>();
-			data.forEach((row, i) => {
-				if (line.where && !line.where(row)) return;
-				const key = JSON.stringify(line.by.map((c) => row[c]));
-				(groups.get(key) ?? groups.set(key, []).get(key)!).push(i);
-			});
-			for (const members of groups.values()) {
-				if (members.filter((i) => hidden[i] && count(i) > 0).length !== 1) continue;
-				const candidates = members.filter((i) => !hidden[i] && count(i) > 0).sort((a, b) => count(a) - count(b));
-				if (candidates.length === 0) continue;
-				hidden[candidates[0]] = true;
-				changed = true;
-			}
-		}
-	}
+/** A share of an answer before rounding, as a proportion: (count + noise) / n, held between 0 and 1. */
+export function perturbedShare(count: number, n: number, keySum: number, answer: string, rule: DisclosureRule): number | null {
+	const mean = perturbedMean(count, n, keySum, answer, rule, ANSWER_SENSITIVITY);
+	return mean === null ? null : Math.min(1, Math.max(0, mean));
 }
+
+const answerOf = <R extends Raw>(s: ShareSpec<R>, row: R) => (s.answer === undefined ? null : typeof s.answer === 'string' ? s.answer : s.answer(row));
 
 /** Applies the rule to a table of raw aggregates; returns the publishable rows with a `suppressed`
  *  flag. Key sums and raw sums are dropped from what it returns. */
 export function protect<R extends Raw>(data: R[], spec: FigureSpec<R>, rule: DisclosureRule = NHS_DIGITAL_RULE): Protected<R>[] {
-	const hidden = data.map((row) => spec.counts.some((c) => isHidden(Number(row[c] ?? 0), rule)));
-	secondarySuppression(data, hidden, spec);
+	// A numerator counting an answer among the denominator's people is part of a mean, not a count:
+	// it is neither published nor suppressed on its own.
+	const answers = data.map((row) => new Map((spec.shares ?? []).flatMap((s) => { const a = answerOf(s, row); return a === null ? [] : [[s.numerator as string, a] as const]; })));
+	const hidden = data.map((row, i) => spec.counts.some((c) => !answers[i].has(c) && isHidden(Number(row[c] ?? 0), rule)));
 	const raw = new Set<string>([...spec.counts.map((c) => `${c}_key`), ...(spec.means ?? []).flatMap((m) => [m.sum, `${m.n}_key`])]);
+	for (const s of spec.shares ?? []) if (s.answer !== undefined) raw.add(`${s.numerator}_key`);
 	return data.map((row, i) => {
 		const out: Raw = { suppressed: hidden[i] };
-		for (const [k, v] of Object.entries(row)) if (!raw.has(k)) out[k] = v;
+		for (const [k, v] of Object.entries(row)) if (!raw.has(k) && !answers[i].has(k)) out[k] = v;
 		const published: Raw = {};
 		for (const c of spec.counts) {
+			if (answers[i].has(c)) continue;
 			const v = row[c];
 			published[c] = v === null || v === undefined ? null : Number(v) === 0 ? 0 : roundCount(perturbedCount(Number(v), keyOf(row, c, rule), rule), rule);
 			out[c] = hidden[i] ? null : published[c];
@@ -141,7 +168,8 @@ export function protect<R extends Raw>(data: R[], spec: FigureSpec<R>, rule: Dis
 			const sum = row[m.sum];
 			const n = Number(row[m.n] ?? 0);
 			const variable = typeof m.variable === 'string' ? m.variable : m.variable(row);
-			means[m.column] = hidden[i] || sum === null || sum === undefined || n === 0 ? null : perturbedMean(Number(sum), n, keyOf(row, m.n, rule), variable, rule);
+			const sensitivity = typeof m.sensitivity === 'number' ? m.sensitivity : m.sensitivity(row);
+			means[m.column] = hidden[i] || sum === null || sum === undefined || n === 0 ? null : perturbedMean(Number(sum), n, keyOf(row, m.n, rule), variable, rule, sensitivity);
 			out[m.column] = means[m.column] === null ? null : round(means[m.column]!, rule.meanDecimals);
 		}
 		for (const d of spec.derived ?? []) {
@@ -149,11 +177,16 @@ export function protect<R extends Raw>(data: R[], spec: FigureSpec<R>, rule: Dis
 			out[d.column] = v === null || !Number.isFinite(v) ? null : round(v, rule.meanDecimals);
 		}
 		for (const s of spec.shares ?? []) {
-			const x = Number(published[s.numerator] ?? row[s.numerator]);
-			const n = Number(published[s.denominator] ?? row[s.denominator]);
-			const shown = !hidden[i] && n > 0;
-			const interval = shown ? wilson(Math.min(x, n), n) : null;
-			out[s.column] = shown ? round((100 * x) / n, 1) : null;
+			const answer = answers[i].get(s.numerator);
+			const base = Number(published[s.denominator] ?? row[s.denominator]);
+			let p: number | null = null;
+			if (!hidden[i] && base > 0) {
+				const n = Number(row[s.denominator] ?? 0);
+				p = answer === undefined ? Math.min(1, Number(published[s.numerator] ?? row[s.numerator]) / base) : perturbedShare(Number(row[s.numerator] ?? 0), n, keyOf(row, s.denominator, rule), answer, rule);
+			}
+			// Limits from the published base, so that they tell no more about the exact base than it does.
+			const interval = p === null ? null : wilson(Math.min(p, 1) * base, base);
+			out[s.column] = p === null ? null : round(100 * p, 1);
 			if (s.low) out[s.low] = interval ? round(100 * interval.low, 1) : null;
 			if (s.high) out[s.high] = interval ? round(100 * interval.high, 1) : null;
 		}

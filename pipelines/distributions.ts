@@ -1,4 +1,4 @@
-// Stage: distributions — how many people gave each importance and confidence rating (1–5) per
+// Stage: distributions — the share of people giving each importance and confidence rating (1–5) per
 // competency, nationally and by region: the data behind the diverging Likert charts.
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { protect } from './disclosure';
@@ -38,10 +38,10 @@ export async function distributions(c: DuckDBConnection, ctx: PipelineContext): 
 	const safe = protect(
 		cells,
 		{
-			counts: ['respondents', 'base'],
-			shares: [{ column: 'percent', numerator: 'respondents', denominator: 'base' }],
-			// Levels add up to the people who rated; regions add up to England.
-			lines: [{ by: ['wave', 'region_code', 'competency', 'rating'] }, { by: ['wave', 'competency', 'rating', 'level'], where: (r) => r.region_code !== ENGLAND.code }]
+			// Each level is a share of the people who rated (a mean of a yes/no answer), its noise keyed on
+			// all of them: one person more redraws every level, not only the level they chose.
+			counts: ['base'],
+			shares: [{ column: 'percent', numerator: 'respondents', denominator: 'base', answer: (r) => `${r.competency}:${r.rating}:${r.level}` }]
 		},
 		ctx.rule
 	);
@@ -49,7 +49,7 @@ export async function distributions(c: DuckDBConnection, ctx: PipelineContext): 
 		published(
 			'ratings_distribution',
 			'Importance and confidence ratings by competency and region',
-			{ wave: 'VARCHAR', region_code: 'VARCHAR', competency: 'VARCHAR', rating: 'VARCHAR', level: 'INTEGER', respondents: 'INTEGER', base: 'INTEGER', percent: 'DOUBLE', suppressed: 'BOOLEAN' },
+			{ wave: 'VARCHAR', region_code: 'VARCHAR', competency: 'VARCHAR', rating: 'VARCHAR', level: 'INTEGER', base: 'INTEGER', percent: 'DOUBLE', suppressed: 'BOOLEAN' },
 			safe
 		)
 	];

@@ -42,10 +42,8 @@ export async function mentors(c: DuckDBConnection, ctx: PipelineContext): Promis
 	const safe = protect(
 		data,
 		{
-			counts: ['base', 'numerator'],
-			shares: [{ column: 'percent', numerator: 'numerator', denominator: 'base', low: 'ci_low', high: 'ci_high' }],
-			// Regions add up to England.
-			lines: [{ by: ['wave', 'measure'], where: (r) => r.region_code !== ENGLAND.code }]
+			counts: ['base'],
+			shares: [{ column: 'percent', numerator: 'numerator', denominator: 'base', low: 'ci_low', high: 'ci_high', answer: (r) => `mentors:${r.measure}` }]
 		},
 		ctx.rule
 	);
@@ -53,7 +51,7 @@ export async function mentors(c: DuckDBConnection, ctx: PipelineContext): Promis
 		published(
 			'mentors_by_region',
 			'Genomics mentors: people willing to mentor against people without access to a mentor, England and regions',
-			{ wave: 'VARCHAR', region_code: 'VARCHAR', measure: 'VARCHAR', numerator: 'INTEGER', base: 'INTEGER', percent: 'DOUBLE', ci_low: 'DOUBLE', ci_high: 'DOUBLE', suppressed: 'BOOLEAN' },
+			{ wave: 'VARCHAR', region_code: 'VARCHAR', measure: 'VARCHAR', base: 'INTEGER', percent: 'DOUBLE', ci_low: 'DOUBLE', ci_high: 'DOUBLE', suppressed: 'BOOLEAN' },
 			safe
 		)
 	];

@@ -16,7 +16,6 @@ export async function needsBySpecialty(c: DuckDBConnection, ctx: PipelineContext
 	const stats = await needsStatistics(c, wave, relabelledCube(ctx.cube, wave, ['specialty']));
 	// The England row of the unnested cube counts people once per specialty: not a figure to publish.
 	const data = stats.filter((s) => s.dimension === 'region' && s.group_code !== ENGLAND.code).map((s) => ({ wave, specialty: s.group_code, ...s }));
-	// No secondary suppression lines: overlapping specialties add up to no published total.
 	const safe = rankNeeds(protect(data, NEEDS_FIGURES, ctx.rule), (r) => String(r.specialty));
 	return [
 		published(

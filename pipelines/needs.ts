@@ -8,6 +8,7 @@ import { protect, type DisclosureRule, type FigureSpec } from './disclosure';
 import { ENGLAND, ratingColumns } from './reference';
 import { published, type PipelineContext, type PublishedTable } from './context';
 import { rows } from './sql';
+import { RATING_SENSITIVITY } from './perturbation';
 import { col, countOf, keySumOf, type CubeRelation } from './cube';
 
 export type NeedsDimension = 'region' | 'sector' | 'staff_group';
@@ -60,8 +61,8 @@ const questionOf = new Map(ratingColumns().map((r) => [r.competency, r]));
 export const NEEDS_FIGURES = {
 	counts: ['respondents'],
 	means: [
-		{ column: 'mean_importance', sum: 'importance_sum', n: 'respondents', variable: (r: { competency: string }) => questionOf.get(r.competency)!.importance },
-		{ column: 'mean_confidence', sum: 'confidence_sum', n: 'respondents', variable: (r: { competency: string }) => questionOf.get(r.competency)!.confidence }
+		{ column: 'mean_importance', sum: 'importance_sum', n: 'respondents', variable: (r: { competency: string }) => questionOf.get(r.competency)!.importance, sensitivity: RATING_SENSITIVITY },
+		{ column: 'mean_confidence', sum: 'confidence_sum', n: 'respondents', variable: (r: { competency: string }) => questionOf.get(r.competency)!.confidence, sensitivity: RATING_SENSITIVITY }
 	],
 	derived: [
 		{ column: 'mean_discrepancy', from: (m: Record<string, number | null>) => (m.mean_importance === null || m.mean_confidence === null ? null : m.mean_importance - m.mean_confidence) },
@@ -98,7 +99,7 @@ export async function needs(c: DuckDBConnection, ctx: PipelineContext): Promise<
 		// Groups of one dimension partition England, so per competency they add up to a published total.
 		const data = scores.filter((s) => s.dimension === dimension && (dimension === 'region' || s.group_code !== ENGLAND.code));
 		const safe = rankNeeds(
-			protect(data, { ...NEEDS_FIGURES, lines: [{ by: ['wave', 'competency'], where: (r) => r.group_code !== ENGLAND.code }] }, ctx.rule),
+			protect(data, NEEDS_FIGURES, ctx.rule),
 			(r) => String(r.group_code)
 		).map((r) => ({ ...r, [column]: r.group_code }));
 		return published(name, title, { wave: 'VARCHAR', [column]: 'VARCHAR', competency: 'VARCHAR', respondents: 'INTEGER', mean_importance: 'DOUBLE', mean_confidence: 'DOUBLE', mean_discrepancy: 'DOUBLE', mwds: 'DOUBLE', rank: 'INTEGER', suppressed: 'BOOLEAN' }, safe);

@@ -2,8 +2,9 @@
 // random record key (0–255) when stored; a cell's key is the sum of its records' keys modulo 256, so
 // the same set of people always has the same key however a query reaches it, and sets that differ
 // by one person have unrelated keys. The perturbation table (data/reference/perturbation-table.csv)
-// turns (count, cell key) into a small, zero-mean noise. Sums behind means get a uniform noise of
-// width 1 from the same key, which leaves no whole-number trace for a published mean to betray.
+// turns (count, cell key) into a small, zero-mean noise. Sums behind means and shares get Gaussian
+// noise sized by the most one person can move them (the Gaussian mechanism of differential privacy),
+// keyed on the whole group, so that a group with one more person looks much like one without them.
 // Method, parameters and a worked example: docs/disclosure.md.
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -74,10 +75,35 @@ export function perturbationOf(table: PerturbationTable, count: number, keySum: 
 	return table.byCount.get(row)?.[cellKey(keySum)] ?? 0;
 }
 
-/** Noise in [−0.5, 0.5) for the sum of `variable` over a set of records: fixed by the variable and
- *  the set's full key sum, so the same sum is always published the same way. Width 1 is what makes
- *  (sum + noise) as likely to lie anywhere between two whole numbers as anywhere else. */
-export function sumNoise(variable: string, keySum: number, count: number): number {
-	const digest = createHash('sha256').update(`${variable}|${keySum}|${count}`).digest();
-	return digest.readUInt32BE(0) / 2 ** 32 - 0.5;
+/** A standard normal draw, truncated at ±NOISE_TRUNCATION, fixed by what is summed (`variable`) and
+ *  the set of people summed over (its full key sum and size): the same sum over the same people is
+ *  always published the same way, and any change of people draws afresh. Continuous, so a published
+ *  mean carries no trace of its sum being a whole number. Box–Muller over a SHA-256 digest; a draw
+ *  beyond the truncation is drawn again from the next digest, which keeps the hard error bounds
+ *  of docs/disclosure.md. */
+export function standardNoise(variable: string, keySum: number, count: number): number {
+	for (let attempt = 0; ; attempt++) {
+		const digest = createHash('sha256').update(`${variable}|${keySum}|${count}|${attempt}`).digest();
+		const u1 = (digest.readUInt32BE(0) + 0.5) / 2 ** 32;
+		const u2 = digest.readUInt32BE(4) / 2 ** 32;
+		const z = Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
+		if (Math.abs(z) <= NOISE_TRUNCATION) return z;
+	}
 }
+
+/** Noise draws beyond this many standard deviations are drawn again: every published sum is within
+ *  NOISE_TRUNCATION × its noise's standard deviation of the truth. */
+export const NOISE_TRUNCATION = 4;
+
+/** The most one person can move a sum of 1–5 ratings (a rating of 1 against one of 5). */
+export const RATING_SENSITIVITY = 4;
+
+/** The most one person can move the counts of a group's answers: changing their answer takes one
+ *  from one count and adds one to another (the L1 sensitivity of a distribution). A share's
+ *  numerator, a rating level's count and an option's count all carry noise sized by it. */
+export const ANSWER_SENSITIVITY = 2;
+
+/** Noise for the sum of `variable` over a set of people: a Gaussian of standard deviation
+ *  `scale` × `sensitivity` (the most one person can move the sum), keyed as standardNoise. */
+export const sumNoise = (variable: string, keySum: number, count: number, sensitivity: number, scale: number) =>
+	scale * sensitivity * standardNoise(variable, keySum, count);

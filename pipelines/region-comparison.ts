@@ -25,16 +25,17 @@ export async function regionComparison(c: DuckDBConnection, ctx: PipelineContext
 		return region ? [{ ...region, wave, part: 'region' }, combine([england, region], { wave, region_code: code, part: 'rest of England' }, -1)] : [{ ...england, wave, region_code: code, part: 'rest of England' }];
 	});
 	const data = items.length ? byItem<Parts>([...parts, england], items, ['wave', 'region_code', 'part']) : [];
-	// The regions add up to England: the same lines (secondary suppression) as success_measures and the
-	// needs tables, so a region hidden there is hidden here too.
-	const safe = comparedFigures(data, ctx.measures, ctx.rule, [{ by: ['wave', 'item_id'], where: (r) => r.part === 'region' }]);
+	const safe = comparedFigures(data, ctx.measures, ctx.rule);
 	const figure = new Map(safe.map((f) => [`${f.region_code}|${f.part}|${f.item_id}`, f]));
 	const out = items.flatMap((item) =>
 		regions.map(({ code }) => {
-			const pair = [figure.get(`${code}|region|${item.item_id}`), figure.get(`${code}|rest of England|${item.item_id}`)];
-			// When either side is hidden both are: England minus the rest would give the hidden region.
-			const hidden = pair.some((f) => f?.suppressed);
-			const [region, rest] = hidden ? [undefined, undefined] : pair;
+			// Each side is hidden for its own people only: the region's row never shows whether the rest of
+			// England is small (docs/disclosure.md, "What a regional planner sees").
+			const found = figure.get(`${code}|region|${item.item_id}`);
+			const region = found?.suppressed ? undefined : found;
+			const restFound = figure.get(`${code}|rest of England|${item.item_id}`);
+			const rest = restFound?.suppressed ? undefined : restFound;
+			const hidden = Boolean(found?.suppressed);
 			const whole = figure.get(`${ENGLAND.code}|England|${item.item_id}`);
 			const interval = compare(item, region, rest);
 			const verdict = interval === null ? null : interval.low > 0 ? IN_WORDS.increase : interval.high < 0 ? IN_WORDS.decrease : IN_WORDS.none;
@@ -50,7 +51,7 @@ export async function regionComparison(c: DuckDBConnection, ctx: PipelineContext
 				england_value: valueOf(item, whole),
 				rest_of_england_value: valueOf(item, rest),
 				base: hidden ? null : (region?.base ?? 0),
-				rest_of_england_base: hidden ? null : (rest?.base ?? 0),
+				rest_of_england_base: restFound?.suppressed ? null : (rest?.base ?? 0),
 				difference_from_rest: interval?.difference ?? null,
 				ci_low: interval?.low ?? null,
 				ci_high: interval?.high ?? null,

@@ -90,10 +90,10 @@ ${dataTable(c)}
 <dt>Respondents</dt><dd data-count>${escapeHtml(respondents)}</dd>
 <dt>Run</dt><dd>${escapeHtml(input.runId)}, ${escapeHtml(input.runDate.toISOString().slice(0, 16).replace('T', ' '))} UTC</dd>
 </dl>
-<p class="note">Disclosure control: counts of 1 to ${escapeHtml(input.rule.threshold - 1)} people are suppressed and shown as ${SUPPRESSED_MARK},
-other counts are rounded to the nearest ${escapeHtml(input.rule.rounding)}, and percentages are worked out from the rounded counts,
-so totals may not add up. Means and needs scores resting on fewer than ${escapeHtml(input.rule.threshold)} people are suppressed, and further
-cells are suppressed where a hidden figure could otherwise be worked out from totals. A zero is a true zero.</p>
+<p class="note">Disclosure control: counts of 1 to ${escapeHtml(input.rule.threshold - 1)} people are suppressed and shown as ${SUPPRESSED_MARK};
+other counts are slightly perturbed and rounded to the nearest ${escapeHtml(input.rule.rounding)}, so totals may not add up. Means, percentages
+and needs scores carry a little random noise, sized so that no one person's answers can be worked out from them, and are
+suppressed when they rest on fewer than ${escapeHtml(input.rule.threshold)} people. The noise matters most in small groups.</p>
 <p class="legend" data-legend>${escapeHtml(suppressedLegend(input.rule.threshold))}</p>
 <nav aria-label="Other reports"><ul>${input.links.map((l) => `<li><a href="${escapeHtml(l.href)}">${escapeHtml(l.label)}</a></li>`).join('')}</ul></nav>
 </header>

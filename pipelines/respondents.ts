@@ -39,13 +39,13 @@ const notEngland = (r: { region_code: string }) => r.region_code !== ENGLAND.cod
 export async function respondents(c: DuckDBConnection, ctx: PipelineContext): Promise<PublishedTable[]> {
 	const wave = ctx.wave.id;
 	const totals = await rows<{ region_code: string; respondents: number; respondents_key: number }>(c, REGION_TOTALS_SQL(ctx.cube), [wave]);
-	const byRegion = protect(totals.map((r) => ({ wave, ...r })), { counts: ['respondents'], lines: [{ by: ['wave'], where: notEngland }] }, ctx.rule);
+	const byRegion = protect(totals.map((r) => ({ wave, ...r })), { counts: ['respondents'] }, ctx.rule);
 
 	// Staff groups and sectors each split a region's total: lines across codes and across regions.
 	const partition = async (column: string, codes: string[]) =>
 		protect(
 			(await rows<Count>(c, BY_REGION_SQL(ctx.cube, column, codes), [wave])).map((r) => ({ wave, ...r })),
-			{ counts: ['respondents'], lines: [{ by: ['wave', 'region_code'] }, { by: ['wave', 'code'], where: notEngland }] },
+			{ counts: ['respondents'] },
 			ctx.rule
 		);
 	const staff = await partition('staff_group', staffGroups.map((s) => s.code));
@@ -53,7 +53,7 @@ export async function respondents(c: DuckDBConnection, ctx: PipelineContext): Pr
 	// Specialties are multiple choice: they do not add up to the region total, but regions add up to England.
 	const specialty = protect(
 		(await rows<Count>(c, BY_REGION_SQL(ctx.cube, 'specialties', specialties.map((s) => s.code), true), [wave])).map((r) => ({ wave, ...r })),
-		{ counts: ['respondents'], lines: [{ by: ['wave', 'code'], where: notEngland }] },
+		{ counts: ['respondents'] },
 		ctx.rule
 	);
 	const rename = (column: string) => (r: Record<string, unknown>) => ({ ...r, [column]: r.code });

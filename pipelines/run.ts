@@ -5,6 +5,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { NHS_DIGITAL_RULE, type DisclosureRule } from './disclosure';
+import { tablesForPlanner } from './planner-view';
 import { ENGLAND, loadSuccessMeasures, regionName, regions, WORKFORCE_CSV, type SuccessMeasure } from './reference';
 import type { PipelineContext, PublishedTable } from './context';
 import { snapshot, wavesUpTo } from './snapshot';
@@ -133,11 +134,13 @@ export async function runPipeline(c: DuckDBConnection, options: RunOptions): Pro
 		tables.push(...(await stage('mentors', () => mentors(c, ctx))));
 
 		const scopes = [ENGLAND.code, ...regions.map((r) => r.code)];
+		const viewOf = (scope: string) => (scope === ENGLAND.code ? tables : tablesForPlanner(tables, { scope, filtered: false }));
 		const charts = await stage('charts', async () => {
 			const out = new Map<string, Array<Chart & { svg: string }>>();
 			for (const scope of scopes) {
 				const list = [];
-				for (const chart of chartsFor(tables, scope, wave.id)) {
+				// A region's report shows what its regional planner may see, as the dashboard does (planner-view.ts).
+				for (const chart of chartsFor(viewOf(scope), scope, wave.id)) {
 					list.push({ ...chart, svg: await renderSvg(chart.spec) });
 					// Rendering is CPU work in this thread: let a server running this batch answer requests between charts.
 					await new Promise((resolve) => setImmediate(resolve));
@@ -162,7 +165,7 @@ export async function runPipeline(c: DuckDBConnection, options: RunOptions): Pro
 						respondents: respondentsOf(scope),
 						rule: ctx.rule,
 						charts: charts.get(scope)!,
-						summary: summaryHtml(tables, scope, wave.id),
+						summary: summaryHtml(viewOf(scope), scope, wave.id),
 						links: scopes.filter((s) => s !== scope).map((s) => ({ href: `../${scope === ENGLAND.code ? '' : '../'}${reportPath(s)}`, label: regionName(s) }))
 					})
 				])

@@ -42,10 +42,9 @@ export async function shares(c: DuckDBConnection, ctx: PipelineContext): Promise
 	const safe = protect(
 		data,
 		{
-			counts: ['respondents', 'base'],
-			shares: [{ column: 'percent', numerator: 'respondents', denominator: 'base', low: 'ci_low', high: 'ci_high' }],
-			// Options are multiple choice, so only regions add up (to England) per option.
-			lines: [{ by: ['wave', 'question', 'option'], where: (r) => r.region_code !== ENGLAND.code }]
+			// An option's share is a mean of a yes/no answer over the people who answered (disclosure.ts).
+			counts: ['base'],
+			shares: [{ column: 'percent', numerator: 'respondents', denominator: 'base', low: 'ci_low', high: 'ci_high', answer: (r) => `${r.question}:${r.option}` }]
 		},
 		ctx.rule
 	);
@@ -53,7 +52,7 @@ export async function shares(c: DuckDBConnection, ctx: PipelineContext): Promise
 		published(
 			'training_shares',
 			'Training done, preferred learning formats and barriers: share of respondents choosing each',
-			{ wave: 'VARCHAR', region_code: 'VARCHAR', question: 'VARCHAR', option: 'VARCHAR', respondents: 'INTEGER', base: 'INTEGER', percent: 'DOUBLE', ci_low: 'DOUBLE', ci_high: 'DOUBLE', suppressed: 'BOOLEAN' },
+			{ wave: 'VARCHAR', region_code: 'VARCHAR', question: 'VARCHAR', option: 'VARCHAR', base: 'INTEGER', percent: 'DOUBLE', ci_low: 'DOUBLE', ci_high: 'DOUBLE', suppressed: 'BOOLEAN' },
 			safe
 		)
 	];

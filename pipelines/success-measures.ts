@@ -7,6 +7,7 @@ import { ENGLAND, ratingColumns, type SuccessMeasure } from './reference';
 import { published, type PipelineContext, type PublishedTable, type WorkforceScope } from './context';
 import { workforceSql } from './coverage';
 import { literal, rows } from './sql';
+import { RATING_SENSITIVITY } from './perturbation';
 import { col, countOf, keySumOf, type CubeRelation } from './cube';
 
 /** The raw statistics of one measure per wave and region (England and each region): counts with their
@@ -50,12 +51,13 @@ type Figures = Record<string, unknown> & { wave_id: string; region_code: string;
 /** Means of the mean and MWDS kinds, from noisy sums (the same noise as the needs tables' means over
  *  the same people, since the variable and the people are the same). */
 export function meanFigures(competencies: Array<{ competency: string; importance: string; confidence: string }>): Pick<FigureSpec<Figures>, 'means' | 'derived'> {
-	const means: MeanSpec<Figures>[] = [{ column: 'person_total', sum: 'total_sum', n: 'total_n', variable: (r) => `person_total:${String(r.rating)}` }];
+	// A person's total over every competency moves by up to 4 per competency.
+	const means: MeanSpec<Figures>[] = [{ column: 'person_total', sum: 'total_sum', n: 'total_n', variable: (r) => `person_total:${String(r.rating)}`, sensitivity: RATING_SENSITIVITY * competencies.length }];
 	for (const c of competencies) {
 		means.push(
-			{ column: `${c.competency}_i`, sum: `${c.competency}_imp`, n: `${c.competency}_n`, variable: c.importance },
-			{ column: `${c.competency}_c`, sum: `${c.competency}_conf`, n: `${c.competency}_n`, variable: c.confidence },
-			{ column: `${c.competency}_w`, sum: `${c.competency}_impall`, n: `${c.competency}_impn`, variable: c.importance }
+			{ column: `${c.competency}_i`, sum: `${c.competency}_imp`, n: `${c.competency}_n`, variable: c.importance, sensitivity: RATING_SENSITIVITY },
+			{ column: `${c.competency}_c`, sum: `${c.competency}_conf`, n: `${c.competency}_n`, variable: c.confidence, sensitivity: RATING_SENSITIVITY },
+			{ column: `${c.competency}_w`, sum: `${c.competency}_impall`, n: `${c.competency}_impn`, variable: c.importance, sensitivity: RATING_SENSITIVITY }
 		);
 	}
 	const mwds = (m: Record<string, number | null>) => {
@@ -67,6 +69,11 @@ export function meanFigures(competencies: Array<{ competency: string; importance
 		derived: [{ column: 'mean', from: (m, r) => (r.kind === 'mean' ? (m.person_total === null ? null : m.person_total / competencies.length) : r.kind === 'mwds' ? mwds(m) : null) }]
 	};
 }
+
+/** The answer a share measure counts, the same name wherever its share is published (change, region
+ *  comparison, weighting, breakdowns), so the same people get the same noise. Coverage's numerator is
+ *  the respondents themselves over the workforce: not an answer. */
+export const measureAnswer = (r: { kind?: unknown; measure_id?: unknown }) => (r.kind === 'share' ? `measure:${String(r.measure_id)}` : null);
 
 export type Rag = 'green' | 'amber' | 'red';
 
@@ -91,8 +98,7 @@ export async function successMeasures(c: DuckDBConnection, ctx: PipelineContext)
 			// the workforce, so there its numerator is the count of respondents; both pass the rule.)
 			counts: ['base', 'numerator'],
 			...meanFigures(ratings),
-			shares: [{ column: 'share', numerator: 'numerator', denominator: 'base', low: 'ci_low', high: 'ci_high' }],
-			lines: [{ by: ['wave', 'measure_id'], where: (r) => r.region_code !== ENGLAND.code }]
+			shares: [{ column: 'share', numerator: 'numerator', denominator: 'base', low: 'ci_low', high: 'ci_high', answer: measureAnswer }]
 		},
 		ctx.rule
 	);
@@ -131,7 +137,7 @@ export async function successMeasures(c: DuckDBConnection, ctx: PipelineContext)
 			'Success measures by wave and region against their targets',
 			{
 				wave: 'VARCHAR', region_code: 'VARCHAR', measure_id: 'VARCHAR', aim: 'INTEGER', name: 'VARCHAR', unit: 'VARCHAR', direction: 'VARCHAR',
-				value: 'DOUBLE', ci_low: 'DOUBLE', ci_high: 'DOUBLE', numerator: 'INTEGER', base: 'INTEGER', target: 'DOUBLE', rag: 'VARCHAR',
+				value: 'DOUBLE', ci_low: 'DOUBLE', ci_high: 'DOUBLE', base: 'INTEGER', target: 'DOUBLE', rag: 'VARCHAR',
 				previous_wave: 'VARCHAR', previous_value: 'DOUBLE', change: 'DOUBLE', suppressed: 'BOOLEAN'
 			},
 			out

@@ -8,7 +8,8 @@
 // Weights are constant within a cell, so weighted figures come from the cube summed to region × staff
 // group. Every input is a protected figure (published cell counts, noisy means): never an exact one.
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { protect, roundCount, type DisclosureRule } from './disclosure';
+import { isHidden, perturbedMean, perturbedShare, protect, publishedCount, roundCount, type DisclosureRule } from './disclosure';
+import { RATING_SENSITIVITY } from './perturbation';
 import { competencyName, ENGLAND, ratingColumns, regionName, staffGroupName, type SuccessMeasure } from './reference';
 import { published, type PipelineContext, type PublishedTable } from './context';
 import { rows } from './sql';
@@ -84,6 +85,30 @@ export function weightsFor(cells: Cell[], threshold: number, tolerance = 1e-9, m
 	return { method: 'raking', iterations, converged: gap() <= tolerance, weights, empty, unrepresented, withoutWorkforce };
 }
 
+/** Weights made within each region from its own cells only, so that a region's weighted figures do
+ *  not depend on another region's cells (a regional planner must learn nothing of other regions' small
+ *  cells, docs/disclosure.md). England's weights are every region's together. */
+export function weightsWithinRegions(cells: Cell[], threshold: number): Weighting & { byRegion: Map<string, Weighting> } {
+	const byRegion = new Map<string, Weighting>();
+	for (const region of new Set(cells.map((c) => c.region_code))) {
+		const fit = weightsFor(cells.filter((c) => c.region_code === region), threshold);
+		// Within one region each staff group is one cell, so raking to its margins is post-stratification
+		// of the usable cells; a cell under the threshold is not represented (and said so).
+		byRegion.set(region, { ...fit, method: 'post-stratification', iterations: 0, converged: true, empty: [] });
+	}
+	const fits = [...byRegion.values()];
+	return {
+		method: fits.some((f) => f.method === 'raking') ? 'raking' : 'post-stratification',
+		iterations: Math.max(0, ...fits.map((f) => f.iterations)),
+		converged: fits.every((f) => f.converged),
+		weights: new Map(fits.flatMap((f) => [...f.weights])),
+		empty: fits.flatMap((f) => f.empty),
+		unrepresented: fits.flatMap((f) => f.unrepresented),
+		withoutWorkforce: fits.flatMap((f) => f.withoutWorkforce),
+		byRegion
+	};
+}
+
 /** Cells in words; a long list is counted instead (the weights table lists every cell). */
 const listed = (cells: Cell[]) => (cells.length > 3 ? `${cells.length} region × staff group cells (see the weights table)` : cells.map((c) => `${staffGroupName(c.staff_group)} in ${regionName(c.region_code)}`).join('; '));
 
@@ -125,7 +150,7 @@ async function publishedCells(c: DuckDBConnection, wave: string, cube: CubeRelat
 	);
 	const safe = protect(
 		data.map((d) => ({ wave, ...d, region_code: d.region_code ?? 'unknown', staff_group: d.staff_group ?? 'unknown' })),
-		{ counts: ['respondents'], lines: [{ by: ['wave', 'region_code'] }, { by: ['wave', 'staff_group'] }] },
+		{ counts: ['respondents'] },
 		rule
 	);
 	return safe.map((s) => ({ region_code: String(s.region_code), staff_group: String(s.staff_group), workforce: s.workforce as number | null, respondents: s.respondents as number | null }));
@@ -203,36 +228,43 @@ const round = (v: number | null, places: number) => (v === null || !Number.isFin
 export async function weighting(c: DuckDBConnection, ctx: PipelineContext, weightsCube: CubeRelation = ctx.cube): Promise<PublishedTable[]> {
 	const wave = ctx.wave.id;
 	const cells = await publishedCells(c, wave, weightsCube, ctx.workforceCsv, ctx.rule);
-	const fit = weightsFor(cells, ctx.rule.threshold);
+	const weightsOf = weightsWithinRegions(cells, ctx.rule.threshold);
+	// A region's own fit for its rows and notes; England's is every region's together.
+	const fitOf = (scope: string) => weightsOf.byRegion.get(scope) ?? weightsOf;
+	const fit = weightsOf;
 	const inputs = inputsOf(ctx.measures);
 	const byId = new Map(inputs.map((i) => [i.id, i]));
 	const statistics = await inputStatistics(c, wave, ctx.cube, inputs);
-	const variable = (r: InputStatistics) => byId.get(r.input)!.variable ?? `${r.input}:numerator`;
+	const variable = (r: InputStatistics) => byId.get(r.input)!.variable!;
+	const sensitivity = (r: InputStatistics) => RATING_SENSITIVITY * byId.get(r.input)!.divisor;
+	// A share input's answer has the name success_measures gives it (measure:<id>): same people, same noise.
+	const answer = (r: InputStatistics) => (byId.get(r.input)!.numerator ? r.input : null);
 	// Unweighted figures are published as success_measures and the needs tables publish them.
 	const scopeFigures = protect(
 		statistics.filter((s) => s.level === 'scope'),
 		{
 			counts: ['base', 'numerator'],
-			means: [{ column: 'mean', sum: 'total_sum', n: 'base', variable }],
+			means: [{ column: 'mean', sum: 'total_sum', n: 'base', variable, sensitivity }],
 			derived: [{ column: 'value', from: (m, r) => (m.mean === null ? null : m.mean / byId.get(r.input)!.divisor) }],
-			shares: [{ column: 'share', numerator: 'numerator', denominator: 'base' }],
-			// Regions add up to England: the same secondary suppression as the published tables.
-			lines: [{ by: ['input'], where: (r) => r.region_code !== ENGLAND.code }]
+			shares: [{ column: 'share', numerator: 'numerator', denominator: 'base', answer }]
 		},
 		ctx.rule
 	);
-	// Cells are inputs only. A cell's share is a noisy mean of a yes/no answer over its base (a share is
-	// a mean), so a cell whose yes count is small still counts as what it is, not as a hidden cell:
-	// leaving out exactly the cells with few yeses would pull every weighted share down.
-	const cellFigures = protect(
-		statistics.filter((s) => s.level === 'cell').map((s) => ({ ...s, total_sum: byId.get(s.input)!.numerator ? s.numerator : s.total_sum })),
-		{
-			counts: ['base'],
-			means: [{ column: 'mean', sum: 'total_sum', n: 'base', variable }],
-			derived: [{ column: 'value', from: (m, r) => (m.mean === null ? null : m.mean / byId.get(r.input)!.divisor) }]
-		},
-		ctx.rule
-	);
+	// Cells are inputs only, each protected as a published figure would be: its base as a published
+	// count (hidden at 1–7 people), its share or mean with the same noise, keyed on the same people, as
+	// the two-way breakdown of region × staff group publishes. So a weighted figure tells no more about
+	// a cell than that table does. Unrounded, so rounding does not add to the weighting's error.
+	const cellFigures = statistics
+		.filter((s) => s.level === 'cell')
+		.map((s) => {
+			const input = byId.get(s.input)!;
+			const suppressed = isHidden(s.base, ctx.rule);
+			const noisy = suppressed || s.base === 0 ? null
+				: input.numerator ? perturbedShare(s.numerator ?? 0, s.base, s.base_key, s.input, ctx.rule)
+				: perturbedMean(s.total_sum, s.base, s.base_key, variable(s), ctx.rule, sensitivity(s));
+			const value = noisy === null ? null : input.numerator ? noisy : noisy / input.divisor;
+			return { region_code: s.region_code, staff_group: s.staff_group, input: s.input, base: publishedCount(s.base, s.base_key, ctx.rule), value, suppressed };
+		});
 	const scopeFigureOf = new Map(scopeFigures.map((f) => [`${f.region_code}|${f.input}`, f]));
 	const cellsOf = new Map<string, typeof cellFigures>();
 	for (const f of cellFigures) {
@@ -269,7 +301,7 @@ export async function weighting(c: DuckDBConnection, ctx: PipelineContext, weigh
 	for (const scope of scopes) {
 		const people = cells.filter((cell) => inScope(scope, cell.region_code) && cell.respondents !== null && fit.weights.get(cellKey(cell.region_code, cell.staff_group)) != null);
 		const ess = kish(people.map((p) => ({ n: p.respondents!, w: fit.weights.get(cellKey(p.region_code, p.staff_group))! })));
-		const note = weightingNote(fit, ctx.rule.threshold, (region) => inScope(scope, region));
+		const note = weightingNote(fitOf(scope), ctx.rule.threshold, (region) => inScope(scope, region));
 		const row = (kind: 'measure' | 'competency', id: string, statistic: string, name: string, f: { unweighted: number | null; weighted: number | null; base: number | null; left: number; suppressed: boolean }, places: number) => {
 			const left = f.left ? [`${f.left} region × staff group cell${f.left === 1 ? '' : 's'} with fewer than ${ctx.rule.threshold} answers to this question left out.`] : [];
 			out.push({
@@ -278,7 +310,7 @@ export async function weighting(c: DuckDBConnection, ctx: PipelineContext, weigh
 				difference: f.unweighted === null || f.weighted === null ? null : round(f.weighted - f.unweighted, places),
 				base: f.base,
 				effective_sample_size: f.suppressed || ess === null || ess < ctx.rule.threshold ? null : roundCount(ess, ctx.rule),
-				method: fit.method,
+				method: fitOf(scope).method,
 				note: [...left, ...(note ? [note] : [])].join(' ') || null,
 				suppressed: f.suppressed
 			});
@@ -316,7 +348,7 @@ export async function weighting(c: DuckDBConnection, ctx: PipelineContext, weigh
 			: w !== null ? null
 			: !represented ? `no ${weighted.some((x) => x.region_code === cell.region_code) ? 'staff group' : 'region'} cell with ${ctx.rule.threshold} or more respondents: this workforce is not represented`
 			: `fewer than ${ctx.rule.threshold} respondents: treated as empty (raked)`;
-		return { wave, region_code: cell.region_code, staff_group: cell.staff_group, workforce: cell.workforce, respondents: cell.respondents, weight: round(w, 4), method: fit.method, iterations: fit.iterations, note, suppressed: cell.respondents === null };
+		return { wave, region_code: cell.region_code, staff_group: cell.staff_group, workforce: cell.workforce, respondents: cell.respondents, weight: round(w, 4), method: fitOf(cell.region_code).method, iterations: fitOf(cell.region_code).iterations, note, suppressed: cell.respondents === null };
 	});
 	return [
 		published(

@@ -1,14 +1,14 @@
-// The accuracy disclosure control keeps (docs/disclosure.md, "Accuracy kept"), on synthetic national
-// data: needs scores through the published rule against the same scores computed exactly.
+// The accuracy disclosure control keeps (docs/disclosure.md, "Accuracy kept"), on 20,000 synthetic
+// responses: needs scores through the published rule against the same scores computed exactly.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Database } from '../../src/lib/server/db/database';
-import { NHS_DIGITAL_RULE, type DisclosureRule } from '../../pipelines/disclosure';
+import { mwdsErrorBound, NHS_DIGITAL_RULE, type DisclosureRule } from '../../pipelines/disclosure';
 import { needsScores } from '../../pipelines/needs';
 import { snapshot } from '../../pipelines/snapshot';
 import { removeDir, syntheticDatabase, tempDir } from './helpers';
 
-const EXACT: DisclosureRule = { threshold: 1, rounding: 1, perturbation: null, meanDecimals: 12 };
+const EXACT: DisclosureRule = { threshold: 1, rounding: 1, perturbation: null, meanDecimals: 12, noiseScale: 1 };
 
 let dir: string;
 let db: Database;
@@ -18,6 +18,7 @@ let published: typeof exact;
 
 beforeAll(async () => {
 	dir = tempDir();
+	// 20,000 responses in the wave reported (and as many in the wave before).
 	db = await syntheticDatabase(dir, 20_000, 11);
 	c = await db.instance.connect();
 	const waves = [{ id: '2025-26', label: '2025/26' }, { id: '2026-27', label: '2026/27' }];
@@ -32,23 +33,49 @@ afterAll(async () => {
 });
 
 const key = (r: { dimension: unknown; group_code: unknown; competency: unknown }) => `${r.dimension}|${r.group_code}|${r.competency}`;
+const truthOf = () => new Map(exact.map((r) => [key(r), r]));
+const boundOf = (t: (typeof exact)[number]) => mwdsErrorBound(Number(t.respondents), Number(t.mean_importance), Number(t.mean_confidence), NHS_DIGITAL_RULE);
 
 describe('needs scores through disclosure control, 20,000 synthetic responses', () => {
-	it('keeps national and regional MWDS within 0.01, and every group of 100 or more within 0.05, of the truth', () => {
-		const truth = new Map(exact.map((r) => [key(r), r]));
-		let regional = 0;
+	it('keeps national and regional MWDS within 0.05 of the truth', () => {
+		const truth = truthOf();
+		const regional = published.filter((r) => r.dimension === 'region');
+		expect(regional.length).toBe(8 * 11);
+		for (const r of regional) expect(Math.abs(Number(r.mwds) - Number(truth.get(key(r))!.mwds)), key(r)).toBeLessThanOrEqual(0.05);
+	});
+
+	it('keeps every group of 100 or more within its documented bound', () => {
+		const truth = truthOf();
+		let checked = 0;
 		for (const r of published) {
 			const t = truth.get(key(r))!;
 			if (Number(t.respondents) < 100) continue;
-			const error = Math.abs(Number(r.mwds) - Number(t.mwds));
-			expect(error, key(r)).toBeLessThanOrEqual(0.05);
-			if (r.dimension === 'region') (regional++, expect(error, key(r)).toBeLessThanOrEqual(0.01));
+			checked++;
+			expect(Math.abs(Number(r.mwds) - Number(t.mwds)), key(r)).toBeLessThanOrEqual(boundOf(t));
 		}
-		expect(regional).toBe(8 * 11);
+		expect(checked).toBeGreaterThan(200);
 	});
 
-	it('keeps the top five needs in the same order nationally and in every region', () => {
-		const top = (rows: typeof exact, group: unknown) => rows.filter((r) => r.dimension === 'region' && r.group_code === group).sort((a, b) => Number(a.rank) - Number(b.rank)).slice(0, 5).map((r) => r.competency);
-		for (const group of new Set(exact.filter((r) => r.dimension === 'region').map((r) => r.group_code))) expect(top(published, group), String(group)).toEqual(top(exact, group));
+	it('keeps the top five needs in order nationally and in every region, but for true scores closer than the noise bound', () => {
+		const truth = truthOf();
+		let pairs = 0;
+		for (const group of new Set(exact.filter((r) => r.dimension === 'region').map((r) => r.group_code))) {
+			const of = (rows: typeof exact) => rows.filter((r) => r.dimension === 'region' && r.group_code === group);
+			const top = (rows: typeof exact) => new Set(of(rows).sort((a, b) => Number(a.rank) - Number(b.rank)).slice(0, 5).map((r) => r.competency));
+			const inTop = new Set([...top(exact), ...top(published)]);
+			const shown = of(published).filter((r) => inTop.has(r.competency));
+			for (const a of shown)
+				for (const b of shown) {
+					if (String(a.competency) >= String(b.competency)) continue;
+					const [ta, tb] = [truth.get(key(a))!, truth.get(key(b))!];
+					pairs++;
+					// Two competencies may swap only when their true scores are closer than both bounds together.
+					if (Math.sign(Number(a.mwds) - Number(b.mwds)) !== Math.sign(Number(ta.mwds) - Number(tb.mwds)))
+						expect(Math.abs(Number(ta.mwds) - Number(tb.mwds)), `${group}: ${a.competency} and ${b.competency}`).toBeLessThanOrEqual(boundOf(ta) + boundOf(tb));
+				}
+			// Nationally (England) the top five are the true top five, in order.
+			if (group === 'E92000001') expect([...top(published)]).toEqual([...top(exact)]);
+		}
+		expect(pairs).toBeGreaterThanOrEqual(8 * 10);
 	});
 });

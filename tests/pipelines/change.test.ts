@@ -94,7 +94,9 @@ describe('change between waves', () => {
 			expect(r.value).toBe(published.value);
 		}
 		expect(table.rows.some((r) => r.suppressed)).toBe(true);
-		expect(new Set(table.rows.map((r) => r.change))).toEqual(new Set(['increase', 'no clear change', null]));
+		const said = new Set(table.rows.map((r) => r.change));
+		for (const words of said) expect(['increase', 'decrease', 'no clear change', null]).toContain(words);
+		expect(said.has('increase') && said.has('no clear change')).toBe(true);
 	});
 
 	it('has no change to report for the first wave', async () => {

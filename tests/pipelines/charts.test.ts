@@ -102,9 +102,12 @@ describe('charts', () => {
 	});
 
 	it('marks hidden figures "[c]" in the static report, with the legend, and writes numbers one way', () => {
-		const london = charts.filter((c) => c.id.startsWith(`${LONDON}-`));
-		const html = reportHtml({ scope: LONDON, wave: { id: '2026-27', label: '2026/27' }, runId: 'r1', runDate: new Date(0), respondents: 120, rule: NHS_DIGITAL_RULE, charts: london, links: [] });
-		expect(html).toContain('<td class="suppressed">[c]</td>');
+		// London's small selection, or else the national report's two-way breakdown: a report with a hidden figure.
+		const stem = [LONDON, 'national'].find((s) => charts.some((c) => c.id.startsWith(`${s}-`) && c.table.rows.some((r) => r.suppressed)))!;
+		const scope = stem === 'national' ? ENGLAND : LONDON;
+		const london = charts.filter((c) => c.id.startsWith(`${stem}-`));
+		const html = reportHtml({ scope, wave: { id: '2026-27', label: '2026/27' }, runId: 'r1', runDate: new Date(0), respondents: 120, rule: NHS_DIGITAL_RULE, charts: london, links: [] });
+		expect(html).toMatch(/<td( data-count)? class="suppressed">\[c\]<\/td>/);
 		expect(html).toContain('[c] fewer than 8 people: hidden to protect anonymity');
 		expect(html).not.toMatch(/>\*</);
 		// Percentages to 1 decimal place in every table: 40 is written 40.0.

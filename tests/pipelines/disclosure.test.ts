@@ -1,4 +1,5 @@
-// Disclosure control against NHS Digital's published rule and examples, and secondary suppression.
+// Disclosure control against NHS Digital's published rule and examples, and shares of an answer.
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { NHS_DIGITAL_RULE, protect, ROUNDING_ONLY, type DisclosureRule } from '../../pipelines/disclosure';
 
@@ -15,7 +16,7 @@ describe('NHS Digital rule (default)', () => {
 		expect(out.map((r) => r.suppressed)).toEqual([false, true, true, true, false, false, false, false, false, false, false, false, false]);
 		expect(NHS_DIGITAL_RULE).toMatchObject({ threshold: 8, rounding: 5, meanDecimals: 2 });
 		expect(NHS_DIGITAL_RULE.perturbation?.maxPerturbation).toBe(2);
-		expect(ROUNDING_ONLY).toMatchObject({ threshold: 8, rounding: 5, perturbation: null, meanDecimals: 3 });
+		expect(ROUNDING_ONLY).toMatchObject({ threshold: 8, rounding: 5, perturbation: null, meanDecimals: 3, noiseScale: 1 });
 	});
 
 	it('works percentages out from the rounded figures', () => {
@@ -31,14 +32,14 @@ describe('NHS Digital rule (default)', () => {
 		expect(row.high as number).toBeGreaterThan(33.3);
 	});
 
-	it('suppresses a mean resting on 1 to 7 people, and a share whose numerator is', () => {
+	it('suppresses a mean resting on 1 to 7 people, and a share of counts whose numerator is', () => {
 		const out = protect(
 			[
 				{ respondents: 7, sum: 22 },
 				{ respondents: 8, sum: 27 },
 				{ respondents: 0, sum: null }
 			],
-			{ counts: ['respondents'], means: [{ column: 'mean', sum: 'sum', n: 'respondents', variable: 'x' }] },
+			{ counts: ['respondents'], means: [{ column: 'mean', sum: 'sum', n: 'respondents', variable: 'x', sensitivity: 4 }] },
 			NHS
 		);
 		expect(out.map((r) => [r.respondents, r.mean, r.suppressed])).toEqual([
@@ -56,42 +57,52 @@ describe('NHS Digital rule (default)', () => {
 	});
 });
 
-describe('secondary suppression', () => {
-	it('hides the next smallest cell when one cell of a line with a published total is hidden', () => {
-		// Region total 63 is published; staff groups 20, 3, 40, 0. Hiding only the 3 would let it be
-		// worked out as 63 − 20 − 40, so the 20 goes too. The 0 stays (a true zero reveals nothing).
+describe('one figure, one outcome: hidden for its own people only', () => {
+	it('hides a cell of 1 to 7 and nothing else in its line, whatever adds up to what', () => {
+		// Region total 63; staff groups 20, 3, 40, 0. Under secondary suppression the 20 went too, so a
+		// region's visibility depended on its neighbours' small cells. The noise is what stands against
+		// working the 3 out as 63 − 20 − 40 (docs/disclosure.md).
 		const data = [20, 3, 40, 0].map((respondents, i) => ({ region: 'R', group: `g${i}`, respondents }));
-		const out = protect(data, { counts: ['respondents'], lines: [{ by: ['region'] }] }, NHS);
-		expect(out.map((r) => r.suppressed)).toEqual([true, true, false, false]);
-		expect(out.map((r) => r.respondents)).toEqual([null, null, 40, 0]);
+		const out = protect(data, { counts: ['respondents'] }, NHS);
+		expect(out.map((r) => r.suppressed)).toEqual([false, true, false, false]);
+		expect(out.map((r) => r.respondents)).toEqual([20, null, 40, 0]);
+	});
+});
+
+describe('shares of an answer: means of a yes/no answer over the base', () => {
+	const spec = { counts: ['base'] as 'base'[], shares: [{ column: 'percent', numerator: 'yes' as const, denominator: 'base' as const, low: 'low', high: 'high', answer: 'training_done:none' }] };
+
+	it('publishes a share with a small numerator, never the numerator itself, and hides it only with its base', () => {
+		const [small, hidden] = protect(
+			[
+				{ yes: 3, yes_key: 40, base: 200, base_key: 9000 },
+				{ yes: 3, yes_key: 40, base: 6, base_key: 300 }
+			],
+			spec
+		);
+		expect(small.suppressed).toBe(false);
+		expect(small).not.toHaveProperty('yes');
+		expect(small.percent as number).toBeGreaterThanOrEqual(0);
+		expect(Math.abs((small.percent as number) - 1.5)).toBeLessThanOrEqual((100 * 4 * 2) / 200 + 0.05);
+		expect(small.low as number).toBeLessThanOrEqual(small.percent as number);
+		expect([hidden.suppressed, hidden.percent, hidden.base]).toEqual([true, null, null]);
 	});
 
-	it('leaves no line of a two-way table with exactly one hidden non-zero cell', () => {
-		// Regions × staff groups: rows add to region totals, columns to national totals per group.
-		const grid = [
-			[30, 5, 22, 40],
-			[12, 14, 9, 50],
-			[25, 16, 3, 33],
-			[60, 41, 28, 2]
-		];
-		const data = grid.flatMap((row, r) => row.map((respondents, g) => ({ region: `r${r}`, group: `g${g}`, respondents })));
-		const out = protect(data, { counts: ['respondents'], lines: [{ by: ['region'] }, { by: ['group'] }] }, NHS);
-		for (const key of ['region', 'group'] as const) {
-			const lines = new Map<string, number>();
-			for (const [i, row] of out.entries()) if (row.suppressed && data[i].respondents > 0) lines.set(String(row[key]), (lines.get(String(row[key])) ?? 0) + 1);
-			for (const hidden of lines.values()) expect(hidden).not.toBe(1);
-		}
-		// The primary cells are among the hidden ones.
-		for (const [i, row] of out.entries()) if (data[i].respondents > 0 && data[i].respondents < 8) expect(row.suppressed).toBe(true);
+	it('keeps every share between 0 and 100%, and its limits around it', () => {
+		fc.assert(
+			fc.property(fc.integer({ min: 8, max: 400 }), fc.double({ min: 0, max: 1, noNaN: true }), fc.integer({ min: 0, max: 2 ** 24 }), (base, p, key) => {
+				const yes = Math.round(p * base);
+				const [row] = protect([{ yes, yes_key: key, base, base_key: key }], spec);
+				const [percent, low, high] = [row.percent, row.low, row.high] as number[];
+				return percent >= 0 && percent <= 100 && low >= 0 && high <= 100 && low <= percent + 0.05 && high >= percent - 0.05;
+			})
+		);
 	});
 
-	it('respects a line filter (totals rows are not members of their own line)', () => {
-		const data = [
-			{ region: 'E92000001', respondents: 70 },
-			{ region: 'A', respondents: 4 },
-			{ region: 'B', respondents: 66 }
-		];
-		const out = protect(data, { counts: ['respondents'], lines: [{ by: [], where: (r) => r.region !== 'E92000001' }] }, NHS);
-		expect(out.map((r) => r.suppressed)).toEqual([false, true, true]);
+	it('is the same for the same people and changes as a whole when one person joins', () => {
+		const of = (yes: number, base: number, key: number) => protect([{ yes, yes_key: 0, base, base_key: key }], spec)[0].percent;
+		expect(of(12, 40, 5000)).toBe(of(12, 40, 5000));
+		// A newcomer who answered "no" leaves the yes count as it was, yet the share is drawn afresh.
+		expect(of(12, 41, 5077) * 41).not.toBeCloseTo(of(12, 40, 5000) * 40, 0);
 	});
 });

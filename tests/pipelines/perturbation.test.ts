@@ -2,8 +2,8 @@
 // accuracy it promises, property-tested over random counts, keys and sums.
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { cellKey, KEY_RANGE, loadPerturbationTable, parsePerturbationTable, perturbationOf, sumNoise } from '../../pipelines/perturbation';
-import { NHS_DIGITAL_RULE, perturbedMean, protect, publishedCount } from '../../pipelines/disclosure';
+import { cellKey, KEY_RANGE, loadPerturbationTable, NOISE_TRUNCATION, parsePerturbationTable, perturbationOf, RATING_SENSITIVITY, standardNoise, sumNoise } from '../../pipelines/perturbation';
+import { NHS_DIGITAL_RULE, perturbedMean, perturbedShare, protect, publishedCount } from '../../pipelines/disclosure';
 
 const table = loadPerturbationTable();
 const rule = NHS_DIGITAL_RULE;
@@ -27,19 +27,20 @@ describe('the perturbation table', () => {
 });
 
 describe('the worked example in docs/disclosure.md', () => {
-	it('publishes a group of 23 with key sum 3,141 as 20, mean importance 3.69, confidence 2.65, MWDS 3.85', () => {
+	it('publishes a group of 23 with key sum 3,141 as 20, mean importance 3.55, confidence 2.72, MWDS 2.93, and a share of 21.6%', () => {
 		expect(cellKey(3141)).toBe(69);
 		expect(perturbationOf(table, 23, 3141)).toBe(-1);
 		expect(publishedCount(23, 3141, rule)).toBe(20);
-		expect(sumNoise('imp_fh', 3141, 23)).toBeCloseTo(-0.0977, 4);
-		expect(sumNoise('conf_fh', 3141, 23)).toBeCloseTo(-0.1161, 4);
+		// Standard deviation 1 × 4: the most one person can move a sum of 1–5 ratings.
+		expect(sumNoise('imp_fh', 3141, 23, RATING_SENSITIVITY, rule.noiseScale)).toBeCloseTo(-3.4070, 4);
+		expect(sumNoise('conf_fh', 3141, 23, RATING_SENSITIVITY, rule.noiseScale)).toBeCloseTo(1.6134, 4);
 		const [row] = protect(
 			[{ respondents: 23, respondents_key: 3141, imp: 85, conf: 61 }],
 			{
 				counts: ['respondents'],
 				means: [
-					{ column: 'mean_importance', sum: 'imp', n: 'respondents', variable: 'imp_fh' },
-					{ column: 'mean_confidence', sum: 'conf', n: 'respondents', variable: 'conf_fh' }
+					{ column: 'mean_importance', sum: 'imp', n: 'respondents', variable: 'imp_fh', sensitivity: RATING_SENSITIVITY },
+					{ column: 'mean_confidence', sum: 'conf', n: 'respondents', variable: 'conf_fh', sensitivity: RATING_SENSITIVITY }
 				],
 				derived: [
 					{ column: 'mean_discrepancy', from: (m) => m.mean_importance! - m.mean_confidence! },
@@ -48,7 +49,12 @@ describe('the worked example in docs/disclosure.md', () => {
 			},
 			rule
 		);
-		expect(row).toMatchObject({ respondents: 20, mean_importance: 3.69, mean_confidence: 2.65, mean_discrepancy: 1.04, mwds: 3.85, suppressed: false });
+		// True: 3.6957, 2.6522, 1.0435 and 3.8563 — a group of 23 pays for privacy with about ±1 on its MWDS.
+		expect(row).toMatchObject({ respondents: 20, mean_importance: 3.55, mean_confidence: 2.72, mean_discrepancy: 0.83, mwds: 2.93, suppressed: false });
+		// 6 of the 23 have done no training (26.1%): (6 + 2 × −0.5216) / 23, with Wilson limits on the published base of 20.
+		expect(standardNoise('training_done:none', 3141, 23)).toBeCloseTo(-0.5216, 4);
+		const [share] = protect([{ base: 23, base_key: 3141, none: 6 }], { counts: ['base'], shares: [{ column: 'percent', numerator: 'none', denominator: 'base', low: 'low', high: 'high', answer: 'training_done:none' }] }, rule);
+		expect(share).toEqual({ suppressed: false, base: 20, percent: 21.6, low: 9, high: 43.3 });
 		// The key sum and raw sums never leave protect().
 		expect(Object.keys(row)).not.toContain('respondents_key');
 		expect(Object.keys(row)).not.toContain('imp');
@@ -72,16 +78,36 @@ describe('accuracy and safety, for any count and key', () => {
 		);
 	});
 
-	it('publishes a mean within 0.5/n + 0.005 of the truth, and the same mean for the same sum, people and variable', () => {
+	it('publishes a mean within 16/n + 0.005 of the truth (noise at most 4 standard deviations of 4), the same for the same sum, people and variable', () => {
 		fc.assert(
 			fc.property(fc.integer({ min: 8, max: 5000 }), fc.double({ min: 1, max: 5, noNaN: true }), fc.integer({ min: 0, max: 255 * 5000 }), fc.constantFrom('imp_fh', 'conf_fh', 'imp_ethics'), (n, trueMean, keySum, variable) => {
 				const sum = Math.round(trueMean * n);
-				const [a] = protect([{ respondents: n, respondents_key: keySum, sum }], { counts: ['respondents'], means: [{ column: 'mean', sum: 'sum', n: 'respondents', variable }] }, rule);
-				const b = perturbedMean(sum, n, keySum, variable, rule)!;
-				return Math.abs((a.mean as number) - sum / n) <= 0.5 / n + 0.005 + 1e-9 && a.mean === Math.round(b * 100) / 100;
+				const [a] = protect([{ respondents: n, respondents_key: keySum, sum }], { counts: ['respondents'], means: [{ column: 'mean', sum: 'sum', n: 'respondents', variable, sensitivity: RATING_SENSITIVITY }] }, rule);
+				const b = perturbedMean(sum, n, keySum, variable, rule, RATING_SENSITIVITY)!;
+				return Math.abs((a.mean as number) - sum / n) <= (NOISE_TRUNCATION * RATING_SENSITIVITY) / n + 0.005 + 1e-9 && a.mean === Math.round(b * 100) / 100;
 			}),
 			{ numRuns: 5_000 }
 		);
+	});
+
+	it('publishes a share within 800/n + 0.05 points of the truth (noise at most 4 standard deviations of 2 on the count), always in 0–100%', () => {
+		fc.assert(
+			fc.property(fc.integer({ min: 8, max: 5000 }), fc.double({ min: 0, max: 1, noNaN: true }), fc.integer({ min: 0, max: 255 * 5000 }), (n, p, keySum) => {
+				const count = Math.round(p * n);
+				const share = 100 * perturbedShare(count, n, keySum, 'training_done:none', rule)!;
+				return share >= 0 && share <= 100 && Math.abs(share - (100 * count) / n) <= (100 * NOISE_TRUNCATION * 2) / n + 1e-9;
+			}),
+			{ numRuns: 5_000 }
+		);
+	});
+
+	it('draws the standard noise with mean 0 and standard deviation 1, never beyond 4', () => {
+		const draws = Array.from({ length: 20_000 }, (_, i) => standardNoise('imp_fh', i * 7919, 30 + (i % 50)));
+		const mean = draws.reduce((a, b) => a + b, 0) / draws.length;
+		const sd = Math.sqrt(draws.reduce((a, b) => a + (b - mean) ** 2, 0) / draws.length);
+		expect(Math.abs(mean)).toBeLessThan(0.03);
+		expect(Math.abs(sd - 1)).toBeLessThan(0.03);
+		expect(Math.max(...draws.map(Math.abs))).toBeLessThanOrEqual(NOISE_TRUNCATION);
 	});
 
 	it('gives the same people the same cell key in any order, and a set one person larger an unrelated one', () => {

@@ -81,27 +81,21 @@ describe('the weighting stage', () => {
 		removeDir(dir);
 	});
 
-	it('matches the golden tables for seed 7, and its weights reproduce both workforce margins', async () => {
+	it('matches the golden tables for seed 7, and its weights reproduce every represented cell’s workforce within its region', async () => {
 		const [weights, figures] = await weighting(c, await stageContext(c));
 		expectGolden(weights);
 		expectGolden(figures);
-		expect(weights.rows[0].method).toBe('raking'); // 600 people in 49 cells: some have fewer than 8
+		// Weights are made within each region from its own cells (a region's figures never depend on another
+		// region's small cells): post-stratification of the cells with 8 or more respondents.
+		expect(new Set(weights.rows.map((r) => r.method))).toEqual(new Set(['post-stratification']));
 		const fitted = weights.rows.filter((r) => r.weight !== null);
-		for (const key of ['region_code', 'staff_group'] as const) {
-			for (const group of new Set(fitted.map((r) => r[key]))) {
-				const members = fitted.filter((r) => r[key] === group);
-				const weighted = members.reduce((s, r) => s + Number(r.weight) * Number(r.respondents), 0);
-				// The margin over the regions and staff groups that have a usable cell (the rest are noted).
-				const represented = (r: Record<string, unknown>) => fitted.some((f) => f.region_code === r.region_code) && fitted.some((f) => f.staff_group === r.staff_group);
-				const margin = weights.rows.filter((r) => r[key] === group && represented(r)).reduce((s, r) => s + Number(r.workforce), 0);
-				expect(Math.abs(weighted - margin) / margin).toBeLessThan(1e-4); // weights are published to 4 decimals
-			}
-		}
+		expect(fitted.length).toBeGreaterThan(10);
+		for (const r of fitted) expect(Math.abs(Number(r.weight) * Number(r.respondents) - Number(r.workforce)) / Number(r.workforce)).toBeLessThan(1e-3);
 		for (const r of figures.rows) {
 			if (r.suppressed) expect([r.unweighted, r.weighted]).toEqual([null, null]);
 			if (r.effective_sample_size !== null) expect(Number(r.effective_sample_size) % 5).toBe(0);
 		}
-		expect(figures.rows.some((r) => r.note && /count as empty/.test(String(r.note)))).toBe(true);
+		expect(figures.rows.some((r) => r.note && /Not represented/.test(String(r.note)))).toBe(true);
 	});
 
 	it('agrees with a weighted loop over the raw responses (post-stratified, every figure exact)', async () => {

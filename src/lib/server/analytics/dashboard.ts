@@ -21,6 +21,7 @@ import { loadPathways, pathwayReadinessTable, type Pathway } from '$pipelines/pa
 import { mentors } from '$pipelines/mentors';
 import { dashboardCharts, type Chart } from '$pipelines/charts';
 import type { PipelineContext, PublishedTable, Wave } from '$pipelines/context';
+import { tableForPlanner } from '$pipelines/planner-view';
 import { LIVE_CUBE } from './live-cube';
 
 export interface DashboardFilter {
@@ -62,25 +63,7 @@ function cubeRows(waves: Wave[], filter: DashboardFilter): string {
 	return `(SELECT * FROM ${LIVE_CUBE} WHERE ${where.join(' AND ')})`;
 }
 
-/** Tables whose point is to set the regions side by side: England's planners see every region's rows. */
-const EVERY_REGION_FOR_ENGLAND = new Set(['region_against_england', 'weights_by_region_staff_group']);
-
-/** region_against_england's figures of England and the rest of England, withheld from regional planners. */
-const ENGLAND_SIDE = ['england_value', 'rest_of_england_value', 'rest_of_england_base', 'difference_from_rest', 'ci_low', 'ci_high'];
-
 let pathways: Pathway[] | undefined;
-
-/** Keeps the rows a planner of this scope may see: their region's, or every region's for England. */
-function inScope(table: PublishedTable, scope: string): PublishedTable {
-	if (!('region_code' in table.columns)) return table;
-	if (scope === ENGLAND.code && EVERY_REGION_FOR_ENGLAND.has(table.name)) return table;
-	if (table.name === 'coverage_by_region_staff_group' && scope === ENGLAND.code) return table;
-	const rows = table.rows.filter((r) => r.region_code === scope);
-	// A regional planner sees no figure of the rest of England (see the reports router): only whether
-	// their region is above, below or not different from it, in words.
-	if (table.name === 'region_against_england') return { ...table, rows: rows.map((r) => ({ ...r, ...Object.fromEntries(ENGLAND_SIDE.map((k) => [k, null])) })) };
-	return { ...table, rows };
-}
 
 /** Runs the pipeline's aggregation and disclosure stages for one scope and filter set. Call it only
  *  inside LiveCube.use: it keeps the filtered rows in a temporary table of the cube's connection. */
@@ -116,7 +99,7 @@ export async function dashboard(c: DuckDBConnection, filter: DashboardFilter, se
 		...(pair ? await breakdownsOf([pair])(c, ctx) : []),
 		...(await mentors(c, ctx))
 	]
-		.map((t) => inScope(t, filter.scope))
+		.map((t) => tableForPlanner(t, { scope: filter.scope, filtered: Boolean(filter.sector || filter.staffGroup || filter.specialty) }))
 		.map((t) => (t.name === 'needs_by_competency_specialty' && filter.specialty ? { ...t, rows: t.rows.filter((r) => r.specialty === filter.specialty) } : t));
 	// From the protected, scoped needs tables: no further query.
 	tables.push(locusForFocusTable(tables), pathwayReadinessTable(tables, (pathways ??= loadPathways())));
