@@ -17,8 +17,9 @@ const config = {
 				'script-src': ['self'],
 				'style-src': ['self', 'unsafe-inline'],
 				'img-src': ['self', 'data:'],
-				// NHS.UK's Frutiger web font is only served from its own CDN.
-				'font-src': ['self', 'https://assets.nhs.uk'],
+				// No web font from elsewhere: NHS.UK's Frutiger is served to nhs.uk sites only (the stylesheet
+				// route drops it), so pages use its fallback, Arial.
+				'font-src': ['self'],
 				'connect-src': ['self'],
 				'frame-ancestors': ['none'],
 				'form-action': ['self'],

@@ -106,7 +106,7 @@ describe('the dashboard', () => {
 		expect(await table.locator('th').allTextContents()).toEqual(['Rank', 'Competency', 'Mean importance', 'Mean confidence', 'MWDS', 'Respondents']);
 		expect(await table.locator('tbody tr').count()).toBe(11);
 
-		const [download] = await Promise.all([page.waitForEvent('download'), ranking.getByRole('button', { name: /Download CSV/ }).click()]);
+		const [download] = await Promise.all([page.waitForEvent('download'), ranking.getByRole('link', { name: /Download CSV/ }).click()]);
 		expect(download.suggestedFilename()).toBe('E40000003-2026-27-hospital-needs-ranking.csv');
 		const csv = readFileSync((await download.path())!, 'utf8').split('\r\n');
 		expect(csv[0]).toBe('Rank,Competency,Mean importance,Mean confidence,MWDS,Respondents');
@@ -187,7 +187,7 @@ describe('the dashboard', () => {
 		expect(await page.locator('td').allTextContents()).not.toContain('suppressed');
 		expect(await page.locator('td').allTextContents()).not.toContain('*');
 		// The CSV download marks it the same way.
-		const [download] = await Promise.all([page.waitForEvent('download'), heatmap.getByRole('button', { name: /Download CSV/ }).click()]);
+		const [download] = await Promise.all([page.waitForEvent('download'), heatmap.getByRole('link', { name: /Download CSV/ }).click()]);
 		expect(readFileSync((await download.path())!, 'utf8')).toContain(',[c],');
 		expect(cspViolations).toEqual([]);
 		await page.context().close();
@@ -206,7 +206,7 @@ describe('the dashboard', () => {
 			await expect.poll(() => page.getByTestId('empty').locator('h2').textContent(), FIGURES).toBe(message);
 			expect(await summary(page).textContent()).toContain(summaryText);
 			expect(await page.locator('[data-chart]').count()).toBe(0);
-			expect(await page.getByRole('button', { name: /Download CSV/ }).count()).toBe(0);
+			expect(await page.getByRole('link', { name: /Download CSV/ }).count()).toBe(0);
 			expect(await page.content()).not.toMatch(/NaN|0\.000000/);
 			expect(await seriousViolations(page)).toEqual([]);
 		}

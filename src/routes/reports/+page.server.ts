@@ -6,10 +6,8 @@ import { ZodError } from 'zod';
 import { signedIn } from '$lib/server/auth/guard';
 import { callerFor } from '$lib/server/trpc/caller';
 import { fieldErrorsOf } from '$lib/instrument/schema';
-import type { BreakdownDimension } from '$pipelines/breakdowns';
+import { dashboardQuery } from './dashboard-query';
 import type { PageServerLoad } from './$types';
-
-const FILTERS = ['wave', 'region', 'sector', 'staffGroup', 'specialty'] as const;
 
 /** What the planner needs to know about a refused or failed request, in words. */
 function problemOf(error: unknown): string {
@@ -23,15 +21,11 @@ function problemOf(error: unknown): string {
 
 export const load: PageServerLoad = async (event) => {
 	const user = signedIn(event.locals, event.url);
-	// Only the filters, and only those chosen: a form sent without script carries empty "All …" values.
-	const filters = Object.fromEntries(FILTERS.map((f) => [f, event.url.searchParams.get(f) ?? '']).filter(([, v]) => v)) as Partial<Record<(typeof FILTERS)[number], string>>;
-	// A two-way breakdown once both characteristics are chosen (the procedure checks they differ).
-	// Typed as asked for; the procedure checks the words and says what is wrong.
-	const breakdown = ['breakdown1', 'breakdown2'].map((k) => event.url.searchParams.get(k) ?? '') as BreakdownDimension[];
+	const { filters, breakdown, breakdownProblem, input } = dashboardQuery(event.url);
 	const { caller, resHeaders } = await callerFor(event);
-	const base = { role: user.role, filters, breakdown };
+	const base = { role: user.role, filters, breakdown, breakdownProblem };
 	try {
-		const [options, dashboard] = await Promise.all([caller.reports.options(), caller.reports.dashboard(breakdown.every(Boolean) ? { ...filters, breakdown } : filters)]);
+		const [options, dashboard] = await Promise.all([caller.reports.options(), caller.reports.dashboard(input)]);
 		// A selection with nobody, or too few to publish, has nothing to draw: the page says so instead.
 		const empty = dashboard.respondents === 0 || dashboard.respondents === null;
 		return { ...base, options, dashboard: empty ? { ...dashboard, charts: [] } : dashboard, problem: null };

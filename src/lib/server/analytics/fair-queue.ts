@@ -7,7 +7,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 
 export class QueueRefusal extends Error {
 	constructor(
-		readonly code: 'TOO_MANY_REQUESTS' | 'TIMEOUT',
+		readonly code: 'TOO_MANY_REQUESTS' | 'TIMEOUT' | 'CLIENT_CLOSED_REQUEST',
 		message: string,
 		/** Seconds worth waiting before trying again. */
 		readonly retryAfter: number
@@ -32,6 +32,9 @@ const secondsIn = (ms: number) => {
 	return `${n} second${n === 1 ? '' : 's'}`;
 };
 
+/** Nobody is waiting for these figures any more: the client cancelled or went away. */
+const abandoned = () => new QueueRefusal('CLIENT_CLOSED_REQUEST', 'The request for these figures was cancelled.', 1);
+
 interface Entry {
 	user: string;
 	run(): void;
@@ -47,9 +50,14 @@ export class FairQueue {
 
 	constructor(readonly limits: FairQueueLimits) {}
 
-	/** Runs `job` for `user` when their turn comes; rejects with QueueRefusal when over a limit. */
-	run<T>(user: string, job: (signal: AbortSignal) => Promise<T>): Promise<T> {
+	/** Runs `job` for `user` when their turn comes; rejects with QueueRefusal when over a limit.
+	 *  `cancelled` aborts when the client no longer wants the answer (a newer filter choice replaced
+	 *  it, or it disconnected): a waiting job leaves the queue, a running one is stopped, and either
+	 *  way it stops counting against the user at once, so arrowing through options never fills
+	 *  their share with figures nobody will see. */
+	run<T>(user: string, job: (signal: AbortSignal) => Promise<T>, cancelled?: AbortSignal): Promise<T> {
 		const { perUser, waitMs, jobMs } = this.limits;
+		if (cancelled?.aborted) return Promise.reject(abandoned());
 		if ((this.#held.get(user) ?? 0) >= perUser) {
 			return Promise.reject(
 				new QueueRefusal('TOO_MANY_REQUESTS', `You already have ${perUser} sets of figures being worked out. Wait for them to finish, then try again.`, Math.max(1, Math.ceil(jobMs / 1000)))
@@ -57,13 +65,31 @@ export class FairQueue {
 		}
 		this.#held.set(user, (this.#held.get(user) ?? 0) + 1);
 		return new Promise<T>((resolve, reject) => {
+			// Released once, whichever comes first: the end of the job, its wait running out, or the client going.
+			let held = true;
+			const release = () => {
+				if (held) this.#release(user);
+				held = false;
+			};
+			const controller = new AbortController();
+			let gone = false;
+			const onCancel = () => {
+				gone = true;
+				release();
+				if (this.#unqueue(entry)) {
+					clearTimeout(entry.timer);
+					reject(abandoned());
+				} else controller.abort(); // running: interrupt its query; the cube frees when it stops
+			};
 			const entry: Entry = {
 				user,
 				run: () => {
 					clearTimeout(entry.timer);
-					const controller = new AbortController();
 					const limit = setTimeout(() => controller.abort(), jobMs);
-					const late = () => new QueueRefusal('TIMEOUT', `These figures took longer than ${secondsIn(jobMs)} to work out, so they were stopped. Try again, or choose fewer filters.`, 1);
+					const late = () =>
+						gone
+							? abandoned()
+							: new QueueRefusal('TIMEOUT', `These figures took longer than ${secondsIn(jobMs)} to work out, so they were stopped. Try again, or choose fewer filters.`, 1);
 					// Past the limit, the answer is refused even if the job managed to finish: the limit is the promise.
 					job(controller.signal)
 						.then(
@@ -72,21 +98,20 @@ export class FairQueue {
 						)
 						.finally(() => {
 							clearTimeout(limit);
-							this.#release(user);
+							cancelled?.removeEventListener('abort', onCancel);
+							release();
 							this.#running--;
 							this.#next();
 						});
 				},
 				timer: setTimeout(() => {
-					const queue = this.#waiting.get(user) ?? [];
-					const at = queue.indexOf(entry);
-					if (at < 0) return;
-					queue.splice(at, 1);
-					if (queue.length === 0) this.#drop(user);
-					this.#release(user);
+					if (!this.#unqueue(entry)) return;
+					cancelled?.removeEventListener('abort', onCancel);
+					release();
 					reject(new QueueRefusal('TOO_MANY_REQUESTS', `The dashboard is busy: your figures waited ${secondsIn(waitMs)} without their turn coming. Please try again in a moment.`, 5));
 				}, waitMs)
 			};
+			cancelled?.addEventListener('abort', onCancel, { once: true });
 			const queue = this.#waiting.get(user);
 			if (queue) queue.push(entry);
 			else {
@@ -108,6 +133,16 @@ export class FairQueue {
 			this.#running++;
 			entry.run();
 		}
+	}
+
+	/** Takes a waiting entry out of its user's queue; false if it is not waiting (running or gone). */
+	#unqueue(entry: Entry): boolean {
+		const queue = this.#waiting.get(entry.user) ?? [];
+		const at = queue.indexOf(entry);
+		if (at < 0) return false;
+		queue.splice(at, 1);
+		if (queue.length === 0) this.#drop(entry.user);
+		return true;
 	}
 
 	#drop(user: string) {

@@ -14,7 +14,8 @@ export async function callerFor(event: RequestEvent) {
 		{ req: event.request, resHeaders },
 		{ user: event.locals.user, sessionToken: event.locals.sessionToken, clientAddress: event.getClientAddress() }
 	);
-	return { caller: createCaller(ctx), resHeaders };
+	// The request's signal: a page load the browser abandons stops its dashboard figures too.
+	return { caller: createCaller(ctx, { signal: event.request.signal }), resHeaders };
 }
 
 /** Moves the cookies a procedure set (the session on sign-in) onto the page's response: SvelteKit

@@ -3,12 +3,14 @@ import { signedIn } from '$lib/server/auth/guard';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { survey } from '$lib/server/survey';
-import { ENGLAND, regionName } from '$pipelines/reference';
+import { ENGLAND, regionName, waveLabel } from '$pipelines/reference';
+import { filesByReport } from './files-by-report';
 import type { PageServerLoad } from './$types';
 
 interface Manifest {
 	runId: string;
 	wave: { id: string; label: string } | string;
+	startedAt?: string;
 	respondents: number | null;
 	threshold: number;
 	files: string[];
@@ -40,12 +42,20 @@ export const load: PageServerLoad = async ({ locals, params, url }) => {
 		.sort((a, b) => (a.html.startsWith('national/') ? -1 : b.html.startsWith('national/') ? 1 : a.place.localeCompare(b.place)));
 	return {
 		runId: params.runId,
-		wave: typeof manifest.wave === 'string' ? manifest.wave : manifest.wave.label,
+		// One spelling of a wave in what people read: 2025/26, whatever the manifest holds.
+		wave: waveLabel(typeof manifest.wave === 'string' ? manifest.wave : manifest.wave.id),
+		publishedAt: manifest.startedAt ?? startOf(params.runId),
 		respondents: role === 'regional' ? null : manifest.respondents,
 		threshold: manifest.threshold,
 		reports,
 		// Runs from before PDFs were offered say nothing about them.
 		pdfProblem: manifest.pdf && !manifest.pdf.made ? (manifest.pdf.reason ?? 'PDFs were not made in this run.') : null,
-		files: files.filter((f) => !f.endsWith('/index.html') && !f.endsWith('/report.pdf')).map((f) => ({ path: f, place: placeOf(f) }))
+		groups: filesByReport(files.filter((f) => !f.endsWith('/index.html') && !f.endsWith('/report.pdf')))
 	};
 };
+
+/** A run id starts with the time it started (20260812T0930Z…): the date for runs whose manifest has none. */
+function startOf(runId: string): string | null {
+	const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})/.exec(runId);
+	return m ? `${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:00Z` : null;
+}

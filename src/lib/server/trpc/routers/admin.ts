@@ -182,10 +182,13 @@ export const adminRouter = router({
 			const pages = Math.max(1, Math.ceil(total / COMMENTS_PER_PAGE));
 			const page = Math.min(input.page, pages);
 			const rows = await ctx.survey.db.query(
-				`SELECT wave_id AS wave, comments FROM responses WHERE ${filter} ORDER BY wave_id, submitted_at, submission_id LIMIT ${COMMENTS_PER_PAGE} OFFSET $2`,
+				// Newest first, as an admin reads them; the day only (London time), not the minute, which
+				// would help tie an anonymous comment to a person.
+				`SELECT wave_id AS wave, strftime(timezone('Europe/London', submitted_at), '%Y-%m-%d') AS day, comments FROM responses
+				 WHERE ${filter} ORDER BY submitted_at DESC, submission_id LIMIT ${COMMENTS_PER_PAGE} OFFSET $2`,
 				[input.wave ?? null, (page - 1) * COMMENTS_PER_PAGE]
 			);
-			return { rows: rows as Array<{ wave: string; comments: string }>, total, page, pages, perPage: COMMENTS_PER_PAGE };
+			return { rows: rows as Array<{ wave: string; day: string; comments: string }>, total, page, pages, perPage: COMMENTS_PER_PAGE };
 		}),
 
 	/** Every free-text answer (optionally one wave's), for download: never published, and every

@@ -64,7 +64,8 @@ function scopeOf(user: User, asked: string | undefined): string {
 /** Says no more than the planner's wave list does: planned waves are not named, nor told apart. */
 const noSuchWave = (id: string) => new TRPCError({ code: 'NOT_FOUND', message: `There are no figures for a wave called "${id}". Choose one of the waves the dashboard offers.` });
 
-async function figures(ctx: Context & { user: User }, filter: DashboardFilter) {
+/** `cancelled`: the client's request signal (tRPC's `signal`), so figures nobody waits for leave the queue. */
+async function figures(ctx: Context & { user: User }, filter: DashboardFilter, cancelled?: AbortSignal) {
 	const settings = publicationSettings();
 	const { config, db } = ctx.survey;
 	if (filter.wave && (await db.query(`SELECT 1 FROM waves WHERE id = $1 AND status <> 'planned'`, [filter.wave])).length === 0) throw noSuchWave(filter.wave);
@@ -78,7 +79,8 @@ async function figures(ctx: Context & { user: User }, filter: DashboardFilter) {
 				const [{ waves }] = await rows<{ waves: string }>(c, `SELECT coalesce(string_agg(id || ':' || status, ',' ORDER BY id), '') AS waves FROM waves`);
 				const key = [snapshot.takenAt, settingsVersion(settings, waves), Object.entries(filter).filter(([, v]) => v !== undefined).sort()];
 				return cache.get(key, async () => ({ ...(await interruptible(c, signal, () => dashboard(c, filter, settings))), snapshot }));
-			})
+			}),
+			cancelled
 		);
 	} catch (error) {
 		if (error instanceof QueueRefusal) {
@@ -114,8 +116,8 @@ export const reportsRouter = router({
 	}),
 
 	/** Respondents, needs ranking and success measures for one region or England, one wave. */
-	summary: plannerProcedure.input(summaryInput.default({})).query(async ({ ctx, input }) => {
-		const d = await figures(ctx, { wave: input.wave, scope: scopeOf(ctx.user, input.region) });
+	summary: plannerProcedure.input(summaryInput.default({})).query(async ({ ctx, input, signal }) => {
+		const d = await figures(ctx, { wave: input.wave, scope: scopeOf(ctx.user, input.region) }, signal);
 		return {
 			wave: d.wave,
 			region: d.scope,
@@ -128,8 +130,8 @@ export const reportsRouter = router({
 	}),
 
 	/** Every dashboard chart (Vega-Lite spec with its protected rows, and its data table) for a scope and filters. */
-	dashboard: plannerProcedure.input(dashboardInput.default({})).query(async ({ ctx, input }) => {
-		const d = await figures(ctx, { ...input, scope: scopeOf(ctx.user, input.region) });
+	dashboard: plannerProcedure.input(dashboardInput.default({})).query(async ({ ctx, input, signal }) => {
+		const d = await figures(ctx, { ...input, scope: scopeOf(ctx.user, input.region) }, signal);
 		return {
 			wave: d.wave, waves: d.waves, region: d.scope, respondents: d.respondents, threshold: d.threshold, coverageNote: d.coverageNote, snapshot: d.snapshot, charts: d.charts,
 			// Change between waves, region against England and weighted figures, each with its flag or note in words.

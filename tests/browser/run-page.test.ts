@@ -1,0 +1,87 @@
+// Issue 18's points on published runs, in real Chromium against the built server: a run's page is
+// titled with its wave (2025/26, never 2025-26) and date, and lists its files by report and kind with
+// names people read.
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { Database } from '../../src/lib/server/db/database';
+import { instrument } from '../../src/lib/instrument/survey';
+import { generateResponses } from '../../pipelines/synthetic';
+import { createAccounts, PASSWORD } from '../helpers/accounts';
+import { launchChromium, newPage } from '../helpers/browser';
+import { startServer, tempDir, type RunningServer } from '../helpers/server';
+import { signIn } from '../helpers/trpc';
+
+const dir = tempDir();
+const databasePath = join(dir.path, 'survey.duckdb');
+let server: RunningServer;
+let browser: Browser;
+let cookie: string;
+let runId: string;
+
+beforeAll(async () => {
+	await createAccounts(databasePath);
+	const db = await Database.open(databasePath, instrument);
+	await db.write((c) => generateResponses(c, { n: 600, seed: 51, waveId: '2025-26', progress: 1 }));
+	await db.close();
+	server = await startServer({ databasePath, env: { SETTINGS_DIR: join(dir.path, 'settings'), PIPELINE_OUT: join(dir.path, 'reports') } });
+	browser = await launchChromium();
+	const admin = await signIn(server.url, 'admin@example.org', PASSWORD);
+	cookie = admin.cookie;
+	await admin.client.runs.start.mutate();
+	for (let i = 0; i < 240; i++) {
+		const progress = await admin.client.runs.progress.query();
+		if (progress.status === 'succeeded' && progress.runId) {
+			runId = progress.runId;
+			break;
+		}
+		if (progress.status === 'failed') throw new Error(`the run failed: ${progress.error}`);
+		await new Promise((r) => setTimeout(r, 500));
+	}
+	if (!runId) throw new Error('the run did not finish');
+}, 180_000);
+afterAll(async () => {
+	await browser?.close();
+	await server?.stop();
+	dir.remove();
+});
+
+async function adminPage(width = 1280): Promise<Page> {
+	const page = await newPage(browser, { viewport: { width, height: 800 } });
+	const [name, value] = cookie.split('=');
+	await page.context().addCookies([{ name, value, url: server.url }]);
+	return page;
+}
+
+describe("a run's page", () => {
+	it('is titled with the wave label and the date, never the run id or 2025-26', async () => {
+		const page = await adminPage();
+		await page.goto(`${server.url}/runs/${runId}`);
+		const heading = (await page.locator('h1').textContent())!;
+		expect(heading).toMatch(/^Reports for wave 2025\/26, published \d{1,2} [A-Z][a-z]+ 20\d\d$/);
+		expect(await page.title()).toContain(heading);
+		expect(await page.locator('main').textContent()).not.toContain(runId);
+		expect(await page.locator('main').textContent()).not.toMatch(/20\d\d-\d\d\b(?!-)/);
+		await page.context().close();
+	});
+
+	it('groups the files by report (England, then each region by name) and kind, with names people read', async () => {
+		const page = await adminPage();
+		await page.goto(`${server.url}/runs/${runId}`);
+		const groups = page.getByTestId('files');
+		expect(await groups.locator('h3').allTextContents()).toEqual(['England', 'East of England', 'London', 'Midlands', 'North East and Yorkshire', 'North West', 'South East', 'South West']);
+		const london = page.locator('[data-testid="files"][data-place="E40000003"]');
+		expect(await london.locator('summary').allTextContents()).toEqual([expect.stringMatching(/^Charts \(\d+\)\s*for London$/)]);
+		expect(await london.getByRole('link', { name: /^Report \(web page\)/ }).count()).toBe(1);
+		await london.locator('summary').click();
+		const names = await london.locator('details a').allTextContents();
+		expect(names.length).toBeGreaterThan(5);
+		// Names, not paths: no folders, no ONS codes, no file extensions.
+		expect(names.every((n) => /^[A-Z][^/_]*\((SVG|Vega-Lite)\)$/.test(n) && !/E\d{8}|\.svg|\.json/.test(n)), names.join(', ')).toBe(true);
+		const england = page.locator('[data-testid="files"][data-place="E92000001"]');
+		expect(await england.locator('summary').allTextContents()).toEqual([expect.stringMatching(/^Tables \(\d+\)\s*for England$/), expect.stringMatching(/^Charts \(\d+\)\s*for England$/)]);
+		await england.locator('summary').first().click();
+		expect(await england.locator('details a').allTextContents()).toContain('Needs by competency region (CSV)');
+		await page.context().close();
+	});
+});
