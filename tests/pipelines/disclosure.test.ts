@@ -100,7 +100,7 @@ describe('shares of an answer: means of a yes/no answer over the base', () => {
 	});
 
 	it('is the same for the same people and changes as a whole when one person joins', () => {
-		const of = (yes: number, base: number, key: number) => protect([{ yes, yes_key: 0, base, base_key: key }], spec)[0].percent;
+		const of = (yes: number, base: number, key: number) => protect([{ yes, yes_key: 0, base, base_key: key }], spec)[0].percent as number;
 		expect(of(12, 40, 5000)).toBe(of(12, 40, 5000));
 		// A newcomer who answered "no" leaves the yes count as it was, yet the share is drawn afresh.
 		expect(of(12, 41, 5077) * 41).not.toBeCloseTo(of(12, 40, 5000) * 40, 0);
