@@ -109,6 +109,8 @@ const rowsOf = (d: Figures, name: string) => d.tables.find((t) => t.name === nam
 async function attack(rule: DisclosureRule) {
 	let fromWeighted = 0;
 	let fromPublished = 0;
+	// Chance: the best guess knowing nothing, 4 (the middle of 1–7), is within ±1 of 3 counts in 7.
+	let byChance = 0;
 	let trials = 0;
 	for (const cell of cells) {
 		const weighted = rowsOf(await figures(rule, { scope: cell.region, sector: cell.sector }), 'weighted_figures');
@@ -120,10 +122,11 @@ async function attack(rule: DisclosureRule) {
 			trials++;
 			if (near(w)) fromWeighted++;
 			if (near(p)) fromPublished++;
+			if (Math.abs(4 - cell.yes[m.id]) <= 1) byChance++;
 		}
 	}
 	const pct = (x: number) => Math.round((1000 * x) / trials) / 10;
-	return { trials, fromWeighted: pct(fromWeighted), fromPublished: pct(fromPublished) };
+	return { trials, fromWeighted: pct(fromWeighted), fromPublished: pct(fromPublished), byChance: pct(byChance) };
 }
 
 const results: Record<string, Awaited<ReturnType<typeof attack>>> = {};
