@@ -147,3 +147,87 @@ export function differenceBounds(counts: Map<string, number | null>, lines: Retu
 	}
 	return range;
 }
+
+// ——— Differencing over time (issue 17): a group read before and after one known person joins it. ———
+
+/** A seeded generator, so the data (and what an unprotected server gives away) is the same each run. */
+export function prng(seed: number) {
+	let s = seed >>> 0;
+	return () => ((s = (Math.imul(s ^ (s >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) >>> 0) / 2 ** 32);
+}
+
+/** How people really rate (1..5): mostly in the middle, so guessing the group's mean is a fair
+ *  baseline and clamping a noisy estimate to 1 or 5 is not a free win. */
+export const REALISTIC_RATINGS = [0.1, 0.2, 0.35, 0.25, 0.1];
+
+/** A rating drawn from `weights` over 1..5. */
+export function ratingFrom(random: () => number, weights = REALISTIC_RATINGS): number {
+	let u = random();
+	for (let level = 1; level <= weights.length; level++) if ((u -= weights[level - 1]) < 0) return level;
+	return weights.length;
+}
+
+export type Ratings = Record<string, { importance: number; confidence: number }>;
+export const RATING_KINDS = ['importance', 'confidence'] as const;
+
+/** Every competency's importance and confidence drawn from the realistic distribution. */
+export const realisticRatings = (random: () => number): Ratings =>
+	Object.fromEntries(competencies.map((c) => [c.code, { importance: ratingFrom(random), confidence: ratingFrom(random) }]));
+
+/** What the attacker reads of a group: its needs means and, per competency × rating × level, the
+ *  published percentage of raters (the ratings distribution). */
+export interface GroupFigures {
+	means: Record<string, { importance: number | null; confidence: number | null }>;
+	/** `${competency}|${rating}|${level}` → percent (null when hidden). */
+	percents: Map<string, number | null>;
+}
+
+export const levelKey = (competency: string, rating: string, level: number) => `${competency}|${rating}|${level}`;
+
+/** The one-rating estimate from two means over n and n + 1 people: the difference of their sums. */
+export const fromMeans = (before: number, after: number, n: number) => Math.min(5, Math.max(1, Math.round(after * (n + 1) - before * n)));
+
+/** The level whose estimated count (percent × size) rose most between the two readings. */
+export function fromLevels(before: GroupFigures, after: GroupFigures, competency: string, rating: string, n: number): number {
+	let best = 0;
+	let rise = -Infinity;
+	for (let level = 1; level <= 5; level++) {
+		const k = levelKey(competency, rating, level);
+		const a = after.percents.get(k);
+		const b = before.percents.get(k);
+		if (a === null || a === undefined || b === null || b === undefined) continue;
+		const r = (a / 100) * (n + 1) - (b / 100) * n;
+		if (r > rise) (rise = r), (best = level);
+	}
+	return best;
+}
+
+/** Per-rating accuracy of the attack and of the baseline (each rating guessed as the group's mean
+ *  before), over every rating of every victim. */
+export interface Score {
+	fromMeans: number;
+	fromLevels: number;
+	baseline: number;
+	ratings: number;
+}
+
+export function scoreDifferencing(trials: Array<{ before: GroupFigures; after: GroupFigures; n: number; victim: Ratings }>): Score {
+	let means = 0;
+	let levels = 0;
+	let baseline = 0;
+	let ratings = 0;
+	for (const { before, after, n, victim } of trials)
+		for (const [competency, truth] of Object.entries(victim))
+			for (const rating of RATING_KINDS) {
+				const b = before.means[competency]?.[rating];
+				const a = after.means[competency]?.[rating];
+				ratings++;
+				if (b !== null && b !== undefined && a !== null && a !== undefined) {
+					if (fromMeans(b, a, n) === truth[rating]) means++;
+					if (Math.round(b) === truth[rating]) baseline++;
+				}
+				if (fromLevels(before, after, competency, rating, n) === truth[rating]) levels++;
+			}
+	const pct = (x: number) => Math.round((1000 * x) / ratings) / 10;
+	return { fromMeans: pct(means), fromLevels: pct(levels), baseline: pct(baseline), ratings };
+}
