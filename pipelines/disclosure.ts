@@ -29,9 +29,13 @@ export interface DisclosureRule {
 	/** The noise on a published sum has standard deviation noiseScale × the most one person can move
 	 *  the sum (docs/disclosure.md, "The trade-off"). No noise where `perturbation` is null. */
 	noiseScale: number;
+	/** The same for the count of an answer behind a share: its noise has standard deviation
+	 *  answerNoiseScale × 2 (ANSWER_SENSITIVITY). Larger than for sums, because a count of 1–7 behind a
+	 *  share must not come back from it, nor one person's yes or no from a difference over time. */
+	answerNoiseScale: number;
 }
 
-export const NHS_DIGITAL_RULE: DisclosureRule = { threshold: 8, rounding: 5, perturbation: loadPerturbationTable(), meanDecimals: 2, noiseScale: 1 };
+export const NHS_DIGITAL_RULE: DisclosureRule = { threshold: 8, rounding: 5, perturbation: loadPerturbationTable(), meanDecimals: 2, noiseScale: 1, answerNoiseScale: 1.5 };
 
 /** NHS Digital's rule alone, as the project published before the cell key method: exact sums behind
  *  means to 3 decimals. Not safe against differencing; kept to prove the attack suite can fail. */
@@ -138,8 +142,9 @@ export function perturbedMean(sum: number | null, n: number, keySum: number, var
 
 /** A share of an answer before rounding, as a proportion: (count + noise) / n, held between 0 and 1. */
 export function perturbedShare(count: number, n: number, keySum: number, answer: string, rule: DisclosureRule): number | null {
-	const mean = perturbedMean(count, n, keySum, answer, rule, ANSWER_SENSITIVITY);
-	return mean === null ? null : Math.min(1, Math.max(0, mean));
+	if (n === 0 || isHidden(n, rule)) return null;
+	const noise = rule.perturbation ? sumNoise(answer, keySum, n, ANSWER_SENSITIVITY, rule.answerNoiseScale) : 0;
+	return Math.min(1, Math.max(0, (count + noise) / n));
 }
 
 const answerOf = <R extends Raw>(s: ShareSpec<R>, row: R) => (s.answer === undefined ? null : typeof s.answer === 'string' ? s.answer : s.answer(row));

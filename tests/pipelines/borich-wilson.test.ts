@@ -7,7 +7,7 @@ import { needsScores } from '../../pipelines/needs';
 import type { DisclosureRule } from '../../pipelines/disclosure';
 
 // The Borich arithmetic on its own: a rule that publishes every figure exactly (never used to publish).
-const EXACT: DisclosureRule = { threshold: 1, rounding: 1, perturbation: null, meanDecimals: 12, noiseScale: 1 };
+const EXACT: DisclosureRule = { threshold: 1, rounding: 1, perturbation: null, meanDecimals: 12, noiseScale: 1, answerNoiseScale: 1.5 };
 import { snapshot } from '../../pipelines/snapshot';
 import { wilson } from '../../pipelines/wilson';
 

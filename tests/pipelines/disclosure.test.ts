@@ -16,7 +16,7 @@ describe('NHS Digital rule (default)', () => {
 		expect(out.map((r) => r.suppressed)).toEqual([false, true, true, true, false, false, false, false, false, false, false, false, false]);
 		expect(NHS_DIGITAL_RULE).toMatchObject({ threshold: 8, rounding: 5, meanDecimals: 2 });
 		expect(NHS_DIGITAL_RULE.perturbation?.maxPerturbation).toBe(2);
-		expect(ROUNDING_ONLY).toMatchObject({ threshold: 8, rounding: 5, perturbation: null, meanDecimals: 3, noiseScale: 1 });
+		expect(ROUNDING_ONLY).toMatchObject({ threshold: 8, rounding: 5, perturbation: null, meanDecimals: 3, noiseScale: 1, answerNoiseScale: 1.5 });
 	});
 
 	it('works percentages out from the rounded figures', () => {
@@ -83,7 +83,7 @@ describe('shares of an answer: means of a yes/no answer over the base', () => {
 		expect(small.suppressed).toBe(false);
 		expect(small).not.toHaveProperty('yes');
 		expect(small.percent as number).toBeGreaterThanOrEqual(0);
-		expect(Math.abs((small.percent as number) - 1.5)).toBeLessThanOrEqual((100 * 4 * 2) / 200 + 0.05);
+		expect(Math.abs((small.percent as number) - 1.5)).toBeLessThanOrEqual((100 * 4 * 3) / 200 + 0.05);
 		expect(small.low as number).toBeLessThanOrEqual(small.percent as number);
 		expect([hidden.suppressed, hidden.percent, hidden.base]).toEqual([true, null, null]);
 	});

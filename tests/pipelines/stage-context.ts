@@ -7,7 +7,7 @@ import type { PipelineContext } from '../../pipelines/context';
 
 /** Every figure published exactly (threshold 1, no rounding, no noise): for checking arithmetic
  *  against a second implementation, never for publishing. */
-export const EXACT: DisclosureRule = { threshold: 1, rounding: 1, perturbation: null, meanDecimals: 12, noiseScale: 1 };
+export const EXACT: DisclosureRule = { threshold: 1, rounding: 1, perturbation: null, meanDecimals: 12, noiseScale: 1, answerNoiseScale: 1.5 };
 
 export async function stageContext(c: DuckDBConnection, rule: DisclosureRule = NHS_DIGITAL_RULE, workforceCsv = WORKFORCE_CSV): Promise<PipelineContext> {
 	const { wave, waves } = await wavesUpTo(c);

@@ -18,7 +18,7 @@ export const LONDON = 'E40000003';
 export const MIDLANDS = 'E40000011';
 
 /** Publishes every figure exactly: the arithmetic on its own (never used to publish). */
-export const EXACT: DisclosureRule = { threshold: 1, rounding: 1, perturbation: null, meanDecimals: 12, noiseScale: 1 };
+export const EXACT: DisclosureRule = { threshold: 1, rounding: 1, perturbation: null, meanDecimals: 12, noiseScale: 1, answerNoiseScale: 1.5 };
 
 const PEOPLE = [
 	{ region: LONDON, sector: 'hospital', staff: 'pharmacist', specialties: ['oncology_haematology', 'cardiology_lipids'], imp: 5, conf: 2, willing: 'mentor', access: 'no' },
