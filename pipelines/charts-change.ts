@@ -124,7 +124,7 @@ function againstEngland(tables: PublishedTable[], region: string, id: string): C
 				}
 			},
 			{
-				mark: { type: 'text', fontSize: 10 },
+				mark: { type: 'text' },
 				// White on the blue and red cells, dark on grey: readable either way.
 				encoding: { text: { field: 'short' }, color: { condition: { test: "datum.short === 'above' || datum.short === 'below'", value: 'white' }, value: '#212b32' } }
 			}
