@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Ajv } from 'ajv';
 import { compile } from 'vega-lite';
 import { chartsFor, dashboardCharts, renderSvg, type Chart } from '../../pipelines/charts';
+import { UNWEIGHTED_BASE } from '../../pipelines/charts-change';
 import { waveLabel } from '../../pipelines/reference';
 import { reportHtml } from '../../pipelines/reports';
 import { NHS_DIGITAL_RULE } from '../../pipelines/disclosure';
@@ -145,5 +146,20 @@ describe('charts', () => {
 		expect(hidden.suppressed).toBe(true);
 		expect(hidden.x0).toBe(rows.find((r) => same(r) && r.level === 4)!.x1);
 		expect(hidden.x0).toBeGreaterThan(0);
+	});
+
+	it('say on the weighting panel why its unweighted needs scores are not the ranking\'s', () => {
+		const weighted = charts.find((c) => c.id === 'national-weighted-needs')!;
+		expect(weighted.description).toContain(UNWEIGHTED_BASE);
+		// What the words say: the panel's unweighted score is made from its own means of importance and
+		// confidence, each over everyone who gave that rating.
+		const rows = national.find((t) => t.name === 'weighted_figures')!.rows.filter((r) => r.region_code === ENGLAND && r.figure_kind === 'competency');
+		const of = (id: unknown, statistic: string) => rows.find((r) => r.figure_id === id && r.statistic === statistic)!.unweighted as number;
+		const scores = rows.filter((r) => r.statistic === 'mwds' && r.unweighted !== null);
+		expect(scores.length).toBeGreaterThan(0);
+		for (const r of scores) {
+			const [i, c] = [of(r.figure_id, 'mean_importance'), of(r.figure_id, 'mean_confidence')];
+			expect(Math.abs((r.unweighted as number) - (i - c) * i), String(r.figure_id)).toBeLessThan(0.03);
+		}
 	});
 });
