@@ -32,34 +32,60 @@ const fixed = (v: unknown, places = 2) => formatNumber(Number(v), places);
 /** A cell's text: its value, the suppressed mark, or the no-figure mark. */
 const cellLabel = (r: Row, column: string, places = 2) => (r.suppressed ? SUPPRESSED : r[column] === null || r[column] === undefined ? NO_FIGURE : fixed(r[column], places));
 
-/** Rect + text layers: colour by `colour` (grey where suppressed), value printed in the cell. */
-function heatLayers(colour: { field: string; title: string; scheme?: string; domain?: string[]; range?: string[]; type: 'quantitative' | 'nominal' }) {
+/** Text colour in a cell: white on the darker cells, dark on the lighter ones (as in the region grid). */
+const TEXT = '#212b32';
+const textColour = (darkTest: string) => ({ condition: { test: darkTest, value: 'white' }, value: TEXT });
+
+/** Cells wide enough for their printed value at 11 px. */
+const CELL = { width: { step: 48 }, height: { step: 24 } } as const;
+
+/** Marks the cells whose colour sits in the darker part of a sequential scale running from `low`
+ *  (zero when `zeroBased`) to the largest value: white text reads there, dark text elsewhere. */
+function withDark<T extends Row>(rows: T[], field: string, zeroBased = false): Array<T & { dark: boolean }> {
+	const values = rows.filter((r) => !r.suppressed).map((r) => r[field]).filter((v): v is number => typeof v === 'number');
+	const low = values.length ? Math.min(zeroBased ? 0 : Infinity, ...values) : 0;
+	const high = values.length ? Math.max(...values) : 0;
+	const darkFrom = low + (high - low) * 0.55;
+	return rows.map((r) => ({ ...r, dark: !r.suppressed && typeof r[field] === 'number' && high > low && (r[field] as number) > darkFrom }));
+}
+
+interface CellColour {
+	field: string;
+	title: string;
+	type: 'quantitative' | 'nominal';
+	scheme?: string;
+	domain?: string[];
+	range?: string[];
+	/** Include zero in the colour scale, so small differences between large values look small. */
+	zero?: boolean;
+}
+
+/** Rect + text layers: colour by `colour` (grey where suppressed), value printed in the cell, white on
+ *  the cells `darkTest` picks out. */
+function heatLayers(colour: CellColour, darkTest = 'datum.dark') {
+	const scale = colour.scheme ? { scheme: colour.scheme, ...(colour.zero && { zero: true }) } : { domain: colour.domain, range: colour.range };
 	return [
 		{ mark: { type: 'rect' as const, color: GREY } },
 		{
 			transform: [{ filter: `datum.label !== '${SUPPRESSED}' && datum.label !== '${NO_FIGURE}'` }],
 			mark: { type: 'rect' as const },
-			encoding: {
-				color: {
-					field: colour.field,
-					type: colour.type,
-					title: colour.title,
-					scale: colour.scheme ? { scheme: colour.scheme } : { domain: colour.domain, range: colour.range }
-				}
-			}
+			encoding: { color: { field: colour.field, type: colour.type, title: colour.title, scale } }
 		},
-		{ mark: { type: 'text' as const, fontSize: 10, color: '#212b32' }, encoding: { text: { field: 'label', type: 'nominal' as const } } }
+		{ mark: { type: 'text' as const }, encoding: { text: { field: 'label', type: 'nominal' as const }, color: textColour(darkTest) } }
 	];
 }
 
 /** Needs scores by competency and clinical specialty (England in the batch; the planner's scope on the dashboard). */
 export function specialtyNeedsHeatmap(tables: PublishedTable[], region: string, id: string): Chart {
-	const data = rowsOf(tables, 'needs_by_competency_specialty').map((r) => ({
-		...r,
-		competency_name: competencyName(String(r.competency)),
-		specialty_name: specialtyName(String(r.specialty)),
-		label: cellLabel(r, 'mwds')
-	}));
+	const data = withDark(
+		rowsOf(tables, 'needs_by_competency_specialty').map((r) => ({
+			...r,
+			competency_name: competencyName(String(r.competency)),
+			specialty_name: specialtyName(String(r.specialty)),
+			label: cellLabel(r, 'mwds')
+		})),
+		'mwds'
+	);
 	return {
 		id,
 		title: `Needs score (MWDS) by competency and clinical specialty, ${regionName(region)}`,
@@ -68,6 +94,7 @@ export function specialtyNeedsHeatmap(tables: PublishedTable[], region: string, 
 			$schema: SCHEMA,
 			config,
 			data: { values: data },
+			...CELL,
 			encoding: {
 				x: { field: 'specialty_name', type: 'nominal', title: 'Clinical specialty', axis: { labelAngle: -40 } },
 				y: { field: 'competency_name', type: 'nominal', title: null }
@@ -92,12 +119,17 @@ const QUADRANT_COLOURS = { domain: [QUADRANTS.priority, QUADRANTS.secondary, QUA
 /** Locus for Focus scatter of a scope's competencies: quadrant lines at the means, quadrants named. */
 export function locusForFocusChart(tables: PublishedTable[], region: string, id: string): Chart {
 	const all = rowsOf(tables, 'locus_for_focus').filter((r) => r.dimension === 'region' && r.group_code === region);
-	const data = all.filter((r) => r.quadrant !== null).map((r) => ({ ...r, competency_name: competencyName(String(r.competency)) }));
+	// Points are numbered by rank, not named: ten long names beside close points ran into each other.
+	// The number sits right of odd ranks and left of even ones, so neighbours in rank rarely collide;
+	// the table below (rank first) and the tooltip give the names.
+	const data = all
+		.filter((r) => r.quadrant !== null)
+		.map((r) => ({ ...r, competency_name: competencyName(String(r.competency)), point_label: r.rank === null ? '' : String(r.rank), label_side: Number(r.rank) % 2 ? 'right' : 'left' }));
 	const split = { importance: Number(all[0]?.importance_split ?? 0), discrepancy: Number(all[0]?.discrepancy_split ?? 0) };
 	return {
 		id,
 		title: `Locus for Focus: importance against discrepancy, ${regionName(region)}`,
-		description: `Each competency by its mean importance (up) and mean discrepancy, importance minus confidence (right). The lines are the means over the competencies (importance ${split.importance}, discrepancy ${split.discrepancy}); top right, "${QUADRANTS.priority}", is high importance with a large gap.`,
+		description: `Each competency by its mean importance (up) and mean discrepancy, importance minus confidence (right), numbered by its rank in training need as in the table. The lines are the means over the competencies (importance ${split.importance}, discrepancy ${split.discrepancy}); top right, "${QUADRANTS.priority}", is high importance with a large gap.`,
 		spec: {
 			$schema: SCHEMA,
 			config,
@@ -119,7 +151,11 @@ export function locusForFocusChart(tables: PublishedTable[], region: string, id:
 						]
 					}
 				},
-				{ mark: { type: 'text', align: 'left', dx: 6, fontSize: 10, color: '#212b32' }, encoding: { x: { field: 'mean_discrepancy', type: 'quantitative' }, y: { field: 'mean_importance', type: 'quantitative' }, text: { field: 'competency_name' } } },
+				...(['right', 'left'] as const).map((side) => ({
+					transform: [{ filter: `datum.label_side === '${side}'` }],
+					mark: { type: 'text' as const, align: side === 'right' ? ('left' as const) : ('right' as const), dx: side === 'right' ? 7 : -7, color: TEXT },
+					encoding: { x: { field: 'mean_discrepancy', type: 'quantitative' as const }, y: { field: 'mean_importance', type: 'quantitative' as const }, text: { field: 'point_label' } }
+				})),
 				// The split points are the same on every row: one rule each.
 				{ mark: { type: 'rule', color: '#4c6272', strokeDash: [4, 3] }, encoding: { x: { field: 'discrepancy_split', type: 'quantitative', aggregate: 'min' } } },
 				{ mark: { type: 'rule', color: '#4c6272', strokeDash: [4, 3] }, encoding: { y: { field: 'importance_split', type: 'quantitative', aggregate: 'min' } } },
@@ -133,11 +169,11 @@ export function locusForFocusChart(tables: PublishedTable[], region: string, id:
 		} as TopLevelSpec,
 		table: {
 			columns: [
+				{ key: 'rank', heading: 'Rank (number on the chart)' },
 				{ key: 'competency_name', heading: 'Competency' },
 				{ key: 'mean_importance', heading: 'Mean importance' },
 				{ key: 'mean_discrepancy', heading: 'Mean discrepancy' },
 				{ key: 'mwds', heading: 'MWDS' },
-				{ key: 'rank', heading: 'Rank' },
 				{ key: 'quadrant', heading: 'Quadrant' }
 			],
 			rows: data
@@ -155,7 +191,10 @@ const cellsOf = (tables: PublishedTable[], name: string, [d1, d2]: BreakdownPair
 
 /** Needs scores by two characteristics, one small heatmap per competency. */
 export function needsTwoWayHeatmap(tables: PublishedTable[], region: string, pair: BreakdownPair, id: string): Chart {
-	const data = cellsOf(tables, 'needs_two_way', pair).map((r) => ({ ...r, competency_name: competencyName(String(r.competency)), label: cellLabel(r, 'mwds', 1) }));
+	const data = withDark(
+		cellsOf(tables, 'needs_two_way', pair).map((r) => ({ ...r, competency_name: competencyName(String(r.competency)), label: cellLabel(r, 'mwds', 1) })),
+		'mwds'
+	);
 	return {
 		id,
 		title: `Needs score (MWDS) by ${pairTitle(pair)}, ${regionName(region)}`,
@@ -167,6 +206,7 @@ export function needsTwoWayHeatmap(tables: PublishedTable[], region: string, pai
 			facet: { field: 'competency_name', type: 'nominal', title: null },
 			columns: 3,
 			spec: {
+				...CELL,
 				encoding: {
 					x: { field: 'group_2_name', type: 'nominal', title: DIMENSION_NAMES[pair[1]], axis: { labelAngle: -40 } },
 					y: { field: 'group_1_name', type: 'nominal', title: DIMENSION_NAMES[pair[0]] }
@@ -189,6 +229,8 @@ export function needsTwoWayHeatmap(tables: PublishedTable[], region: string, pai
 }
 
 const RAG = { domain: ['green', 'amber', 'red'], range: ['#007f3b', '#ffb81c', '#d5281b'] };
+/** The statuses drawn dark (green, red) among the cells that show a value. */
+const ON_DARK_STATUS = `(datum.status === 'green' || datum.status === 'red') && datum.label !== '${SUPPRESSED}' && datum.label !== '${NO_FIGURE}'`;
 
 /** Success measures by two characteristics, one heatmap per measure, coloured by status against target. */
 export function measuresTwoWayHeatmap(tables: PublishedTable[], region: string, pair: BreakdownPair, id: string): Chart {
@@ -208,11 +250,13 @@ export function measuresTwoWayHeatmap(tables: PublishedTable[], region: string, 
 			facet: { field: 'name', type: 'nominal', title: null, header: { labelLimit: 0 } },
 			columns: 2,
 			spec: {
+				...CELL,
 				encoding: {
 					x: { field: 'group_2_name', type: 'nominal', title: DIMENSION_NAMES[pair[1]], axis: { labelAngle: -40 } },
 					y: { field: 'group_1_name', type: 'nominal', title: DIMENSION_NAMES[pair[0]] }
 				},
-				layer: heatLayers({ field: 'status', title: 'Status against target', domain: [...RAG.domain, 'no target'], range: [...RAG.range, '#aeb7bd'], type: 'nominal' })
+				// White on the green and red cells, dark on amber and grey: every value readable.
+				layer: heatLayers({ field: 'status', title: 'Status against target', domain: [...RAG.domain, 'no target'], range: [...RAG.range, '#aeb7bd'], type: 'nominal' }, ON_DARK_STATUS)
 			}
 		} as TopLevelSpec,
 		table: {
@@ -233,23 +277,29 @@ export function measuresTwoWayHeatmap(tables: PublishedTable[], region: string, 
 
 /** Pathway × region heatmap of the needs score, England beside the regions (or one region beside England). */
 export function pathwayReadinessHeatmap(tables: PublishedTable[], region: string, id: string): Chart {
-	const data = rowsOf(tables, 'pathway_readiness')
-		.filter((r) => region === ENGLAND.code || r.region_code === region || r.region_code === ENGLAND.code)
-		.map((r) => ({ ...r, region_name: regionName(String(r.region_code)), label: cellLabel(r, 'needs_score') }));
+	const data = withDark(
+		rowsOf(tables, 'pathway_readiness')
+			.filter((r) => region === ENGLAND.code || r.region_code === region || r.region_code === ENGLAND.code)
+			.map((r) => ({ ...r, region_name: regionName(String(r.region_code)), label: cellLabel(r, 'needs_score') })),
+		'needs_score',
+		true
+	);
 	return {
 		id,
 		title: `Clinical pathway readiness: needs score over each pathway's competencies, ${regionName(region)}`,
-		description: `Each cell is the mean needs score (MWDS) of the competencies the pathway's steps need; darker is a bigger need. The table gives the mean confidence too. ${SUPPRESSED_NOTE}`,
+		description: `Each cell is the mean needs score (MWDS) of the competencies the pathway's steps need; darker is a bigger need, on a scale from zero, so close scores look close. The table gives the mean confidence too. ${SUPPRESSED_NOTE}`,
 		spec: {
 			$schema: SCHEMA,
 			config,
 			data: { values: data },
+			...CELL,
 			encoding: {
 				x: { field: 'region_name', type: 'nominal', title: null, axis: { labelAngle: -40 } },
 				y: { field: 'pathway', type: 'nominal', title: null },
 				tooltip: [{ field: 'pathway', title: 'Pathway' }, { field: 'region_name', title: 'Region' }, { field: 'needs_score', title: 'Needs score' }, { field: 'mean_confidence', title: 'Mean confidence' }]
 			},
-			layer: heatLayers({ field: 'needs_score', title: 'Needs score (MWDS)', scheme: 'oranges', type: 'quantitative' })
+			// From zero: a scale from the smallest score to the largest made 0.95 against 1.09 look like a big gap.
+			layer: heatLayers({ field: 'needs_score', title: 'Needs score (MWDS)', scheme: 'oranges', type: 'quantitative', zero: true })
 		} as TopLevelSpec,
 		table: {
 			columns: [
@@ -302,7 +352,7 @@ export function mentorsChart(tables: PublishedTable[], region: string, id: strin
 						tooltip: [{ field: 'region_name', title: 'Region' }, { field: 'measure_name', title: 'Figure' }, { field: 'label', title: '%' }]
 					}
 				},
-				{ transform: [{ filter: 'datum.percent === null' }], mark: { type: 'text', align: 'left', x: 4, color: '#212b32' }, encoding: { text: { field: 'label', type: 'nominal' } } }
+				{ transform: [{ filter: 'datum.percent === null' }], mark: { type: 'text', align: 'left', x: 4, color: TEXT }, encoding: { text: { field: 'label', type: 'nominal' } } }
 			]
 		} as TopLevelSpec,
 		table: {

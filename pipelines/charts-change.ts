@@ -124,7 +124,7 @@ function againstEngland(tables: PublishedTable[], region: string, id: string): C
 				}
 			},
 			{
-				mark: { type: 'text', fontSize: 10 },
+				mark: { type: 'text' },
 				// White on the blue and red cells, dark on grey: readable either way.
 				encoding: { text: { field: 'short' }, color: { condition: { test: "datum.short === 'above' || datum.short === 'below'", value: 'white' }, value: '#212b32' } }
 			}
@@ -153,6 +153,11 @@ function againstEngland(tables: PublishedTable[], region: string, id: string): C
 	};
 }
 
+/** Why the unweighted score here is not the ranking's: the same base as its weighted partner
+ *  (weighting.ts), which the ranking (needs.ts) does not share. */
+export const UNWEIGHTED_BASE =
+	'Both scores here are worked out from mean importance over everyone who rated importance and mean confidence over everyone who rated confidence, as the weights need; the needs ranking uses only people who rated both, with its own noise, so its unweighted scores can differ a little from these.';
+
 /** Weighted beside unweighted: the needs scores (MWDS) by competency, two dots per competency. */
 function weightedNeeds(tables: PublishedTable[], region: string, id: string): Chart {
 	const all = rowsOf(tables, 'weighted_figures').filter((r) => r.region_code === region && r.statistic === 'mwds');
@@ -167,7 +172,7 @@ function weightedNeeds(tables: PublishedTable[], region: string, id: string): Ch
 	return {
 		id,
 		title: `Needs scores weighted to the workforce beside unweighted, ${regionName(region)}`,
-		description: `Weights by region and staff group from the workforce denominators (${String(all[0]?.method ?? 'post-stratification')}); effective sample size ${ess ?? 'not published'}. The table says where cells were treated as empty or had no denominator. ${SUPPRESSED_MARK} marks a score resting on too few respondents to publish.`,
+		description: `Weights by region and staff group from the workforce denominators (${String(all[0]?.method ?? 'post-stratification')}); effective sample size ${ess ?? 'not published'}. ${UNWEIGHTED_BASE} The table says where cells were treated as empty or had no denominator. ${SUPPRESSED_MARK} marks a score resting on too few respondents to publish.`,
 		spec: {
 			$schema: SCHEMA,
 			config,

@@ -115,10 +115,9 @@ function likert(tables: PublishedTable[], region: string, id: string): Chart {
 			competency_name: aq.escape((d: Row) => competencyName(String(d.competency))),
 			need_order: aq.escape((d: Row) => needRank.get(String(d.competency)) ?? 1000),
 			level_label: aq.escape((d: Row) => `${d.level} ${LEVEL_LABELS[String(d.rating)].get(Number(d.level))}`),
-			rating_label: (d: Row) => (d.rating === 'importance' ? 'Importance' : 'Confidence'),
-			mark_at: () => 0
+			rating_label: (d: Row) => (d.rating === 'importance' ? 'Importance' : 'Confidence')
 		})
-		.select('competency', 'competency_name', 'need_order', 'rating', 'rating_label', 'level', 'level_label', 'percent', 'base', 'x0', 'x1', 'mark_at', 'suppressed')
+		.select('competency', 'competency_name', 'need_order', 'rating', 'rating_label', 'level', 'level_label', 'percent', 'base', 'x0', 'x1', 'suppressed')
 		.orderby('need_order', 'competency', 'rating', 'level')
 		.objects() as Row[];
 	return {
@@ -149,7 +148,8 @@ function likert(tables: PublishedTable[], region: string, id: string): Chart {
 						}
 					},
 					// A condition, not a filter: layers over the same rows share the need order of the y axis.
-					{ mark: { type: 'text', color: TEXT }, encoding: { x: { field: 'mark_at', type: 'quantitative' }, text: { condition: { test: 'datum.suppressed', value: SUPPRESSED_MARK }, value: '' } } }
+					// The mark sits where its level's bar would start, not at zero away from it.
+					{ mark: { type: 'text', color: TEXT }, encoding: { x: { field: 'x0', type: 'quantitative' }, text: { condition: { test: 'datum.suppressed', value: SUPPRESSED_MARK }, value: '' } } }
 				]
 			}
 		},
@@ -205,7 +205,7 @@ function needsHeatmap(tables: PublishedTable[], region: string, id: string): Cha
 					}
 				},
 				{
-					mark: { type: 'text', fontSize: 10 },
+					mark: { type: 'text' },
 					encoding: { text: { field: 'mwds_label' }, color: { condition: { test: 'datum.dark', value: 'white' }, value: TEXT } }
 				}
 			]

@@ -46,6 +46,9 @@ export interface ReportInput {
 	summary?: string;
 }
 
+// In print a chart's heading, words and drawing make one block that never breaks (.chart-head):
+// break-after:avoid on the heading alone kept it with its words but not with the drawing, which
+// moved on and left the heading at the foot of the page.
 const STYLE = `
 body{font-family:Arial,Helvetica,sans-serif;color:#212b32;max-width:62rem;margin:0 auto;padding:1rem 1.5rem;line-height:1.4}
 h1{font-size:1.8rem}h2{font-size:1.3rem;margin-top:2rem;border-top:1px solid #d8dde0;padding-top:1rem}
@@ -56,7 +59,7 @@ table{border-collapse:collapse;font-size:.85rem;margin:.5rem 0 1rem}caption{text
 th,td{border:1px solid #d8dde0;padding:.2rem .5rem;text-align:left}td.suppressed{text-align:center}
 nav ul{columns:2}.print-only{display:none}details.long-table summary{cursor:pointer;color:#005eb8;text-decoration:underline}.summary ol{margin:.3rem 0}.summary .score{color:#4c6272}
 @page{size:A4;margin:14mm 12mm}
-@media print{body{max-width:none;padding:0;font-size:10pt}.summary{break-after:page}.summary h2{border-top:0;margin-top:.5rem}h2,h3{break-after:avoid}figure,tr,.summary{break-inside:avoid}table{font-size:8pt}nav{display:none}details.long-table{display:none}.print-only{display:block;font-style:italic}}`;
+@media print{body{max-width:none;padding:0;font-size:10pt}.summary{break-after:page}.summary h2{border-top:0;margin-top:.5rem}h2,h3{break-after:avoid;page-break-after:avoid}figure,tr,.summary,.chart-head{break-inside:avoid;page-break-inside:avoid}table{font-size:8pt}nav{display:none}details.long-table{display:none}.print-only{display:block;font-style:italic}}`;
 
 export function reportHtml(input: ReportInput): string {
 	const place = regionName(input.scope);
@@ -64,9 +67,11 @@ export function reportHtml(input: ReportInput): string {
 	const sections = input.charts
 		.map(
 			(c) => `<section aria-labelledby="${escapeHtml(c.id)}">
+<div class="chart-head">
 <h2 id="${escapeHtml(c.id)}">${escapeHtml(c.title)}</h2>
 <p>${escapeHtml(c.description)}</p>
 <figure role="img" aria-label="${escapeHtml(c.title)}. The data table below gives the same figures.">${c.svg}</figure>
+</div>
 ${dataTable(c)}
 </section>`
 		)

@@ -85,3 +85,28 @@ describe("a run's page", () => {
 		await page.context().close();
 	});
 });
+
+/** How far the page overflows sideways, and the widest elements past the edge (to say what sizes it). */
+async function sidewaysOverflow(page: Page) {
+	return page.evaluate(() => {
+		const edge = document.documentElement.clientWidth;
+		const past = [...document.querySelectorAll('body *')]
+			.filter((e) => e.getBoundingClientRect().right > edge + 1)
+			.map((e) => `${e.tagName.toLowerCase()}.${e.className}: ${Math.round(e.getBoundingClientRect().right)}`);
+		return { scrollWidth: document.documentElement.scrollWidth, clientWidth: edge, past: past.slice(0, 12) };
+	});
+}
+
+describe('at 375 and 320 px wide, /runs and a run page', () => {
+	it('do not scroll sideways: wide tables scroll in their own box', async () => {
+		for (const width of [375, 320]) {
+			const page = await adminPage(width);
+			for (const path of ['/runs', `/runs/${runId}`]) {
+				await page.goto(`${server.url}${path}`);
+				const { scrollWidth, clientWidth, past } = await sidewaysOverflow(page);
+				expect(scrollWidth, `${path} at ${width} px: ${past.join('; ')}`).toBeLessThanOrEqual(clientWidth);
+			}
+			await page.context().close();
+		}
+	});
+});

@@ -17,9 +17,14 @@ export function pdfPages(bytes: Uint8Array): string[] {
 	return walk(root);
 }
 
-/** Every outline entry (the report's headings) with its 1-based page number. */
-export function pdfOutline(bytes: Uint8Array): Array<{ title: string; page: number }> {
+/** Every outline entry (the report's headings) with its 1-based page number and, where the PDF gives
+ *  it, how far up the page the heading is (points from the bottom edge; an A4 page is 842 high). */
+export function pdfOutline(bytes: Uint8Array): Array<{ title: string; page: number; top?: number }> {
 	const pdf = Buffer.from(bytes).toString('latin1');
 	const pages = pdfPages(bytes);
-	return [...pdf.matchAll(/\n\d+ 0 obj\n<<\/Title \(((?:\\.|[^\\)])*)\)\n\/Dest \[(\d+) 0 R/g)].map((m) => ({ title: m[1].replace(/\\(.)/g, '$1'), page: pages.indexOf(m[2]) + 1 }));
+	return [...pdf.matchAll(/\n\d+ 0 obj\n<<\/Title \(((?:\\.|[^\\)])*)\)\n\/Dest \[(\d+) 0 R(?: \/XYZ [\d.-]+ ([\d.-]+))?/g)].map((m) => ({
+		title: m[1].replace(/\\(.)/g, '$1'),
+		page: pages.indexOf(m[2]) + 1,
+		...(m[3] !== undefined && { top: Number(m[3]) })
+	}));
 }

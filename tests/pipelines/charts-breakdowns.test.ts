@@ -91,4 +91,46 @@ describe('issue 11 charts', () => {
 		for (const d of values(chart.spec)) expect(d).toMatchObject({ discrepancy_split: locus.discrepancy_split, importance_split: locus.importance_split });
 		expect(layers.map((l) => l.mark.text).filter(Boolean)).toEqual(['Training priority', 'Maintain', 'Low priority', 'Secondary priority']);
 	});
+
+	type Layer = { mark: { type: string; align?: string }; transform?: Array<{ filter: string }>; encoding?: Record<string, any> };
+	const layersOf = (spec: unknown): Layer[] => ((spec as { layer?: Layer[]; spec?: { layer: Layer[] } }).layer ?? (spec as { spec: { layer: Layer[] } }).spec.layer);
+	const textLayer = (spec: unknown) => layersOf(spec).find((l) => l.mark.type === 'text')!;
+
+	it('specialty heatmap: cells wide enough that the numbers do not run into each other', async () => {
+		const chart = breakdownDashboardCharts(tables, 'E92000001').find((c) => c.id === 'needs-heatmap-specialty')!;
+		// A value such as 12.34 at 11 px is about 30 px wide; Vega-Lite's default cell is 20 px.
+		expect((chart.spec as { width: { step: number } }).width.step).toBeGreaterThanOrEqual(46);
+		const svg = await renderSvg(chart.spec);
+		for (const size of svg.matchAll(/font-size="([\d.]+)px"/g)) expect(Number(size[1])).toBeGreaterThanOrEqual(11);
+	});
+
+	it('two-way success heatmap: white text on the green and red cells, dark on amber and grey', () => {
+		const chart = breakdownDashboardCharts(tables, 'E92000001', ['region', 'staff_group']).find((c) => c.id === 'success-measures-two-way')!;
+		const colour = textLayer(chart.spec).encoding!.color as { condition: { test: string; value: string }; value: string };
+		expect(colour.condition.value).toBe('white');
+		expect(colour.value).toBe('#212b32');
+		const data = values(chart.spec);
+		// The condition picks out exactly the green and red cells that show a value (evaluated as Vega would).
+		const dark = new Function('datum', `return ${colour.condition.test}`) as (d: Record<string, unknown>) => boolean;
+		for (const d of data) expect(dark(d), JSON.stringify(d)).toBe(['green', 'red'].includes(String(d.status)) && !d.suppressed && d.value !== null);
+		expect(data.some((d) => dark(d))).toBe(true);
+	});
+
+	it('Locus for Focus: points numbered by rank, alternating sides, names in the table and tooltip', () => {
+		const chart = dashboardCharts(tables, 'E92000001', '2026-27').find((c) => c.id === 'locus-for-focus')!;
+		const labels = layersOf(chart.spec).filter((l) => l.mark.type === 'text' && l.encoding?.text?.field);
+		expect(labels.map((l) => l.encoding!.text.field)).toEqual(['point_label', 'point_label']);
+		expect(labels.map((l) => l.mark.align)).toEqual(['left', 'right']);
+		const data = values(chart.spec);
+		for (const d of data) expect(d.point_label).toBe(String(d.rank));
+		expect(chart.table.columns[0].key).toBe('rank');
+		expect(JSON.stringify(layersOf(chart.spec)[0].encoding!.tooltip)).toContain('competency_name');
+	});
+
+	it('pathway colour scale starts at zero, so close needs scores look close', () => {
+		const chart = breakdownDashboardCharts(tables, 'E92000001').find((c) => c.id === 'pathway-readiness')!;
+		const rect = layersOf(chart.spec).find((l) => l.encoding?.color?.field === 'needs_score')!;
+		expect(rect.encoding!.color.scale).toMatchObject({ scheme: 'oranges', zero: true });
+		expect(chart.description).toContain('from zero');
+	});
 });

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Ajv } from 'ajv';
 import { compile } from 'vega-lite';
 import { chartsFor, dashboardCharts, renderSvg, type Chart } from '../../pipelines/charts';
+import { UNWEIGHTED_BASE } from '../../pipelines/charts-change';
 import { waveLabel } from '../../pipelines/reference';
 import { reportHtml } from '../../pipelines/reports';
 import { NHS_DIGITAL_RULE } from '../../pipelines/disclosure';
@@ -121,5 +122,44 @@ describe('charts', () => {
 		const score = measures.table.rows.find((r) => r.unit !== '%' && typeof r.value === 'number')!;
 		expect(html).toContain(`<td>${String(share.name)}</td><td>${String(share.aim)}</td>${fixed(share.value, 1)}`);
 		expect(html).toContain(`<td>${String(score.name)}</td><td>${String(score.aim)}</td>${fixed(score.value, 2)}`);
+	});
+
+	it('draw no text below 11 px: chart text stays readable (charts scroll rather than shrink on screen)', () => {
+		for (const c of charts) for (const size of c.svg.matchAll(/font-size="([\d.]+)px"/g)) expect(Number(size[1]), c.id).toBeGreaterThanOrEqual(11);
+	});
+
+	it('put the ratings chart\'s [c] marks at their own bar, not at zero', () => {
+		const likert = charts.find((c) => c.id === 'ratings-likert')!;
+		const layers = (likert.spec as unknown as { spec: { layer: Array<{ mark: string | { type: string }; encoding: Record<string, { field?: string }> }> } }).spec.layer;
+		const type = (l: (typeof layers)[number]) => (typeof l.mark === 'string' ? l.mark : l.mark.type);
+		const bar = layers.find((l) => type(l) === 'bar')!;
+		const marks = layers.find((l) => type(l) === 'text')!;
+		expect(marks.encoding.x.field).toBe(bar.encoding.x.field);
+		// Hide London's top confidence level of one competency: its mark sits where that bar would start,
+		// at the end of level 4's bar, right of zero, not at zero.
+		const ratings = london.find((t) => t.name === 'ratings_distribution')!;
+		const top = ratings.rows.find((r) => r.region_code === LONDON && r.rating === 'confidence' && r.level === 5)!;
+		const hiding = london.map((t) => (t === ratings ? { ...t, rows: t.rows.map((r) => (r === top ? { ...r, percent: null, suppressed: true } : r)) } : t));
+		const rows = dashboardCharts(hiding, LONDON, '2026-27').find((c) => c.id === 'ratings-likert')!.table.rows;
+		const same = (r: Record<string, unknown>) => r.competency === top.competency && r.rating === 'confidence';
+		const hidden = rows.find((r) => same(r) && r.level === 5)!;
+		expect(hidden.suppressed).toBe(true);
+		expect(hidden.x0).toBe(rows.find((r) => same(r) && r.level === 4)!.x1);
+		expect(hidden.x0).toBeGreaterThan(0);
+	});
+
+	it('say on the weighting panel why its unweighted needs scores are not the ranking\'s', () => {
+		const weighted = charts.find((c) => c.id === 'national-weighted-needs')!;
+		expect(weighted.description).toContain(UNWEIGHTED_BASE);
+		// What the words say: the panel's unweighted score is made from its own means of importance and
+		// confidence, each over everyone who gave that rating.
+		const rows = national.find((t) => t.name === 'weighted_figures')!.rows.filter((r) => r.region_code === ENGLAND && r.figure_kind === 'competency');
+		const of = (id: unknown, statistic: string) => rows.find((r) => r.figure_id === id && r.statistic === statistic)!.unweighted as number;
+		const scores = rows.filter((r) => r.statistic === 'mwds' && r.unweighted !== null);
+		expect(scores.length).toBeGreaterThan(0);
+		for (const r of scores) {
+			const [i, c] = [of(r.figure_id, 'mean_importance'), of(r.figure_id, 'mean_confidence')];
+			expect(Math.abs((r.unweighted as number) - (i - c) * i), String(r.figure_id)).toBeLessThan(0.03);
+		}
 	});
 });

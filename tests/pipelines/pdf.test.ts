@@ -60,6 +60,19 @@ describe('report PDFs', () => {
 		console.log(`national report: ${pages.length} A4 pages for ${charts.length} charts`);
 	});
 
+	it('keeps a heading with what follows it: no chart heading is stranded at the foot of a page', () => {
+		const pdf = readFileSync(join(run.dir, 'national', 'report.pdf'));
+		const headings = pdfOutline(pdf).filter((o) => o.page > 1);
+		expect(headings.length).toBeGreaterThan(5);
+		expect(headings.every((h) => h.top !== undefined)).toBe(true);
+		// A heading, its words and its drawing print as one block: every heading has at least the
+		// smallest drawing's height (about 150 pt) below it, so none sits in the page's bottom strip.
+		const stranded = headings.filter((h) => h.top! < 200).map((h) => `${h.title} (page ${h.page}, ${h.top} pt)`);
+		expect(stranded).toEqual([]);
+		console.log(`lowest chart heading: ${Math.min(...headings.map((h) => h.top!))} pt from the bottom`);
+		expect(readFileSync(join(run.dir, 'national', 'index.html'), 'utf8')).toMatch(/\.chart-head\{break-inside:avoid/);
+	});
+
 	it('succeeds without Chromium and says why there are no PDFs', async () => {
 		const without = await runPipeline(c, { out: join(dir, 'reports-no-chromium'), trigger: 'test', pdf: { chromiumPath: join(dir, 'no-chromium-here') } });
 		const manifest = JSON.parse(readFileSync(join(without.dir, 'manifest.json'), 'utf8'));
