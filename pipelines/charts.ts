@@ -8,7 +8,7 @@ import { parse, View } from 'vega';
 import { competencyName, ENGLAND, optionLabel, ratingScale, regionName, sectorName, waveLabel } from './reference';
 import type { PublishedTable } from './context';
 import { RATINGS, SHARE_QUESTIONS } from './cube';
-import { formatNumber, SUPPRESSED_MARK, type FigureColumn } from './figures';
+import { formatNumber, measureDecimals, SUPPRESSED_MARK, type FigureColumn } from './figures';
 import { breakdownChartsFor, breakdownDashboardCharts, locusForFocusChart } from './charts-breakdowns';
 import type { BreakdownPair } from './breakdowns';
 import { comparisonCharts } from './charts-change';
@@ -226,7 +226,6 @@ function needsHeatmap(tables: PublishedTable[], region: string, id: string): Cha
 const RAG_COLOURS = { domain: ['green', 'amber', 'red'], range: ['#007f3b', '#ffb81c', '#d5281b'] };
 
 /** Percentages to 1 decimal place, scores and means to 2. */
-const measureDecimals = (d: Row) => (d.unit === '%' ? 1 : 2);
 
 /** A measure's figure: 45.2% for percentages, 1.23 for scores (whose unit is in the measure's name); the mark when hidden. */
 function measureLabel(value: unknown, unit: unknown, suppressed: unknown): string {

@@ -7,11 +7,16 @@ export const SUPPRESSED_MARK = '[c]';
 export const suppressedLegend = (threshold: number) => `${SUPPRESSED_MARK} fewer than ${threshold} people: hidden to protect anonymity`;
 
 const formats = new Map<number | undefined, Intl.NumberFormat>();
-/** A number in en-GB, with a fixed number of decimals when given (percentages 1, means 2). */
+/** A number in en-GB, with a fixed number of decimals when given (percentages 1, means 2). A value that
+ *  rounds to zero is written without a sign: "0.0", never "−0.0". */
 export function formatNumber(value: number, decimals?: number): string {
-	if (!formats.has(decimals)) formats.set(decimals, new Intl.NumberFormat('en-GB', decimals === undefined ? { maximumFractionDigits: 2 } : { minimumFractionDigits: decimals, maximumFractionDigits: decimals }));
+	const digits = decimals === undefined ? { maximumFractionDigits: 2 } : { minimumFractionDigits: decimals, maximumFractionDigits: decimals };
+	if (!formats.has(decimals)) formats.set(decimals, new Intl.NumberFormat('en-GB', { ...digits, signDisplay: 'negative' }));
 	return formats.get(decimals)!.format(value);
 }
+
+/** One number of decimals per measure wherever it is written: percentages 1, scores and means 2. */
+export const measureDecimals = (d: { unit?: unknown }) => (d.unit === '%' ? 1 : 2);
 
 /** A table cell's text: the number in en-GB, the mark where disclosure control hid the figure, and a
  *  dash where there is no figure at all (a measure with no target, a first wave with no change). */

@@ -3,6 +3,7 @@
 import type { PublishedTable } from './context';
 import { competencyName } from './reference';
 import { escapeHtml } from './reports';
+import { formatNumber, measureDecimals } from './figures';
 
 const TOP_NEEDS = 5;
 const STATUS: Record<string, string> = { green: 'On target', amber: 'Close to target', red: 'Short of target' };
@@ -10,7 +11,8 @@ const STATUS: Record<string, string> = { green: 'On target', amber: 'Close to ta
 const rowsOf = (tables: PublishedTable[], name: string, scope: string, waveId: string) =>
 	(tables.find((t) => t.name === name)?.rows ?? []).filter((r) => r.region_code === scope && r.wave === waveId);
 
-const figure = (value: unknown, unit: unknown) => (value === null || value === undefined ? null : `${Number(value).toLocaleString('en-GB')}${unit === '%' ? '%' : unit ? ` ${unit}` : ''}`);
+const figure = (value: unknown, unit: unknown) =>
+	value === null || value === undefined ? null : `${formatNumber(Number(value), measureDecimals({ unit }))}${unit === '%' ? '%' : unit ? ` ${unit}` : ''}`;
 
 /** HTML for the summary section of one scope's report (escaped throughout). */
 export function summaryHtml(tables: PublishedTable[], scope: string, waveId: string): string {
@@ -20,7 +22,7 @@ export function summaryHtml(tables: PublishedTable[], scope: string, waveId: str
 		.slice(0, TOP_NEEDS);
 	const measures = rowsOf(tables, 'success_measures', scope, waveId);
 	const needsList = needs.length
-		? `<ol>${needs.map((r) => `<li>${escapeHtml(competencyName(String(r.competency)))} <span class="score">(needs score ${escapeHtml(Number(r.mwds).toFixed(2))})</span></li>`).join('')}</ol>`
+		? `<ol>${needs.map((r) => `<li>${escapeHtml(competencyName(String(r.competency)))} <span class="score">(needs score ${escapeHtml(formatNumber(Number(r.mwds), 2))})</span></li>`).join('')}</ol>`
 		: '<p>Too few respondents to rank training needs.</p>';
 	const measureRows = measures
 		.map((m) => {
