@@ -3,7 +3,7 @@
 // published tables only; each keeps the words (increase, below England…) in its data table, which
 // the reports print beside the chart, so nothing rests on colour alone.
 import type { TopLevelSpec } from 'vega-lite';
-import { competencyName, ENGLAND, regionName } from './reference';
+import { competencyName, ENGLAND, regionName, waveLabel } from './reference';
 import type { PublishedTable } from './context';
 import type { Chart } from './charts';
 import { SUPPRESSED_MARK } from './figures';
@@ -46,7 +46,7 @@ function changeChart(tables: PublishedTable[], region: string, id: string, share
 				mark: { type: 'rule', strokeWidth: 2 },
 				encoding: {
 					y: { field: 'name', type: 'nominal', sort: null, title: null },
-					x: { field: 'ci_low', type: 'quantitative', title: `Change since ${previous ?? 'the previous wave'} (${unit}), with 95% interval` },
+					x: { field: 'ci_low', type: 'quantitative', title: `Change since ${previous ? waveLabel(String(previous)) : 'the previous wave'} (${unit}), with 95% interval` },
 					x2: { field: 'ci_high' },
 					color: { field: 'change', type: 'nominal', title: 'Change', scale: CHANGE_COLOURS }
 				}
