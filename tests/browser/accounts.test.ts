@@ -1,32 +1,17 @@
 // The admin's accounts page in Chromium, without JavaScript (plain form posts) and with it.
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { createAccounts, PASSWORD } from '../helpers/accounts';
-import { launchChromium, seriousViolations, seriousViolationsWithoutScript } from '../helpers/browser';
-import { startServer, tempDir, type RunningServer } from '../helpers/server';
+import type { BrowserContext, Page } from 'playwright-core';
+import { PASSWORD } from '../helpers/accounts';
+import { seriousViolations, seriousViolationsWithoutScript } from '../helpers/browser';
+import { browserApp } from '../helpers/browser-app';
 
-const dir = tempDir();
-const databasePath = join(dir.path, 'survey.duckdb');
-let server: RunningServer;
-let browser: Browser;
-
-beforeAll(async () => {
-	await createAccounts(databasePath);
-	server = await startServer({ databasePath, env: { SETTINGS_DIR: join(dir.path, 'settings'), RATE_LOGIN_PER_MINUTE: '10000' } });
-	browser = await launchChromium();
-});
-afterAll(async () => {
-	await browser?.close();
-	await server?.stop();
-	dir.remove();
-});
+const app = browserApp({ dirs: ['settings'], env: { RATE_LOGIN_PER_MINUTE: '10000' } });
 
 /** Tries to sign in in a page of its own; returns the page (signed in or showing why not). */
 async function trySignIn(email: string, password: string, javaScriptEnabled = false): Promise<Page> {
-	const context = await browser.newContext({ javaScriptEnabled });
+	const context = await app.browser.newContext({ javaScriptEnabled });
 	const page = await context.newPage();
-	await page.goto(`${server.url}/login?next=%2Freports`);
+	await page.goto(`${app.server.url}/login?next=%2Freports`);
 	await page.getByLabel('Email address').fill(email);
 	await page.getByLabel('Password').fill(password);
 	await page.getByRole('button', { name: 'Sign in' }).click();
@@ -36,7 +21,7 @@ async function trySignIn(email: string, password: string, javaScriptEnabled = fa
 
 async function signedIn(email: string, password: string, javaScriptEnabled = false) {
 	const page = await trySignIn(email, password, javaScriptEnabled);
-	await page.waitForURL(`${server.url}/reports`);
+	await page.waitForURL(`${app.server.url}/reports`);
 	return page;
 }
 
@@ -44,7 +29,7 @@ const problem = (page: Page) => page.locator('.nhsuk-error-summary').textContent
 const row = (page: Page, email: string) => page.getByTestId(`account-${email}`);
 
 async function openAccount(page: Page, email: string) {
-	await page.goto(`${server.url}/admin/accounts`);
+	await page.goto(`${app.server.url}/admin/accounts`);
 	await page.getByRole('link', { name: email, exact: true }).click();
 	await page.getByRole('heading', { level: 1, name: email }).waitFor();
 }
@@ -59,16 +44,16 @@ describe('accounts without JavaScript', () => {
 	afterAll(() => context.close());
 
 	it('lists accounts with role, region and last sign-in, linked from administration', async () => {
-		await admin.goto(`${server.url}/admin`);
+		await admin.goto(`${app.server.url}/admin`);
 		await admin.getByRole('link', { name: 'Accounts' }).click();
-		await admin.waitForURL(`${server.url}/admin/accounts`);
+		await admin.waitForURL(`${app.server.url}/admin/accounts`);
 		expect(await row(admin, 'london@example.org').textContent()).toMatch(/Regional planner for London.*Never.*Enabled/);
 		expect(await row(admin, 'admin@example.org').textContent()).toMatch(/Administrator\d{1,2} \w{3} \d{4}, \d{2}:\d{2}Enabled/);
 		expect(await seriousViolationsWithoutScript(admin)).toEqual([]);
 	});
 
 	it('adds an account after a confirmation, and its password is shown once and signs in', async () => {
-		await admin.goto(`${server.url}/admin/accounts`);
+		await admin.goto(`${app.server.url}/admin/accounts`);
 		await admin.getByRole('link', { name: 'Add an account' }).click();
 		await admin.getByLabel('Email address').fill('new.planner@example.org');
 		await admin.getByLabel('Regional planner').check();
@@ -83,7 +68,7 @@ describe('accounts without JavaScript', () => {
 		expect(password).toMatch(/^[a-z2-9]{5}(-[a-z2-9]{5}){3}$/);
 		expect(await seriousViolationsWithoutScript(admin)).toEqual([]);
 		await (await signedIn('new.planner@example.org', password)).context().close();
-		await admin.goto(`${server.url}/admin/accounts`);
+		await admin.goto(`${app.server.url}/admin/accounts`);
 		expect(await row(admin, 'new.planner@example.org').textContent()).toMatch(/Regional planner for South West/);
 		expect(await admin.content()).not.toContain(password);
 	});
@@ -128,7 +113,7 @@ describe('accounts without JavaScript', () => {
 		for (let i = 0; i < 5; i++) await (await trySignIn('midlands@example.org', 'not the password')).context().close();
 		const waiting = await trySignIn('midlands@example.org', PASSWORD);
 		expect(await problem(waiting)).toMatch(/ask an administrator to reset/);
-		await admin.goto(`${server.url}/admin/accounts`);
+		await admin.goto(`${app.server.url}/admin/accounts`);
 		expect(await row(admin, 'midlands@example.org').textContent()).toMatch(/sign-in paused for up to 15 minutes/);
 		await openAccount(admin, 'midlands@example.org');
 		await admin.getByRole('link', { name: 'Lift the sign-in wait' }).click();
@@ -159,12 +144,12 @@ describe('accounts without JavaScript', () => {
 		await admin.getByRole('link', { name: 'Disable this account' }).click();
 		await admin.getByRole('button', { name: 'Yes, disable the account' }).click();
 		expect(await problem(admin)).toMatch(/admin@example.org is the only enabled admin account, so it cannot be disabled/);
-		await admin.goto(`${server.url}/admin/accounts`);
+		await admin.goto(`${app.server.url}/admin/accounts`);
 		expect(await row(admin, 'admin@example.org').textContent()).toMatch(/Administrator.*Enabled/);
 	});
 
 	it('records every change in the audit log, in words', async () => {
-		await admin.goto(`${server.url}/admin/audit`);
+		await admin.goto(`${app.server.url}/admin/audit`);
 		const log = (await admin.getByTestId('audit-log').textContent())!;
 		for (const entry of [
 			'Created the regional account new.planner@example.org for region E40000006',
@@ -181,7 +166,7 @@ describe('accounts without JavaScript', () => {
 describe('accounts with JavaScript', () => {
 	it('disables and enables an account through the enhanced forms, passing axe', async () => {
 		const admin = await signedIn('admin@example.org', PASSWORD, true);
-		await admin.goto(`${server.url}/admin/accounts`);
+		await admin.goto(`${app.server.url}/admin/accounts`);
 		expect(await seriousViolations(admin)).toEqual([]);
 		await admin.getByRole('link', { name: 'national@example.org', exact: true }).click();
 		await admin.getByRole('link', { name: 'Disable this account' }).click();

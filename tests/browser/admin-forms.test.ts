@@ -1,40 +1,25 @@
 // The admin's threshold, success measures and workforce upload as plain form posts: they work
 // without JavaScript, and the threshold asks before going below the default with JavaScript too.
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { createAccounts, PASSWORD } from '../helpers/accounts';
-import { launchChromium, seriousViolations, seriousViolationsWithoutScript } from '../helpers/browser';
-import { startServer, tempDir, type RunningServer } from '../helpers/server';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { PASSWORD } from '../helpers/accounts';
+import { seriousViolations, seriousViolationsWithoutScript } from '../helpers/browser';
+import { browserApp } from '../helpers/browser-app';
 import { signIn } from '../helpers/trpc';
 
-const dir = tempDir();
-const databasePath = join(dir.path, 'survey.duckdb');
-let server: RunningServer;
-let browser: Browser;
-
-beforeAll(async () => {
-	await createAccounts(databasePath);
-	server = await startServer({ databasePath, env: { SETTINGS_DIR: join(dir.path, 'settings'), RATE_LOGIN_PER_MINUTE: '10000' } });
-	browser = await launchChromium();
-});
-afterAll(async () => {
-	await browser?.close();
-	await server?.stop();
-	dir.remove();
-});
+const app = browserApp({ dirs: ['settings'], env: { RATE_LOGIN_PER_MINUTE: '10000' } });
 
 async function admin(javaScriptEnabled: boolean, next: string): Promise<Page> {
-	const page = await (await browser.newContext({ javaScriptEnabled })).newPage();
-	await page.goto(`${server.url}/login?next=${encodeURIComponent(next)}`);
+	const page = await (await app.browser.newContext({ javaScriptEnabled })).newPage();
+	await page.goto(`${app.server.url}/login?next=${encodeURIComponent(next)}`);
 	await page.getByLabel('Email address').fill('admin@example.org');
 	await page.getByLabel('Password').fill(PASSWORD);
 	await page.getByRole('button', { name: 'Sign in' }).click();
-	await page.waitForURL(`${server.url}${next}`);
+	await page.waitForURL(`${app.server.url}${next}`);
 	return page;
 }
 
-const threshold = async () => (await (await signIn(server.url, 'admin@example.org', PASSWORD)).client.admin.settings.query()).threshold;
+const threshold = async () => (await (await signIn(app.server.url, 'admin@example.org', PASSWORD)).client.admin.settings.query()).threshold;
 const RISK = /groups of 3 to 7 people become visible in the dashboard and the reports, which makes it harder to keep individuals anonymous/;
 
 describe('the disclosure threshold below the default of 8', () => {

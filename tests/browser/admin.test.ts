@@ -1,39 +1,28 @@
 // The signed-in side in Chromium: sign in, administration, the run browser, regional isolation, axe.
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import { completeAnswers } from '../helpers/answers';
-import { createAccounts, PASSWORD } from '../helpers/accounts';
-import { launchChromium, newPage, seriousViolations, seriousViolationsWithoutScript } from '../helpers/browser';
-import { startServer, tempDir, type RunningServer } from '../helpers/server';
+import { PASSWORD } from '../helpers/accounts';
+import { newPage, seriousViolations, seriousViolationsWithoutScript } from '../helpers/browser';
+import { browserApp } from '../helpers/browser-app';
 import { clientFor, signIn } from '../helpers/trpc';
 
-const dir = tempDir();
-const databasePath = join(dir.path, 'survey.duckdb');
-let server: RunningServer;
-let browser: Browser;
+const app = browserApp({ dirs: ['settings', 'reports'] });
 
+// Responses sent through the running app (after browserApp's set-up: vitest runs beforeAll hooks in order).
 beforeAll(async () => {
-	await createAccounts(databasePath);
-	server = await startServer({ databasePath, env: { SETTINGS_DIR: join(dir.path, 'settings'), PIPELINE_OUT: join(dir.path, 'reports') } });
-	browser = await launchChromium();
-	const survey = clientFor(server.url);
+	const survey = clientFor(app.server.url);
 	for (let i = 0; i < 12; i++) {
 		const comments = i === 0 ? '<img src=x onerror="document.title=\'pwned\'"> =HYPERLINK("http://example.org")' : i === 1 ? ' \u0000\u200B=HYPERLINK("http://example.org/2")\u0007' : undefined;
 		await survey.survey.submit.mutate({ submissionId: randomUUID(), answers: completeAnswers(i, comments ? { comments } : {}) });
 	}
 });
-afterAll(async () => {
-	await browser?.close();
-	await server?.stop();
-	dir.remove();
-});
 
 async function signInAs(email: string, next = '/runs'): Promise<Page> {
-	const page = await newPage(browser);
-	await page.goto(`${server.url}/login?next=${encodeURIComponent(next)}`);
+	const page = await newPage(app.browser);
+	await page.goto(`${app.server.url}/login?next=${encodeURIComponent(next)}`);
 	expect(await seriousViolations(page)).toEqual([]);
 	await page.getByLabel('Email address').fill(email);
 	await page.getByLabel('Password').fill(PASSWORD);
@@ -44,8 +33,8 @@ async function signInAs(email: string, next = '/runs'): Promise<Page> {
 
 describe('signed in, in Chromium', () => {
 	it('shows an error summary for a wrong password', async () => {
-		const page = await newPage(browser);
-		await page.goto(`${server.url}/login`);
+		const page = await newPage(app.browser);
+		await page.goto(`${app.server.url}/login`);
 		await page.getByLabel('Email address').fill('admin@example.org');
 		await page.getByLabel('Password').fill('wrong password');
 		await page.getByRole('button', { name: 'Sign in' }).click();
@@ -70,8 +59,8 @@ describe('signed in, in Chromium', () => {
 		await page.getByRole('button', { name: /^Yes, close wave \d{4}\/\d{2}$/ }).click();
 		await expect.poll(() => status.textContent()).toBe('closed');
 		expect(await page.getByTestId('done').textContent()).toMatch(/Wave \d{4}\/\d{2} is closed\./);
-		const visitor = await newPage(browser);
-		await visitor.goto(server.url);
+		const visitor = await newPage(app.browser);
+		await visitor.goto(app.server.url);
 		expect(await visitor.getByText('The survey is closed at the moment').isVisible()).toBe(true);
 		await page.getByRole('link', { name: /^Open wave/ }).click();
 		await page.getByRole('button', { name: /^Yes, open wave/ }).click();
@@ -82,11 +71,11 @@ describe('signed in, in Chromium', () => {
 
 		// Every admin page passes axe; free text is shown as text, never run.
 		for (const path of ['/admin/measures', '/admin/workforce', '/admin/comments', '/admin/audit']) {
-			await page.goto(`${server.url}${path}`);
+			await page.goto(`${app.server.url}${path}`);
 			await page.locator('h1').waitFor();
 			expect(await seriousViolations(page), path).toEqual([]);
 		}
-		await page.goto(`${server.url}/admin/comments`);
+		await page.goto(`${app.server.url}/admin/comments`);
 		await expect.poll(() => page.getByTestId('comments').textContent()).toContain('<img src=x onerror=');
 		expect(await page.title()).not.toBe('pwned');
 		expect(await page.locator('[data-testid="comments"] img').count()).toBe(0);
@@ -95,7 +84,7 @@ describe('signed in, in Chromium', () => {
 		const csv = readFileSync((await download.path())!, 'utf8');
 		expect(csv).toContain(`"' \u200B=HYPERLINK(""http://example.org/2"")"`);
 		expect(csv).not.toMatch(/[\u0000-\u0008]/);
-		await page.goto(`${server.url}/admin/audit`);
+		await page.goto(`${app.server.url}/admin/audit`);
 		await expect.poll(() => page.getByTestId('audit-log').textContent()).toMatch(/Closed wave \d{4}\/\d{2} to responses/);
 		await page.context().close();
 	});
@@ -154,19 +143,19 @@ describe('signed in, in Chromium', () => {
 		expect(await page.locator('h1').textContent()).toMatch(/London/);
 		const national = await page.goto(page.url().replace('/regions/E40000003/index.html', '/national/index.html'));
 		expect(national?.status()).toBe(403);
-		const admin = await page.goto(`${server.url}/admin`);
+		const admin = await page.goto(`${app.server.url}/admin`);
 		expect(admin?.status()).toBe(403);
 		await page.context().close();
 	});
 
 	it('asks before closing or opening a wave without JavaScript, and plans a wave through the form', async () => {
-		const context = await browser.newContext({ javaScriptEnabled: false });
+		const context = await app.browser.newContext({ javaScriptEnabled: false });
 		const page = await context.newPage();
-		await page.goto(`${server.url}/login?next=%2Fadmin`);
+		await page.goto(`${app.server.url}/login?next=%2Fadmin`);
 		await page.getByLabel('Email address').fill('admin@example.org');
 		await page.getByLabel('Password').fill(PASSWORD);
 		await page.getByRole('button', { name: 'Sign in' }).click();
-		await page.waitForURL(`${server.url}/admin`);
+		await page.waitForURL(`${app.server.url}/admin`);
 		const status = page.locator('[data-testid^="status-"]').first();
 		expect(await status.textContent()).toBe('open');
 		await page.getByRole('link', { name: /^Close wave/ }).click();
@@ -188,8 +177,8 @@ describe('signed in, in Chromium', () => {
 	});
 
 	it('shows the audit log in words, fitting 1280 px, and free-text answers 25 a page by wave, logging downloads but not reading', async () => {
-		const admin = (await signIn(server.url, 'admin@example.org', PASSWORD)).client;
-		const survey = clientFor(server.url);
+		const admin = (await signIn(app.server.url, 'admin@example.org', PASSWORD)).client;
+		const survey = clientFor(app.server.url);
 		for (let i = 0; i < 30; i++) await survey.survey.submit.mutate({ submissionId: randomUUID(), answers: completeAnswers(i, { comments: `First wave comment ${i}` }) });
 		const first = (await admin.admin.waves.list.query()).find((w) => w.status === 'open')!;
 		await admin.admin.waves.create.mutate({ id: '2031-32', label: '2031/32' });
@@ -217,7 +206,7 @@ describe('signed in, in Chromium', () => {
 		expect(readFileSync((await download.path())!, 'utf8').split('\r\n').filter(Boolean)).toEqual(['wave,comments', '2031-32,Later wave comment 0', '2031-32,Later wave comment 1', '2031-32,Later wave comment 2']);
 		expect(await exports()).toBe(exportsBefore + 1);
 
-		await page.goto(`${server.url}/admin/audit`);
+		await page.goto(`${app.server.url}/admin/audit`);
 		const log = (await page.getByTestId('audit-log').textContent())!;
 		expect(log).toMatch(/Downloaded 3 free-text answers from wave 2031\/32/);
 		expect(log).toMatch(/Planned wave 2031\/32/);
@@ -229,17 +218,17 @@ describe('signed in, in Chromium', () => {
 	});
 
 	it('shows the runs and a run page without JavaScript, and starts a run with a form post', async () => {
-		const context = await browser.newContext({ javaScriptEnabled: false });
+		const context = await app.browser.newContext({ javaScriptEnabled: false });
 		const page = await context.newPage();
-		await page.goto(`${server.url}/login?next=%2Fruns`);
+		await page.goto(`${app.server.url}/login?next=%2Fruns`);
 		await page.getByLabel('Email address').fill('admin@example.org');
 		await page.getByLabel('Password').fill(PASSWORD);
 		await page.getByRole('button', { name: 'Sign in' }).click();
-		await page.waitForURL(`${server.url}/runs`);
+		await page.waitForURL(`${app.server.url}/runs`);
 		expect(await page.getByText('Loading').count()).toBe(0);
 		const before = await page.getByTestId('runs').locator('tbody tr').count();
 		await page.getByRole('button', { name: 'Start a run' }).click();
-		await page.waitForURL(`${server.url}/runs`);
+		await page.waitForURL(`${app.server.url}/runs`);
 		// Without JavaScript the page says how far the run is; reloading follows it to the end.
 		await expect
 			.poll(async () => (await page.reload(), await page.getByTestId('runs').locator('tbody tr').first().textContent()), { timeout: 60_000 })

@@ -1,43 +1,12 @@
 // The dashboard's two-way breakdown in real Chromium against the built server: the picker's choice
 // goes into the URL with the filters, the two-way heatmaps draw with their values and suppressed cells
 // marked, the issue 11 charts draw, and a breakdown by one characteristic twice is refused in words.
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { Database } from '../../src/lib/server/db/database';
-import { instrument } from '../../src/lib/instrument/survey';
-import { generateResponses } from '../../pipelines/synthetic';
-import { createAccounts, PASSWORD } from '../helpers/accounts';
-import { launchChromium, newPage, seriousViolations } from '../helpers/browser';
-import { startServer, tempDir, type RunningServer } from '../helpers/server';
-import { signIn } from '../helpers/trpc';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { seriousViolations } from '../helpers/browser';
+import { browserApp } from '../helpers/browser-app';
 
-const dir = tempDir();
-const databasePath = join(dir.path, 'survey.duckdb');
-let server: RunningServer;
-let browser: Browser;
-
-beforeAll(async () => {
-	await createAccounts(databasePath);
-	const db = await Database.open(databasePath, instrument);
-	await db.write((c) => generateResponses(c, { n: 3000, seed: 21, waveId: '2026-27', progress: 1 }));
-	await db.close();
-	server = await startServer({ databasePath, env: { SETTINGS_DIR: join(dir.path, 'settings'), PIPELINE_OUT: join(dir.path, 'reports') } });
-	browser = await launchChromium();
-});
-afterAll(async () => {
-	await browser?.close();
-	await server?.stop();
-	dir.remove();
-});
-
-async function signedInPage(email: string): Promise<Page> {
-	const { cookie } = await signIn(server.url, email, PASSWORD);
-	const [name, value] = cookie.split('=');
-	const page = await newPage(browser);
-	await page.context().addCookies([{ name, value, url: server.url }]);
-	return page;
-}
+const app = browserApp({ responses: { n: 3000, seed: 21, waveId: '2026-27', progress: 1 }, dirs: ['settings', 'reports'] });
 
 // A choice waits for the server's figures: allow for a busy machine.
 const FIGURES = { timeout: 20_000 };
@@ -50,8 +19,8 @@ const drawn = (page: Page, count: number) =>
 
 describe('the two-way breakdown on the dashboard', () => {
 	it('puts the chosen pair in the URL with the filters and draws its heatmaps, values in cells, hidden cells marked', async () => {
-		const page = await signedInPage('national@example.org');
-		await page.goto(`${server.url}/reports?sector=hospital`);
+		const page = await app.signedInPage('national@example.org');
+		await page.goto(`${app.server.url}/reports?sector=hospital`);
 		await drawn(page, 16);
 		for (const id of ['locus-for-focus', 'needs-heatmap-specialty', 'pathway-readiness', 'mentors']) expect(await page.locator(`[data-chart="${id}"] .chart svg`).count(), id).toBe(1);
 
@@ -76,8 +45,8 @@ describe('the two-way breakdown on the dashboard', () => {
 	}, 120_000);
 
 	it('says so in words when both are the same characteristic', async () => {
-		const page = await signedInPage('national@example.org');
-		await page.goto(`${server.url}/reports?breakdown1=sector&breakdown2=sector`);
+		const page = await app.signedInPage('national@example.org');
+		await page.goto(`${app.server.url}/reports?breakdown1=sector&breakdown2=sector`);
 		await expect.poll(() => page.getByRole('alert').textContent(), FIGURES).toMatch(/Choose two different characteristics to break the figures down by/);
 		await page.context().close();
 	}, 60_000);

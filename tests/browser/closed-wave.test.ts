@@ -1,32 +1,19 @@
 // A closed wave in Chromium, with JavaScript off and on: the survey's first page (and every step, and
 // the check page) says the survey is closed and offers nothing to fill in, before anyone starts.
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { instrument } from '../../src/lib/instrument/survey';
-import { createAccounts, PASSWORD } from '../helpers/accounts';
-import { launchChromium, seriousViolations } from '../helpers/browser';
-import { startServer, tempDir, type RunningServer } from '../helpers/server';
+import { PASSWORD } from '../helpers/accounts';
+import { seriousViolations } from '../helpers/browser';
+import { browserApp } from '../helpers/browser-app';
 import { signIn } from '../helpers/trpc';
 
-const dir = tempDir();
-const databasePath = join(dir.path, 'survey.duckdb');
-let server: RunningServer;
-let browser: Browser;
+const app = browserApp();
 
 beforeAll(async () => {
-	await createAccounts(databasePath);
-	server = await startServer({ databasePath });
-	browser = await launchChromium();
 	// The administrator closes the open wave, as from the admin page.
-	const admin = (await signIn(server.url, 'admin@example.org', PASSWORD)).client;
+	const admin = (await signIn(app.server.url, 'admin@example.org', PASSWORD)).client;
 	const open = (await admin.admin.waves.list.query()).find((w) => w.status === 'open')!;
 	await admin.admin.waves.close.mutate({ id: open.id });
-});
-afterAll(async () => {
-	await browser?.close();
-	await server?.stop();
-	dir.remove();
 });
 
 describe.each([
@@ -34,9 +21,9 @@ describe.each([
 	{ mode: 'with JavaScript', javaScriptEnabled: true }
 ])('a closed wave $mode', ({ javaScriptEnabled }) => {
 	it('says so on the first page of the survey and offers nothing to fill in', async () => {
-		const page = await (await browser.newContext({ javaScriptEnabled })).newPage();
+		const page = await (await app.browser.newContext({ javaScriptEnabled })).newPage();
 		for (const path of [`/survey/${instrument.sections[0].id}`, `/survey/${instrument.sections[2].id}`, '/survey/check']) {
-			await page.goto(`${server.url}${path}`);
+			await page.goto(`${app.server.url}${path}`);
 			expect(await page.locator('h1').textContent(), path).toBe('The survey is closed');
 			expect(await page.title(), path).toMatch(/^The survey is closed – /);
 			expect(await page.getByTestId('survey-closed').textContent(), path).toMatch(/come back when the next survey period opens/);

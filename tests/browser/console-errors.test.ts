@@ -1,55 +1,28 @@
 // Issue 18, "the browser console shows Not found on a page load": every main page, loaded in real
 // Chromium as the person who uses it, logs no console error, fails no request and gets no 4xx/5xx.
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { Database } from '../../src/lib/server/db/database';
-import { instrument } from '../../src/lib/instrument/survey';
-import { generateResponses } from '../../pipelines/synthetic';
-import { createAccounts, PASSWORD } from '../helpers/accounts';
-import { launchChromium, newPage } from '../helpers/browser';
-import { startServer, tempDir, type RunningServer } from '../helpers/server';
-import { signIn } from '../helpers/trpc';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { browserApp } from '../helpers/browser-app';
+import { newPage } from '../helpers/browser';
 
-const dir = tempDir();
-const databasePath = join(dir.path, 'survey.duckdb');
-let server: RunningServer;
-let browser: Browser;
-
-beforeAll(async () => {
-	await createAccounts(databasePath);
-	const db = await Database.open(databasePath, instrument);
-	await db.write((c) => generateResponses(c, { n: 300, seed: 5, waveId: '2026-27', progress: 1 }));
-	await db.close();
-	server = await startServer({ databasePath, env: { SETTINGS_DIR: join(dir.path, 'settings'), PIPELINE_OUT: join(dir.path, 'reports') } });
-	browser = await launchChromium();
-});
-afterAll(async () => {
-	await browser?.close();
-	await server?.stop();
-	dir.remove();
-});
+const app = browserApp({ responses: { n: 300, seed: 5, waveId: '2026-27', progress: 1 }, dirs: ['settings', 'reports'] });
 
 /** A page that writes down every console error, failed request and error response it meets. */
 async function watchedPage(email?: string): Promise<{ page: Page; problems: string[] }> {
-	const page = await newPage(browser);
-	if (email) {
-		const [name, value] = (await signIn(server.url, email, PASSWORD)).cookie.split('=');
-		await page.context().addCookies([{ name, value, url: server.url }]);
-	}
+	const page = email ? await app.signedInPage(email) : await newPage(app.browser);
 	const problems: string[] = [];
 	page.on('console', (m) => m.type() === 'error' && problems.push(`console: ${m.text()} (${m.location().url})`));
 	page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
 	page.on('requestfailed', (r) => problems.push(`failed: ${r.method()} ${r.url()} ${r.failure()?.errorText}`));
 	page.on('response', (r) => r.status() >= 400 && problems.push(`${r.status()}: ${r.request().method()} ${r.url()}`));
 	// Nothing is fetched from elsewhere: NHS.UK's web fonts, asked for off nhs.uk, were the failures.
-	page.on('request', (r) => !r.url().startsWith(server.url) && !r.url().startsWith('data:') && problems.push(`elsewhere: ${r.url()}`));
+	page.on('request', (r) => !r.url().startsWith(app.server.url) && !r.url().startsWith('data:') && problems.push(`elsewhere: ${r.url()}`));
 	return { page, problems };
 }
 
 /** Loads `path` and waits until the page has gone quiet (its script loaded and run). */
 async function load(page: Page, path: string) {
-	await page.goto(`${server.url}${path}`, { waitUntil: 'networkidle' });
+	await page.goto(`${app.server.url}${path}`, { waitUntil: 'networkidle' });
 }
 
 describe('page loads log no console error', () => {

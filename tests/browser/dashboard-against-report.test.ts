@@ -4,50 +4,38 @@
 // chart's text is never drawn below 11 px, even at 320 px, where charts scroll in their own box.
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { Database } from '../../src/lib/server/db/database';
-import { instrument } from '../../src/lib/instrument/survey';
-import { generateResponses } from '../../pipelines/synthetic';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { runPipeline, type RunResult } from '../../pipelines/run';
 import { parseCsv } from '../../pipelines/import';
 import { regions } from '../../pipelines/reference';
-import { createAccounts, PASSWORD } from '../helpers/accounts';
-import { launchChromium, newPage } from '../helpers/browser';
-import { startServer, tempDir, type RunningServer } from '../helpers/server';
+import { PASSWORD } from '../helpers/accounts';
+import { browserApp } from '../helpers/browser-app';
 import { signIn } from '../helpers/trpc';
 
 const ENGLAND = 'E92000001';
 const LONDON = 'E40000003';
-const dir = tempDir();
-const databasePath = join(dir.path, 'survey.duckdb');
-let server: RunningServer;
-let browser: Browser;
 let run: RunResult;
 let national: Awaited<ReturnType<typeof signIn>>;
 
 type Row = Record<string, unknown>;
 
-beforeAll(async () => {
-	await createAccounts(databasePath);
-	const db = await Database.open(databasePath, instrument);
-	await db.write(async (c) => {
-		await generateResponses(c, { n: 600, seed: 61, waveId: '2025-26' });
-		await generateResponses(c, { n: 600, seed: 62, waveId: '2026-27', progress: 1 });
-	});
+const app = browserApp({
+	responses: [
+		{ n: 600, seed: 61, waveId: '2025-26' },
+		{ n: 600, seed: 62, waveId: '2026-27', progress: 1 }
+	],
 	// The batch run over the same file, before the server opens it.
-	const c = await db.instance.connect();
-	run = await runPipeline(c, { out: join(dir.path, 'batch'), trigger: 'test' });
-	c.closeSync();
-	await db.close();
-	server = await startServer({ databasePath, env: { SETTINGS_DIR: join(dir.path, 'settings'), PIPELINE_OUT: join(dir.path, 'reports') } });
-	browser = await launchChromium();
-	national = await signIn(server.url, 'national@example.org', PASSWORD);
-}, 300_000);
-afterAll(async () => {
-	await browser?.close();
-	await server?.stop();
-	dir.remove();
+	async prepare(db, dir) {
+		const c = await db.instance.connect();
+		run = await runPipeline(c, { out: join(dir, 'batch'), trigger: 'test' });
+		c.closeSync();
+	},
+	dirs: ['settings', 'reports'],
+	timeout: 300_000
+});
+
+beforeAll(async () => {
+	national = await signIn(app.server.url, 'national@example.org', PASSWORD);
 });
 
 /** A published table of the batch run, as its CSV file holds it. */
@@ -60,7 +48,7 @@ function publishedCsv(name: string): Row[] {
 
 describe('Regions against England on the dashboard', () => {
 	it('downloads with one column per heading, and each region’s figure and verdict as published', async () => {
-		const response = await fetch(`${server.url}/reports/csv?chart=region-against-england`, { headers: { cookie: national.cookie } });
+		const response = await fetch(`${app.server.url}/reports/csv?chart=region-against-england`, { headers: { cookie: national.cookie } });
 		expect(response.status).toBe(200);
 		const [header, ...body] = csvRecords(await response.text());
 		expect(new Set(header).size, header.join(',')).toBe(header.length);
@@ -134,10 +122,8 @@ describe('a figure the report hides', () => {
 
 describe('dashboard charts at 320 px', () => {
 	it('draw no text below 11 px, and scroll in their own box rather than the page', async () => {
-		const [name, value] = national.cookie.split('=');
-		const page = await newPage(browser, { viewport: { width: 320, height: 800 } });
-		await page.context().addCookies([{ name, value, url: server.url }]);
-		await page.goto(`${server.url}/reports`);
+		const page = await app.sessionPage(national.cookie, { viewport: { width: 320, height: 800 } });
+		await page.goto(`${app.server.url}/reports`);
 		const charts = page.locator('.chart svg');
 		await charts.first().waitFor({ timeout: 30_000 });
 		await page.waitForFunction(() => document.querySelectorAll('.chart svg').length === document.querySelectorAll('.chart').length, null, { timeout: 30_000 });

@@ -2,44 +2,14 @@
 // and CSV links that download; changing a filter quickly never reaches the queue limit; a breakdown's
 // result sits beside its question, and a half-chosen breakdown says what is missing.
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { Database } from '../../src/lib/server/db/database';
-import { instrument } from '../../src/lib/instrument/survey';
-import { generateResponses } from '../../pipelines/synthetic';
-import { createAccounts, PASSWORD } from '../helpers/accounts';
-import { launchChromium, newPage } from '../helpers/browser';
-import { startServer, tempDir, type RunningServer } from '../helpers/server';
-import { signIn } from '../helpers/trpc';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { browserApp } from '../helpers/browser-app';
 
-const dir = tempDir();
-const databasePath = join(dir.path, 'survey.duckdb');
-let server: RunningServer;
-let browser: Browser;
+// The figure cache is off, so every choice is worked out and holds its place in the queue meanwhile.
+const app = browserApp({ responses: { n: 3000, seed: 41, waveId: '2026-27', progress: 1 }, dirs: ['settings', 'reports'], env: { DASHBOARD_CACHE_ENTRIES: '0' } });
 
-beforeAll(async () => {
-	await createAccounts(databasePath);
-	const db = await Database.open(databasePath, instrument);
-	await db.write((c) => generateResponses(c, { n: 3000, seed: 41, waveId: '2026-27', progress: 1 }));
-	await db.close();
-	// The figure cache is off, so every choice is worked out and holds its place in the queue meanwhile.
-	const env = { SETTINGS_DIR: join(dir.path, 'settings'), PIPELINE_OUT: join(dir.path, 'reports'), DASHBOARD_CACHE_ENTRIES: '0' };
-	server = await startServer({ databasePath, env });
-	browser = await launchChromium();
-});
-afterAll(async () => {
-	await browser?.close();
-	await server?.stop();
-	dir.remove();
-});
-
-async function plannerPage(javaScriptEnabled = true): Promise<Page> {
-	const [name, value] = (await signIn(server.url, 'national@example.org', PASSWORD)).cookie.split('=');
-	const page = await newPage(browser, { javaScriptEnabled, acceptDownloads: true });
-	await page.context().addCookies([{ name, value, url: server.url }]);
-	return page;
-}
+const plannerPage = (javaScriptEnabled = true) => app.signedInPage('national@example.org', { javaScriptEnabled, acceptDownloads: true });
 
 const FIGURES = { timeout: 20_000 };
 const summary = (page: Page) => page.getByTestId('summary');
@@ -47,7 +17,7 @@ const summary = (page: Page) => page.getByTestId('summary');
 describe('the no-JS dashboard', () => {
 	it('has a contents list with links to its sections, and CSV links that download the table as shown', async () => {
 		const page = await plannerPage(false);
-		await page.goto(`${server.url}/reports?region=E40000003&sector=hospital`);
+		await page.goto(`${app.server.url}/reports?region=E40000003&sector=hospital`);
 		const contents = page.getByTestId('contents');
 		const links = contents.getByRole('link');
 		expect(await links.count()).toBe(1 + (await page.locator('[data-chart]').count()));
@@ -73,7 +43,7 @@ describe('the no-JS dashboard', () => {
 describe('changing a filter quickly', () => {
 	it('several times does not show the queue-limit message', async () => {
 		const page = await plannerPage();
-		await page.goto(`${server.url}/reports`);
+		await page.goto(`${app.server.url}/reports`);
 		await expect.poll(() => summary(page).textContent(), FIGURES).toMatch(/^England/);
 		// Arrowing down the staff groups: each key press is a new choice, replacing the one before.
 		await page.locator('#filter-staffGroup').focus();
@@ -90,7 +60,7 @@ describe('changing a filter quickly', () => {
 describe('breakdowns', () => {
 	it('show their result right after the question, and say what is missing when only rows are chosen', async () => {
 		const page = await plannerPage();
-		await page.goto(`${server.url}/reports`);
+		await page.goto(`${app.server.url}/reports`);
 		await expect.poll(() => summary(page).textContent(), FIGURES).toMatch(/^England/);
 		await page.getByLabel('Rows').selectOption('region');
 		await page.waitForURL(/breakdown1=region/, FIGURES);
@@ -112,7 +82,7 @@ describe('breakdowns', () => {
 
 	it('say what is missing without JavaScript too', async () => {
 		const page = await plannerPage(false);
-		await page.goto(`${server.url}/reports?breakdown2=sector`);
+		await page.goto(`${app.server.url}/reports?breakdown2=sector`);
 		expect(await page.locator('#breakdown-1-error').textContent()).toBe('Error: Choose what the rows show, or choose “No breakdown” for the columns too');
 		await page.context().close();
 	});

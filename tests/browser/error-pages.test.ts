@@ -1,31 +1,16 @@
 // Forbidden and not-found pages in Chromium: the site's header and footer, words that say what
 // happened, and a way back; for pages (+error.svelte) and for files and downloads (src/error.html).
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { createAccounts, PASSWORD } from '../helpers/accounts';
-import { launchChromium, seriousViolations } from '../helpers/browser';
-import { startServer, tempDir, type RunningServer } from '../helpers/server';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { PASSWORD } from '../helpers/accounts';
+import { seriousViolations } from '../helpers/browser';
+import { browserApp } from '../helpers/browser-app';
 
-const dir = tempDir();
-const databasePath = join(dir.path, 'survey.duckdb');
-let server: RunningServer;
-let browser: Browser;
-
-beforeAll(async () => {
-	await createAccounts(databasePath);
-	server = await startServer({ databasePath });
-	browser = await launchChromium();
-});
-afterAll(async () => {
-	await browser?.close();
-	await server?.stop();
-	dir.remove();
-});
+const app = browserApp();
 
 async function signedInAs(email: string): Promise<Page> {
-	const page = await (await browser.newContext()).newPage();
-	await page.goto(`${server.url}/login`);
+	const page = await (await app.browser.newContext()).newPage();
+	await page.goto(`${app.server.url}/login`);
 	await page.getByLabel('Email address').fill(email);
 	await page.getByLabel('Password').fill(PASSWORD);
 	await page.getByRole('button', { name: 'Sign in' }).click();
@@ -43,44 +28,44 @@ async function expectSiteLayout(page: Page) {
 
 describe('error pages', () => {
 	it('not found: says the page is not found, how to check the address, and leads back to the survey', async () => {
-		const page = await (await browser.newContext()).newPage();
-		const answer = await page.goto(`${server.url}/no-such-page`);
+		const page = await (await app.browser.newContext()).newPage();
+		const answer = await page.goto(`${app.server.url}/no-such-page`);
 		expect(answer?.status()).toBe(404);
 		await expectSiteLayout(page);
 		expect(await page.locator('h1').textContent()).toBe('Page not found');
 		expect(await page.title()).toMatch(/^Page not found – /);
 		expect(await page.locator('main').textContent()).toMatch(/check it is correct/);
 		await page.getByRole('link', { name: 'Go to the start of the survey' }).click();
-		await page.waitForURL(`${server.url}/`);
+		await page.waitForURL(`${app.server.url}/`);
 		await page.context().close();
 	});
 
 	it('not found inside a signed-in area: names what is missing and leads back to the dashboard', async () => {
 		const page = await signedInAs('national@example.org');
-		expect((await page.goto(`${server.url}/runs/20250101T000000Z-abcd`))?.status()).toBe(404);
+		expect((await page.goto(`${app.server.url}/runs/20250101T000000Z-abcd`))?.status()).toBe(404);
 		await expectSiteLayout(page);
 		expect(await page.getByTestId('error-detail').textContent()).toBe('No such run, or it did not finish.');
 		expect(await page.getByRole('button', { name: 'Sign out' }).count()).toBe(1);
 		await page.getByRole('link', { name: 'Go to the dashboard' }).click();
-		await page.waitForURL(`${server.url}/reports`);
+		await page.waitForURL(`${app.server.url}/reports`);
 		await page.context().close();
 	});
 
 	it('forbidden: says the account cannot open it, whom to ask, and leads back to the dashboard', async () => {
 		const page = await signedInAs('london@example.org');
-		expect((await page.goto(`${server.url}/admin`))?.status()).toBe(403);
+		expect((await page.goto(`${app.server.url}/admin`))?.status()).toBe(403);
 		await expectSiteLayout(page);
 		expect(await page.locator('h1').textContent()).toBe('You cannot open this page');
 		expect(await page.getByTestId('error-detail').textContent()).toBe('Administration is for survey administrators only.');
 		expect(await page.locator('main').textContent()).toMatch(/ask a survey administrator/);
 		await page.getByRole('link', { name: 'Go to the dashboard' }).click();
-		await page.waitForURL(`${server.url}/reports`);
+		await page.waitForURL(`${app.server.url}/reports`);
 		await page.context().close();
 	});
 
 	it('a file that is not there: the same look, the reason and a way back', async () => {
-		const page = await (await browser.newContext()).newPage();
-		expect((await page.goto(`${server.url}/survey/complete/learning-list.txt`))?.status()).toBe(404);
+		const page = await (await app.browser.newContext()).newPage();
+		expect((await page.goto(`${app.server.url}/survey/complete/learning-list.txt`))?.status()).toBe(404);
 		await expectSiteLayout(page);
 		expect(await page.getByTestId('error-detail').textContent()).toMatch(/^There is no learning list in this browser/);
 		expect(await page.getByTestId('ways-back').getByRole('link').count()).toBeGreaterThan(0);

@@ -1,28 +1,13 @@
 // Sign-in in Chromium with JavaScript off and on: a form post (never the password in an address), the
 // page asked for afterwards (a same-site path only), and an NHS-style error summary for a wrong password.
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { createAccounts, PASSWORD } from '../helpers/accounts';
-import { launchChromium, seriousViolations, seriousViolationsWithoutScript } from '../helpers/browser';
-import { startServer, tempDir, type RunningServer } from '../helpers/server';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { PASSWORD } from '../helpers/accounts';
+import { seriousViolations, seriousViolationsWithoutScript } from '../helpers/browser';
+import { browserApp } from '../helpers/browser-app';
 import { signIn } from '../helpers/trpc';
 
-const dir = tempDir();
-const databasePath = join(dir.path, 'survey.duckdb');
-let server: RunningServer;
-let browser: Browser;
-
-beforeAll(async () => {
-	await createAccounts(databasePath);
-	server = await startServer({ databasePath });
-	browser = await launchChromium();
-});
-afterAll(async () => {
-	await browser?.close();
-	await server?.stop();
-	dir.remove();
-});
+const app = browserApp();
 
 /** Every address the page asked for, so a test can show that no request carried the password. */
 function addressesOf(page: Page): string[] {
@@ -36,10 +21,10 @@ describe.each([
 	{ mode: 'with JavaScript', javaScriptEnabled: true }
 ])('signing in $mode', ({ javaScriptEnabled }) => {
 	const open = async (path: string) => {
-		const context = await browser.newContext({ javaScriptEnabled });
+		const context = await app.browser.newContext({ javaScriptEnabled });
 		const page = await context.newPage();
 		const addresses = addressesOf(page);
-		await page.goto(`${server.url}${path}`);
+		await page.goto(`${app.server.url}${path}`);
 		return { page, addresses };
 	};
 	const axe = (page: Page) => (javaScriptEnabled ? seriousViolations(page) : seriousViolationsWithoutScript(page));
@@ -50,7 +35,7 @@ describe.each([
 		await page.getByLabel('Email address').fill('national@example.org');
 		await page.getByLabel('Password').fill(PASSWORD);
 		await page.getByRole('button', { name: 'Sign in' }).click();
-		await page.waitForURL(`${server.url}/runs`);
+		await page.waitForURL(`${app.server.url}/runs`);
 		await page.getByRole('heading', { name: 'Published reports' }).waitFor();
 		expect(await page.getByRole('button', { name: 'Sign out' }).count()).toBe(1);
 		expect(addresses.filter((a) => a.includes('password') || a.includes(encodeURIComponent(PASSWORD)) || a.includes(PASSWORD.replaceAll(' ', '+')))).toEqual([]);
@@ -63,8 +48,8 @@ describe.each([
 			await page.getByLabel('Email address').fill('national@example.org');
 			await page.getByLabel('Password').fill(PASSWORD);
 			await page.getByRole('button', { name: 'Sign in' }).click();
-			await page.waitForURL(`${server.url}/reports**`);
-			expect(new URL(page.url()).origin).toBe(server.url);
+			await page.waitForURL(`${app.server.url}/reports**`);
+			expect(new URL(page.url()).origin).toBe(app.server.url);
 			await page.context().close();
 		}
 	});
@@ -88,7 +73,7 @@ describe.each([
 		expect(await axe(page)).toEqual([]);
 		expect(addresses.some((a) => a.includes('not+the+password') || a.includes('not%20the%20password'))).toBe(false);
 		// The same audit as the API's sign-in.
-		const admin = (await signIn(server.url, 'admin@example.org', PASSWORD)).client;
+		const admin = (await signIn(app.server.url, 'admin@example.org', PASSWORD)).client;
 		expect((await admin.admin.auditLog.query({ limit: 100 })).some((e) => e.action === 'login_failed' && e.actor === email)).toBe(true);
 		await page.context().close();
 	});

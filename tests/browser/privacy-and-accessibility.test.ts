@@ -1,31 +1,17 @@
 // The privacy notice and accessibility statement in Chromium: linked from every page's footer, true to
 // the server's settings (draft expiry), no serious accessibility problem; and a resume code that never
 // breaks across lines on a 320 px screen.
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { launchChromium, newPage, seriousViolations } from '../helpers/browser';
-import { startServer, tempDir, type RunningServer } from '../helpers/server';
+import { describe, expect, it } from 'vitest';
+import { newPage, seriousViolations } from '../helpers/browser';
+import { browserApp } from '../helpers/browser-app';
 
-const dir = tempDir();
-let server: RunningServer;
-let browser: Browser;
-
-beforeAll(async () => {
-	// A draft expiry other than the default, to show the notice reads the setting rather than repeating it.
-	server = await startServer({ databasePath: join(dir.path, 'survey.duckdb'), env: { DRAFT_TTL_SECONDS: String(10 * 86_400) } });
-	browser = await launchChromium();
-});
-afterAll(async () => {
-	await browser?.close();
-	await server?.stop();
-	dir.remove();
-});
+// A draft expiry other than the default, to show the notice reads the setting rather than repeating it.
+const app = browserApp({ accounts: false, env: { DRAFT_TTL_SECONDS: String(10 * 86_400) } });
 
 describe('the privacy notice and accessibility statement', () => {
 	it('are linked from the footer and say who is responsible, on what basis, what is kept and for how long', async () => {
-		const page = await newPage(browser, { viewport: { width: 320, height: 640 } });
-		await page.goto(server.url);
+		const page = await newPage(app.browser, { viewport: { width: 320, height: 640 } });
+		await page.goto(app.server.url);
 		await page.locator('footer').getByRole('link', { name: 'Privacy notice' }).click();
 		await page.waitForURL('**/privacy');
 		const text = (await page.locator('main').textContent())!;
@@ -49,9 +35,9 @@ describe('the privacy notice and accessibility statement', () => {
 	});
 
 	it('shows a resume code on one line, in a monospaced font, on a 320 px screen without JavaScript', async () => {
-		const context = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 320, height: 640 } });
+		const context = await app.browser.newContext({ javaScriptEnabled: false, viewport: { width: 320, height: 640 } });
 		const page = await context.newPage();
-		await page.goto(`${server.url}/survey/about_you`);
+		await page.goto(`${app.server.url}/survey/about_you`);
 		await page.getByRole('button', { name: /Save and come back later/ }).click();
 		await page.waitForURL('**/survey/saved');
 		const code = page.getByTestId('resume-code');

@@ -2,45 +2,22 @@
 // the URL, charts drawn by vega-embed under the app's CSP, table alternative, CSV download, regional
 // isolation and accessibility.
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { Database } from '../../src/lib/server/db/database';
-import { instrument } from '../../src/lib/instrument/survey';
-import { generateResponses } from '../../pipelines/synthetic';
-import { createAccounts, PASSWORD } from '../helpers/accounts';
-import { launchChromium, newPage, seriousViolations, seriousViolationsWithoutScript } from '../helpers/browser';
-import { startServer, tempDir, type RunningServer } from '../helpers/server';
-import { signIn } from '../helpers/trpc';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { newPage, seriousViolations, seriousViolationsWithoutScript } from '../helpers/browser';
+import { browserApp } from '../helpers/browser-app';
 
-const dir = tempDir();
-const databasePath = join(dir.path, 'survey.duckdb');
-let server: RunningServer;
-let browser: Browser;
-
-beforeAll(async () => {
-	await createAccounts(databasePath);
-	const db = await Database.open(databasePath, instrument);
-	await db.write(async (c) => {
-		await generateResponses(c, { n: 3000, seed: 11, waveId: '2025-26' });
-		await generateResponses(c, { n: 3000, seed: 12, waveId: '2026-27', progress: 1 });
-	});
-	await db.close();
-	server = await startServer({ databasePath, env: { SETTINGS_DIR: join(dir.path, 'settings'), PIPELINE_OUT: join(dir.path, 'reports') } });
-	browser = await launchChromium();
-});
-afterAll(async () => {
-	await browser?.close();
-	await server?.stop();
-	dir.remove();
+const app = browserApp({
+	responses: [
+		{ n: 3000, seed: 11, waveId: '2025-26' },
+		{ n: 3000, seed: 12, waveId: '2026-27', progress: 1 }
+	],
+	dirs: ['settings', 'reports']
 });
 
 /** A page signed in as `email` (auth.login over HTTP, its session cookie put in the browser), collecting CSP reports. */
 async function signedInPage(email: string): Promise<{ page: Page; cspViolations: string[] }> {
-	const { cookie } = await signIn(server.url, email, PASSWORD);
-	const [name, value] = cookie.split('=');
-	const page = await newPage(browser, { acceptDownloads: true });
-	await page.context().addCookies([{ name, value, url: server.url }]);
+	const page = await app.signedInPage(email, { acceptDownloads: true });
 	const cspViolations: string[] = [];
 	page.on('console', (m) => m.type() === 'error' && /Content.Security.Policy|unsafe-eval/i.test(m.text()) && cspViolations.push(m.text()));
 	page.on('pageerror', (e) => cspViolations.push(`page error: ${e.message}`));
@@ -64,8 +41,8 @@ const FIGURES = { timeout: 15_000 };
 
 describe('the dashboard', () => {
 	it('sends someone not signed in to the sign-in page, coming back afterwards', async () => {
-		const page = await newPage(browser);
-		await page.goto(`${server.url}/reports?sector=hospital`);
+		const page = await newPage(app.browser);
+		await page.goto(`${app.server.url}/reports?sector=hospital`);
 		expect(new URL(page.url()).pathname).toBe('/login');
 		expect(new URL(page.url()).searchParams.get('next')).toBe('/reports?sector=hospital');
 		await page.context().close();
@@ -73,7 +50,7 @@ describe('the dashboard', () => {
 
 	it('draws every chart for a national planner, keeps filters in the URL, and offers tables and CSV', async () => {
 		const { page, cspViolations } = await signedInPage('national@example.org');
-		await page.goto(`${server.url}/reports`);
+		await page.goto(`${app.server.url}/reports`);
 		// 3,000 respondents, perturbed by at most 2 and rounded to 5 (docs/disclosure.md).
 		await expect.poll(() => summary(page).textContent(), FIGURES).toMatch(/England, wave 2026\/27: about (2,995|3,000|3,005) respondents/);
 		// The page says how fresh its figures are.
@@ -121,7 +98,7 @@ describe('the dashboard', () => {
 
 	it('shows a regional planner only their region, and refuses another region in words', async () => {
 		const { page, cspViolations } = await signedInPage('london@example.org');
-		await page.goto(`${server.url}/reports`);
+		await page.goto(`${app.server.url}/reports`);
 		await expect.poll(() => summary(page).textContent(), FIGURES).toMatch(/^London, wave 2026\/27/);
 		await chartsDrawn(page);
 		expect(await page.locator('#filter-region').count()).toBe(0);
@@ -131,7 +108,7 @@ describe('the dashboard', () => {
 		expect(await page.content()).not.toMatch(/Midlands|North West|South East|England, wave/);
 		expect(await seriousViolations(page)).toEqual([]);
 
-		await page.goto(`${server.url}/reports?region=E40000011`);
+		await page.goto(`${app.server.url}/reports?region=E40000011`);
 		await expect.poll(() => page.getByRole('alert').textContent()).toMatch(/figures for London only, not Midlands/);
 		expect(await page.locator('[data-chart]').count()).toBe(0);
 		expect(cspViolations).toEqual([]);
@@ -139,11 +116,8 @@ describe('the dashboard', () => {
 	});
 
 	it('works without JavaScript: filters are a plain form, figures and tables come from the server', async () => {
-		const { cookie } = await signIn(server.url, 'national@example.org', PASSWORD);
-		const [name, value] = cookie.split('=');
-		const page = await newPage(browser, { javaScriptEnabled: false });
-		await page.context().addCookies([{ name, value, url: server.url }]);
-		await page.goto(`${server.url}/reports`);
+		const page = await app.signedInPage('national@example.org', { javaScriptEnabled: false });
+		await page.goto(`${app.server.url}/reports`);
 		expect(await summary(page).textContent()).toMatch(/England, wave 2026\/27: about (2,995|3,000|3,005) respondents/);
 		expect(await page.content()).not.toContain('Loading');
 
@@ -172,7 +146,7 @@ describe('the dashboard', () => {
 	it('marks every hidden figure [c], in the tables and the charts, with one legend', async () => {
 		const { page, cspViolations } = await signedInPage('national@example.org');
 		// A small group: some sectors and answers rest on fewer than 8 people.
-		await page.goto(`${server.url}/reports?region=E40000003&staffGroup=pharmacy_technician`);
+		await page.goto(`${app.server.url}/reports?region=E40000003&staffGroup=pharmacy_technician`);
 		await expect.poll(() => summary(page).textContent(), FIGURES).toMatch(/^London/);
 		await chartsDrawn(page);
 		const heatmap = page.locator('[data-chart="needs-heatmap-sector"]');
@@ -202,7 +176,7 @@ describe('the dashboard', () => {
 			['region=E40000003&sector=hospital&staffGroup=other', 'Too few responses to show figures for these filters.', 'fewer than 8 respondents match']
 		] as const;
 		for (const [query, message, summaryText] of cases) {
-			await page.goto(`${server.url}/reports?${query}`);
+			await page.goto(`${app.server.url}/reports?${query}`);
 			await expect.poll(() => page.getByTestId('empty').locator('h2').textContent(), FIGURES).toBe(message);
 			expect(await summary(page).textContent()).toContain(summaryText);
 			expect(await page.locator('[data-chart]').count()).toBe(0);
@@ -215,7 +189,7 @@ describe('the dashboard', () => {
 
 	it('answers a filter it does not know with a clear message, and no figures', async () => {
 		const { page } = await signedInPage('national@example.org');
-		await page.goto(`${server.url}/reports?sector=surgery`);
+		await page.goto(`${app.server.url}/reports?sector=surgery`);
 		expect(await page.getByRole('alert').textContent()).toMatch(/Some of the filters need correcting: "surgery" is not a sector\. Use one of: community/);
 		expect(await page.locator('[data-chart]').count()).toBe(0);
 		// The filters are still there to choose again.
@@ -224,11 +198,8 @@ describe('the dashboard', () => {
 	});
 
 	it('fits a 320 px wide screen without scrolling sideways', async () => {
-		const { cookie } = await signIn(server.url, 'national@example.org', PASSWORD);
-		const [name, value] = cookie.split('=');
-		const page = await newPage(browser, { viewport: { width: 320, height: 800 } });
-		await page.context().addCookies([{ name, value, url: server.url }]);
-		await page.goto(`${server.url}/reports`);
+		const page = await app.signedInPage('national@example.org', { viewport: { width: 320, height: 800 } });
+		await page.goto(`${app.server.url}/reports`);
 		await expect.poll(() => summary(page).textContent(), FIGURES).toMatch(/^England/);
 		await chartsDrawn(page);
 		// Open every table too: wide tables scroll inside their own box.

@@ -1,32 +1,19 @@
 // Issue 18's points on published runs, in real Chromium against the built server: a run's page is
 // titled with its wave (2025/26, never 2025-26) and date, and lists its files by report and kind with
 // names people read.
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { Database } from '../../src/lib/server/db/database';
-import { instrument } from '../../src/lib/instrument/survey';
-import { generateResponses } from '../../pipelines/synthetic';
-import { createAccounts, PASSWORD } from '../helpers/accounts';
-import { launchChromium, newPage } from '../helpers/browser';
-import { startServer, tempDir, type RunningServer } from '../helpers/server';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { PASSWORD } from '../helpers/accounts';
+import { browserApp } from '../helpers/browser-app';
 import { signIn } from '../helpers/trpc';
 
-const dir = tempDir();
-const databasePath = join(dir.path, 'survey.duckdb');
-let server: RunningServer;
-let browser: Browser;
+const app = browserApp({ responses: { n: 600, seed: 51, waveId: '2025-26', progress: 1 }, dirs: ['settings', 'reports'] });
 let cookie: string;
 let runId: string;
 
+// A run published as the admin starts one, once the server is up.
 beforeAll(async () => {
-	await createAccounts(databasePath);
-	const db = await Database.open(databasePath, instrument);
-	await db.write((c) => generateResponses(c, { n: 600, seed: 51, waveId: '2025-26', progress: 1 }));
-	await db.close();
-	server = await startServer({ databasePath, env: { SETTINGS_DIR: join(dir.path, 'settings'), PIPELINE_OUT: join(dir.path, 'reports') } });
-	browser = await launchChromium();
-	const admin = await signIn(server.url, 'admin@example.org', PASSWORD);
+	const admin = await signIn(app.server.url, 'admin@example.org', PASSWORD);
 	cookie = admin.cookie;
 	await admin.client.runs.start.mutate();
 	for (let i = 0; i < 240; i++) {
@@ -40,23 +27,13 @@ beforeAll(async () => {
 	}
 	if (!runId) throw new Error('the run did not finish');
 }, 180_000);
-afterAll(async () => {
-	await browser?.close();
-	await server?.stop();
-	dir.remove();
-});
 
-async function adminPage(width = 1280): Promise<Page> {
-	const page = await newPage(browser, { viewport: { width, height: 800 } });
-	const [name, value] = cookie.split('=');
-	await page.context().addCookies([{ name, value, url: server.url }]);
-	return page;
-}
+const adminPage = (width = 1280): Promise<Page> => app.sessionPage(cookie, { viewport: { width, height: 800 } });
 
 describe("a run's page", () => {
 	it('is titled with the wave label and the date, never the run id or 2025-26', async () => {
 		const page = await adminPage();
-		await page.goto(`${server.url}/runs/${runId}`);
+		await page.goto(`${app.server.url}/runs/${runId}`);
 		const heading = (await page.locator('h1').textContent())!;
 		expect(heading).toMatch(/^Reports for wave 2025\/26, published \d{1,2} [A-Z][a-z]+ 20\d\d$/);
 		expect(await page.title()).toContain(heading);
@@ -67,7 +44,7 @@ describe("a run's page", () => {
 
 	it('groups the files by report (England, then each region by name) and kind, with names people read', async () => {
 		const page = await adminPage();
-		await page.goto(`${server.url}/runs/${runId}`);
+		await page.goto(`${app.server.url}/runs/${runId}`);
 		const groups = page.getByTestId('files');
 		expect(await groups.locator('h3').allTextContents()).toEqual(['England', 'East of England', 'London', 'Midlands', 'North East and Yorkshire', 'North West', 'South East', 'South West']);
 		const london = page.locator('[data-testid="files"][data-place="E40000003"]');
@@ -102,7 +79,7 @@ describe('at 375 and 320 px wide, /runs and a run page', () => {
 		for (const width of [375, 320]) {
 			const page = await adminPage(width);
 			for (const path of ['/runs', `/runs/${runId}`]) {
-				await page.goto(`${server.url}${path}`);
+				await page.goto(`${app.server.url}${path}`);
 				const { scrollWidth, clientWidth, past } = await sidewaysOverflow(page);
 				expect(scrollWidth, `${path} at ${width} px: ${past.join('; ')}`).toBeLessThanOrEqual(clientWidth);
 			}
