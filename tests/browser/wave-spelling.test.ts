@@ -1,33 +1,22 @@
 // Issue 18, "one spelling of a wave everywhere": the text people read on every page of the service
 // writes a wave as its label (2025/26), never as its id (2025-26); ids stay in addresses and files.
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { Database } from '../../src/lib/server/db/database';
-import { instrument } from '../../src/lib/instrument/survey';
-import { generateResponses } from '../../pipelines/synthetic';
-import { createAccounts, PASSWORD } from '../helpers/accounts';
-import { launchChromium, newPage } from '../helpers/browser';
-import { startServer, tempDir, type RunningServer } from '../helpers/server';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { PASSWORD } from '../helpers/accounts';
+import { browserApp } from '../helpers/browser-app';
 import { signIn } from '../helpers/trpc';
 
-const dir = tempDir();
-const databasePath = join(dir.path, 'survey.duckdb');
-let server: RunningServer;
-let browser: Browser;
+// Two waves, so the change between them is drawn, and a published run for the runs pages.
+const app = browserApp({
+	responses: [
+		{ n: 300, seed: 61, waveId: '2025-26' },
+		{ n: 300, seed: 62, waveId: '2026-27', progress: 1 }
+	],
+	dirs: ['settings', 'reports']
+});
 let runId = '';
 
 beforeAll(async () => {
-	await createAccounts(databasePath);
-	const db = await Database.open(databasePath, instrument);
-	await db.write(async (c) => {
-		await generateResponses(c, { n: 300, seed: 61, waveId: '2025-26' });
-		await generateResponses(c, { n: 300, seed: 62, waveId: '2026-27', progress: 1 });
-	});
-	await db.close();
-	server = await startServer({ databasePath, env: { SETTINGS_DIR: join(dir.path, 'settings'), PIPELINE_OUT: join(dir.path, 'reports') } });
-	browser = await launchChromium();
-	const admin = await signIn(server.url, 'admin@example.org', PASSWORD);
+	const admin = await signIn(app.server.url, 'admin@example.org', PASSWORD);
 	await admin.client.runs.start.mutate();
 	for (let i = 0; i < 240 && !runId; i++) {
 		const progress = await admin.client.runs.progress.query();
@@ -37,20 +26,11 @@ beforeAll(async () => {
 	}
 	if (!runId) throw new Error('the run did not finish');
 }, 180_000);
-afterAll(async () => {
-	await browser?.close();
-	await server?.stop();
-	dir.remove();
-});
 
 /** The text a person reads on a page, signed in as `email` (or not at all). */
 async function textOf(path: string, email?: string): Promise<string> {
-	const page = await newPage(browser);
-	if (email) {
-		const [name, value] = (await signIn(server.url, email, PASSWORD)).cookie.split('=');
-		await page.context().addCookies([{ name, value, url: server.url }]);
-	}
-	await page.goto(`${server.url}${path}`);
+	const page = email ? await app.signedInPage(email) : await app.sessionPage('none=1');
+	await page.goto(`${app.server.url}${path}`);
 	await page.waitForLoadState('networkidle');
 	// The admin's field for a new wave's id says how an id is typed: the one place an id is the point.
 	const text = await page.evaluate(() => {
