@@ -27,7 +27,7 @@ export async function change(c: DuckDBConnection, ctx: PipelineContext): Promise
 		regionCodes.map((region_code) => {
 			const now = figure.get(`${ctx.wave.id}|${region_code}|${item.item_id}`);
 			const before = previous ? figure.get(`${previous}|${region_code}|${item.item_id}`) : undefined;
-			const interval = compare(item, now, before);
+			const interval = compare(item, now, before, ctx.rule);
 			return {
 				wave: ctx.wave.id,
 				previous_wave: previous,

@@ -8,6 +8,7 @@ import type { PublishedTable } from './context';
 import type { Chart } from './charts';
 import { SUPPRESSED_MARK } from './figures';
 import { NO_VERDICT_UNDER_FILTERS } from './planner-view';
+import { MIN_VERDICT_BASE } from './compared-figures';
 import { CHART_CONFIG, VEGA_LITE_SCHEMA } from './chart-style';
 
 type Row = Record<string, unknown>;
@@ -28,6 +29,15 @@ const shown = { filter: '!datum.suppressed && datum.difference != null' };
 /** Colours for the words, with the words in the legend and the table. */
 const CHANGE_COLOURS = { domain: ['increase', 'decrease', 'no clear change'], range: ['#005eb8', '#d5281b', '#768692'] };
 const AGAINST_COLOURS = { domain: ['above England', 'below England', 'not different from England'], range: ['#005eb8', '#d5281b', '#d8dde0'] };
+
+/** How many of a table's verdicts chance alone would give, said beside it: with many comparisons a
+ *  few "changes" are expected even when nothing changed (docs/intervals.md). */
+function chanceFlags(rows: Array<Record<string, unknown>>, column = 'change'): string {
+	const tested = rows.filter((r) => r[column] !== null && r[column] !== undefined).length;
+	if (tested === 0) return '';
+	const expected = tested / 20;
+	return `Of these ${tested} comparisons, about ${expected < 1 ? 'one in 20' : expected.toLocaleString('en-GB', { maximumFractionDigits: 0 })} would show a difference by chance alone, even with none in fact.`;
+}
 
 /** Differences with interval bars and a zero line: one chart per unit (percentage points, score). */
 function changeChart(tables: PublishedTable[], region: string, id: string, shares: boolean): Chart {
@@ -75,7 +85,7 @@ function changeChart(tables: PublishedTable[], region: string, id: string, share
 	return {
 		id,
 		title: `${shares ? 'Shares' : 'Mean scores'}: change since the previous wave, ${regionName(region)}`,
-		description: `Difference from the previous wave (dot) with its 95% interval (bar; ${shares ? "Newcombe's method" : "Welch's method"}). A change is called an increase or a decrease only when the interval does not cross zero (dashed line). ${SUPPRESSED_MARK} marks a figure resting on too few respondents to publish.`,
+		description: `Difference from the previous wave (dot) with its 95% interval (bar; ${shares ? "Newcombe's method" : "Welch's method"}, widened by the disclosure noise). A change is called an increase or a decrease only when the interval does not cross zero (dashed line), and only for groups of ${MIN_VERDICT_BASE} or more. ${chanceFlags(all)} ${SUPPRESSED_MARK} marks a figure resting on too few respondents to publish.`,
 		spec,
 		table: {
 			columns: [
@@ -134,7 +144,7 @@ function againstEngland(tables: PublishedTable[], region: string, id: string): C
 		id,
 		// A regional planner's dashboard names only their region.
 		title: region === ENGLAND.code ? 'Regions against England: significantly above, below or not different' : `${regionName(region)} against the rest of the country: significantly above, below or not different`,
-		description: `Each region is tested against the rest of England at 95% (Newcombe for shares, Welch for means); ${SUPPRESSED_MARK} marks too few respondents to publish.${withheld ? ` ${NO_VERDICT_UNDER_FILTERS}` : ''}`,
+		description: `Each region is tested against the rest of England at 95% (Newcombe for shares, Welch for means, widened by the disclosure noise; groups of ${MIN_VERDICT_BASE} or more). ${chanceFlags(all, 'against_england')} ${SUPPRESSED_MARK} marks too few respondents to publish.${withheld ? ` ${NO_VERDICT_UNDER_FILTERS}` : ''}`,
 		spec,
 		table: {
 			columns: [

@@ -6,7 +6,7 @@
 import { protect, type DisclosureRule, type FigureSpec } from './disclosure';
 import { competencyName, ratingColumns, type SuccessMeasure } from './reference';
 import { col, PACKED } from './cube';
-import { RATING_SENSITIVITY } from './perturbation';
+import { ANSWER_SENSITIVITY, RATING_SENSITIVITY } from './perturbation';
 import { newcombe, populationSd, sampleSd, welch, type Interval } from './intervals';
 
 export interface ComparedItem {
@@ -155,21 +155,40 @@ export const valueOf = (item: ComparedItem, f: ComparedFigure | undefined): numb
 
 const round = (v: number, places: number) => Math.round(v * 10 ** places) / 10 ** places;
 
-/** The 95% interval for a − b from published figures only (counts as published, noisy means and the
- *  standard deviation derived from them), in the figure's unit: percentage points for shares. */
-export function compare(item: ComparedItem, a: ComparedFigure | undefined, b: ComparedFigure | undefined): Interval | null {
+/** The fewest people on either side for a verdict: below it, sampling error and disclosure noise
+ *  together leave an interval too wide to say anything (docs/intervals.md, "Noise-aware verdicts"). */
+export const MIN_VERDICT_BASE = 20;
+
+const Z95 = 1.959963984540054;
+
+/** The 95% interval for a − b from published figures only (published bases, shares and noisy means
+ *  and spreads), in the figure's unit: percentage points for shares. The disclosure noise is public,
+ *  so its variance is added to each side's (saying so leaks nothing): a share's count carries noise
+ *  of sd `answerNoiseScale` × 2, a mean's sum `noiseScale` × 4 on the person's scale. */
+export function compare(item: ComparedItem, a: ComparedFigure | undefined, b: ComparedFigure | undefined, rule: DisclosureRule): Interval | null {
 	if (!a || !b || a.suppressed || b.suppressed) return null;
+	const [n1, n2] = [Number(a.base), Number(b.base)];
+	if (n1 < MIN_VERDICT_BASE || n2 < MIN_VERDICT_BASE) return null;
+	const noisy = rule.perturbation !== null;
 	if (item.method === 'Newcombe') {
 		// The published share of the published base: the numerator is never published on its own.
-		const [n1, n2] = [Number(a.base), Number(b.base)];
 		if (a.share === null || b.share === null) return null;
 		const i = newcombe((Number(a.share) / 100) * n1, n1, (Number(b.share) / 100) * n2, n2);
-		return i && { difference: round(100 * i.difference, 1), low: round(100 * i.low, 1), high: round(100 * i.high, 1) };
+		if (!i) return null;
+		// Newcombe's limits widened by the noise on each share, (σ/n)², σ in people.
+		const sigma = noisy ? rule.answerNoiseScale * ANSWER_SENSITIVITY : 0;
+		const noise = Z95 ** 2 * ((sigma / n1) ** 2 + (sigma / n2) ** 2);
+		const low = i.difference - Math.sqrt((i.difference - i.low) ** 2 + noise);
+		const high = i.difference + Math.sqrt((i.high - i.difference) ** 2 + noise);
+		return { difference: round(100 * i.difference, 1), low: round(100 * low, 1), high: round(100 * high, 1) };
 	}
-	const [n1, n2] = [Number(a.base), Number(b.base)];
 	if (a.mean === null || b.mean === null || a.sd === null || b.sd === null) return null;
-	const sd1 = sampleSd(Number(a.sd), n1);
-	const sd2 = sampleSd(Number(b.sd), n2);
+	// Each side's spread widened so that its variance of the mean gains the noise's, (σ/n)²: also a
+	// floor, so a group with no spread still gets an interval as wide as the noise.
+	const sigma = noisy ? rule.noiseScale * RATING_SENSITIVITY : 0;
+	const spread = (sd: number | null, n: number) => (sd === null ? null : Math.sqrt(sd * sd + (sigma * sigma) / n));
+	const sd1 = spread(sampleSd(Number(a.sd), n1), n1);
+	const sd2 = spread(sampleSd(Number(b.sd), n2), n2);
 	const i = sd1 === null || sd2 === null ? null : welch(Number(a.mean), sd1, n1, Number(b.mean), sd2, n2);
 	return i && { difference: round(i.difference, 2), low: round(i.low, 2), high: round(i.high, 2) };
 }

@@ -37,7 +37,7 @@ export async function regionComparison(c: DuckDBConnection, ctx: PipelineContext
 			const rest = restFound?.suppressed ? undefined : restFound;
 			const hidden = Boolean(found?.suppressed);
 			const whole = figure.get(`${ENGLAND.code}|England|${item.item_id}`);
-			const interval = compare(item, region, rest);
+			const interval = compare(item, region, rest, ctx.rule);
 			const verdict = interval === null ? null : interval.low > 0 ? IN_WORDS.increase : interval.high < 0 ? IN_WORDS.decrease : IN_WORDS.none;
 			return {
 				wave,

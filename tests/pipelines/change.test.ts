@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Database } from '../../src/lib/server/db/database';
 import { change } from '../../pipelines/change';
+import { MIN_VERDICT_BASE } from '../../pipelines/compared-figures';
 import { successMeasures } from '../../pipelines/success-measures';
 import { newcombe, welch } from '../../pipelines/intervals';
 import { ratingColumns } from '../../pipelines/reference';
@@ -86,6 +87,11 @@ describe('change between waves', () => {
 				continue;
 			}
 			for (const count of [r.base, r.previous_base]) if (count !== null && count !== 0) expect(Number(count) % 5 === 0 && Number(count) >= 8).toBe(true);
+			// No verdict for a side of fewer than MIN_VERDICT_BASE people (docs/intervals.md).
+			if (Number(r.base) < MIN_VERDICT_BASE || Number(r.previous_base) < MIN_VERDICT_BASE) {
+				expect([r.difference, r.ci_low, r.ci_high, r.change]).toEqual([null, null, null, null]);
+				continue;
+			}
 			expect(r.change).toBe(Number(r.ci_low) > 0 ? 'increase' : Number(r.ci_high) < 0 ? 'decrease' : 'no clear change');
 			expect(Number(r.ci_low)).toBeLessThanOrEqual(Number(r.difference));
 			expect(Number(r.ci_high)).toBeGreaterThanOrEqual(Number(r.difference));

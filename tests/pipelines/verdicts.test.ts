@@ -1,0 +1,81 @@
+// Noise-aware verdicts (docs/intervals.md): two waves drawn from one distribution, published through
+// the real disclosure path (comparedFigures: noisy shares, means and spreads; published bases) and
+// compared as change.ts and region-comparison.ts do. "Increase" or "decrease" must then be said by
+// chance no more often than a 95% interval promises, in small groups as in large ones.
+import { describe, expect, it } from 'vitest';
+import { comparedFigures, comparedItems, compare, MIN_VERDICT_BASE } from '../../pipelines/compared-figures';
+import { NHS_DIGITAL_RULE } from '../../pipelines/disclosure';
+import { loadSuccessMeasures } from '../../pipelines/reference';
+
+const measures = loadSuccessMeasures();
+const items = comparedItems(measures);
+const share = items.find((i) => i.method === 'Newcombe')!;
+const confidence = items.find((i) => i.item_kind === 'competency' && i.item_id === 'fh')!;
+
+/** A seeded generator: the simulation is the same every run. */
+function prng(seed: number) {
+	let s = seed >>> 0;
+	return () => ((s = (Math.imul(s ^ (s >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) >>> 0) / 2 ** 32);
+}
+
+const LEVELS = [0.1, 0.2, 0.35, 0.25, 0.1];
+
+/** One group's statistics as the cube holds them: a share of 80% and confidence ratings 1–5. */
+function group(random: () => number, n: number, wave: string, ratings: () => number) {
+	let keySum = 0;
+	let yes = 0;
+	let sum = 0;
+	let squares = 0;
+	for (let i = 0; i < n; i++) {
+		keySum += Math.floor(random() * 256);
+		if (random() < 0.8) yes++;
+		const r = ratings();
+		sum += r;
+		squares += r * r;
+	}
+	return [
+		{ wave, item_id: share.item_id, numerator: yes, numerator_key: 0, base: n, base_key: keySum, total_sum: null, total_sq_sum: null },
+		{ wave, item_id: confidence.item_id, numerator: null, numerator_key: null, base: n, base_key: keySum, total_sum: sum, total_sq_sum: squares }
+	];
+}
+
+/** The share of trials in which two waves from one distribution are said to differ, per method. */
+function falseVerdicts(n: number, trials: number, seed: number, ratings?: () => number) {
+	const random = prng(seed);
+	const draw = ratings ?? (() => {
+		let u = random();
+		for (let level = 0; level < 5; level++) if ((u -= LEVELS[level]) < 0) return level + 1;
+		return 5;
+	});
+	const flagged = { share: 0, mean: 0, verdicts: 0 };
+	for (let t = 0; t < trials; t++) {
+		const figures = comparedFigures([...group(random, n, 'before', draw), ...group(random, n, 'now', draw)], measures, NHS_DIGITAL_RULE);
+		const of = (wave: string, item: string) => figures.find((f) => f.wave === wave && f.item_id === item);
+		for (const [item, key] of [[share, 'share'], [confidence, 'mean']] as const) {
+			const i = compare(item, of('now', item.item_id), of('before', item.item_id), NHS_DIGITAL_RULE);
+			if (i) flagged.verdicts++;
+			if (i && (i.low > 0 || i.high < 0)) flagged[key]++;
+		}
+	}
+	return { share: flagged.share / trials, mean: flagged.mean / trials, verdicts: flagged.verdicts };
+}
+
+describe('verdicts that account for the noise', () => {
+	// 400 trials: a true rate of 5% shows up to about 7.2% (two standard errors).
+	it.each([30, 50, 100, 1000])('call a change in a group of %i by chance at most about 5% of the time', (n) => {
+		const rate = falseVerdicts(n, 400, n);
+		expect(rate.verdicts).toBe(800);
+		expect(rate.share, 'shares').toBeLessThanOrEqual(0.072);
+		expect(rate.mean, 'means').toBeLessThanOrEqual(0.072);
+	});
+
+	it(`give no verdict for a group of fewer than ${MIN_VERDICT_BASE}`, () => {
+		expect(falseVerdicts(15, 50, 15).verdicts).toBe(0);
+	});
+
+	it('give no verdict from noise alone to a group with no spread', () => {
+		// Everyone rates confidence 1 in both waves: the difference is pure noise.
+		const rate = falseVerdicts(25, 400, 25, () => 1);
+		expect(rate.mean).toBeLessThanOrEqual(0.072);
+	});
+});
