@@ -90,7 +90,8 @@ export async function successMeasuresTwoWay(c: DuckDBConnection, ctx: PipelineCo
 		{
 			counts: ['base', 'numerator'],
 			...meanFigures(ratingColumns()),
-			shares: [{ column: 'share', numerator: 'numerator', denominator: 'base', low: 'ci_low', high: 'ci_high', answer: measureAnswer }]
+			shares: [{ column: 'share', numerator: 'numerator', denominator: 'base', low: 'ci_low', high: 'ci_high', answer: measureAnswer }],
+			keepUnrounded: true
 		},
 		ctx.rule
 	);
@@ -99,7 +100,7 @@ export async function successMeasuresTwoWay(c: DuckDBConnection, ctx: PipelineCo
 		const m = byId.get(String(r.measure_id))!;
 		const v = (m.kind === 'share' ? r.share : r.mean) as number | null;
 		const value = v === null ? null : Math.round(v * (m.kind === 'share' ? 10 : 100)) / (m.kind === 'share' ? 10 : 100);
-		return { ...r, name: m.name, unit: m.unit, direction: m.direction, value, ci_low: m.kind === 'share' ? r.ci_low : null, ci_high: m.kind === 'share' ? r.ci_high : null, target: m.targets[wave] ?? null, rag: ragStatus(m, v, m.targets[wave]) };
+		return { ...r, name: m.name, unit: m.unit, direction: m.direction, value, ci_low: m.kind === 'share' ? r.ci_low : null, ci_high: m.kind === 'share' ? r.ci_high : null, target: m.targets[wave] ?? null, rag: ragStatus(m, (m.kind === 'share' ? r['share:unrounded'] : r['mean:unrounded']) as number | null, m.targets[wave]) };
 	});
 }
 

@@ -7,7 +7,7 @@ import { competencyName, ENGLAND, groupName, regionName, sectorName, staffGroupN
 import type { PublishedTable } from './context';
 import type { Chart } from './charts';
 import { DIMENSION_NAMES, type BreakdownDimension, type BreakdownPair } from './breakdowns';
-import { QUADRANTS } from './locus-for-focus';
+import { MIN_LOCUS_COMPETENCIES, QUADRANTS } from './locus-for-focus';
 import { SPECIALTY_NOTE } from './needs-specialty';
 import { formatNumber, SUPPRESSED_MARK } from './figures';
 import { CHART_CONFIG, VEGA_LITE_SCHEMA } from './chart-style';
@@ -129,7 +129,7 @@ export function locusForFocusChart(tables: PublishedTable[], region: string, id:
 	return {
 		id,
 		title: `Locus for Focus: importance against discrepancy, ${regionName(region)}`,
-		description: `Each competency by its mean importance (up) and mean discrepancy, importance minus confidence (right), numbered by its rank in training need as in the table. The lines are the means over the competencies (importance ${split.importance}, discrepancy ${split.discrepancy}); top right, "${QUADRANTS.priority}", is high importance with a large gap.`,
+		description: `Each competency by its mean importance (up) and mean discrepancy, importance minus confidence (right), numbered by its rank in training need as in the table. The lines are this group's own means over its competencies (importance ${split.importance}, discrepancy ${split.discrepancy}), so the quadrants are relative to the group, not absolute; top right, "${QUADRANTS.priority}", is high importance with a large gap. Quadrants need at least ${MIN_LOCUS_COMPETENCIES} scored competencies whose figures differ.`,
 		spec: {
 			$schema: SCHEMA,
 			config,

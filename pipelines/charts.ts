@@ -403,9 +403,7 @@ function coverageByRegion(tables: PublishedTable[], id: string): Chart {
 				{ key: 'region_name', heading: 'Region' },
 				{ key: 'respondents', heading: 'Respondents', count: true },
 				{ key: 'workforce', heading: 'Workforce (illustrative)' },
-				{ key: 'coverage_percent', heading: 'Coverage %', decimals: 1 },
-				{ key: 'ci_low', heading: '95% CI low', decimals: 1 },
-				{ key: 'ci_high', heading: '95% CI high', decimals: 1 }
+				{ key: 'coverage_percent', heading: 'Coverage %', decimals: 1 }
 			],
 			rows: data
 		}

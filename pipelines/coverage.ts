@@ -43,7 +43,8 @@ export async function coverage(c: DuckDBConnection, ctx: PipelineContext): Promi
 		data,
 		{
 			counts: ['respondents'],
-			shares: [{ column: 'coverage_percent', numerator: 'respondents', denominator: 'workforce', low: 'ci_low', high: 'ci_high' }],
+			// A census ratio, not a sample's estimate: no sampling interval (docs/coverage.md).
+			shares: [{ column: 'coverage_percent', numerator: 'respondents', denominator: 'workforce' }]
 		},
 		ctx.rule
 	);
@@ -51,7 +52,7 @@ export async function coverage(c: DuckDBConnection, ctx: PipelineContext): Promi
 		published(
 			'coverage_by_region_staff_group',
 			'Coverage: respondents as a share of the workforce (illustrative denominators) by region and staff group',
-			{ wave: 'VARCHAR', region_code: 'VARCHAR', staff_group: 'VARCHAR', respondents: 'INTEGER', workforce: 'INTEGER', coverage_percent: 'DOUBLE', ci_low: 'DOUBLE', ci_high: 'DOUBLE', suppressed: 'BOOLEAN' },
+			{ wave: 'VARCHAR', region_code: 'VARCHAR', staff_group: 'VARCHAR', respondents: 'INTEGER', workforce: 'INTEGER', coverage_percent: 'DOUBLE', suppressed: 'BOOLEAN' },
 			safe
 		)
 	];

@@ -104,6 +104,9 @@ export interface FigureSpec<R extends Raw> {
 	derived?: Array<{ column: string; from: (means: Record<string, number | null>, row: R) => number | null }>;
 	/** Percentages with 95% Wilson limits: of an answer (see ShareSpec.answer), or from published counts. */
 	shares?: ShareSpec<R>[];
+	/** Also return each mean, derived figure and share before rounding, as `${column}:unrounded`, for
+	 *  judgements a rounded figure would get wrong (a RAG status at its target). Never published. */
+	keepUnrounded?: boolean;
 }
 
 export type Protected<R extends Raw> = { [K in keyof R]: R[K] | null } & { suppressed: boolean } & Raw;
@@ -176,10 +179,12 @@ export function protect<R extends Raw>(data: R[], spec: FigureSpec<R>, rule: Dis
 			const sensitivity = typeof m.sensitivity === 'number' ? m.sensitivity : m.sensitivity(row);
 			means[m.column] = hidden[i] || sum === null || sum === undefined || n === 0 ? null : perturbedMean(Number(sum), n, keyOf(row, m.n, rule), variable, rule, sensitivity);
 			out[m.column] = means[m.column] === null ? null : round(means[m.column]!, rule.meanDecimals);
+			if (spec.keepUnrounded) out[`${m.column}:unrounded`] = means[m.column];
 		}
 		for (const d of spec.derived ?? []) {
 			const v = hidden[i] ? null : d.from(means, row);
 			out[d.column] = v === null || !Number.isFinite(v) ? null : round(v, rule.meanDecimals);
+			if (spec.keepUnrounded) out[`${d.column}:unrounded`] = v === null || !Number.isFinite(v) ? null : v;
 		}
 		for (const s of spec.shares ?? []) {
 			const answer = answers[i].get(s.numerator);
@@ -192,6 +197,7 @@ export function protect<R extends Raw>(data: R[], spec: FigureSpec<R>, rule: Dis
 			// Limits from the published base, so that they tell no more about the exact base than it does.
 			const interval = p === null ? null : wilson(Math.min(p, 1) * base, base);
 			out[s.column] = p === null ? null : round(100 * p, 1);
+			if (spec.keepUnrounded) out[`${s.column}:unrounded`] = p === null ? null : 100 * p;
 			if (s.low) out[s.low] = interval ? round(100 * interval.low, 1) : null;
 			if (s.high) out[s.high] = interval ? round(100 * interval.high, 1) : null;
 		}

@@ -28,15 +28,22 @@ type NeedsRow = Record<string, unknown> & { mean_importance: number | null; mean
 
 const round = (v: number) => Math.round(v * 1000) / 1000;
 
+/** The fewest scored competencies that make quadrants mean anything: with one or two, the split at
+ *  their own means calls half of them (or all, when equal) a "Training priority". */
+export const MIN_LOCUS_COMPETENCIES = 3;
+
 /** Locus for Focus of rows grouped by `groupOf`: split points are the means, over the group's
- *  published competencies, of mean importance and of mean discrepancy. Suppressed or unscored
- *  competencies take no part in the split and get no quadrant. */
+ *  published competencies, of mean importance and of mean discrepancy, so quadrants are relative to the
+ *  group. Suppressed or unscored competencies take no part in the split and get no quadrant; a group
+ *  with fewer than MIN_LOCUS_COMPETENCIES scored, or whose figures do not differ, gets no quadrants. */
 export function locusForFocusOf<R extends NeedsRow>(data: R[], groupOf: (r: R) => string) {
 	const groups = new Map<string, R[]>();
 	for (const r of data) (groups.get(groupOf(r)) ?? groups.set(groupOf(r), []).get(groupOf(r))!).push(r);
 	return [...groups.values()].flatMap((members) => {
 		const scored = members.filter((r) => r.mean_importance !== null && r.mean_discrepancy !== null);
-		const mean = (f: (r: R) => number) => (scored.length ? scored.reduce((s, r) => s + f(r), 0) / scored.length : null);
+		const varies = (f: (r: R) => number) => new Set(scored.map(f)).size > 1;
+		const usable = scored.length >= MIN_LOCUS_COMPETENCIES && varies((r) => r.mean_importance!) && varies((r) => r.mean_discrepancy!);
+		const mean = (f: (r: R) => number) => (usable ? scored.reduce((s, r) => s + f(r), 0) / scored.length : null);
 		const importanceSplit = mean((r) => r.mean_importance!);
 		const discrepancySplit = mean((r) => r.mean_discrepancy!);
 		return members.map((r) => {
@@ -66,7 +73,7 @@ export function locusForFocusTable(tables: PublishedTable[]): PublishedTable {
 	);
 	return published(
 		'locus_for_focus',
-		'Locus for Focus: mean importance against mean discrepancy per competency, split at the group means; "Training priority" is high importance with high discrepancy',
+		'Locus for Focus: mean importance against mean discrepancy per competency, split at the group\'s own means (quadrants are relative to the group); "Training priority" is high importance with high discrepancy',
 		{
 			wave: 'VARCHAR', dimension: 'VARCHAR', group_code: 'VARCHAR', competency: 'VARCHAR', respondents: 'INTEGER', mean_importance: 'DOUBLE', mean_discrepancy: 'DOUBLE',
 			mwds: 'DOUBLE', rank: 'INTEGER', importance_split: 'DOUBLE', discrepancy_split: 'DOUBLE', quadrant: 'VARCHAR', suppressed: 'BOOLEAN'

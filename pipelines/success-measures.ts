@@ -98,7 +98,8 @@ export async function successMeasures(c: DuckDBConnection, ctx: PipelineContext)
 			// the workforce, so there its numerator is the count of respondents; both pass the rule.)
 			counts: ['base', 'numerator'],
 			...meanFigures(ratings),
-			shares: [{ column: 'share', numerator: 'numerator', denominator: 'base', low: 'ci_low', high: 'ci_high', answer: measureAnswer }]
+			shares: [{ column: 'share', numerator: 'numerator', denominator: 'base', low: 'ci_low', high: 'ci_high', answer: measureAnswer }],
+			keepUnrounded: true
 		},
 		ctx.rule
 	);
@@ -112,6 +113,8 @@ export async function successMeasures(c: DuckDBConnection, ctx: PipelineContext)
 		const m = byMeasure.get(String(r.measure_id))!;
 		// Coverage of a sector or specialty has no denominator: no value, so no status either (never a false red).
 		const v = m.kind === 'coverage' && ctx.workforce?.unavailable ? null : value(r);
+		// The status from the figure before rounding: a true 9.95% is short of a 10% target, not on it.
+		const unrounded = v === null ? null : ((isMean(r) ? r['mean:unrounded'] : r['share:unrounded']) as number | null);
 		const previousWave = waveOrder[waveOrder.indexOf(String(r.wave)) - 1] ?? null;
 		const previous = previousWave ? (values.get(key(previousWave, String(r.region_code), m.id)) ?? null) : null;
 		const target = m.targets[String(r.wave)];
@@ -125,7 +128,7 @@ export async function successMeasures(c: DuckDBConnection, ctx: PipelineContext)
 			ci_low: m.kind === 'share' ? r.ci_low : null,
 			ci_high: m.kind === 'share' ? r.ci_high : null,
 			target: target ?? null,
-			rag: ragStatus(m, v, target),
+			rag: ragStatus(m, unrounded, target),
 			previous_wave: previousWave,
 			previous_value: previous,
 			change: v !== null && previous !== null ? round(v - previous, 2) : null

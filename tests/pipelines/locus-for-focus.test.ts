@@ -8,7 +8,7 @@ import { instrument } from '../../src/lib/instrument/survey';
 import { snapshot } from '../../pipelines/snapshot';
 import { needs } from '../../pipelines/needs';
 import { needsBySpecialty } from '../../pipelines/needs-specialty';
-import { locusForFocusTable, quadrantOf, QUADRANTS } from '../../pipelines/locus-for-focus';
+import { locusForFocusOf, locusForFocusTable, MIN_LOCUS_COMPETENCIES, quadrantOf, QUADRANTS } from '../../pipelines/locus-for-focus';
 import { loadSuccessMeasures, WORKFORCE_CSV } from '../../pipelines/reference';
 import type { PipelineContext } from '../../pipelines/context';
 import { EXACT } from './worked-example';
@@ -73,6 +73,18 @@ describe('the worked example of docs/needs-assessment.md', () => {
 		// Unrated competencies take no part and get no quadrant.
 		expect(of('pgx_results').quadrant).toBeNull();
 		expect(england.filter((r) => r.quadrant !== null)).toHaveLength(4);
+	});
+
+	it(`places no competency when fewer than ${MIN_LOCUS_COMPETENCIES} are scored, or when their figures are all equal`, () => {
+		const row = (competency: string, mean_importance: number | null, mean_discrepancy: number | null) => ({ group: 'g', competency, mean_importance, mean_discrepancy });
+		const of = (rows: ReturnType<typeof row>[]) => locusForFocusOf(rows, (r) => r.group).map((r) => r.quadrant);
+		// One or two scored: a split at their own means would call half (or all) a training priority.
+		expect(of([row('a', 4, 1)])).toEqual([null]);
+		expect(of([row('a', 4, 1), row('b', 3, 0.5), row('c', null, null)])).toEqual([null, null, null]);
+		// Three that do not differ: every one would sit "at the split", all called a priority.
+		expect(of([row('a', 4, 1), row('b', 4, 1), row('c', 4, 1)])).toEqual([null, null, null]);
+		// Three that differ: quadrants, relative to the group.
+		expect(of([row('a', 4, 1), row('b', 3, 0.5), row('c', 3.5, 0.2)])).toEqual([QUADRANTS.priority, QUADRANTS.low, QUADRANTS.maintain]);
 	});
 
 	it('counts a figure exactly at the split as high', () => {

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ragStatus } from '../../pipelines/success-measures';
+import { measureAnswer, ragStatus } from '../../pipelines/success-measures';
+import { NHS_DIGITAL_RULE, protect } from '../../pipelines/disclosure';
 
 const golden = readFileSync(new URL('./golden/success_measures.csv', import.meta.url), 'utf8').trim().split('\r\n');
 const header = golden[0].split(',');
@@ -14,6 +15,19 @@ describe('success measures', () => {
 		expect(confidence.length).toBeGreaterThan(0);
 		for (const v of confidence) expect(v).toBeGreaterThanOrEqual(1), expect(v).toBeLessThanOrEqual(5);
 		expect(needs.some((v) => v !== 0)).toBe(true);
+	});
+
+	it('rates a share by its value before rounding: a true 9.95% is short of a 10% target', () => {
+		// Coverage-style counts (no noise on a census count's share): 199 of 2,000 is 9.95%, published 10.0%.
+		const [row] = protect([{ kind: 'coverage', measure_id: 'm', numerator: 199, numerator_key: 0, base: 2000, base_key: 0 }], {
+			counts: ['numerator'],
+			shares: [{ column: 'share', numerator: 'numerator', denominator: 'base', answer: measureAnswer }],
+			keepUnrounded: true
+		}, { ...NHS_DIGITAL_RULE, perturbation: null, rounding: 1 });
+		expect(row.share).toBe(10);
+		expect(row['share:unrounded']).toBeCloseTo(9.95, 9);
+		expect(ragStatus({ direction: 'higher', amberWithin: 2 }, row['share:unrounded'] as number, 10)).toBe('amber');
+		expect(ragStatus({ direction: 'higher', amberWithin: 2 }, row.share as number, 10)).toBe('green');
 	});
 
 	it('rates red, amber and green against the target in the measure’s direction', () => {
