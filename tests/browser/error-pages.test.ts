@@ -10,7 +10,8 @@ const app = browserApp();
 
 async function signedInAs(email: string): Promise<Page> {
 	const page = await (await app.browser.newContext()).newPage();
-	await page.goto(`${app.server.url}/login`);
+	// Once the page's scripts have loaded and hydrated: a click in the middle of hydration can be lost.
+	await page.goto(`${app.server.url}/login`, { waitUntil: 'networkidle' });
 	await page.getByLabel('Email address').fill(email);
 	await page.getByLabel('Password').fill(PASSWORD);
 	await page.getByRole('button', { name: 'Sign in' }).click();
