@@ -34,14 +34,12 @@ const REGION_TOTALS_SQL = (cube: CubeRelation) => `
 	ORDER BY r.region_code`;
 
 type Count = { region_code: string; code: string; respondents: number; respondents_key: number };
-const notEngland = (r: { region_code: string }) => r.region_code !== ENGLAND.code;
 
 export async function respondents(c: DuckDBConnection, ctx: PipelineContext): Promise<PublishedTable[]> {
 	const wave = ctx.wave.id;
 	const totals = await rows<{ region_code: string; respondents: number; respondents_key: number }>(c, REGION_TOTALS_SQL(ctx.cube), [wave]);
 	const byRegion = protect(totals.map((r) => ({ wave, ...r })), { counts: ['respondents'] }, ctx.rule);
 
-	// Staff groups and sectors each split a region's total: lines across codes and across regions.
 	const partition = async (column: string, codes: string[]) =>
 		protect(
 			(await rows<Count>(c, BY_REGION_SQL(ctx.cube, column, codes), [wave])).map((r) => ({ wave, ...r })),
@@ -50,7 +48,6 @@ export async function respondents(c: DuckDBConnection, ctx: PipelineContext): Pr
 		);
 	const staff = await partition('staff_group', staffGroups.map((s) => s.code));
 	const sector = await partition('sector', sectors.map((s) => s.code));
-	// Specialties are multiple choice: they do not add up to the region total, but regions add up to England.
 	const specialty = protect(
 		(await rows<Count>(c, BY_REGION_SQL(ctx.cube, 'specialties', specialties.map((s) => s.code), true), [wave])).map((r) => ({ wave, ...r })),
 		{ counts: ['respondents'] },

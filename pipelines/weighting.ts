@@ -228,10 +228,9 @@ const round = (v: number | null, places: number) => (v === null || !Number.isFin
 export async function weighting(c: DuckDBConnection, ctx: PipelineContext, weightsCube: CubeRelation = ctx.cube): Promise<PublishedTable[]> {
 	const wave = ctx.wave.id;
 	const cells = await publishedCells(c, wave, weightsCube, ctx.workforceCsv, ctx.rule);
-	const weightsOf = weightsWithinRegions(cells, ctx.rule.threshold);
+	const fit = weightsWithinRegions(cells, ctx.rule.threshold);
 	// A region's own fit for its rows and notes; England's is every region's together.
-	const fitOf = (scope: string) => weightsOf.byRegion.get(scope) ?? weightsOf;
-	const fit = weightsOf;
+	const fitOf = (scope: string) => fit.byRegion.get(scope) ?? fit;
 	const inputs = inputsOf(ctx.measures);
 	const byId = new Map(inputs.map((i) => [i.id, i]));
 	const statistics = await inputStatistics(c, wave, ctx.cube, inputs);
