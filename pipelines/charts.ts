@@ -8,7 +8,7 @@ import { parse, View } from 'vega';
 import { competencyName, ENGLAND, optionLabel, ratingScale, regionName, sectorName, waveLabel } from './reference';
 import type { PublishedTable } from './context';
 import { RATINGS, SHARE_QUESTIONS } from './cube';
-import { formatNumber, measureDecimals, SUPPRESSED_MARK, type FigureColumn } from './figures';
+import { formatNumber, measureDecimals, shareDecimals, SUPPRESSED_MARK, type FigureColumn } from './figures';
 import { breakdownChartsFor, breakdownDashboardCharts, locusForFocusChart } from './charts-breakdowns';
 import type { BreakdownPair } from './breakdowns';
 import { comparisonCharts } from './charts-change';
@@ -159,7 +159,7 @@ function likert(tables: PublishedTable[], region: string, id: string): Chart {
 				{ key: 'rating_label', heading: 'Rating of' },
 				{ key: 'level_label', heading: 'Level' },
 				{ key: 'base', heading: 'Rated', count: true },
-				{ key: 'percent', heading: '%', decimals: 1 }
+				{ key: 'percent', heading: '%', baseFrom: 'base' }
 			],
 			rows: data
 		}
@@ -225,12 +225,11 @@ function needsHeatmap(tables: PublishedTable[], region: string, id: string): Cha
 
 const RAG_COLOURS = { domain: ['green', 'amber', 'red'], range: ['#007f3b', '#ffb81c', '#d5281b'] };
 
-/** Percentages to 1 decimal place, scores and means to 2. */
-
-/** A measure's figure: 45.2% for percentages, 1.23 for scores (whose unit is in the measure's name); the mark when hidden. */
-function measureLabel(value: unknown, unit: unknown, suppressed: unknown): string {
+/** A measure's figure: 45% for percentages (a decimal from 1,000 people), 1.23 for scores (whose unit is
+ *  in the measure's name); the mark when hidden. A target (no base) is written as it was set. */
+function measureLabel(value: unknown, unit: unknown, suppressed: unknown, decimals?: number): string {
 	if (value === null || value === undefined) return suppressed ? SUPPRESSED_MARK : 'not available';
-	const text = formatNumber(Number(value), measureDecimals({ unit }));
+	const text = formatNumber(Number(value), decimals);
 	return unit === '%' ? `${text}%` : text;
 }
 /** The measure as labelled in charts: its unit unless a percentage, and which way is better when lower. */
@@ -255,7 +254,7 @@ function measuresVsTargets(tables: PublishedTable[], region: string, wave: strin
 		measure_name: measureName(d),
 		progress: progress(d),
 		mark_at: progress(d) ?? 0,
-		figure_label: `${measureLabel(d.value, d.unit, d.suppressed)}${typeof d.target === 'number' && d.value !== null ? ` (target ${measureLabel(d.target, d.unit, false)})` : ''}`
+		figure_label: `${measureLabel(d.value, d.unit, d.suppressed, measureDecimals(d))}${typeof d.target === 'number' && d.value !== null ? ` (target ${measureLabel(d.target, d.unit, false)})` : ''}`
 	}));
 	return {
 		id,
@@ -292,7 +291,7 @@ function measuresVsTargets(tables: PublishedTable[], region: string, wave: strin
 				{ key: 'value', heading: 'Value', decimalsFrom: 'decimals' },
 				{ key: 'unit', heading: 'Unit' },
 				{ key: 'direction', heading: 'Better when' },
-				{ key: 'target', heading: 'Target', decimalsFrom: 'decimals' },
+				{ key: 'target', heading: 'Target' },
 				{ key: 'rag', heading: 'Status' },
 				{ key: 'change', heading: 'Change since previous wave', decimalsFrom: 'decimals' },
 				{ key: 'base', heading: 'Base', count: true }
@@ -340,7 +339,7 @@ function measuresTrend(tables: PublishedTable[], region: string, id: string): Ch
 				{ key: 'wave_label', heading: 'Wave' },
 				{ key: 'value', heading: 'Value', decimalsFrom: 'decimals' },
 				{ key: 'unit', heading: 'Unit' },
-				{ key: 'target', heading: 'Target', decimalsFrom: 'decimals' },
+				{ key: 'target', heading: 'Target' },
 				{ key: 'rag', heading: 'Status' }
 			],
 			rows: data
@@ -422,7 +421,7 @@ function optionShares(tables: PublishedTable[], region: string, question: string
 		.filter((d: Row, $: Row) => d.question === $.question)
 		.derive({
 			option_label: aq.escape((d: Row) => optionLabel(String(d.question), String(d.option))),
-			percent_label: aq.escape((d: Row) => labelOf(d.percent, 1, '%')),
+			percent_label: aq.escape((d: Row) => labelOf(d.percent, shareDecimals(d.base), '%')),
 			order: (d: Row) => (d.percent === null ? -1 : d.percent),
 			mark_at: (d: Row) => (d.ci_high === null ? 0 : d.ci_high)
 		})
@@ -448,9 +447,9 @@ function optionShares(tables: PublishedTable[], region: string, question: string
 			columns: [
 				{ key: 'option_label', heading: 'Answer' },
 				{ key: 'base', heading: 'Answered the question', count: true },
-				{ key: 'percent', heading: '%', decimals: 1 },
-				{ key: 'ci_low', heading: '95% CI low', decimals: 1 },
-				{ key: 'ci_high', heading: '95% CI high', decimals: 1 }
+				{ key: 'percent', heading: '%', baseFrom: 'base' },
+				{ key: 'ci_low', heading: '95% CI low', baseFrom: 'base' },
+				{ key: 'ci_high', heading: '95% CI high', baseFrom: 'base' }
 			],
 			rows: data
 		}

@@ -7,6 +7,7 @@ import { protect, type DisclosureRule, type FigureSpec } from './disclosure';
 import { competencyName, ratingColumns, type SuccessMeasure } from './reference';
 import { col, PACKED } from './cube';
 import { ANSWER_SENSITIVITY, RATING_SENSITIVITY } from './perturbation';
+import { shareDecimals } from './figures';
 import { newcombe, populationSd, sampleSd, welch, type Interval } from './intervals';
 
 export interface ComparedItem {
@@ -180,7 +181,9 @@ export function compare(item: ComparedItem, a: ComparedFigure | undefined, b: Co
 		const noise = Z95 ** 2 * ((sigma / n1) ** 2 + (sigma / n2) ** 2);
 		const low = i.difference - Math.sqrt((i.difference - i.low) ** 2 + noise);
 		const high = i.difference + Math.sqrt((i.high - i.difference) ** 2 + noise);
-		return { difference: round(100 * i.difference, 1), low: round(100 * low, 1), high: round(100 * high, 1) };
+		// Points to the decimals the smaller side's share is given to.
+		const places = shareDecimals(Math.min(n1, n2));
+		return { difference: round(100 * i.difference, places), low: round(100 * low, places), high: round(100 * high, places) };
 	}
 	if (a.mean === null || b.mean === null || a.sd === null || b.sd === null) return null;
 	// Each side's spread widened so that its variance of the mean gains the noise's, (σ/n)²: also a

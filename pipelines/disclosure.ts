@@ -15,6 +15,7 @@
 // shown never depends on another group's small cells (which a regional planner may not see) and the
 // reports and the dashboard hide the same figures.
 import { wilson } from './wilson';
+import { shareDecimals } from './figures';
 import { ANSWER_SENSITIVITY, loadPerturbationTable, NOISE_TRUNCATION, perturbationOf, RATING_SENSITIVITY, sumNoise, type PerturbationTable } from './perturbation';
 
 export interface DisclosureRule {
@@ -196,10 +197,13 @@ export function protect<R extends Raw>(data: R[], spec: FigureSpec<R>, rule: Dis
 			}
 			// Limits from the published base, so that they tell no more about the exact base than it does.
 			const interval = p === null ? null : wilson(Math.min(p, 1) * base, base);
-			out[s.column] = p === null ? null : round(100 * p, 1);
+			// A share of an answer to the decimals its published base allows; a ratio of published counts
+			// (coverage, a census ratio with no sampling error) to 1.
+			const places = answer === undefined ? 1 : shareDecimals(base);
+			out[s.column] = p === null ? null : round(100 * p, places);
 			if (spec.keepUnrounded) out[`${s.column}:unrounded`] = p === null ? null : 100 * p;
-			if (s.low) out[s.low] = interval ? round(100 * interval.low, 1) : null;
-			if (s.high) out[s.high] = interval ? round(100 * interval.high, 1) : null;
+			if (s.low) out[s.low] = interval ? round(100 * interval.low, places) : null;
+			if (s.high) out[s.high] = interval ? round(100 * interval.high, places) : null;
 		}
 		return out as Protected<R>;
 	});

@@ -15,8 +15,17 @@ export function formatNumber(value: number, decimals?: number): string {
 	return formats.get(decimals)!.format(value);
 }
 
-/** One number of decimals per measure wherever it is written: percentages 1, scores and means 2. */
-export const measureDecimals = (d: { unit?: unknown }) => (d.unit === '%' ? 1 : 2);
+/** The fewest people for a share to be given to one decimal place. Below it a share's standard error
+ *  is 1.6 points or more (at 50%), so a tenth of a point claims more than the data hold: whole
+ *  percentages (docs/intervals.md, "Decimals that fit the base"). */
+export const SHARE_DECIMAL_BASE = 1000;
+
+/** Decimals for a share (and its interval) of a group of `base` people, as published. */
+export const shareDecimals = (base: unknown) => (typeof base === 'number' && base >= SHARE_DECIMAL_BASE ? 1 : 0);
+
+/** One number of decimals per measure wherever it is written: percentages as their base allows, scores
+ *  and means 2. */
+export const measureDecimals = (d: { unit?: unknown; base?: unknown }) => (d.unit === '%' ? shareDecimals(d.base) : 2);
 
 /** A table cell's text: the number in en-GB, the mark where disclosure control hid the figure, and a
  *  dash where there is no figure at all (a measure with no target, a first wave with no change). */
@@ -31,10 +40,12 @@ export interface FigureColumn {
 	key: string;
 	decimals?: number;
 	decimalsFrom?: string;
+	/** A share: decimals as its base allows (shareDecimals), the base named by this row field. */
+	baseFrom?: string;
 }
 
 /** The text of one cell of a chart's data table, the same in the dashboard and the static reports. */
 export function cellText(row: Record<string, unknown>, column: FigureColumn): string {
-	const decimals = column.decimals ?? (column.decimalsFrom ? Number(row[column.decimalsFrom]) : undefined);
+	const decimals = column.baseFrom ? shareDecimals(row[column.baseFrom]) : (column.decimals ?? (column.decimalsFrom ? Number(row[column.decimalsFrom]) : undefined));
 	return figureText(row[column.key], Boolean(row.suppressed), decimals);
 }

@@ -11,8 +11,9 @@ const STATUS: Record<string, string> = { green: 'On target', amber: 'Close to ta
 const rowsOf = (tables: PublishedTable[], name: string, scope: string, waveId: string) =>
 	(tables.find((t) => t.name === name)?.rows ?? []).filter((r) => r.region_code === scope && r.wave === waveId);
 
-const figure = (value: unknown, unit: unknown) =>
-	value === null || value === undefined ? null : `${formatNumber(Number(value), measureDecimals({ unit }))}${unit === '%' ? '%' : unit ? ` ${unit}` : ''}`;
+/** A figure in its unit, to `decimals` (a measure's value: as its base allows) or, for a target, as it was set. */
+const figure = (value: unknown, unit: unknown, decimals?: number) =>
+	value === null || value === undefined ? null : `${formatNumber(Number(value), decimals)}${unit === '%' ? '%' : unit ? ` ${unit}` : ''}`;
 
 /** HTML for the summary section of one scope's report (escaped throughout). */
 export function summaryHtml(tables: PublishedTable[], scope: string, waveId: string): string {
@@ -26,7 +27,7 @@ export function summaryHtml(tables: PublishedTable[], scope: string, waveId: str
 		: '<p>Too few respondents to rank training needs.</p>';
 	const measureRows = measures
 		.map((m) => {
-			const value = m.suppressed ? null : figure(m.value, m.unit);
+			const value = m.suppressed ? null : figure(m.value, m.unit, measureDecimals(m));
 			const target = m.target === null || m.target === undefined ? 'none set' : `${m.direction === 'lower' ? 'at most' : 'at least'} ${figure(m.target, m.unit)}`;
 			const status = value === null ? 'Suppressed (too few respondents)' : m.rag ? STATUS[String(m.rag)] : 'No target';
 			return `<tr><td>${escapeHtml(m.name)}</td><td data-figure>${value === null ? '*' : escapeHtml(value)}</td><td>${escapeHtml(target)}</td><td>${escapeHtml(status)}</td></tr>`;

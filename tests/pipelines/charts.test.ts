@@ -1,6 +1,7 @@
 // Every chart the reports and the dashboard draw, built from real published tables (the dashboard's
 // stages over a live cube of synthetic responses): valid Vega-Lite that compiles, labels shown whole in
 // the static SVG, hidden figures marked "[c]" in the drawing and the report's tables, one number format.
+import { shareDecimals } from '../../pipelines/figures';
 import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -78,7 +79,8 @@ describe('charts', () => {
 		expect(trend.svg).not.toMatch(/>2025-26</);
 		const measures = charts.find((c) => c.id === 'national-success-measures')!;
 		expect(measures.title).toMatch(/2026\/27$/);
-		expect(measures.svg).toMatch(/\d+\.\d% \(target \d+\.0%\)/);
+		// Whole percentages under 1,000 people; a target as it was set.
+	expect(measures.svg).toMatch(/>\d+% \(target \d+%\)</);
 		expect(measures.svg).toContain('Mean needs score across competencies (MWDS), lower is better');
 		expect(measures.svg).toContain('Mean confidence across competencies (score 1–5)');
 		expect(measures.svg).toContain('Progress towards the target (%; 100 = target met)');
@@ -111,16 +113,17 @@ describe('charts', () => {
 		expect(html).toMatch(/<td( data-count)? class="suppressed">\[c\]<\/td>/);
 		expect(html).toContain('[c] fewer than 8 people: hidden to protect anonymity');
 		expect(html).not.toMatch(/>\*</);
-		// Percentages to 1 decimal place in every table: 40 is written 40.0.
+		// Percentages to the decimals their base allows in every table: whole under 1,000 people.
 		const shares = london.find((c) => c.id.endsWith('-training-done'))!;
 		const shown = shares.table.rows.find((r) => typeof r.percent === 'number')!;
-		expect(html).toContain(`<td>${Number(shown.percent).toLocaleString('en-GB', { minimumFractionDigits: 1, maximumFractionDigits: 1 })}</td>`);
-		// Success measures mix units: percentages to 1 decimal place, scores to 2, row by row.
+		const places = shareDecimals(shown.base);
+		expect(html).toContain(`<td>${Number(shown.percent).toLocaleString('en-GB', { minimumFractionDigits: places, maximumFractionDigits: places })}</td>`);
+		// Success measures mix units: percentages as their base allows, scores to 2, row by row.
 		const measures = london.find((c) => c.id.endsWith('-success-measures'))!;
 		const fixed = (v: unknown, d: number) => `<td>${Number(v).toLocaleString('en-GB', { minimumFractionDigits: d, maximumFractionDigits: d })}</td>`;
 		const share = measures.table.rows.find((r) => r.unit === '%' && typeof r.value === 'number')!;
 		const score = measures.table.rows.find((r) => r.unit !== '%' && typeof r.value === 'number')!;
-		expect(html).toContain(`<td>${String(share.name)}</td><td>${String(share.aim)}</td>${fixed(share.value, 1)}`);
+		expect(html).toContain(`<td>${String(share.name)}</td><td>${String(share.aim)}</td>${fixed(share.value, shareDecimals(share.base))}`);
 		expect(html).toContain(`<td>${String(score.name)}</td><td>${String(score.aim)}</td>${fixed(score.value, 2)}`);
 	});
 

@@ -27,6 +27,8 @@ describe('NHS Digital rule (default)', () => {
 		}, NHS);
 		expect(row.respondents).toBe(15);
 		expect(row.base).toBe(45);
+		// A ratio of published counts (no answer named: coverage's kind) keeps 1 decimal; a share of an
+		// answer is given to the decimals its base allows (see the share tests).
 		expect(row.percent).toBe(33.3);
 		expect(row.low as number).toBeLessThan(33.3);
 		expect(row.high as number).toBeGreaterThan(33.3);

@@ -14,7 +14,10 @@ describe('figures as written', () => {
 	});
 
 	it('write a measure with one number of decimals everywhere: 2.90 in the summary as in the table', () => {
-		expect(measureDecimals({ unit: '%' })).toBe(1);
+		// Percentages to the decimals their base allows: whole under 1,000 people, one decimal from 1,000.
+		expect(measureDecimals({ unit: '%', base: 995 })).toBe(0);
+		expect(measureDecimals({ unit: '%', base: 1000 })).toBe(1);
+		expect(measureDecimals({ unit: '%' })).toBe(0);
 		expect(measureDecimals({ unit: 'score 1–5' })).toBe(2);
 		const tables = [
 			{ name: 'needs_by_competency_region', title: '', columns: {}, rows: [] },
@@ -24,13 +27,16 @@ describe('figures as written', () => {
 				columns: {},
 				rows: [
 					{ wave: '2026-27', region_code: 'E92000001', measure_id: 'm1', name: 'Mean confidence', unit: 'score 1–5', value: 2.9, target: 3, rag: 'amber', suppressed: false },
-					{ wave: '2026-27', region_code: 'E92000001', measure_id: 'm2', name: 'Aware of the framework', unit: '%', value: 40, target: 50, rag: 'red', suppressed: false }
+					{ wave: '2026-27', region_code: 'E92000001', measure_id: 'm2', name: 'Aware of the framework', unit: '%', value: 40, base: 1200, target: 50, rag: 'red', suppressed: false },
+					{ wave: '2026-27', region_code: 'E92000001', measure_id: 'm3', name: 'Done any training', unit: '%', value: 31, base: 120, target: 12.5, rag: 'green', suppressed: false }
 				]
 			}
 		];
 		const html = summaryHtml(tables, 'E92000001', '2026-27');
 		expect(html).toContain('2.90 score 1–5');
 		expect(html).toContain('40.0%');
+		// A base of 120: a whole percentage; its target as it was set, not rounded to the base's decimals.
+		expect(html).toContain('<td data-figure>31%</td><td>at least 12.5%</td>');
 		expect(html).not.toMatch(/\b2\.9\b(?!0)/);
 	});
 });

@@ -28,7 +28,7 @@ describe('the perturbation table', () => {
 });
 
 describe('the worked example in docs/disclosure.md', () => {
-	it('publishes a group of 23 with key sum 3,141 as 20, mean importance 3.55, confidence 2.72, MWDS 2.93, and a share of 19.3%', () => {
+	it('publishes a group of 23 with key sum 3,141 as 20, mean importance 3.55, confidence 2.72, MWDS 2.93, and a share of 19% (8–41)', () => {
 		expect(cellKey(3141)).toBe(69);
 		expect(perturbationOf(table, 23, 3141)).toBe(-1);
 		expect(publishedCount(23, 3141, rule)).toBe(20);
@@ -55,7 +55,10 @@ describe('the worked example in docs/disclosure.md', () => {
 		// 6 of the 23 have done no training (26.1%): (6 + 3 × −0.5216) / 23, with Wilson limits on the published base of 20.
 		expect(standardNoise('training_done:none', 3141, 23)).toBeCloseTo(-0.5216, 4);
 		const [share] = protect([{ base: 23, base_key: 3141, none: 6 }], { counts: ['base'], shares: [{ column: 'percent', numerator: 'none', denominator: 'base', low: 'low', high: 'high', answer: 'training_done:none' }] }, rule);
-		expect(share).toEqual({ suppressed: false, base: 20, percent: 19.3, low: 7.6, high: 40.8 });
+		// Whole percentages: the base is under 1,000 (shareDecimals).
+		expect(share).toEqual({ suppressed: false, base: 20, percent: 19, low: 8, high: 41 });
+		// docs/needs-assessment.md: the rounded means do not multiply to the published MWDS (2.95, not 2.93).
+		expect(Math.round((3.55 - 2.72) * 3.55 * 100) / 100).toBe(2.95);
 		// The key sum and raw sums never leave protect().
 		expect(Object.keys(row)).not.toContain('respondents_key');
 		expect(Object.keys(row)).not.toContain('imp');
