@@ -20,15 +20,15 @@ function prng(seed: number) {
 
 const LEVELS = [0.1, 0.2, 0.35, 0.25, 0.1];
 
-/** One group's statistics as the cube holds them: a share of 80% and confidence ratings 1–5. */
-function group(random: () => number, n: number, wave: string, ratings: () => number) {
+/** One group's statistics as the cube holds them: a share (80% unless said) and confidence ratings 1–5. */
+function group(random: () => number, n: number, wave: string, ratings: () => number, p = 0.8) {
 	let keySum = 0;
 	let yes = 0;
 	let sum = 0;
 	let squares = 0;
 	for (let i = 0; i < n; i++) {
 		keySum += Math.floor(random() * 256);
-		if (random() < 0.8) yes++;
+		if (random() < p) yes++;
 		const r = ratings();
 		sum += r;
 		squares += r * r;
@@ -42,11 +42,7 @@ function group(random: () => number, n: number, wave: string, ratings: () => num
 /** The share of trials in which two waves from one distribution are said to differ, per method. */
 function falseVerdicts(n: number, trials: number, seed: number, ratings?: () => number) {
 	const random = prng(seed);
-	const draw = ratings ?? (() => {
-		let u = random();
-		for (let level = 0; level < 5; level++) if ((u -= LEVELS[level]) < 0) return level + 1;
-		return 5;
-	});
+	const draw = ratings ?? rating(random);
 	const flagged = { share: 0, mean: 0, verdicts: 0 };
 	for (let t = 0; t < trials; t++) {
 		const figures = comparedFigures([...group(random, n, 'before', draw), ...group(random, n, 'now', draw)], measures, NHS_DIGITAL_RULE);
@@ -58,6 +54,25 @@ function falseVerdicts(n: number, trials: number, seed: number, ratings?: () => 
 		}
 	}
 	return { share: flagged.share / trials, mean: flagged.mean / trials, verdicts: flagged.verdicts };
+}
+
+const rating = (random: () => number) => () => {
+	let u = random();
+	for (let level = 0; level < 5; level++) if ((u -= LEVELS[level]) < 0) return level + 1;
+	return 5;
+};
+
+/** The share of trials in which a real change of a share from `before` to `now` is called an increase. */
+function power(n: number, before: number, now: number, trials: number, seed: number) {
+	const random = prng(seed);
+	let found = 0;
+	for (let t = 0; t < trials; t++) {
+		const figures = comparedFigures([...group(random, n, 'before', rating(random), before), ...group(random, n, 'now', rating(random), now)], measures, NHS_DIGITAL_RULE);
+		const of = (wave: string) => figures.find((f) => f.wave === wave && f.item_id === share.item_id);
+		const i = compare(share, of('now'), of('before'), NHS_DIGITAL_RULE);
+		if (i && i.low > 0) found++;
+	}
+	return found / trials;
 }
 
 describe('verdicts that account for the noise', () => {
@@ -77,5 +92,14 @@ describe('verdicts that account for the noise', () => {
 		// Everyone rates confidence 1 in both waves: the difference is pure noise.
 		const rate = falseVerdicts(25, 400, 25, () => 1);
 		expect(rate.mean).toBeLessThanOrEqual(0.072);
+	});
+
+	// docs/intervals.md states the power: a change of 10 points, 50% to 60%, in groups of 200 is called
+	// an increase about 40% of the time (a normal approximation with the noise gives 46%: Newcombe's
+	// interval is a little cautious, and shares of fewer than 1,000 people are published in whole points).
+	it('find a real change of 10 points in groups of 200 about 40% of the time', () => {
+		const found = power(200, 0.5, 0.6, 4000, 200);
+		expect(found).toBeGreaterThanOrEqual(0.37);
+		expect(found).toBeLessThanOrEqual(0.43);
 	});
 });
