@@ -11,6 +11,7 @@ import { openSource, runInput } from './source';
 import { terminalProgress } from './progress';
 import { schedulePipeline } from './schedule';
 import { mappingSchema, readImport, storeImported } from './import';
+import { THRESHOLD_RANGE, thresholdSchema } from './disclosure';
 
 const USAGE = `Usage:
   npm run pipeline -- [--wave ID] [--db FILE] [--out DIR] [--threshold N]
@@ -20,7 +21,7 @@ const USAGE = `Usage:
   --wave       survey wave id, for example 2026-27 (default: the latest wave)
   --db         survey database file (default: DATABASE_PATH or data/survey.duckdb)
   --out        folder for published runs (default: PIPELINE_OUT or data/reports)
-  --threshold  smallest count published (default: the admin's setting, else 8: NHS Digital's rule suppresses 1 to 7)`;
+  --threshold  smallest count published, 3 to 100 (default: PIPELINE_THRESHOLD, else the admin's setting, else 8: NHS Digital's rule suppresses 1 to 7)`;
 
 class UsageError extends Error {}
 
@@ -47,8 +48,9 @@ function flags(args: string[]) {
 
 function threshold(value: string | undefined): number | undefined {
 	if (value === undefined) return undefined;
-	if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > 1000) throw new UsageError(`--threshold must be a whole number from 1 to 1000 (the smallest count published), not "${value}"`);
-	return Number(value);
+	const parsed = thresholdSchema.safeParse(/^\d+$/.test(value) ? Number(value) : Number.NaN);
+	if (!parsed.success) throw new UsageError(`--threshold must be a whole number from ${THRESHOLD_RANGE.min} to ${THRESHOLD_RANGE.max} (the smallest count published), not "${value}"`);
+	return parsed.data;
 }
 
 function wave(value: string | undefined): string | undefined {
@@ -110,7 +112,7 @@ async function main(argv: string[]): Promise<number> {
 	if (positionals.length > 1 || !['run', 'import', 'schedule'].includes(command)) throw new UsageError(`Unknown command "${positionals.join(' ')}"`);
 	if (command !== 'import' && (values.file || values.mapping)) throw new UsageError('--file and --mapping only go with the import command');
 	const db = values.db ?? config.DATABASE_PATH;
-	const common = { db, out: values.out ?? config.PIPELINE_OUT, threshold: threshold(values.threshold) ?? config.PIPELINE_THRESHOLD, wave: wave(values.wave), pdf: config.PIPELINE_PDF === 'on' };
+	const common = { db, out: values.out ?? config.PIPELINE_OUT, threshold: threshold(values.threshold), wave: wave(values.wave), pdf: config.PIPELINE_PDF === 'on' };
 	if (command === 'import') return importFile({ file: values.file, mapping: values.mapping, db });
 	if (command === 'schedule') return schedule(config, common), 0;
 	await batch(common);

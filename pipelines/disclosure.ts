@@ -14,6 +14,7 @@
 // stands against differencing. A figure is hidden only because of its own group, so whether it is
 // shown never depends on another group's small cells (which a regional planner may not see) and the
 // reports and the dashboard hide the same figures.
+import { z } from 'zod';
 import { wilson } from './wilson';
 import { shareDecimals } from './figures';
 import { ANSWER_SENSITIVITY, loadPerturbationTable, NOISE_TRUNCATION, perturbationOf, RATING_SENSITIVITY, sumNoise, type PerturbationTable } from './perturbation';
@@ -43,6 +44,17 @@ export const NHS_DIGITAL_RULE: DisclosureRule = { threshold: 8, rounding: 5, per
 export const ROUNDING_ONLY: DisclosureRule = { ...NHS_DIGITAL_RULE, perturbation: null, meanDecimals: 3 };
 
 /** The rule in force: NHS Digital's with the cell key method, unless DISCLOSURE_CELL_KEY=off. */
+/** The one range for the smallest count published, for every way of setting it (admin page, settings
+ *  file, PIPELINE_THRESHOLD, --threshold): below 3 a count is close to naming someone; above 100 too
+ *  little of a region is left to publish. */
+export const THRESHOLD_RANGE = { min: 3, max: 100 } as const;
+
+export const thresholdSchema = z
+	.number({ error: 'Enter a whole number' })
+	.int({ error: 'Enter a whole number' })
+	.min(THRESHOLD_RANGE.min, { error: `The threshold must be at least ${THRESHOLD_RANGE.min}` })
+	.max(THRESHOLD_RANGE.max, { error: `The threshold must be ${THRESHOLD_RANGE.max} or less` });
+
 export function ruleWithThreshold(threshold?: number, cellKey = process.env.DISCLOSURE_CELL_KEY ?? 'on'): DisclosureRule {
 	const rule = cellKey === 'off' ? ROUNDING_ONLY : NHS_DIGITAL_RULE;
 	return threshold === undefined ? rule : { ...rule, threshold };

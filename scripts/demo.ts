@@ -76,7 +76,7 @@ try {
 
 	const connection = await db.instance.connect();
 	try {
-		const run = await runPipeline(connection, { out: config.PIPELINE_OUT, ...publicationSettings(config.PIPELINE_THRESHOLD), trigger: 'cli', recorder: databaseRecorder(db), pdf: config.PIPELINE_PDF === 'on' });
+		const run = await runPipeline(connection, { out: config.PIPELINE_OUT, ...publicationSettings(), trigger: 'cli', recorder: databaseRecorder(db), pdf: config.PIPELINE_PDF === 'on' });
 		console.log(`Published run ${run.runId} for wave ${run.wave.label} to ${run.dir}.`);
 	} finally {
 		connection.closeSync();

@@ -115,7 +115,10 @@ describe('command line flags', () => {
 	it('rejects a bad flag value or an unknown flag with a clear message and a non-zero exit', async () => {
 		const threshold = await cli('--threshold', 'ten', '--db', dbPath);
 		expect(threshold.code).toBe(2);
-		expect(threshold.out).toMatch(/--threshold must be a whole number from 1 to 1000/);
+		expect(threshold.out).toMatch(/--threshold must be a whole number from 3 to 100/);
+		const tooLow = await cli('--threshold', '2', '--db', dbPath);
+		expect(tooLow.code).toBe(2);
+		expect(tooLow.out).toMatch(/--threshold must be a whole number from 3 to 100 .*not "2"/);
 		const wave = await cli('--wave', 'next year', '--db', dbPath);
 		expect(wave.code).toBe(2);
 		expect(wave.out).toMatch(/--wave must be a wave id such as 2026-27/);

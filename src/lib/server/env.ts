@@ -1,5 +1,6 @@
 // Configuration from the environment, validated once, with defaults that work on a fresh clone.
 import { z } from 'zod';
+import { thresholdSchema } from '$pipelines/disclosure';
 
 const seconds = z.coerce.number().int().positive();
 
@@ -39,7 +40,8 @@ const schema = z.object({
 	PIPELINE_CRON: z.string().min(9).default('0 2 * * *'),
 	PIPELINE_TIMEZONE: z.string().min(1).default('Europe/London'),
 	PIPELINE_OUT: z.string().min(1).default('data/reports'),
-	PIPELINE_THRESHOLD: z.coerce.number().int().min(1).max(1000).optional(),
+	// The threshold for the dashboard and every batch run alike (settings.ts, thresholdInForce).
+	PIPELINE_THRESHOLD: z.coerce.number().pipe(thresholdSchema).optional(),
 	PIPELINE_SCHEDULE_IN_SERVER: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
 	// PDFs of the reports through Chromium (CHROMIUM_PATH); "off" skips them (most tests).
 	PIPELINE_PDF: z.enum(['on', 'off']).default('on'),

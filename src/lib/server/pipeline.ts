@@ -67,7 +67,7 @@ export function runInServer(services: SurveyServices, trigger: 'server' | 'admin
 		try {
 			const result = await runPipeline(c, {
 				out: config.PIPELINE_OUT,
-				...publicationSettings(config.PIPELINE_THRESHOLD),
+				...publicationSettings(),
 				trigger,
 				pdf: config.PIPELINE_PDF === 'on',
 				recorder: databaseRecorder(services.db),

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { loadSuccessMeasures, parseSuccessMeasures, REFERENCE_DIR, type SuccessMeasure } from '$pipelines/reference';
 import type { PipelineContext } from '$pipelines/context';
-import { NHS_DIGITAL_RULE, ruleWithThreshold } from '$pipelines/disclosure';
+import { NHS_DIGITAL_RULE, ruleWithThreshold, thresholdSchema } from '$pipelines/disclosure';
 import { regions, staffGroups } from '../instrument/reference';
 import { parseCsv } from '$pipelines/import';
 
@@ -21,11 +21,26 @@ function writeAtomically(name: string, content: string) {
 	renameSync(tmp, file(name));
 }
 
-/** The smallest count published: 8 under NHS Digital's rule unless an admin set another. */
+/** The admin's smallest count published: 8 under NHS Digital's rule unless an admin set another. */
 export function disclosureThreshold(): number {
 	if (!existsSync(file('disclosure.json'))) return NHS_DIGITAL_RULE.threshold;
-	return z.object({ threshold: z.number().int().min(3).max(100) }).parse(JSON.parse(readFileSync(file('disclosure.json'), 'utf8'))).threshold;
+	const saved = z.object({ threshold: thresholdSchema }).safeParse(JSON.parse(readFileSync(file('disclosure.json'), 'utf8')));
+	if (!saved.success) throw new Error(`${file('disclosure.json')} is not valid: ${saved.error.issues.map((i) => i.message).join('; ')}`);
+	return saved.data.threshold;
 }
+
+/** PIPELINE_THRESHOLD, when set: it fixes the threshold for this server and its batch runs alike. */
+export function environmentThreshold(env: Record<string, string | undefined> = process.env): number | undefined {
+	const raw = env.PIPELINE_THRESHOLD;
+	if (raw === undefined || raw === '') return undefined;
+	const parsed = thresholdSchema.safeParse(/^\d+$/.test(raw.trim()) ? Number(raw) : Number.NaN);
+	if (!parsed.success) throw new Error(`PIPELINE_THRESHOLD: ${parsed.error.issues[0].message}, not "${raw}"`);
+	return parsed.data;
+}
+
+/** The threshold in force, the same for the dashboard and every batch run: PIPELINE_THRESHOLD if set,
+ *  else the admin's, else NHS Digital's 8. */
+export const thresholdInForce = (): number => environmentThreshold() ?? disclosureThreshold();
 
 export function setDisclosureThreshold(threshold: number) {
 	writeAtomically('disclosure.json', JSON.stringify({ threshold }, null, 2));
@@ -48,11 +63,11 @@ export function saveSuccessMeasures(measures: SuccessMeasure[]) {
 	writeAtomically('success-measures.json', JSON.stringify(content, null, 2));
 }
 
-/** What every publication applies: the rule (an explicit threshold, else the admin's, else NHS
- *  Digital's), the success measures and the workforce denominators. Read afresh each time, so the
- *  server and the pipeline CLI always agree with the settings files. */
+/** What every publication applies: the rule (a threshold given for one CLI run, else the one in
+ *  force), the success measures and the workforce denominators. Read afresh each time, so the server
+ *  and the pipeline CLI always agree with the settings files and the environment. */
 export function publicationSettings(threshold?: number): Pick<PipelineContext, 'rule' | 'measures' | 'workforceCsv'> {
-	return { rule: ruleWithThreshold(threshold ?? disclosureThreshold()), measures: successMeasures(), workforceCsv: workforcePath() };
+	return { rule: ruleWithThreshold(threshold ?? thresholdInForce()), measures: successMeasures(), workforceCsv: workforcePath() };
 }
 
 export interface RowProblem {

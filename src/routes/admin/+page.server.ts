@@ -14,9 +14,12 @@ export const load: PageServerLoad = async (event) => {
 	const done = wave
 		? `Wave ${wave.label} is ${params.has('planned') ? 'planned' : params.has('opened') ? 'open' : 'closed'}.`
 		: params.has('threshold')
-			? `The smallest published count is now ${settings.threshold}.`
+			? settings.setByEnvironment
+				? `The smallest published count is saved as ${settings.saved}; PIPELINE_THRESHOLD keeps ${settings.threshold} in force on this server.`
+				: `The smallest published count is now ${settings.threshold}.`
 			: null;
-	return { waves: waves.map((w) => ({ id: w.id, label: w.label, status: w.status, responses: w.responses })), threshold: settings.threshold, done };
+	const { threshold, saved, setByEnvironment } = settings;
+	return { waves: waves.map((w) => ({ id: w.id, label: w.label, status: w.status, responses: w.responses })), threshold, saved, setByEnvironment, done };
 };
 
 export const actions: Actions = {

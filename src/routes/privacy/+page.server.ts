@@ -1,5 +1,5 @@
 import { survey } from '$lib/server/survey';
-import { disclosureThreshold } from '$lib/server/settings';
+import { thresholdInForce } from '$lib/server/settings';
 import type { PageServerLoad } from './$types';
 
 const duration = (seconds: number) => {
@@ -12,5 +12,5 @@ const duration = (seconds: number) => {
 /** Expiry times and the threshold as the server applies them, so the notice never disagrees with them. */
 export const load: PageServerLoad = async () => {
 	const { config } = await survey();
-	return { draftExpiry: duration(config.DRAFT_TTL_SECONDS), sessionExpiry: duration(config.SESSION_TTL_SECONDS), threshold: disclosureThreshold() };
+	return { draftExpiry: duration(config.DRAFT_TTL_SECONDS), sessionExpiry: duration(config.SESSION_TTL_SECONDS), threshold: thresholdInForce() };
 };

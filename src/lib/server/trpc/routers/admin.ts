@@ -2,12 +2,12 @@ import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { audit, auditLog } from '../../auth/audit';
 import { createWave, listWaves, setWaveStatus } from '../../db/waves';
-import { NHS_DIGITAL_RULE, publishedCount } from '$pipelines/disclosure';
+import { NHS_DIGITAL_RULE, publishedCount, thresholdSchema } from '$pipelines/disclosure';
 import { adminProcedure, router } from '../trpc';
 import { accountsRouter } from './accounts';
 import { hasControls } from '../../../text';
 import { measureSchema } from '$pipelines/reference';
-import { checkWorkforceCsv, disclosureThreshold, publicationSettings, saveSuccessMeasures, saveWorkforceCsv, setDisclosureThreshold, successMeasures } from '../../settings';
+import { checkWorkforceCsv, disclosureThreshold, environmentThreshold, publicationSettings, saveSuccessMeasures, saveWorkforceCsv, setDisclosureThreshold, successMeasures, thresholdInForce } from '../../settings';
 
 /** Runs a settings change, turning a validation failure into a clear BAD_REQUEST. */
 function change<T>(job: () => T): T {
@@ -85,7 +85,8 @@ export const adminRouter = router({
 		})
 	}),
 
-	settings: adminProcedure.query(() => ({ threshold: disclosureThreshold(), measures: successMeasures() })),
+	// The threshold in force; `saved` is the admin's, which PIPELINE_THRESHOLD overrides when set.
+	settings: adminProcedure.query(() => ({ threshold: thresholdInForce(), saved: disclosureThreshold(), setByEnvironment: environmentThreshold() !== undefined, measures: successMeasures() })),
 
 	/** The smallest count published (NHS Digital's rule: 8; some bodies use 10). Below the default, the
 	 *  caller must say it has shown the risk and the admin confirmed: a slip of one key should not make
@@ -93,11 +94,7 @@ export const adminRouter = router({
 	setThreshold: adminProcedure
 		.input(
 			z.strictObject({
-				threshold: z
-					.number({ error: 'Enter a whole number' })
-					.int({ error: 'Enter a whole number' })
-					.min(3, { error: 'The threshold must be at least 3' })
-					.max(100, { error: 'The threshold must be 100 or less' }),
+				threshold: thresholdSchema,
 				belowDefaultConfirmed: z.literal(true, { error: 'Confirm with true, or leave it out' }).optional()
 			})
 		)
