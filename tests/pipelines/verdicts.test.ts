@@ -6,6 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { comparedFigures, comparedItems, compare, MIN_VERDICT_BASE } from '../../pipelines/compared-figures';
 import { NHS_DIGITAL_RULE } from '../../pipelines/disclosure';
 import { loadSuccessMeasures } from '../../pipelines/reference';
+import { studentTCdf } from '../../pipelines/intervals';
+import { ANSWER_SENSITIVITY } from '../../pipelines/perturbation';
 
 const measures = loadSuccessMeasures();
 const items = comparedItems(measures);
@@ -101,5 +103,18 @@ describe('verdicts that account for the noise', () => {
 		const found = power(200, 0.5, 0.6, 4000, 200);
 		expect(found).toBeGreaterThanOrEqual(0.37);
 		expect(found).toBeLessThanOrEqual(0.43);
+	});
+
+	it('reproduces the normal approximation docs/intervals.md gives beside it', () => {
+		const normal = (x: number) => studentTCdf(x, 1e9);
+		const sampling = Math.sqrt((0.5 * 0.5 + 0.6 * 0.4) / 200);
+		const noise = (NHS_DIGITAL_RULE.answerNoiseScale * ANSWER_SENSITIVITY) / 200;
+		const both = Math.sqrt(sampling ** 2 + 2 * noise ** 2);
+		expect(100 * sampling).toBeCloseTo(4.95, 2);
+		expect(100 * noise).toBeCloseTo(1.5, 2);
+		expect(100 * both).toBeCloseTo(5.39, 2);
+		expect(normal(0.1 / both - 1.959964)).toBeCloseTo(0.46, 2);
+		expect(normal(0.1 / sampling - 1.959964)).toBeCloseTo(0.52, 2);
+		expect(((1.96 + 0.84) ** 2 * 0.49) / 0.1 ** 2).toBeCloseTo(384, 0);
 	});
 });
