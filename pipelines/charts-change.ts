@@ -167,7 +167,7 @@ function againstEngland(tables: PublishedTable[], region: string, id: string): C
 /** Why the unweighted score here is not the ranking's: it is made from the weighting cells' own
  *  protected figures, as its weighted partner is (weighting.ts), not from the ranking's (needs.ts). */
 export const UNWEIGHTED_BASE =
-	"The unweighted score here is worked out from the same weighting cells as the weighted one, with every respondent counted once, so the difference between the two is the weighting's alone. Each weighting cell carries its own disclosure noise, so this unweighted score can differ from the needs ranking's, which is protected as one figure; for a region of under 100 respondents, by as much as that noise.";
+	"The unweighted score here is worked out from the same weighting cells as the weighted one, with every respondent counted once, so the difference between the two is the weighting's alone. Each weighting cell carries its own disclosure noise, so this unweighted score can differ from the needs ranking's, which is protected as one figure: a little nationally, more for a region.";
 
 /** Weighted beside unweighted: the needs scores (MWDS) by competency, two dots per competency. */
 function weightedNeeds(tables: PublishedTable[], region: string, id: string): Chart {
