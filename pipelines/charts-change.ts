@@ -10,6 +10,7 @@ import { SUPPRESSED_MARK } from './figures';
 import { NO_VERDICT_UNDER_FILTERS } from './planner-view';
 import { MIN_VERDICT_BASE } from './compared-figures';
 import { CHART_CONFIG, VEGA_LITE_SCHEMA } from './chart-style';
+import { MIN_WEIGHTING_CELL, WEIGHT_CAP_RATIO } from './weighting';
 
 type Row = Record<string, unknown>;
 
@@ -163,10 +164,10 @@ function againstEngland(tables: PublishedTable[], region: string, id: string): C
 	};
 }
 
-/** Why the unweighted score here is not the ranking's: the same base as its weighted partner
- *  (weighting.ts), which the ranking (needs.ts) does not share. */
+/** Why the unweighted score here is not the ranking's: it is made from the weighting cells' own
+ *  protected figures, as its weighted partner is (weighting.ts), not from the ranking's (needs.ts). */
 export const UNWEIGHTED_BASE =
-	'Both scores here are worked out from mean importance over everyone who rated importance and mean confidence over everyone who rated confidence, as the weights need; the needs ranking uses only people who rated both, with its own noise, so its unweighted scores can differ a little from these.';
+	"The unweighted score here is worked out from the same weighting cells as the weighted one, with every respondent counted once, so the difference between the two is the weighting's alone. Each weighting cell carries its own disclosure noise, so this unweighted score can differ from the needs ranking's, which is protected as one figure: a little nationally, more for a region.";
 
 /** Weighted beside unweighted: the needs scores (MWDS) by competency, two dots per competency. */
 function weightedNeeds(tables: PublishedTable[], region: string, id: string): Chart {
@@ -178,11 +179,13 @@ function weightedNeeds(tables: PublishedTable[], region: string, id: string): Ch
 			{ competency: competencyName(String(r.figure_id)), figures: 'Weighted to the workforce', mwds: r.weighted }
 		])
 		.filter((r) => r.mwds !== null);
-	const ess = all.find((r) => r.effective_sample_size !== null)?.effective_sample_size;
+	const esses = all.map((r) => r.effective_sample_size).filter((e) => e !== null).map(Number);
+	const ess = esses.length === 0 ? 'not published' : Math.min(...esses) === Math.max(...esses) ? esses[0].toLocaleString('en-GB') : `${Math.min(...esses).toLocaleString('en-GB')} to ${Math.max(...esses).toLocaleString('en-GB')}`;
+	const largest = all.find((r) => r.largest_weight !== null)?.largest_weight;
 	return {
 		id,
 		title: `Needs scores weighted to the workforce beside unweighted, ${regionName(region)}`,
-		description: `Weights by region and staff group from the workforce denominators (${String(all[0]?.method ?? 'post-stratification')}); effective sample size ${ess ?? 'not published'}. ${UNWEIGHTED_BASE} The table says where cells were treated as empty or had no denominator. ${SUPPRESSED_MARK} marks a score resting on too few respondents to publish.`,
+		description: `Weighted to the workforce by staff group within each region (post-stratification; cells with fewer than ${MIN_WEIGHTING_CELL} respondents pooled, no weight above ${WEIGHT_CAP_RATIO} × its region's mean${largest == null ? '' : `, largest weight ${Number(largest).toLocaleString('en-GB', { maximumFractionDigits: 1 })}`}); effective sample size ${ess}. ${UNWEIGHTED_BASE} The notes say which cells were pooled, capped or left out. ${SUPPRESSED_MARK} marks a score resting on too few respondents to publish.`,
 		spec: {
 			$schema: SCHEMA,
 			config,

@@ -1,20 +1,36 @@
 // Stage: weighting to the workforce — respondents are not a random sample of the workforce
 // (pharmacists answer more than support staff), so each success measure and each competency's mean
-// importance, confidence and MWDS is also given weighted to the workforce, beside the unweighted
-// figure. Method (docs/weighting.md): post-stratification by region × staff group, weight =
-// N_cell / n_cell from the workforce denominators; raking (iterative proportional fitting, Deming and
-// Stephan 1940) to the region and staff-group totals when a cell is empty, a cell with fewer
-// respondents than the disclosure threshold counting as empty; Kish's effective sample size.
-// Weights are constant within a cell, so weighted figures come from the cube summed to region × staff
-// group. Every input is a protected figure (published cell counts, noisy means): never an exact one.
+// importance, confidence and MWDS is also given weighted to the workforce, beside the same figure
+// unweighted. Method (docs/weighting.md): post-stratification within each region by staff group,
+// weight = N / n per weighting cell from the workforce denominators; a cell with fewer than
+// MIN_WEIGHTING_CELL respondents pooled with others of its region; weights trimmed to
+// WEIGHT_CAP_RATIO × the region's mean weight; Kish's effective sample size for each figure from its
+// own cells. Weights are constant within a weighting cell, so weighted figures come from the cube
+// summed to weighting cells. Every input is a protected figure (published counts, noisy means).
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { isHidden, perturbedMean, perturbedShare, protect, publishedCount, roundCount, type DisclosureRule } from './disclosure';
+import { isHidden, perturbedMean, perturbedShare, publishedCount, roundCount, type DisclosureRule } from './disclosure';
 import { RATING_SENSITIVITY } from './perturbation';
 import { competencyName, ENGLAND, ratingColumns, regionName, staffGroupName, type SuccessMeasure } from './reference';
 import { published, type PipelineContext, type PublishedTable } from './context';
 import { rows } from './sql';
 import { col, countOf, keySumOf, PACKED, type CubeRelation } from './cube';
 import { workforceSql } from './coverage';
+
+/** Cells with fewer respondents than this are pooled with others of their region before weighting:
+ *  a weight from a handful of people lets them carry a large part of the figure (docs/weighting.md). */
+export const MIN_WEIGHTING_CELL = 20;
+
+/** No weight above this many times its region's mean weight; the excess is trimmed (docs/weighting.md). */
+export const WEIGHT_CAP_RATIO = 3.5;
+
+/** Staff groups close enough in role to stand in for each other when a cell is small: a trainee with
+ *  the qualified group, technical and support staff together. A group in none stands alone. */
+export const STAFF_GROUP_FAMILIES: readonly (readonly string[])[] = [
+	['pharmacist', 'foundation_trainee_pharmacist'],
+	['pharmacy_technician', 'trainee_pharmacy_technician', 'assistant_technical_officer', 'support_worker']
+];
+
+const familyOf = (staffGroup: string) => STAFF_GROUP_FAMILIES.find((f) => f.includes(staffGroup))?.[0] ?? staffGroup;
 
 export interface Cell {
 	region_code: string;
@@ -25,105 +41,125 @@ export interface Cell {
 	respondents: number | null;
 }
 
-export interface Weighting {
-	method: 'post-stratification' | 'raking';
-	iterations: number;
-	converged: boolean;
-	/** Weight of each cell, by `${region}|${staff group}`; null for a cell left out. */
-	weights: Map<string, number | null>;
-	/** Cells with a workforce but fewer respondents than the threshold: empty, raked over. */
-	empty: Cell[];
-	/** Workforce no weight can reach: its region or staff group has no usable cell at all. */
-	unrepresented: Cell[];
-	/** Respondents with no workforce figure for their cell: left out of weighted figures. */
-	withoutWorkforce: Cell[];
+/** One or more region × staff group cells of one region, weighted as one. */
+export interface WeightingCell<C extends Cell = Cell> {
+	region_code: string;
+	members: C[];
+	workforce: number;
+	/** Respondents as a published count of the weighting cell would be. */
+	respondents: number;
+	weight: number;
+	/** Whether the weight was trimmed to its region's cap. */
+	capped: boolean;
 }
+
+export interface RegionWeights<C extends Cell = Cell> {
+	cells: WeightingCell<C>[];
+	/** WEIGHT_CAP_RATIO × the region's mean weight; null when the region has no weighting cell. */
+	cap: number | null;
+	/** Cells with a workforce and too few respondents even pooled: their workforce is left out. */
+	unrepresented: C[];
+	/** Cells with respondents and no workforce figure: their respondents are left out. */
+	withoutWorkforce: C[];
+}
+
+/** A pool's respondents as published: in the stage, its people's count perturbed by their own cell key
+ *  and rounded, like any published count (null when 1 to 7). */
+export type PoolCount<C extends Cell> = (members: C[]) => number | null;
 
 const cellKey = (region: string, staffGroup: string) => `${region}|${staffGroup}`;
 const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
+const tooFew = (respondents: number | null) => (respondents ?? 0) < MIN_WEIGHTING_CELL;
 
-/** Weights for every cell: post-stratified when every cell with a workforce has at least `threshold`
- *  respondents, otherwise raked to the region and staff-group totals over the cells that have. */
-export function weightsFor(cells: Cell[], threshold: number, tolerance = 1e-9, maxIterations = 1000): Weighting {
-	const weights = new Map<string, number | null>(cells.map((c) => [cellKey(c.region_code, c.staff_group), null]));
-	const withoutWorkforce = cells.filter((c) => c.workforce === null && c.respondents !== 0);
-	const withWorkforce = cells.filter((c) => c.workforce !== null && c.workforce > 0);
-	const usable = withWorkforce.filter((c) => c.respondents !== null && c.respondents >= threshold);
-	const empty = withWorkforce.filter((c) => !usable.includes(c));
-	if (empty.length === 0) {
-		for (const c of usable) weights.set(cellKey(c.region_code, c.staff_group), c.workforce! / c.respondents!);
-		return { method: 'post-stratification', iterations: 0, converged: true, weights, empty, unrepresented: [], withoutWorkforce };
-	}
-	// Margins over the regions and staff groups that have a usable cell, so both add up to the same total.
-	const regionsIn = new Set(usable.map((c) => c.region_code));
-	const groupsIn = new Set(usable.map((c) => c.staff_group));
-	const unrepresented = withWorkforce.filter((c) => !regionsIn.has(c.region_code) || !groupsIn.has(c.staff_group));
-	const fitted = withWorkforce.filter((c) => !unrepresented.includes(c));
-	const regionTotal = new Map([...regionsIn].map((r) => [r, sum(fitted.filter((c) => c.region_code === r).map((c) => c.workforce!))]));
-	const groupTotal = new Map([...groupsIn].map((g) => [g, sum(fitted.filter((c) => c.staff_group === g).map((c) => c.workforce!))]));
-	// Iterative proportional fitting of the weighted cell totals, starting from the respondents.
-	const total = new Map(usable.map((c) => [c, c.respondents!]));
-	const scale = (by: 'region_code' | 'staff_group', target: Map<string, number>) => {
-		for (const [group, wanted] of target) {
-			const members = usable.filter((c) => c[by] === group);
-			const have = sum(members.map((c) => total.get(c)!));
-			for (const c of members) total.set(c, (total.get(c)! * wanted) / have);
-		}
-	};
-	const gap = () => {
-		const off = (by: 'region_code' | 'staff_group', target: Map<string, number>) =>
-			[...target].map(([group, wanted]) => Math.abs(sum(usable.filter((c) => c[by] === group).map((c) => total.get(c)!)) - wanted) / wanted);
-		return Math.max(...off('region_code', regionTotal), ...off('staff_group', groupTotal));
-	};
-	let iterations = 0;
-	while (iterations < maxIterations && (iterations === 0 || gap() > tolerance)) {
-		scale('region_code', regionTotal);
-		scale('staff_group', groupTotal);
-		iterations++;
-	}
-	for (const c of usable) weights.set(cellKey(c.region_code, c.staff_group), total.get(c)! / c.respondents!);
-	return { method: 'raking', iterations, converged: gap() <= tolerance, weights, empty, unrepresented, withoutWorkforce };
+/** Weights made within each region from its own cells only, so that a region's weighted figures do not
+ *  depend on another region's cells (a regional planner must learn nothing of other regions' small
+ *  cells, docs/disclosure.md). England's weights are every region's together. */
+export function weightsWithinRegions<C extends Cell>(cells: C[], poolCount: PoolCount<C>): Map<string, RegionWeights<C>> {
+	const regions = [...new Set(cells.map((c) => c.region_code))];
+	return new Map(regions.map((r) => [r, regionWeights(cells.filter((c) => c.region_code === r), poolCount)]));
 }
 
-/** Weights made within each region from its own cells only, so that a region's weighted figures do
- *  not depend on another region's cells (a regional planner must learn nothing of other regions' small
- *  cells, docs/disclosure.md). England's weights are every region's together. */
-export function weightsWithinRegions(cells: Cell[], threshold: number): Weighting & { byRegion: Map<string, Weighting> } {
-	const byRegion = new Map<string, Weighting>();
-	for (const region of new Set(cells.map((c) => c.region_code))) {
-		const fit = weightsFor(cells.filter((c) => c.region_code === region), threshold);
-		// Within one region each staff group is one cell, so raking to its margins is post-stratification
-		// of the usable cells; a cell under the threshold is not represented (and said so).
-		byRegion.set(region, { ...fit, method: 'post-stratification', iterations: 0, converged: true, empty: [] });
+function regionWeights<C extends Cell>(cells: C[], poolCount: PoolCount<C>): RegionWeights<C> {
+	const hasWorkforce = (c: C) => c.workforce !== null && c.workforce > 0;
+	const withoutWorkforce = cells.filter((c) => !hasWorkforce(c) && c.respondents !== 0);
+	const respondentsOf = (members: C[]) => (members.length === 1 ? members[0].respondents : poolCount(members));
+	const { pools, unrepresented } = poolsOf(cells.filter(hasWorkforce), respondentsOf);
+	const sized = pools.map((members) => ({ members, workforce: sum(members.map((m) => m.workforce!)), respondents: respondentsOf(members)! }));
+	if (sized.length === 0) return { cells: [], cap: null, unrepresented, withoutWorkforce };
+	const cap = (WEIGHT_CAP_RATIO * sum(sized.map((s) => s.workforce))) / sum(sized.map((s) => s.respondents));
+	const weights = trimmed(sized, cap);
+	return { cells: sized.map((s, i) => ({ region_code: s.members[0].region_code, ...s, ...weights[i] })), cap, unrepresented, withoutWorkforce };
+}
+
+/** A region's weighting cells. A cell with MIN_WEIGHTING_CELL or more respondents stands alone. The
+ *  smaller ones of a staff-group family are pooled; a pool still too small joins the family's smallest
+ *  cell that stands alone (so the small cells are as large a part of their pool as can be), or, when the
+ *  family has none, the region's other leftovers. A leftover pool still too small is not represented. */
+function poolsOf<C extends Cell>(cells: C[], respondentsOf: (members: C[]) => number | null): { pools: C[][]; unrepresented: C[] } {
+	const pools = cells.filter((c) => !tooFew(c.respondents)).map((c) => [c]);
+	const small = cells.filter((c) => tooFew(c.respondents));
+	const leftover: C[] = [];
+	for (const family of new Set(small.map((c) => familyOf(c.staff_group)))) {
+		const members = small.filter((c) => familyOf(c.staff_group) === family);
+		const hosts = pools.filter(([c]) => familyOf(c.staff_group) === family).sort(([a], [b]) => a.respondents! - b.respondents!);
+		if (!tooFew(respondentsOf(members))) pools.push(members);
+		else if (hosts.length) hosts[0].push(...members);
+		else leftover.push(...members);
 	}
-	const fits = [...byRegion.values()];
-	return {
-		method: fits.some((f) => f.method === 'raking') ? 'raking' : 'post-stratification',
-		iterations: Math.max(0, ...fits.map((f) => f.iterations)),
-		converged: fits.every((f) => f.converged),
-		weights: new Map(fits.flatMap((f) => [...f.weights])),
-		empty: fits.flatMap((f) => f.empty),
-		unrepresented: fits.flatMap((f) => f.unrepresented),
-		withoutWorkforce: fits.flatMap((f) => f.withoutWorkforce),
-		byRegion
-	};
+	if (leftover.length && !tooFew(respondentsOf(leftover))) return { pools: [...pools, leftover], unrepresented: [] };
+	return { pools, unrepresented: leftover };
+}
+
+/** Weights N / n trimmed to `cap`: a weight above it is set to it and the excess spread over the other
+ *  cells in proportion to their weighted totals, repeated until none is above it (weight trimming,
+ *  Potter 1990; Kish 1992), so the region's weighted total is still its workforce. */
+function trimmed(cells: Array<{ workforce: number; respondents: number }>, cap: number): Array<{ weight: number; capped: boolean }> {
+	const total = sum(cells.map((c) => c.workforce));
+	const capped = new Set<number>();
+	for (;;) {
+		const free = cells.map((_, i) => i).filter((i) => !capped.has(i));
+		// Not every cell can reach the cap: that would make the total WEIGHT_CAP_RATIO times the workforce.
+		const scale = (total - cap * sum([...capped].map((i) => cells[i].respondents))) / sum(free.map((i) => cells[i].workforce));
+		const weightOf = (i: number) => (scale * cells[i].workforce) / cells[i].respondents;
+		const over = free.filter((i) => weightOf(i) > cap);
+		if (over.length === 0) return cells.map((_, i) => (capped.has(i) ? { weight: cap, capped: true } : { weight: weightOf(i), capped: false }));
+		for (const i of over) capped.add(i);
+	}
 }
 
 /** Cells in words; a long list is counted instead (the weights table lists every cell). */
 const listed = (cells: Cell[]) => (cells.length > 3 ? `${cells.length} region × staff group cells (see the weights table)` : cells.map((c) => `${staffGroupName(c.staff_group)} in ${regionName(c.region_code)}`).join('; '));
 
-/** What was done, in words, for the cells of one scope (England: every cell). */
-export function weightingNote(fit: Weighting, threshold: number, inScope: (region: string) => boolean = () => true): string | null {
-	const of = (cells: Cell[]) => cells.filter((c) => inScope(c.region_code));
+/** What was done, in words, for the regions of one scope (England: every region). */
+export function weightingNote(fits: RegionWeights[]): string | null {
+	const cells = fits.flatMap((f) => f.cells);
+	const pooled = cells.flatMap((w) => (w.members.length > 1 ? w.members.filter((m) => tooFew(m.respondents)) : []));
+	const capped = cells.filter((w) => w.capped).flatMap((w) => w.members);
+	const unrepresented = fits.flatMap((f) => f.unrepresented);
+	const without = fits.flatMap((f) => f.withoutWorkforce);
 	const notes: string[] = [];
-	const empty = of(fit.empty).filter((c) => !fit.unrepresented.includes(c));
-	if (fit.method === 'raking')
-		notes.push(`Raked to the region and staff-group totals in ${fit.iterations} iterations${fit.converged ? '' : ' (not converged)'}: ${empty.length ? `${listed(empty)} had fewer than ${threshold} respondents and count as empty` : 'another region has a cell with too few respondents'}.`);
-	const unrepresented = of(fit.unrepresented);
-	if (unrepresented.length) notes.push(`Not represented, as no cell of its region or staff group has ${threshold} or more respondents: ${listed(unrepresented)} (workforce ${sum(unrepresented.map((c) => c.workforce!)).toLocaleString('en-GB')}).`);
-	const without = of(fit.withoutWorkforce);
+	if (pooled.length) notes.push(`Pooled with other cells of their region, having fewer than ${MIN_WEIGHTING_CELL} respondents: ${listed(pooled)}.`);
+	if (capped.length) notes.push(`Weight capped at ${WEIGHT_CAP_RATIO} × the region's mean weight: ${listed(capped)}.`);
+	if (unrepresented.length) notes.push(`Not represented, with fewer than ${MIN_WEIGHTING_CELL} respondents even pooled within their region: ${listed(unrepresented)} (workforce ${sum(unrepresented.map((c) => c.workforce!)).toLocaleString('en-GB')}).`);
 	if (without.length) notes.push(`No workforce figure for ${listed(without)}: those respondents are left out of the weighted figures.`);
 	return notes.join(' ') || null;
+}
+
+/** Why one region × staff group cell has the weight it has, in words. */
+function cellNote(cell: Cell, weighting: WeightingCell | undefined, fit: RegionWeights): string | null {
+	if (fit.withoutWorkforce.includes(cell)) return 'no workforce figure: its respondents are left out';
+	if (fit.unrepresented.includes(cell)) {
+		const others = fit.unrepresented.filter((c) => c !== cell).map((c) => staffGroupName(c.staff_group));
+		return `not represented: fewer than ${MIN_WEIGHTING_CELL} respondents${others.length ? `, even pooled with ${others.join(', ')}` : ''}, and no cell of its staff-group family with ${MIN_WEIGHTING_CELL} or more in the region`;
+	}
+	if (!weighting) return null;
+	const others = weighting.members.filter((m) => m !== cell);
+	const names = others.map((m) => staffGroupName(m.staff_group)).join(', ');
+	const notes = [];
+	if (others.length && tooFew(cell.respondents)) notes.push(`pooled with ${names} (fewer than ${MIN_WEIGHTING_CELL} respondents)`);
+	else if (others.length) notes.push(`pooled with ${names}, which ${others.length === 1 ? 'has' : 'have'} fewer than ${MIN_WEIGHTING_CELL} respondents`);
+	if (weighting.capped) notes.push(`weight capped at ${WEIGHT_CAP_RATIO} × the region's mean`);
+	return notes.join('; ') || null;
 }
 
 /** Kish's effective sample size, (Σw)² / Σw², over people: `n` people in each cell of weight `w`. */
@@ -133,27 +169,62 @@ export function kish(cells: Array<{ n: number; w: number }>): number | null {
 	return sw2 > 0 ? (sw * sw) / sw2 : null;
 }
 
+/** One weighting cell's figure for one question: its base as published (null when hidden) and its
+ *  share (a proportion) or mean, protected as a published figure would be. */
+export interface CellFigure {
+	base: number | null;
+	value: number | null;
+	weight: number;
+}
+
+/** A figure weighted, and unweighted from the very same cell figures with every person counted once,
+ *  so that their difference is the weighting's alone; Kish's effective sample size over the same. */
+export function combined(cells: CellFigure[]): { weighted: number | null; unweighted: number | null; ess: number | null } {
+	const used = cells.filter((c) => c.base && c.value !== null) as Array<{ base: number; value: number; weight: number }>;
+	const people = sum(used.map((c) => c.base));
+	const weightedPeople = sum(used.map((c) => c.weight * c.base));
+	return {
+		weighted: weightedPeople > 0 ? sum(used.map((c) => c.weight * c.base * c.value)) / weightedPeople : null,
+		unweighted: people > 0 ? sum(used.map((c) => c.base * c.value)) / people : null,
+		ess: kish(used.map((c) => ({ n: c.base, w: c.weight })))
+	};
+}
+
+/** An effective sample size as published: never above the figure's published base (the cells' bases
+ *  are published counts, which need not add up to it), rounded like a count, not at all below the
+ *  threshold. */
+export function publishedEss(ess: number | null, base: number | null, rule: DisclosureRule): number | null {
+	if (ess === null || base === null) return null;
+	const shown = roundCount(Math.min(ess, base), rule);
+	return shown < rule.threshold ? null : shown;
+}
+
 const WORKFORCE_SQL = (csv: string) => `SELECT region_code, staff_group, sum(workforce)::INTEGER AS workforce FROM ${workforceSql(csv)} GROUP BY ALL`;
 
+/** A cell with its people's exact count and key sum, which only pool counts are made from. */
+type CountedCell = Cell & { n: number; key: number };
+
 /** Respondents per region × staff group, as respondents_by_region_staff_group publishes them. */
-async function publishedCells(c: DuckDBConnection, wave: string, cube: CubeRelation, workforceCsv: string, rule: DisclosureRule): Promise<Cell[]> {
-	const data = await rows<{ region_code: string; staff_group: string; workforce: number | null; respondents: number; respondents_key: number }>(
+async function publishedCells(c: DuckDBConnection, wave: string, cube: CubeRelation, workforceCsv: string, rule: DisclosureRule): Promise<CountedCell[]> {
+	const data = await rows<{ region_code: string | null; staff_group: string | null; workforce: number | null; n: number; key: number }>(
 		c,
 		`WITH answered AS (
-			SELECT region AS region_code, staff_group, ${countOf('sum(respondents)')} AS respondents, ${keySumOf('sum(respondents)')} AS respondents_key
+			SELECT region AS region_code, staff_group, ${countOf('sum(respondents)')} AS n, ${keySumOf('sum(respondents)')} AS key
 			FROM ${cube} WHERE wave_id = $1 GROUP BY ALL
 		)
-		SELECT region_code, staff_group, w.workforce, coalesce(a.respondents, 0) AS respondents, coalesce(a.respondents_key, 0) AS respondents_key
+		SELECT region_code, staff_group, w.workforce, coalesce(a.n, 0) AS n, coalesce(a.key, 0) AS key
 		FROM (${WORKFORCE_SQL(workforceCsv)}) w FULL JOIN answered a USING (region_code, staff_group)
 		ORDER BY region_code, staff_group`,
 		[wave]
 	);
-	const safe = protect(
-		data.map((d) => ({ wave, ...d, region_code: d.region_code ?? 'unknown', staff_group: d.staff_group ?? 'unknown' })),
-		{ counts: ['respondents'] },
-		rule
-	);
-	return safe.map((s) => ({ region_code: String(s.region_code), staff_group: String(s.staff_group), workforce: s.workforce as number | null, respondents: s.respondents as number | null }));
+	return data.map((d) => ({
+		region_code: d.region_code ?? 'unknown',
+		staff_group: d.staff_group ?? 'unknown',
+		workforce: d.workforce,
+		respondents: publishedCount(Number(d.n), Number(d.key), rule),
+		n: Number(d.n),
+		key: Number(d.key)
+	}));
 }
 
 /** One weighted input: a share (numerator over base) or a mean (sum over base) of a cube statistic. */
@@ -181,7 +252,7 @@ function inputsOf(measures: SuccessMeasure[]): Input[] {
 	return out;
 }
 
-type InputStatistics = { level: 'cell' | 'scope'; region_code: string; staff_group: string; input: string; numerator: number | null; numerator_key: number | null; base: number; base_key: number; total_sum: number | null };
+type InputStatistics = { level: 'cell' | 'scope'; region_code: string; staff_group: string; input: string; numerator: number | null; base: number; base_key: number; total_sum: number | null };
 
 /** Every input per region × staff group cell and per scope (each region and England), unpivoted. */
 async function inputStatistics(c: DuckDBConnection, wave: string, cube: CubeRelation, inputs: Input[]): Promise<InputStatistics[]> {
@@ -209,7 +280,6 @@ async function inputStatistics(c: DuckDBConnection, wave: string, cube: CubeRela
 			return {
 				level, region_code, staff_group, input: i.id,
 				numerator: numerator === null ? null : Math.floor(numerator / PACKED),
-				numerator_key: numerator === null ? null : numerator % PACKED,
 				base: Math.floor(base / PACKED),
 				base_key: base % PACKED,
 				total_sum: i.sum && w[`s${k}`] !== undefined && w[`s${k}`] !== null ? Number(w[`s${k}`]) : null
@@ -223,93 +293,102 @@ async function inputStatistics(c: DuckDBConnection, wave: string, cube: CubeRela
 
 const round = (v: number | null, places: number) => (v === null || !Number.isFinite(v) ? null : Math.round(v * 10 ** places) / 10 ** places);
 
+/** One weighting cell's people for one input: how many gave it and their key sum, how many said yes
+ *  (shares), and the sum of their answers (means). */
+interface Pooled {
+	base: number;
+	key: number;
+	yes: number;
+	total: number | null;
+}
+
+/** Each input's statistics summed over the region × staff group cells of each weighting cell. */
+function pooledStatistics(statistics: InputStatistics[], weightingCellOf: Map<string, WeightingCell>): Map<WeightingCell, Map<string, Pooled>> {
+	const out = new Map<WeightingCell, Map<string, Pooled>>();
+	for (const s of statistics) {
+		const w = s.level === 'cell' ? weightingCellOf.get(cellKey(s.region_code, s.staff_group)) : undefined;
+		if (!w) continue;
+		const inputs = out.get(w) ?? out.set(w, new Map()).get(w)!;
+		const into = inputs.get(s.input) ?? inputs.set(s.input, { base: 0, key: 0, yes: 0, total: null }).get(s.input)!;
+		into.base += s.base;
+		into.key += s.base_key;
+		into.yes += s.numerator ?? 0;
+		if (s.total_sum !== null) into.total = (into.total ?? 0) + s.total_sum;
+	}
+	return out;
+}
+
+interface Figure {
+	unweighted: number | null;
+	weighted: number | null;
+	base: number | null;
+	ess: number | null;
+	/** Weighting cells with too few people answering to use. */
+	left: number;
+	suppressed: boolean;
+}
+
 /** The stage. `weightsCube` holds the people the weights are made from: in the dashboard, every
  *  respondent of the wave (weights do not change with a filter), while the figures follow the filters. */
 export async function weighting(c: DuckDBConnection, ctx: PipelineContext, weightsCube: CubeRelation = ctx.cube): Promise<PublishedTable[]> {
 	const wave = ctx.wave.id;
 	const cells = await publishedCells(c, wave, weightsCube, ctx.workforceCsv, ctx.rule);
-	const fit = weightsWithinRegions(cells, ctx.rule.threshold);
-	// A region's own fit for its rows and notes; England's is every region's together.
-	const fitOf = (scope: string) => fit.byRegion.get(scope) ?? fit;
+	const fits = weightsWithinRegions(cells, (members) => publishedCount(sum(members.map((m) => m.n)), sum(members.map((m) => m.key)), ctx.rule));
+	const weightingCells = [...fits.values()].flatMap((f) => f.cells);
+	const weightingCellOf = new Map<string, WeightingCell>(weightingCells.flatMap((w) => w.members.map((m) => [cellKey(m.region_code, m.staff_group), w] as const)));
 	const inputs = inputsOf(ctx.measures);
 	const byId = new Map(inputs.map((i) => [i.id, i]));
 	const statistics = await inputStatistics(c, wave, ctx.cube, inputs);
-	const variable = (r: InputStatistics) => byId.get(r.input)!.variable!;
-	const sensitivity = (r: InputStatistics) => RATING_SENSITIVITY * byId.get(r.input)!.divisor;
-	// A share input's answer has the name success_measures gives it (measure:<id>): same people, same noise.
-	const answer = (r: InputStatistics) => (byId.get(r.input)!.numerator ? r.input : null);
-	// Unweighted figures are published as success_measures and the needs tables publish them.
-	const scopeFigures = protect(
-		statistics.filter((s) => s.level === 'scope'),
-		{
-			counts: ['base', 'numerator'],
-			means: [{ column: 'mean', sum: 'total_sum', n: 'base', variable, sensitivity }],
-			derived: [{ column: 'value', from: (m, r) => (m.mean === null ? null : m.mean / byId.get(r.input)!.divisor) }],
-			shares: [{ column: 'share', numerator: 'numerator', denominator: 'base', answer }]
-		},
-		ctx.rule
-	);
-	// Cells are inputs only, each protected as a published figure would be: its base as a published
-	// count (hidden at 1–7 people), its share or mean with the same noise, keyed on the same people, as
-	// the two-way breakdown of region × staff group publishes. So a weighted figure tells no more about
-	// a cell than that table does. Unrounded, so rounding does not add to the weighting's error.
-	const cellFigures = statistics
-		.filter((s) => s.level === 'cell')
-		.map((s) => {
-			const input = byId.get(s.input)!;
-			const suppressed = isHidden(s.base, ctx.rule);
-			const noisy = suppressed || s.base === 0 ? null
-				: input.numerator ? perturbedShare(s.numerator ?? 0, s.base, s.base_key, s.input, ctx.rule)
-				: perturbedMean(s.total_sum, s.base, s.base_key, variable(s), ctx.rule, sensitivity(s));
-			const value = noisy === null ? null : input.numerator ? noisy : noisy / input.divisor;
-			return { region_code: s.region_code, staff_group: s.staff_group, input: s.input, base: publishedCount(s.base, s.base_key, ctx.rule), value, suppressed };
-		});
-	const scopeFigureOf = new Map(scopeFigures.map((f) => [`${f.region_code}|${f.input}`, f]));
-	const cellsOf = new Map<string, typeof cellFigures>();
-	for (const f of cellFigures) {
-		const input = String(f.input);
-		(cellsOf.get(input) ?? cellsOf.set(input, []).get(input)!).push(f);
-	}
-	const scopes = [...new Set(scopeFigures.map((s) => String(s.region_code)))].sort((a, b) => (a === ENGLAND.code ? -1 : b === ENGLAND.code ? 1 : a.localeCompare(b)));
+	// The scope's published base: the figure's base, and hidden with it (1–7 people).
+	const scopeBase = new Map(statistics.filter((s) => s.level === 'scope').map((s) => [`${s.region_code}|${s.input}`, { base: publishedCount(s.base, s.base_key, ctx.rule), hidden: isHidden(s.base, ctx.rule) }]));
+	// Weighting cells are inputs only, each protected as a published figure would be: its base as a
+	// published count (hidden at 1–7 people), its share or mean with the noise keyed on its own people,
+	// as a published table of the same people would carry. So a weighted figure tells no more about a
+	// weighting cell than such a table. Unrounded, so rounding does not add to the weighting's error.
+	const pooled = pooledStatistics(statistics, weightingCellOf);
+	const cellFigure = (w: WeightingCell, input: Input): CellFigure => {
+		const p = pooled.get(w)?.get(input.id);
+		if (!p) return { base: 0, value: null, weight: w.weight };
+		const value = input.numerator
+			? // Its answer has the name success_measures gives it (measure:<id>): same people, same noise.
+				perturbedShare(p.yes, p.base, p.key, input.id, ctx.rule)
+			: perturbedMean(p.total, p.base, p.key, input.variable!, ctx.rule, RATING_SENSITIVITY * input.divisor);
+		return { base: publishedCount(p.base, p.key, ctx.rule), value: value === null || input.numerator ? value : value / input.divisor, weight: w.weight };
+	};
+	const scopes = [...new Set(statistics.filter((s) => s.level === 'scope').map((s) => s.region_code))].sort((a, b) => (a === ENGLAND.code ? -1 : b === ENGLAND.code ? 1 : a.localeCompare(b)));
 	const inScope = (scope: string, region: string) => scope === ENGLAND.code || scope === region;
 
-	/** Weighted and unweighted value of an input in a scope, and how many cells with people were left out. */
-	const figure = (scope: string, input: Input) => {
-		const unweighted = scopeFigureOf.get(`${scope}|${input.id}`)!;
-		let top = 0;
-		let bottom = 0;
-		let left = 0;
-		for (const s of cellsOf.get(input.id) ?? []) {
-			if (!inScope(scope, String(s.region_code))) continue;
-			const w = fit.weights.get(cellKey(String(s.region_code), String(s.staff_group))) ?? null;
-			// Cells without a weight are in the weighting note; here, cells too few answered.
-			if (w === null) continue;
-			if (s.suppressed || !s.base || s.value === null) {
-				if (s.suppressed) left++;
-				continue;
-			}
-			top += w * Number(s.value) * Number(s.base);
-			bottom += w * Number(s.base);
-		}
-		const weighted = bottom > 0 ? (input.numerator ? (100 * top) / bottom : top / bottom) : null;
-		const value = unweighted.suppressed ? null : ((input.numerator ? unweighted.share : unweighted.value) as number | null);
-		return { unweighted: value, weighted: unweighted.suppressed ? null : weighted, base: unweighted.suppressed ? null : (unweighted.base as number | null), left, suppressed: unweighted.suppressed };
+	/** Weighted and unweighted value of an input in a scope, from the scope's weighting cells. */
+	const figure = (scope: string, input: Input): Figure => {
+		const { base, hidden } = scopeBase.get(`${scope}|${input.id}`)!;
+		const own = weightingCells.filter((w) => inScope(scope, w.region_code)).map((w) => cellFigure(w, input));
+		const f = combined(own);
+		const percent = (v: number | null) => (v === null || !input.numerator ? v : 100 * v);
+		return {
+			unweighted: hidden ? null : percent(f.unweighted),
+			weighted: hidden ? null : percent(f.weighted),
+			base: hidden ? null : base,
+			ess: hidden ? null : f.ess,
+			left: own.filter((o) => o.base === null).length,
+			suppressed: hidden
+		};
 	};
 
 	const out: Record<string, unknown>[] = [];
 	for (const scope of scopes) {
-		const people = cells.filter((cell) => inScope(scope, cell.region_code) && cell.respondents !== null && fit.weights.get(cellKey(cell.region_code, cell.staff_group)) != null);
-		const ess = kish(people.map((p) => ({ n: p.respondents!, w: fit.weights.get(cellKey(p.region_code, p.staff_group))! })));
-		const note = weightingNote(fitOf(scope), ctx.rule.threshold, (region) => inScope(scope, region));
-		const row = (kind: 'measure' | 'competency', id: string, statistic: string, name: string, f: { unweighted: number | null; weighted: number | null; base: number | null; left: number; suppressed: boolean }, places: number) => {
-			const left = f.left ? [`${f.left} region × staff group cell${f.left === 1 ? '' : 's'} with fewer than ${ctx.rule.threshold} answers to this question left out.`] : [];
+		const fitsInScope = [...fits].filter(([region]) => inScope(scope, region)).map(([, f]) => f);
+		const largest = Math.max(...fitsInScope.flatMap((f) => f.cells.map((w) => w.weight)));
+		const note = weightingNote(fitsInScope);
+		const row = (kind: 'measure' | 'competency', id: string, statistic: string, name: string, f: Figure, places: number) => {
+			const left = f.left ? [`${f.left} weighting cell${f.left === 1 ? '' : 's'} with fewer than ${ctx.rule.threshold} people answering this question left out.`] : [];
 			out.push({
 				wave, region_code: scope, figure_kind: kind, figure_id: id, statistic, name,
 				unweighted: round(f.unweighted, places), weighted: round(f.weighted, places),
 				difference: f.unweighted === null || f.weighted === null ? null : round(f.weighted - f.unweighted, places),
 				base: f.base,
-				effective_sample_size: f.suppressed || ess === null || ess < ctx.rule.threshold ? null : roundCount(ess, ctx.rule),
-				method: fitOf(scope).method,
+				effective_sample_size: publishedEss(f.ess, f.base, ctx.rule),
+				largest_weight: round(largest, 4),
+				method: 'post-stratification',
 				note: [...left, ...(note ? [note] : [])].join(' ') || null,
 				suppressed: f.suppressed
 			});
@@ -325,8 +404,11 @@ export async function weighting(c: DuckDBConnection, ctx: PipelineContext, weigh
 					const scores = parts.map(([i, c, w]) => mwds(i[pick], c[pick], w[pick]));
 					return scores.some((s) => s === null) ? null : sum(scores as number[]) / scores.length;
 				};
+				// As precise as its least precise part.
+				const esses = parts.flat().map((p) => p.ess);
+				const ess = esses.some((e) => e === null) ? null : Math.min(...(esses as number[]));
 				const [i0] = parts[0];
-				row('measure', m.id, 'value', m.name, { unweighted: mean('unweighted'), weighted: mean('weighted'), base: i0.base, left: Math.max(...parts.flat().map((p) => p.left)), suppressed: i0.suppressed }, 2);
+				row('measure', m.id, 'value', m.name, { unweighted: mean('unweighted'), weighted: mean('weighted'), base: i0.base, ess, left: Math.max(...parts.flat().map((p) => p.left)), suppressed: i0.suppressed }, 2);
 			}
 		}
 		for (const r of ratingColumns()) {
@@ -338,30 +420,27 @@ export async function weighting(c: DuckDBConnection, ctx: PipelineContext, weigh
 		}
 	}
 
-	const weighted = cells.filter((cell) => fit.weights.get(cellKey(cell.region_code, cell.staff_group)) != null);
 	const weightRows = cells.map((cell) => {
-		const w = fit.weights.get(cellKey(cell.region_code, cell.staff_group)) ?? null;
-		const represented = weighted.some((x) => x.region_code === cell.region_code) && weighted.some((x) => x.staff_group === cell.staff_group);
-		const note =
-			cell.workforce === null ? 'no workforce figure: its respondents are left out'
-			: w !== null ? null
-			: !represented ? `no ${weighted.some((x) => x.region_code === cell.region_code) ? 'staff group' : 'region'} cell with ${ctx.rule.threshold} or more respondents: this workforce is not represented`
-			: `fewer than ${ctx.rule.threshold} respondents: treated as empty (raked)`;
-		return { wave, region_code: cell.region_code, staff_group: cell.staff_group, workforce: cell.workforce, respondents: cell.respondents, weight: round(w, 4), method: fitOf(cell.region_code).method, iterations: fitOf(cell.region_code).iterations, note, suppressed: cell.respondents === null };
+		const w = weightingCellOf.get(cellKey(cell.region_code, cell.staff_group));
+		return {
+			wave, region_code: cell.region_code, staff_group: cell.staff_group, workforce: cell.workforce, respondents: cell.respondents,
+			weight: round(w?.weight ?? null, 4), method: 'post-stratification', capped: w?.capped ?? false,
+			note: cellNote(cell, w, fits.get(cell.region_code)!), suppressed: cell.respondents === null
+		};
 	});
 	return [
 		published(
 			'weights_by_region_staff_group',
-			'Weights to the workforce by region and staff group (post-stratification, raked when a cell is empty)',
-			{ wave: 'VARCHAR', region_code: 'VARCHAR', staff_group: 'VARCHAR', workforce: 'INTEGER', respondents: 'INTEGER', weight: 'DOUBLE', method: 'VARCHAR', iterations: 'INTEGER', note: 'VARCHAR', suppressed: 'BOOLEAN' },
+			'Weights to the workforce by region and staff group (post-stratification within each region, small cells pooled, weights capped)',
+			{ wave: 'VARCHAR', region_code: 'VARCHAR', staff_group: 'VARCHAR', workforce: 'INTEGER', respondents: 'INTEGER', weight: 'DOUBLE', method: 'VARCHAR', capped: 'BOOLEAN', note: 'VARCHAR', suppressed: 'BOOLEAN' },
 			weightRows
 		),
 		published(
 			'weighted_figures',
-			'Success measures and needs weighted to the workforce, beside the unweighted figures, with the effective sample size',
+			'Success measures and needs weighted to the workforce, beside the same figures unweighted, with the effective sample size and the largest weight',
 			{
 				wave: 'VARCHAR', region_code: 'VARCHAR', figure_kind: 'VARCHAR', figure_id: 'VARCHAR', statistic: 'VARCHAR', name: 'VARCHAR', unweighted: 'DOUBLE', weighted: 'DOUBLE',
-				difference: 'DOUBLE', base: 'INTEGER', effective_sample_size: 'INTEGER', method: 'VARCHAR', note: 'VARCHAR', suppressed: 'BOOLEAN'
+				difference: 'DOUBLE', base: 'INTEGER', effective_sample_size: 'INTEGER', largest_weight: 'DOUBLE', method: 'VARCHAR', note: 'VARCHAR', suppressed: 'BOOLEAN'
 			},
 			out
 		)
