@@ -5,7 +5,9 @@
 // region's weighted share rests on the pharmacist cell alone, so it is that cell's share: with the
 // protection off it gives the small "yes" count (which success_measures would hide as 1–7 under the
 // old rule) within ±1 nearly every time. With protection on the weighted share may tell no more than
-// the cell's own published (noisy) share does, and cells of 1–7 people never enter weighted figures.
+// the cell's own published (noisy) share does, and a filtered view's cells of 1–7 people change no
+// weighted figure: they enter only pooled with others (docs/weighting.md), and a pool of them that is
+// itself too small is hidden.
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Database } from '../../src/lib/server/db/database';
@@ -146,7 +148,7 @@ describe('weighted figures as a regional planner sees them', () => {
 		expect(r.fromWeighted).toBeLessThanOrEqual(r.byChance + 6);
 	}, 240_000);
 
-	it('with protection on, leave out cells of 1–7 people: flipping every answer of theirs changes no weighted figure', async () => {
+	it('with protection on, let no filtered cell of 1–7 people move a figure: flipping every answer of theirs changes no weighted figure', async () => {
 		const region = REGIONS[0];
 		const seen = async () => {
 			const out = [];
