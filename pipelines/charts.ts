@@ -68,7 +68,7 @@ function needsRanking(tables: PublishedTable[], region: string, id: string): Cha
 	return {
 		id,
 		title: `Training needs ranked by needs score (MWDS), ${regionName(region)}`,
-		description: `${MWDS_EXPLAINED} The lines are 95% intervals. ${RANK_RANGE_EXPLAINED}`,
+		description: `${MWDS_EXPLAINED} The lines across the bars are 95% intervals. ${RANK_RANGE_EXPLAINED}`,
 		spec: {
 			$schema: 'https://vega.github.io/schema/vega-lite/v6.json',
 			config,

@@ -194,7 +194,7 @@ export const rankRangeText = (best: unknown, worst: unknown): string | null =>
 
 /** Why charts of needs scores give intervals and ranks as ranges. */
 export const RANK_RANGE_EXPLAINED =
-	'Each score has a 95% interval. Competencies whose intervals overlap could swap places, so the table gives the ranks each could take (1–3: anywhere from first to third).';
+	"Competencies whose 95% intervals overlap could swap places, so the table gives each score's interval and the ranks each could take (1–3: anywhere from first to third).";
 
 /** A needs score's interval in a chart's data table. */
 export const MWDS_INTERVAL_COLUMNS: Array<FigureColumn & { heading: string }> = [
