@@ -12,7 +12,7 @@ import { ENGLAND, ratingColumns } from './reference';
 import { published, type PipelineContext, type PublishedTable } from './context';
 import { literal, rows } from './sql';
 import type { CubeRelation } from './cube';
-import { NEEDS_FIGURES, needsStatistics, rankNeeds } from './needs';
+import { NEEDS_COLUMNS, needsStatistics, protectNeeds, rankNeeds } from './needs';
 import { meanFigures, measureAnswer, measureSql, ragStatus } from './success-measures';
 
 export const BREAKDOWN_DIMENSIONS = ['region', 'sector', 'staff_group', 'specialty'] as const;
@@ -55,7 +55,7 @@ const cellOf = ([d1, d2]: BreakdownPair, code: string): Cell => {
 	return { dimension_1: d1, group_1, dimension_2: d2, group_2, pair: `${d1}|${d2}` };
 };
 
-/** Needs scores of every cell of the pairs, through disclosure control, ranked within each cell. */
+/** Needs scores of every cell of the pairs, through disclosure control, with intervals, ranked within each cell. */
 export async function needsTwoWay(c: DuckDBConnection, ctx: PipelineContext, pairs: BreakdownPair[]) {
 	const wave = ctx.wave.id;
 	const data = [];
@@ -64,8 +64,7 @@ export async function needsTwoWay(c: DuckDBConnection, ctx: PipelineContext, pai
 		// The England row of a re-labelled cube is not a cell; the other dimensions' groups are unused.
 		for (const s of stats) if (s.dimension === 'region' && s.group_code !== ENGLAND.code) data.push({ wave, ...cellOf(pair, s.group_code), ...s });
 	}
-	const safe = protect(data, NEEDS_FIGURES, ctx.rule);
-	return rankNeeds(safe, (r) => `${r.pair}|${r.group_1}|${r.group_2}`);
+	return rankNeeds(protectNeeds(data, ctx.rule), (r) => `${r.pair}|${r.group_1}|${r.group_2}`);
 }
 
 type MeasureFigures = Record<string, unknown> & Cell & { wave: string; wave_id: string; region_code: string; measure_id: string; kind: string };
@@ -115,7 +114,7 @@ export const breakdownsOf =
 			published(
 				'needs_two_way',
 				'Needs scores (MWDS) by competency for two characteristics at once (a respondent counts in each clinical specialty they ticked)',
-				{ ...CELL_COLUMNS, competency: 'VARCHAR', respondents: 'INTEGER', mean_importance: 'DOUBLE', mean_confidence: 'DOUBLE', mean_discrepancy: 'DOUBLE', mwds: 'DOUBLE', rank: 'INTEGER', suppressed: 'BOOLEAN' },
+				{ ...CELL_COLUMNS, ...NEEDS_COLUMNS },
 				await needsTwoWay(c, ctx, ordered)
 			),
 			published(

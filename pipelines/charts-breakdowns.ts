@@ -9,6 +9,7 @@ import type { Chart } from './charts';
 import { DIMENSION_NAMES, type BreakdownDimension, type BreakdownPair } from './breakdowns';
 import { MIN_LOCUS_COMPETENCIES, QUADRANTS } from './locus-for-focus';
 import { SPECIALTY_NOTE } from './needs-specialty';
+import { MWDS_INTERVAL_COLUMNS, RANK_RANGE_EXPLAINED, rankRangeColumn, rankRangeText } from './needs';
 import { formatNumber, SUPPRESSED_MARK } from './figures';
 import { CHART_CONFIG, VEGA_LITE_SCHEMA } from './chart-style';
 
@@ -35,6 +36,9 @@ const cellLabel = (r: Row, column: string, places = 2) => (r.suppressed ? SUPPRE
 /** Text colour in a cell: white on the darker cells, dark on the lighter ones (as in the region grid). */
 const TEXT = '#212b32';
 const textColour = (darkTest: string) => ({ condition: { test: darkTest, value: 'white' }, value: TEXT });
+
+/** A needs row with its rank range in words (rankRangeText), for the data tables. */
+const withRankRange = (r: Row): Row => ({ ...r, rank_range: rankRangeText(r.rank_best, r.rank_worst) });
 
 /** Cells wide enough for their printed value at 11 px. */
 const CELL = { width: { step: 48 }, height: { step: 24 } } as const;
@@ -79,7 +83,7 @@ function heatLayers(colour: CellColour, darkTest = 'datum.dark') {
 export function specialtyNeedsHeatmap(tables: PublishedTable[], region: string, id: string): Chart {
 	const data = withDark(
 		rowsOf(tables, 'needs_by_competency_specialty').map((r) => ({
-			...r,
+			...withRankRange(r),
 			competency_name: competencyName(String(r.competency)),
 			specialty_name: specialtyName(String(r.specialty)),
 			label: cellLabel(r, 'mwds')
@@ -89,7 +93,7 @@ export function specialtyNeedsHeatmap(tables: PublishedTable[], region: string, 
 	return {
 		id,
 		title: `Needs score (MWDS) by competency and clinical specialty, ${regionName(region)}`,
-		description: `Darker cells are bigger training needs; each cell gives its MWDS. ${SPECIALTY_NOTE} ${SUPPRESSED_NOTE}`,
+		description: `Darker cells are bigger training needs; each cell gives its MWDS. ${RANK_RANGE_EXPLAINED} ${SPECIALTY_NOTE} ${SUPPRESSED_NOTE}`,
 		spec: {
 			$schema: SCHEMA,
 			config,
@@ -105,8 +109,10 @@ export function specialtyNeedsHeatmap(tables: PublishedTable[], region: string, 
 			columns: [
 				{ key: 'specialty_name', heading: 'Clinical specialty' },
 				{ key: 'competency_name', heading: 'Competency' },
-				{ key: 'mwds', heading: 'MWDS' },
+				{ key: 'mwds', heading: 'MWDS', decimals: 2 },
+				...MWDS_INTERVAL_COLUMNS,
 				{ key: 'rank', heading: 'Rank in specialty' },
+				rankRangeColumn('Rank in specialty (range)'),
 				{ key: 'respondents', heading: 'Respondents', count: true }
 			],
 			rows: data
@@ -124,7 +130,7 @@ export function locusForFocusChart(tables: PublishedTable[], region: string, id:
 	// the table below (rank first) and the tooltip give the names.
 	const data = all
 		.filter((r) => r.quadrant !== null)
-		.map((r) => ({ ...r, competency_name: competencyName(String(r.competency)), point_label: r.rank === null ? '' : String(r.rank), label_side: Number(r.rank) % 2 ? 'right' : 'left' }));
+		.map((r) => ({ ...withRankRange(r), competency_name: competencyName(String(r.competency)), point_label: r.rank === null ? '' : String(r.rank), label_side: Number(r.rank) % 2 ? 'right' : 'left' }));
 	const split = { importance: Number(all[0]?.importance_split ?? 0), discrepancy: Number(all[0]?.discrepancy_split ?? 0) };
 	return {
 		id,
@@ -173,7 +179,9 @@ export function locusForFocusChart(tables: PublishedTable[], region: string, id:
 				{ key: 'competency_name', heading: 'Competency' },
 				{ key: 'mean_importance', heading: 'Mean importance' },
 				{ key: 'mean_discrepancy', heading: 'Mean discrepancy' },
-				{ key: 'mwds', heading: 'MWDS' },
+				{ key: 'mwds', heading: 'MWDS', decimals: 2 },
+				...MWDS_INTERVAL_COLUMNS,
+				rankRangeColumn(),
 				{ key: 'quadrant', heading: 'Quadrant' }
 			],
 			rows: data
@@ -192,13 +200,13 @@ const cellsOf = (tables: PublishedTable[], name: string, [d1, d2]: BreakdownPair
 /** Needs scores by two characteristics, one small heatmap per competency. */
 export function needsTwoWayHeatmap(tables: PublishedTable[], region: string, pair: BreakdownPair, id: string): Chart {
 	const data = withDark(
-		cellsOf(tables, 'needs_two_way', pair).map((r) => ({ ...r, competency_name: competencyName(String(r.competency)), label: cellLabel(r, 'mwds', 1) })),
+		cellsOf(tables, 'needs_two_way', pair).map((r) => ({ ...withRankRange(r), competency_name: competencyName(String(r.competency)), label: cellLabel(r, 'mwds', 1) })),
 		'mwds'
 	);
 	return {
 		id,
 		title: `Needs score (MWDS) by ${pairTitle(pair)}, ${regionName(region)}`,
-		description: `One panel per competency; darker cells are bigger training needs, each cell gives its MWDS.${pairNote(pair)} ${SUPPRESSED_NOTE}`,
+		description: `One panel per competency; darker cells are bigger training needs, each cell gives its MWDS. ${RANK_RANGE_EXPLAINED}${pairNote(pair)} ${SUPPRESSED_NOTE}`,
 		spec: {
 			$schema: SCHEMA,
 			config,
@@ -219,8 +227,10 @@ export function needsTwoWayHeatmap(tables: PublishedTable[], region: string, pai
 				{ key: 'group_1_name', heading: DIMENSION_NAMES[pair[0]] },
 				{ key: 'group_2_name', heading: DIMENSION_NAMES[pair[1]] },
 				{ key: 'competency_name', heading: 'Competency' },
-				{ key: 'mwds', heading: 'MWDS' },
+				{ key: 'mwds', heading: 'MWDS', decimals: 2 },
+				...MWDS_INTERVAL_COLUMNS,
 				{ key: 'rank', heading: 'Rank in cell' },
+				rankRangeColumn('Rank in cell (range)'),
 				{ key: 'respondents', heading: 'Respondents', count: true }
 			],
 			rows: data

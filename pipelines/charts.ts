@@ -13,6 +13,7 @@ import { breakdownChartsFor, breakdownDashboardCharts, locusForFocusChart } from
 import type { BreakdownPair } from './breakdowns';
 import { comparisonCharts } from './charts-change';
 import { CHART_CONFIG } from './chart-style';
+import { MWDS_INTERVAL_COLUMNS, RANK_RANGE_EXPLAINED, rankRangeColumn, rankRangeText } from './needs';
 
 type Row = Record<string, unknown>;
 
@@ -58,15 +59,16 @@ function needsRanking(tables: PublishedTable[], region: string, id: string): Cha
 			competency_name: aq.escape((d: Row) => competencyName(String(d.competency))),
 			order: (d: Row) => (d.rank === null ? 1000 : d.rank),
 			mwds_label: aq.escape((d: Row) => labelOf(d.mwds, 2)),
-			// Labels just past the end of a positive bar, or right of zero beside a negative one.
-			mark_at: (d: Row) => (d.mwds === null || (d.mwds as number) < 0 ? 0 : d.mwds)
+			rank_range: aq.escape((d: Row) => rankRangeText(d.rank_best, d.rank_worst)),
+			// Labels just past the end of a positive bar's interval, or right of zero beside a negative one.
+			mark_at: aq.escape((d: Row) => (d.mwds === null ? 0 : Math.max(0, Number(d.mwds_high ?? d.mwds))))
 		})
 		.orderby('order', 'competency')
 		.objects() as Row[];
 	return {
 		id,
 		title: `Training needs ranked by needs score (MWDS), ${regionName(region)}`,
-		description: MWDS_EXPLAINED,
+		description: `${MWDS_EXPLAINED} The lines across the bars are 95% intervals. ${RANK_RANGE_EXPLAINED}`,
 		spec: {
 			$schema: 'https://vega.github.io/schema/vega-lite/v6.json',
 			config,
@@ -76,7 +78,8 @@ function needsRanking(tables: PublishedTable[], region: string, id: string): Cha
 			encoding: { y: { field: 'competency_name', type: 'nominal', sort: null, title: null } },
 			layer: [
 				// The scale is not clamped at 0: a negative score (more confident than the competency is important) shows left of zero.
-				{ mark: { type: 'bar', color: '#005eb8' }, encoding: { x: { field: 'mwds', type: 'quantitative', title: 'Needs score (MWDS): higher is a bigger need' } } },
+				{ mark: { type: 'bar', color: '#005eb8' }, encoding: { x: { field: 'mwds', type: 'quantitative', title: 'Needs score (MWDS) with 95% interval: higher is a bigger need' } } },
+				{ mark: { type: 'rule', color: 'black' }, encoding: { x: { field: 'mwds_low', type: 'quantitative' }, x2: { field: 'mwds_high' } } },
 				{ mark: { type: 'text', align: 'left', dx: 4, color: TEXT }, encoding: { x: { field: 'mark_at', type: 'quantitative' }, text: { field: 'mwds_label' } } }
 			]
 		},
@@ -87,6 +90,8 @@ function needsRanking(tables: PublishedTable[], region: string, id: string): Cha
 				{ key: 'mean_importance', heading: 'Mean importance', decimals: 2 },
 				{ key: 'mean_confidence', heading: 'Mean confidence', decimals: 2 },
 				{ key: 'mwds', heading: 'MWDS', decimals: 2 },
+				...MWDS_INTERVAL_COLUMNS,
+				rankRangeColumn(),
 				{ key: 'respondents', heading: 'Respondents', count: true }
 			],
 			rows: data
@@ -171,7 +176,8 @@ function needsHeatmap(tables: PublishedTable[], region: string, id: string): Cha
 		.derive({
 			competency_name: aq.escape((d: Row) => competencyName(String(d.competency))),
 			sector_name: aq.escape((d: Row) => sectorName(String(d.sector))),
-			mwds_label: aq.escape((d: Row) => labelOf(d.mwds, 2))
+			mwds_label: aq.escape((d: Row) => labelOf(d.mwds, 2)),
+			rank_range: aq.escape((d: Row) => rankRangeText(d.rank_best, d.rank_worst))
 		})
 		.orderby('sector', 'competency')
 		.objects() as Row[];
@@ -182,7 +188,7 @@ function needsHeatmap(tables: PublishedTable[], region: string, id: string): Cha
 	return {
 		id,
 		title: `Needs score (MWDS) by competency and sector, ${regionName(region)}`,
-		description: `Needs score (MWDS) in each cell; darker cells are bigger training needs. Grey cells marked ${SUPPRESSED_MARK} rest on too few respondents to publish. ${MWDS_EXPLAINED}`,
+		description: `Needs score (MWDS) in each cell; darker cells are bigger training needs. Grey cells marked ${SUPPRESSED_MARK} rest on too few respondents to publish. ${MWDS_EXPLAINED} ${RANK_RANGE_EXPLAINED}`,
 		spec: {
 			$schema: 'https://vega.github.io/schema/vega-lite/v6.json',
 			config,
@@ -215,7 +221,9 @@ function needsHeatmap(tables: PublishedTable[], region: string, id: string): Cha
 				{ key: 'sector_name', heading: 'Sector' },
 				{ key: 'competency_name', heading: 'Competency' },
 				{ key: 'mwds', heading: 'MWDS', decimals: 2 },
+				...MWDS_INTERVAL_COLUMNS,
 				{ key: 'rank', heading: 'Rank in sector' },
+				rankRangeColumn('Rank in sector (range)'),
 				{ key: 'respondents', heading: 'Respondents', count: true }
 			],
 			rows: data

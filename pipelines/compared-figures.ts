@@ -6,7 +6,7 @@
 import { protect, type DisclosureRule, type FigureSpec } from './disclosure';
 import { competencyName, ratingColumns, type SuccessMeasure } from './reference';
 import { col, PACKED } from './cube';
-import { ANSWER_SENSITIVITY, RATING_SENSITIVITY } from './perturbation';
+import { ANSWER_SENSITIVITY, RATING_MIDPOINT, RATING_SENSITIVITY, SQUARE_SENSITIVITY } from './perturbation';
 import { shareDecimals } from './figures';
 import { newcombe, populationSd, sampleSd, welch, type Interval } from './intervals';
 
@@ -113,9 +113,6 @@ function divisorOf() {
 	return (id: string) => (codes.has(id) ? 1 : competencies.length);
 }
 
-/** The middle of the 1–5 scale: squares are taken about it, so each person's square lies in 0–4. */
-const MIDPOINT = 3;
-
 /** Disclosure control for compared figures: the mean and the mean square about the scale's middle
  *  are noisy means over the same people; the standard deviation is derived from them, never from
  *  exact sums. A mean-kind measure's person is their mean over the competencies (total ÷ divisor),
@@ -126,7 +123,7 @@ export function comparedFigures<R extends ItemStatistics>(data: R[], measures: S
 	// Σ(x/d − 3)² = Σx²/d² − 6Σx/d + 9n, from the exact sums, before any noise.
 	const centred = data.map((r) => {
 		const d = divisor(r.item_id);
-		const squares = r.total_sq_sum === null || r.total_sum === null ? null : Number(r.total_sq_sum) / (d * d) - (2 * MIDPOINT * Number(r.total_sum)) / d + MIDPOINT * MIDPOINT * Number(r.base);
+		const squares = r.total_sq_sum === null || r.total_sum === null ? null : Number(r.total_sq_sum) / (d * d) - (2 * RATING_MIDPOINT * Number(r.total_sum)) / d + RATING_MIDPOINT * RATING_MIDPOINT * Number(r.base);
 		return { ...r, total_sq_sum: squares };
 	});
 	return protect<R>(
@@ -135,11 +132,11 @@ export function comparedFigures<R extends ItemStatistics>(data: R[], measures: S
 			counts: ['base', 'numerator'],
 			means: [
 				{ column: 'mean_total', sum: 'total_sum', n: 'base', variable: (r) => variable(r.item_id), sensitivity: (r) => RATING_SENSITIVITY * divisor(r.item_id) },
-				{ column: 'mean_square', sum: 'total_sq_sum', n: 'base', variable: (r) => `${variable(r.item_id)}:squares`, sensitivity: RATING_SENSITIVITY }
+				{ column: 'mean_square', sum: 'total_sq_sum', n: 'base', variable: (r) => `${variable(r.item_id)}:squares`, sensitivity: SQUARE_SENSITIVITY }
 			],
 			derived: [
 				{ column: 'mean', from: (m, r) => (m.mean_total === null ? null : m.mean_total / divisor(r.item_id)) },
-				{ column: 'sd', from: (m, r) => (m.mean_total === null ? NaN : (populationSd(m.mean_total / divisor(r.item_id) - MIDPOINT, m.mean_square) ?? NaN)) }
+				{ column: 'sd', from: (m, r) => (m.mean_total === null ? NaN : (populationSd(m.mean_total / divisor(r.item_id) - RATING_MIDPOINT, m.mean_square) ?? NaN)) }
 			],
 			// The same answer name as success_measures, so the same people get the same noise.
 			shares: [{ column: 'share', numerator: 'numerator', denominator: 'base', answer: (r) => (r.numerator === null ? null : `measure:${r.item_id}`) }]

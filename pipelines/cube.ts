@@ -49,8 +49,11 @@ function statistics(measures: SuccessMeasure[]): string[] {
 			...counted(col(r.competency, 'raters'), both),
 			`sum(${imp}) FILTER (WHERE ${both})::INTEGER AS ${col(r.competency, 'importance_sum')}`,
 			`sum(${conf}) FILTER (WHERE ${both})::INTEGER AS ${col(r.competency, 'confidence_sum')}`,
-			// Squares give the variance Welch's interval for a change in mean confidence needs (change.ts).
+			// Squares and products give the variances Welch's interval for a change in mean confidence
+			// (change.ts) and the MWDS interval's delta method (needs.ts) need.
 			`sum(${conf} * ${conf}) FILTER (WHERE ${both})::BIGINT AS ${col(r.competency, 'confidence_sq_sum')}`,
+			`sum(${imp} * ${imp}) FILTER (WHERE ${both})::BIGINT AS ${col(r.competency, 'importance_sq_sum')}`,
+			`sum(${imp} * ${conf}) FILTER (WHERE ${both})::BIGINT AS ${col(r.competency, 'importance_confidence_sum')}`,
 			// The MWDS success measure takes mean importance over everyone who rated importance.
 			...counted(col(r.competency, 'importance_n'), `${imp} IS NOT NULL`),
 			`sum(${imp})::INTEGER AS ${col(r.competency, 'importance_all_sum')}`

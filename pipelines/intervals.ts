@@ -1,6 +1,7 @@
 // Intervals for a difference between two independent groups (docs/intervals.md): Newcombe's hybrid
 // score interval for proportions and Welch's interval for means, with the Student t quantile Welch
-// needs (written here and tested against tables rather than adding a dependency for one function).
+// needs (written here and tested against tables rather than adding a dependency for one function);
+// and the delta-method interval for a needs score (MWDS, docs/needs-assessment.md).
 import { wilson } from './wilson';
 
 export interface Interval {
@@ -128,6 +129,44 @@ export const populationSd = (mean: number | null, meanOfSquares: number | null):
 
 /** The sample standard deviation (divisor n − 1) Welch's interval takes, from one with divisor n. */
 export const sampleSd = (populationSd: number, n: number): number | null => (n >= 2 ? populationSd * Math.sqrt(n / (n - 1)) : null);
+
+/** Means, variances and covariance (divisor n − 1) of importance and confidence over the same n people. */
+export interface RatingMoments {
+	n: number;
+	importance: number;
+	confidence: number;
+	importanceVariance: number;
+	confidenceVariance: number;
+	covariance: number;
+}
+
+/** What an MWDS can be with both ratings on 1–5: (I − C) × I runs from (2.5 − 5) × 2.5 = −6.25 to (5 − 1) × 5 = 20. */
+export const MWDS_RANGE = { low: -6.25, high: 20 } as const;
+
+export interface MwdsInterval {
+	mwds: number;
+	low: number;
+	high: number;
+	standardError: number;
+}
+
+/** 95% interval for MWDS = (I − C) × I by the delta method (Casella and Berger, Statistical Inference,
+ *  2nd ed., 2002, §5.5.4): with the gradient (a, b) = (2I − C, −I), the sampling variance is
+ *  (a²·var I + b²·var C + 2ab·cov) / n. The disclosure noise on each mean (sd `meanNoiseSd`, drawn
+ *  independently for the two) adds (a² + b²)·meanNoiseSd². Centred on the published `mwds`; the
+ *  limits are held to what an MWDS can be (MWDS_RANGE), never so as to leave out `mwds` itself.
+ *  Null below 2 people (no variance to speak of). */
+export function mwdsInterval(mwds: number, m: RatingMoments, meanNoiseSd = 0, z = Z95): MwdsInterval | null {
+	if (!(m.n >= 2)) return null;
+	const a = 2 * m.importance - m.confidence;
+	const b = -m.importance;
+	// Moments from noisy sums need not make a valid covariance matrix: a negative variance counts as none.
+	const sampling = Math.max(0, a * a * m.importanceVariance + b * b * m.confidenceVariance + 2 * a * b * m.covariance) / m.n;
+	const standardError = Math.sqrt(sampling + (a * a + b * b) * meanNoiseSd ** 2);
+	const low = Math.min(mwds, Math.max(MWDS_RANGE.low, mwds - z * standardError));
+	const high = Math.max(mwds, Math.min(MWDS_RANGE.high, mwds + z * standardError));
+	return { mwds, low, high, standardError };
+}
 
 export type Direction = 'increase' | 'decrease' | 'no clear change';
 

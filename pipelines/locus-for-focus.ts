@@ -7,6 +7,7 @@
 // Made from the published (protected) needs tables of the same run, so it can reveal nothing they do
 // not, and costs no query: the batch run and the dashboard call it on the tables they already have.
 import { published, type PublishedTable } from './context';
+import { MWDS_COLUMNS, RANK_COLUMNS } from './needs';
 
 export const QUADRANTS = {
 	priority: 'Training priority',
@@ -76,7 +77,7 @@ export function locusForFocusTable(tables: PublishedTable[]): PublishedTable {
 		'Locus for Focus: mean importance against mean discrepancy per competency, split at the group\'s own means (quadrants are relative to the group); "Training priority" is high importance with high discrepancy',
 		{
 			wave: 'VARCHAR', dimension: 'VARCHAR', group_code: 'VARCHAR', competency: 'VARCHAR', respondents: 'INTEGER', mean_importance: 'DOUBLE', mean_discrepancy: 'DOUBLE',
-			mwds: 'DOUBLE', rank: 'INTEGER', importance_split: 'DOUBLE', discrepancy_split: 'DOUBLE', quadrant: 'VARCHAR', suppressed: 'BOOLEAN'
+			...MWDS_COLUMNS, ...RANK_COLUMNS, importance_split: 'DOUBLE', discrepancy_split: 'DOUBLE', quadrant: 'VARCHAR', suppressed: 'BOOLEAN'
 		},
 		locusForFocusOf(data, (r) => `${r.dimension}|${String(r.group_code)}`)
 	);

@@ -98,6 +98,16 @@ export const NOISE_TRUNCATION = 4;
 /** The most one person can move a sum of 1–5 ratings (a rating of 1 against one of 5). */
 export const RATING_SENSITIVITY = 4;
 
+/** The middle of the 1–5 scale. Squares and products of ratings are summed about it, which keeps
+ *  what one person adds small: (x − 3)² lies in 0–4, (i − 3)(c − 3) in −4 to 4. */
+export const RATING_MIDPOINT = 3;
+
+/** The most one person can move a sum of squares about the middle, Σ(x − 3)²: 4 (0 against 4). */
+export const SQUARE_SENSITIVITY = 4;
+
+/** The most one person can move a sum of products about the middle, Σ(i − 3)(c − 3): 8 (−4 against 4). */
+export const PRODUCT_SENSITIVITY = 8;
+
 /** The most one person can move the counts of a group's answers: changing their answer takes one
  *  from one count and adds one to another (the L1 sensitivity of a distribution). A share's
  *  numerator, a rating level's count and an option's count all carry noise sized by it. */

@@ -117,7 +117,7 @@ describe('signed in, in Chromium', () => {
 		expect(await page.getByTestId('pdf-problem').textContent()).toMatch(/PDFs were not asked for in this run/);
 		const csv = await page.request.get(`${page.url()}/tables/needs_by_competency_region.csv`);
 		expect(csv.headers()['content-disposition']).toBe('attachment; filename="needs_by_competency_region.csv"');
-		expect((await csv.text()).split('\r\n')[0]).toBe('wave,region_code,region_name,competency,competency_name,respondents,mean_importance,mean_confidence,mean_discrepancy,mwds,rank,suppressed');
+		expect((await csv.text()).split('\r\n')[0]).toBe('wave,region_code,region_name,competency,competency_name,respondents,mean_importance,mean_confidence,mean_discrepancy,mwds,mwds_low,mwds_high,rank,rank_best,rank_worst,suppressed');
 		await page.goBack();
 		await page.getByTestId('runs').waitFor(); // the list again, not the run page it came from
 		await page.getByRole('link', { name: /^Open report/ }).click();

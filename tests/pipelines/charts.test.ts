@@ -94,6 +94,20 @@ describe('charts', () => {
 		expect(await renderSvg(negative.spec)).toMatch(/>−?-?1(\.0)?</);
 	});
 
+	it('draw each needs score with its 95% interval, and give its rank as the range the intervals allow', () => {
+		const ranking = charts.find((c) => c.id === 'national-needs-ranking')!;
+		const layers = (ranking.spec as { layer: Array<{ mark: { type: string }; encoding: Record<string, { field?: string }> }> }).layer;
+		expect(layers.find((l) => l.mark.type === 'rule')?.encoding).toMatchObject({ x: { field: 'mwds_low' }, x2: { field: 'mwds_high' } });
+		expect(ranking.description).toContain('95% interval');
+		expect(ranking.table.columns.map((c) => c.heading)).toEqual(expect.arrayContaining(['95% interval low', '95% interval high', 'Rank (range)']));
+		for (const r of ranking.table.rows.filter((r) => r.mwds !== null)) {
+			expect(Number(r.mwds_low)).toBeLessThanOrEqual(Number(r.mwds));
+			expect(r.rank_range).toBe(r.rank_best === r.rank_worst ? String(r.rank_best) : `${r.rank_best}–${r.rank_worst}`);
+		}
+		for (const id of ['national-needs-heatmap-sector', 'national-needs-heatmap-specialty', 'national-needs-two-way', 'national-locus-for-focus'])
+			expect(charts.find((c) => c.id === id)!.table.columns.map((c) => c.key), id).toEqual(expect.arrayContaining(['mwds_low', 'mwds_high', 'rank_range']));
+	});
+
 	it('put values in the heatmap cells and order the ratings by need, axis in percent', () => {
 		const heatmap = charts.find((c) => c.id === 'national-needs-heatmap-sector')!;
 		expect(heatmap.svg).toMatch(/>\d+\.\d\d</);

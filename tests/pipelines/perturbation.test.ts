@@ -109,7 +109,7 @@ describe('accuracy and safety, for any count and key', () => {
 		fc.assert(
 			fc.property(fc.integer({ min: 8, max: 5000 }), fc.double({ min: 1, max: 5, noNaN: true }), fc.double({ min: 1, max: 5, noNaN: true }), fc.integer({ min: 0, max: 255 * 5000 }), (n, i, c, keySum) => {
 				const [imp, conf] = [Math.round(i * n), Math.round(c * n)];
-				const [row] = protect([{ competency: 'fh', respondents: n, respondents_key: keySum, importance_sum: imp, confidence_sum: conf }], NEEDS_FIGURES, rule);
+				const [row] = protect([{ competency: 'fh', respondents: n, respondents_key: keySum, importance_sum: imp, confidence_sum: conf, importance_sq_sum: null, confidence_sq_sum: null, importance_confidence_sum: null }], NEEDS_FIGURES, rule);
 				const [I, C] = [imp / n, conf / n];
 				return Math.abs((row.mwds as number) - (I - C) * I) <= mwdsErrorBound(n, I, C, rule) + 1e-9;
 			}),

@@ -97,7 +97,7 @@ describe('a pipeline run', () => {
 			expect(existsSync(join(first.dir, 'tables', `${t}.parquet`))).toBe(true);
 		}
 		expect(readFileSync(join(first.dir, 'tables', 'respondents_by_region_staff_group.csv'), 'utf8').split('\r\n')[0]).toBe('wave,region_code,region_name,staff_group,staff_group_name,respondents,suppressed');
-		expect(readFileSync(join(first.dir, 'tables', 'needs_by_competency_region.csv'), 'utf8')).toMatch(/^wave,region_code,region_name,competency,competency_name,respondents,mean_importance,mean_confidence,mean_discrepancy,mwds,rank,suppressed\r\n/);
+		expect(readFileSync(join(first.dir, 'tables', 'needs_by_competency_region.csv'), 'utf8')).toMatch(/^wave,region_code,region_name,competency,competency_name,respondents,mean_importance,mean_confidence,mean_discrepancy,mwds,mwds_low,mwds_high,rank,rank_best,rank_worst,suppressed\r\n/);
 		expect(readFileSync(join(first.dir, 'tables', 'needs_by_competency_region.csv'), 'utf8')).toContain('2026-27,E92000001,England,');
 		expect(readdirSync(join(first.dir, 'charts')).filter((f) => f.endsWith('.svg')).length).toBe(manifest.files.filter((f: string) => f.endsWith('.vl.json')).length);
 	});

@@ -141,7 +141,7 @@ describe('the dashboard under random data and random filters', () => {
 				for (const r of sectorRows) {
 					const other = filtered.find((x) => x.competency === r.competency)!;
 					if (r.suppressed || other.suppressed) continue;
-					for (const k of ['respondents', 'mean_importance', 'mean_confidence', 'mean_discrepancy', 'mwds']) expect(r[k], `${sector} ${r.competency} ${k}`).toBe(other[k]);
+					for (const k of ['respondents', 'mean_importance', 'mean_confidence', 'mean_discrepancy', 'mwds', 'mwds_low', 'mwds_high']) expect(r[k], `${sector} ${r.competency} ${k}`).toBe(other[k]);
 				}
 			}),
 			{ numRuns: 12 }

@@ -67,7 +67,7 @@ describe('reports.dashboard with a two-way breakdown', () => {
 		// Suppressed cells stay in the table, with no figure.
 		const hidden = needs.table.rows.filter((r) => r.suppressed);
 		expect(hidden.length).toBeGreaterThan(0);
-		for (const r of hidden) expect([r.respondents, r.mwds]).toEqual([null, null]);
+		for (const r of hidden) expect([r.respondents, r.mwds, r.mwds_low, r.mwds_high, r.rank_range]).toEqual([null, null, null, null, null]);
 		expectCountsProtected(d);
 	});
 
