@@ -10,7 +10,7 @@ import { protect, type DisclosureRule, type FigureSpec, type Protected } from '.
 import { ENGLAND, ratingColumns } from './reference';
 import { published, type PipelineContext, type PublishedTable } from './context';
 import { rows } from './sql';
-import { PRODUCT_SENSITIVITY, RATING_MIDPOINT, RATING_SENSITIVITY, SQUARE_SENSITIVITY } from './perturbation';
+import { MOMENT_NOISE_MULTIPLIER, PRODUCT_SENSITIVITY, RATING_MIDPOINT, RATING_SENSITIVITY, SQUARE_SENSITIVITY } from './perturbation';
 import { col, countOf, keySumOf, type CubeRelation } from './cube';
 import { mwdsInterval, type RatingMoments } from './intervals';
 import type { FigureColumn } from './figures';
@@ -76,9 +76,9 @@ export const NEEDS_FIGURES = {
 	means: [
 		{ column: 'mean_importance', sum: 'importance_sum', n: 'respondents', variable: importanceOf, sensitivity: RATING_SENSITIVITY },
 		{ column: 'mean_confidence', sum: 'confidence_sum', n: 'respondents', variable: confidenceOf, sensitivity: RATING_SENSITIVITY },
-		{ column: 'importance_square', sum: 'importance_sq_sum', n: 'respondents', variable: (r: { competency: string }) => `${importanceOf(r)}:squares`, sensitivity: SQUARE_SENSITIVITY },
+		{ column: 'importance_square', sum: 'importance_sq_sum', n: 'respondents', variable: (r: { competency: string }) => `${importanceOf(r)}:squares`, sensitivity: MOMENT_NOISE_MULTIPLIER * SQUARE_SENSITIVITY },
 		{ column: 'confidence_square', sum: 'confidence_sq_sum', n: 'respondents', variable: (r: { competency: string }) => `${confidenceOf(r)}:squares`, sensitivity: SQUARE_SENSITIVITY },
-		{ column: 'importance_confidence', sum: 'importance_confidence_sum', n: 'respondents', variable: (r: { competency: string }) => `${importanceOf(r)}:${confidenceOf(r)}:products`, sensitivity: PRODUCT_SENSITIVITY }
+		{ column: 'importance_confidence', sum: 'importance_confidence_sum', n: 'respondents', variable: (r: { competency: string }) => `${importanceOf(r)}:${confidenceOf(r)}:products`, sensitivity: MOMENT_NOISE_MULTIPLIER * PRODUCT_SENSITIVITY }
 	],
 	derived: [
 		{ column: 'mean_discrepancy', from: (m: Record<string, number | null>) => (m.mean_importance === null || m.mean_confidence === null ? null : m.mean_importance - m.mean_confidence) },

@@ -108,6 +108,11 @@ export const SQUARE_SENSITIVITY = 4;
 /** The most one person can move a sum of products about the middle, Σ(i − 3)(c − 3): 8 (−4 against 4). */
 export const PRODUCT_SENSITIVITY = 8;
 
+/** Moments that only size an MWDS interval (importance squared, importance × confidence) take twice
+ *  the noise: each then costs a quarter of a mean's privacy (ρ = 1/8 against 1/2), and the interval's
+ *  coverage barely moves, since their noise enters its width only (docs/needs-assessment.md). */
+export const MOMENT_NOISE_MULTIPLIER = 2;
+
 /** The most one person can move the counts of a group's answers: changing their answer takes one
  *  from one count and adds one to another (the L1 sensitivity of a distribution). A share's
  *  numerator, a rating level's count and an option's count all carry noise sized by it. */
