@@ -80,13 +80,13 @@ describe('the dashboard', () => {
 		await ranking.getByText('Show the data as a table').click();
 		const table = ranking.locator('table');
 		await expect.poll(() => table.isVisible()).toBe(true);
-		expect(await table.locator('th').allTextContents()).toEqual(['Rank', 'Competency', 'Mean importance', 'Mean confidence', 'MWDS', 'Respondents']);
+		expect(await table.locator('th').allTextContents()).toEqual(['Rank', 'Competency', 'Mean importance', 'Mean confidence', 'MWDS', '95% interval low', '95% interval high', 'Rank (range)', 'Respondents']);
 		expect(await table.locator('tbody tr').count()).toBe(11);
 
 		const [download] = await Promise.all([page.waitForEvent('download'), ranking.getByRole('link', { name: /Download CSV/ }).click()]);
 		expect(download.suggestedFilename()).toBe('E40000003-2026-27-hospital-needs-ranking.csv');
 		const csv = readFileSync((await download.path())!, 'utf8').split('\r\n');
-		expect(csv[0]).toBe('Rank,Competency,Mean importance,Mean confidence,MWDS,Respondents');
+		expect(csv[0]).toBe('Rank,Competency,Mean importance,Mean confidence,MWDS,95% interval low,95% interval high,Rank (range),Respondents');
 		expect(csv.filter((l) => l).length).toBe(12);
 		// No cell a spreadsheet would run as a formula.
 		expect(csv.every((l) => l.split(',').every((cell) => !/^[=+\-@]/.test(cell) || /^-?\d/.test(cell)))).toBe(true);
