@@ -10,9 +10,9 @@ import { Database } from '../src/lib/server/db/database';
 import { createUser } from '../src/lib/server/auth/users';
 import { instrument } from '../src/lib/instrument/survey';
 import { ENGLAND, regions, sectors, specialties, staffGroups } from '../src/lib/instrument/reference';
-import { generateResponses } from '../pipelines/synthetic';
-import { startServer, tempDir } from '../tests/helpers/server';
-import { signIn } from '../tests/helpers/trpc';
+import { generateResponses } from '../pipelines/sources/synthetic';
+import { startServer, tempDir } from './kit/server';
+import { signIn } from './kit/trpc';
 
 const { values } = parseArgs({ options: { responses: { type: 'string', default: '1000000' }, rounds: { type: 'string', default: '3' } } });
 const n = Number(values.responses);

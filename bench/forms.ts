@@ -5,10 +5,10 @@
 // Every acknowledged survey is then counted in the database.
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { completeAnswers } from '../tests/helpers/answers';
-import { query } from '../tests/helpers/db';
-import { FormClient } from '../tests/helpers/form-client';
-import { startServer, tempDir } from '../tests/helpers/server';
+import { completeAnswers } from './kit/answers';
+import { query } from './kit/db';
+import { FormClient } from './kit/form-client';
+import { startServer, tempDir } from './kit/server';
 
 const { values } = parseArgs({ options: { clients: { type: 'string', default: '16' }, surveys: { type: 'string', default: '4' } } });
 const clientCounts = values.clients.split(',').map(Number);

@@ -9,8 +9,8 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Database } from '../src/lib/server/db/database';
 import { instrument } from '../src/lib/instrument/survey';
-import { generateResponses } from '../pipelines/synthetic';
-import { runPipeline } from '../pipelines/run';
+import { generateResponses } from '../pipelines/sources/synthetic';
+import { runPipeline } from '../pipelines/batch/run';
 
 const { values } = parseArgs({ options: { responses: { type: 'string', default: '100000' }, seed: { type: 'string', default: '42' }, pdf: { type: 'boolean', default: false } } });
 const n = Number(values.responses);

@@ -7,8 +7,8 @@ import { randomUUID } from 'node:crypto';
 import { Agent, request } from 'node:http';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { completeAnswers } from '../tests/helpers/answers';
-import { freePort, ROOT, SERVER_NODE_FLAGS, startServer, tempDir, type RunningServer } from '../tests/helpers/server';
+import { completeAnswers } from './kit/answers';
+import { freePort, ROOT, SERVER_NODE_FLAGS, startServer, tempDir, type RunningServer } from './kit/server';
 
 const { values } = parseArgs({
 	options: { clients: { type: 'string', default: '64' }, seconds: { type: 'string', default: '10' }, warmup: { type: 'string', default: '2' } }

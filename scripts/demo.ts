@@ -1,6 +1,6 @@
 // npm run demo [-- --responses N]: everything a newcomer needs to see the dashboard and reports at once.
 // Creates the database if missing (with the current wave open), loads synthetic responses over two
-// waves (pipelines/synthetic.ts: last year's, closed, and this year's), adds a national planner account
+// waves (pipelines/sources/synthetic.ts: last year's, closed, and this year's), adds a national planner account
 // and prints its password, and publishes a batch run. Run it with the server stopped: DuckDB lets one
 // process write the database file at a time.
 import { randomBytes } from 'node:crypto';
@@ -12,10 +12,10 @@ import { audit } from '../src/lib/server/auth/audit';
 import { Database } from '../src/lib/server/db/database';
 import { ensureDefaultWave, financialYear } from '../src/lib/server/db/waves';
 import { loadConfig } from '../src/lib/server/env';
-import { publicationSettings } from '../src/lib/server/settings';
-import { generateResponses } from '../pipelines/synthetic';
-import { runPipeline } from '../pipelines/run';
-import { databaseRecorder } from '../pipelines/runs';
+import { publicationSettings } from '../pipelines/settings';
+import { generateResponses } from '../pipelines/sources/synthetic';
+import { runPipeline } from '../pipelines/batch/run';
+import { databaseRecorder } from '../pipelines/batch/runs';
 
 const USAGE = 'Usage: npm run demo [-- --responses N]   (N synthetic responses over two waves; default 20000)';
 const DEMO_EMAIL = 'demo.planner@example.org';

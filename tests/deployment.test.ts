@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAccounts, PASSWORD } from './helpers/accounts';
 import { http } from './helpers/http';
-import { freePort, startServer, tempDir, type RunningServer } from './helpers/server';
+import { freePort, startServer, tempDir, type RunningServer } from '../bench/kit/server';
 
 const login = (email: string, password = 'not the password') => JSON.stringify({ email, password });
 

@@ -4,8 +4,8 @@ import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAccounts, PASSWORD } from './helpers/accounts';
-import { ROOT, startServer, tempDir, type RunningServer } from './helpers/server';
-import { signIn } from './helpers/trpc';
+import { ROOT, startServer, tempDir, type RunningServer } from '../bench/kit/server';
+import { signIn } from '../bench/kit/trpc';
 
 const dir = tempDir();
 let server: RunningServer;

@@ -133,7 +133,10 @@ export function differenceBounds(counts: Map<string, number | null>, lines: Retu
 			const tighten = (x: string, low: number, high: number) => {
 				const [a, b] = range.get(x)!;
 				const next: [number, number] = [Math.max(a, low), Math.min(b, high)];
-				if (next[0] !== a || next[1] !== b) (range.set(x, next), (moved = true));
+				if (next[0] !== a || next[1] !== b) {
+					range.set(x, next);
+					moved = true;
+				}
 			};
 			const [tl, th] = range.get(line.total)!;
 			const sumLow = line.parts.reduce((t, p) => t + range.get(p)![0], 0);
@@ -197,7 +200,10 @@ export function fromLevels(before: GroupFigures, after: GroupFigures, competency
 		const b = before.percents.get(k);
 		if (a === null || a === undefined || b === null || b === undefined) continue;
 		const r = (a / 100) * (n + 1) - (b / 100) * n;
-		if (r > rise) (rise = r), (best = level);
+		if (r > rise) {
+			rise = r;
+			best = level;
+		}
 	}
 	return best;
 }

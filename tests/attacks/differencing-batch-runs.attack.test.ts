@@ -3,7 +3,7 @@
 // joins, and they read the next run. The team is a region × staff group cell of needs_two_way (its means)
 // and a whole region of ratings_distribution (its levels). Ten colleagues join one after another, each
 // with 9 responses elsewhere as on the dashboard (batch runs have no minimum; they change nothing).
-// Real DuckDB file; each run is the batch's own snapshot and stages (pipelines/run.ts calls the same
+// Real DuckDB file; each run is the batch's own snapshot and stages (pipelines/batch/run.ts calls the same
 // functions; the reports, charts and files it also writes carry the same rows and take most of its time).
 // The same runs are read under NHS_DIGITAL_RULE and under ROUNDING_ONLY (protection off).
 import { join } from 'node:path';
@@ -11,13 +11,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { Database } from '../../src/lib/server/db/database';
 import { instrument } from '../../src/lib/instrument/survey';
-import { NHS_DIGITAL_RULE, ROUNDING_ONLY, type DisclosureRule } from '../../pipelines/disclosure';
-import { snapshot, wavesUpTo } from '../../pipelines/snapshot';
-import { distributions } from '../../pipelines/distributions';
-import { breakdownsOf } from '../../pipelines/breakdowns';
-import { competencies, loadSuccessMeasures, WORKFORCE_CSV } from '../../pipelines/reference';
-import type { PipelineContext } from '../../pipelines/context';
-import { removeDir, tempDir } from '../pipelines/helpers';
+import { NHS_DIGITAL_RULE, ROUNDING_ONLY, type DisclosureRule } from '../../pipelines/disclosure/protect';
+import { snapshot, wavesUpTo } from '../../pipelines/stages/snapshot';
+import { distributions } from '../../pipelines/stages/distributions';
+import { breakdownsOf } from '../../pipelines/stages/breakdowns';
+import { competencies, loadSuccessMeasures, WORKFORCE_CSV } from '../../pipelines/core/reference';
+import type { PipelineContext } from '../../pipelines/core/context';
+import { tempDir } from '../../bench/kit/server';
 import { levelKey, prng, realisticRatings, scoreDifferencing, type GroupFigures, type Ratings, type Score } from './attacker';
 
 const SOUTH_WEST = 'E40000006';
@@ -34,6 +34,7 @@ interface Person {
 	ratings: Ratings;
 }
 
+let folder: ReturnType<typeof tempDir>;
 let dir: string;
 let db: Database;
 let c: DuckDBConnection;
@@ -78,7 +79,8 @@ const scores = new Map<DisclosureRule, Score>();
 
 beforeAll(async () => {
 	const started = performance.now();
-	dir = tempDir();
+	folder = tempDir();
+	dir = folder.path;
 	db = await Database.open(join(dir, 'survey.duckdb'), instrument);
 	await db.write((w) => w.run(`INSERT INTO waves (id, label, status) VALUES ('2026-27', '2026/27', 'open')`));
 	c = await db.instance.connect();
@@ -107,7 +109,7 @@ beforeAll(async () => {
 afterAll(async () => {
 	c?.closeSync();
 	await db?.close();
-	removeDir(dir);
+	folder?.remove();
 });
 
 describe('differencing two batch runs around one colleague’s response', () => {

@@ -11,9 +11,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { competencies } from '../../src/lib/instrument/reference';
 import type { Answers } from '../../src/lib/instrument/types';
 import { createAccounts, PASSWORD } from '../helpers/accounts';
-import { completeAnswers } from '../helpers/answers';
-import { startServer, tempDir, type RunningServer } from '../helpers/server';
-import { clientFor, signIn } from '../helpers/trpc';
+import { completeAnswers } from '../../bench/kit/answers';
+import { startServer, tempDir, type RunningServer } from '../../bench/kit/server';
+import { clientFor, signIn } from '../../bench/kit/trpc';
 import { levelKey, prng, realisticRatings, scoreDifferencing, type GroupFigures, type Ratings, type Score } from './attacker';
 
 const LONDON = 'E40000003';

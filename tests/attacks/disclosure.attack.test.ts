@@ -12,9 +12,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { competencies, sectors, specialties, staffGroups } from '../../src/lib/instrument/reference';
 import type { Answers } from '../../src/lib/instrument/types';
 import { createAccounts, PASSWORD } from '../helpers/accounts';
-import { completeAnswers } from '../helpers/answers';
-import { startServer, tempDir, type RunningServer } from '../helpers/server';
-import { clientFor, signIn } from '../helpers/trpc';
+import { completeAnswers } from '../../bench/kit/answers';
+import { startServer, tempDir, type RunningServer } from '../../bench/kit/server';
+import { clientFor, signIn } from '../../bench/kit/trpc';
 import { ALL, difference, differenceBounds, keyOf, linesOf, observe, reconstruct, same, type Exact, type Observation, type Query } from './attacker';
 
 const ENGLAND = 'E92000001';

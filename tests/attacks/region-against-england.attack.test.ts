@@ -9,9 +9,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Answers } from '../../src/lib/instrument/types';
 import { createAccounts, PASSWORD } from '../helpers/accounts';
-import { completeAnswers } from '../helpers/answers';
-import { startServer, tempDir, type RunningServer } from '../helpers/server';
-import { clientFor, signIn } from '../helpers/trpc';
+import { completeAnswers } from '../../bench/kit/answers';
+import { startServer, tempDir, type RunningServer } from '../../bench/kit/server';
+import { clientFor, signIn } from '../../bench/kit/trpc';
 import { prng, realisticRatings, type Ratings } from './attacker';
 
 const LONDON = 'E40000003';
@@ -89,7 +89,7 @@ beforeAll(async () => {
 		national.push(england.comparisons.region_against_england.filter((r) => r.region_code === LONDON));
 		const out = [];
 		for (const f of FILTERS) {
-			const { snapshot, ...seen } = await planner.reports.dashboard.query({ region: LONDON, ...f } as never);
+			const { snapshot: _snapshot, ...seen } = await planner.reports.dashboard.query({ region: LONDON, ...f } as never);
 			out.push(seen as Record<string, unknown>);
 		}
 		return out;

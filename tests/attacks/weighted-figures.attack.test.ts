@@ -14,9 +14,9 @@ import { Database } from '../../src/lib/server/db/database';
 import { instrument } from '../../src/lib/instrument/survey';
 import { LiveCube } from '../../src/lib/server/analytics/live-cube';
 import { dashboard, type DashboardFilter } from '../../src/lib/server/analytics/dashboard';
-import { NHS_DIGITAL_RULE, ROUNDING_ONLY, type DisclosureRule } from '../../pipelines/disclosure';
-import { competencies, loadSuccessMeasures, WORKFORCE_CSV } from '../../pipelines/reference';
-import { removeDir, tempDir } from '../pipelines/helpers';
+import { NHS_DIGITAL_RULE, ROUNDING_ONLY, type DisclosureRule } from '../../pipelines/disclosure/protect';
+import { competencies, loadSuccessMeasures, WORKFORCE_CSV } from '../../pipelines/core/reference';
+import { tempDir } from '../../bench/kit/server';
 import { prng, ratingFrom } from './attacker';
 
 const REGIONS = ['E40000003', 'E40000005', 'E40000006', 'E40000011'];
@@ -50,6 +50,7 @@ interface Cell {
 	yes: Record<string, number>;
 }
 
+let folder: ReturnType<typeof tempDir>;
 let dir: string;
 let db: Database;
 let cube: LiveCube;
@@ -70,7 +71,8 @@ async function store(people: Person[]) {
 }
 
 beforeAll(async () => {
-	dir = tempDir();
+	folder = tempDir();
+	dir = folder.path;
 	db = await Database.open(join(dir, 'survey.duckdb'), instrument);
 	await db.write((c) => c.run(`INSERT INTO waves (id, label, status) VALUES ('2026-27', '2026/27', 'open')`));
 	cube = new LiveCube(db, { everySeconds: 3600, minNewResponses: 1 });
@@ -99,7 +101,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
 	await db?.close();
-	removeDir(dir);
+	folder?.remove();
 });
 
 const figures = (rule: DisclosureRule, filter: DashboardFilter) => cube.use(measures, (c) => dashboard(c, filter, { rule, measures, workforceCsv: WORKFORCE_CSV }));

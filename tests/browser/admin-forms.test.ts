@@ -5,7 +5,7 @@ import type { Page } from 'playwright-core';
 import { PASSWORD } from '../helpers/accounts';
 import { seriousViolations, seriousViolationsWithoutScript } from '../helpers/browser';
 import { browserApp } from '../helpers/browser-app';
-import { signIn } from '../helpers/trpc';
+import { signIn } from '../../bench/kit/trpc';
 
 const app = browserApp({ dirs: ['settings'], env: { RATE_LOGIN_PER_MINUTE: '10000' } });
 

@@ -3,11 +3,11 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { completeAnswers } from '../helpers/answers';
+import { completeAnswers } from '../../bench/kit/answers';
 import { PASSWORD } from '../helpers/accounts';
 import { newPage, seriousViolations, seriousViolationsWithoutScript } from '../helpers/browser';
 import { browserApp } from '../helpers/browser-app';
-import { clientFor, signIn } from '../helpers/trpc';
+import { clientFor, signIn } from '../../bench/kit/trpc';
 
 const app = browserApp({ dirs: ['settings', 'reports'] });
 
@@ -83,6 +83,7 @@ describe('signed in, in Chromium', () => {
 		const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: /^Download as CSV/ }).click()]);
 		const csv = readFileSync((await download.path())!, 'utf8');
 		expect(csv).toContain(`"' \u200B=HYPERLINK(""http://example.org/2"")"`);
+		// eslint-disable-next-line no-control-regex -- no control character may reach the file
 		expect(csv).not.toMatch(/[\u0000-\u0008]/);
 		await page.goto(`${app.server.url}/admin/audit`);
 		await expect.poll(() => page.getByTestId('audit-log').textContent()).toMatch(/Closed wave \d{4}\/\d{2} to responses/);

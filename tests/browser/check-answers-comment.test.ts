@@ -1,9 +1,9 @@
 // The survey's check-answers page in Chromium keeps a comment's line breaks as the respondent typed
 // them (as text, never as HTML).
 import { expect, it } from 'vitest';
-import { completeAnswers } from '../helpers/answers';
+import { completeAnswers } from '../../bench/kit/answers';
 import { browserApp } from '../helpers/browser-app';
-import { clientFor } from '../helpers/trpc';
+import { clientFor } from '../../bench/kit/trpc';
 
 const app = browserApp({ accounts: false });
 

@@ -5,7 +5,7 @@ import { instrument } from '../../src/lib/instrument/survey';
 import { PASSWORD } from '../helpers/accounts';
 import { seriousViolations } from '../helpers/browser';
 import { browserApp } from '../helpers/browser-app';
-import { signIn } from '../helpers/trpc';
+import { signIn } from '../../bench/kit/trpc';
 
 const app = browserApp();
 

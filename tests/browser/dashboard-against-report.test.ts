@@ -5,12 +5,12 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { runPipeline, type RunResult } from '../../pipelines/run';
-import { parseCsv } from '../../pipelines/import';
-import { regions } from '../../pipelines/reference';
+import { runPipeline, type RunResult } from '../../pipelines/batch/run';
+import { parseCsv } from '../../pipelines/core/csv';
+import { regions } from '../../pipelines/core/reference';
 import { PASSWORD } from '../helpers/accounts';
 import { browserApp } from '../helpers/browser-app';
-import { signIn } from '../helpers/trpc';
+import { signIn } from '../../bench/kit/trpc';
 
 const ENGLAND = 'E92000001';
 const LONDON = 'E40000003';

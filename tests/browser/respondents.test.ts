@@ -5,8 +5,8 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAccounts, PASSWORD } from '../helpers/accounts';
-import { ROOT, startServer, tempDir, type RunningServer } from '../helpers/server';
-import { signIn } from '../helpers/trpc';
+import { ROOT, startServer, tempDir, type RunningServer } from '../../bench/kit/server';
+import { signIn } from '../../bench/kit/trpc';
 
 const dir = tempDir();
 const env = { PIPELINE_PDF: 'off', DATABASE_PATH: join(dir.path, 'survey.duckdb'), PIPELINE_OUT: join(dir.path, 'reports'), SETTINGS_DIR: join(dir.path, 'settings') };
@@ -58,7 +58,7 @@ describe('respondents', () => {
 		expect(Math.abs(figures.dashboard! - 1500)).toBeLessThanOrEqual(5);
 		expect(figures).toEqual({ dashboard: figures.dashboard, report: figures.dashboard, runsList: figures.dashboard, runPage: figures.dashboard, admin: figures.dashboard });
 		// The wave is written one way in the words of every page: never its id (2026-27) beside or instead
-		// of the label. (Chart axes are drawn from the charts' data: pipelines/charts.ts.)
+		// of the label. (Chart axes are drawn from the charts' data: pipelines/charts/index.ts.)
 		const id = dashboard.wave.id;
 		const words = { report: text(reportHtml.replace(/<svg[\s\S]*?<\/svg>/g, '')), runsList, runPage, admin };
 		for (const [page, body] of Object.entries(words)) expect(body.includes(id), `${page} writes ${id}: ${body.slice(Math.max(0, body.indexOf(id) - 80), body.indexOf(id) + 20)}`).toBe(false);

@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { PASSWORD } from '../helpers/accounts';
 import { browserApp } from '../helpers/browser-app';
-import { signIn } from '../helpers/trpc';
+import { signIn } from '../../bench/kit/trpc';
 
 const app = browserApp({ responses: { n: 600, seed: 51, waveId: '2025-26', progress: 1 }, dirs: ['settings', 'reports'] });
 let cookie: string;

@@ -7,10 +7,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
 import { instrument } from '../../src/lib/instrument/survey';
 import type { Answers } from '../../src/lib/instrument/types';
-import { completeAnswers } from '../helpers/answers';
-import { query } from '../helpers/db';
+import { completeAnswers } from '../../bench/kit/answers';
+import { query } from '../../bench/kit/db';
 import { launchChromium, seriousViolations, seriousViolationsWithoutScript, tabTo } from '../helpers/browser';
-import { startServer, tempDir, type RunningServer } from '../helpers/server';
+import { startServer, tempDir, type RunningServer } from '../../bench/kit/server';
 
 let browser: Browser;
 beforeAll(async () => {

@@ -3,7 +3,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { PASSWORD } from '../helpers/accounts';
 import { browserApp } from '../helpers/browser-app';
-import { signIn } from '../helpers/trpc';
+import { signIn } from '../../bench/kit/trpc';
 
 // Two waves, so the change between them is drawn, and a published run for the runs pages.
 const app = browserApp({

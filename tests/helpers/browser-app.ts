@@ -6,11 +6,11 @@ import { afterAll, beforeAll } from 'vitest';
 import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
 import { Database } from '../../src/lib/server/db/database';
 import { instrument } from '../../src/lib/instrument/survey';
-import { generateResponses, type SyntheticOptions } from '../../pipelines/synthetic';
+import { generateResponses, type SyntheticOptions } from '../../pipelines/sources/synthetic';
 import { createAccounts, PASSWORD } from './accounts';
 import { launchChromium, newPage } from './browser';
-import { startServer, tempDir, type RunningServer } from './server';
-import { signIn } from './trpc';
+import { startServer, tempDir, type RunningServer } from '../../bench/kit/server';
+import { signIn } from '../../bench/kit/trpc';
 
 export interface BrowserAppOptions {
 	/** The test accounts (tests/helpers/accounts.ts) in the database; off for respondent-only files. */

@@ -6,7 +6,7 @@ export interface HttpAnswer {
 	status: number;
 	headers: Record<string, string | string[] | undefined>;
 	text: string;
-	json<T = any>(): T;
+	json<T = unknown>(): T;
 }
 
 export function http(

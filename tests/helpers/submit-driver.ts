@@ -3,7 +3,7 @@
 // Run: node --import tsx tests/helpers/submit-driver.ts URL CLIENTS FIRST_SEED
 import { randomUUID } from 'node:crypto';
 import { Agent, request } from 'node:http';
-import { completeAnswers } from './answers';
+import { completeAnswers } from '../../bench/kit/answers';
 
 const [url, clients = '16', firstSeed = '0'] = process.argv.slice(2);
 const { hostname, port } = new URL(url);

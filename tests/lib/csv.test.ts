@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { csvOf, csvText, neutralise } from '../../src/lib/csv';
-import { csvField } from '../../pipelines/publish';
+import { csvField } from '../../pipelines/batch/publish';
 import { HOSTILE } from '../fixtures/hostile-strings';
 
 describe('csv', () => {

@@ -9,16 +9,16 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { Database } from '../../src/lib/server/db/database';
 import { instrument } from '../../src/lib/instrument/survey';
-import { snapshot } from '../../pipelines/snapshot';
-import { loadSuccessMeasures, WORKFORCE_CSV } from '../../pipelines/reference';
-import type { DisclosureRule } from '../../pipelines/disclosure';
-import type { PipelineContext } from '../../pipelines/context';
+import { snapshot } from '../../pipelines/stages/snapshot';
+import { loadSuccessMeasures, WORKFORCE_CSV } from '../../pipelines/core/reference';
+import type { PipelineContext } from '../../pipelines/core/context';
 
 export const LONDON = 'E40000003';
 export const MIDLANDS = 'E40000011';
 
-/** Publishes every figure exactly: the arithmetic on its own (never used to publish). */
-export const EXACT: DisclosureRule = { threshold: 1, rounding: 1, perturbation: null, meanDecimals: 12, noiseScale: 1, answerNoiseScale: 1.5 };
+import { EXACT } from './fixtures';
+
+export { EXACT };
 
 const PEOPLE = [
 	{ region: LONDON, sector: 'hospital', staff: 'pharmacist', specialties: ['oncology_haematology', 'cardiology_lipids'], imp: 5, conf: 2, willing: 'mentor', access: 'no' },

@@ -3,10 +3,10 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { instrument } from '../../src/lib/instrument/survey';
-import { completeAnswers } from '../helpers/answers';
-import { query } from '../helpers/db';
-import { FormClient, stepBody } from '../helpers/form-client';
-import { startServer, tempDir, type RunningServer } from '../helpers/server';
+import { completeAnswers } from '../../bench/kit/answers';
+import { query } from '../../bench/kit/db';
+import { FormClient, stepBody } from '../../bench/kit/form-client';
+import { startServer, tempDir, type RunningServer } from '../../bench/kit/server';
 
 const dir = tempDir();
 const databasePath = join(dir.path, 'survey.duckdb');

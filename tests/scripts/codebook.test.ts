@@ -4,7 +4,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { writeCodebook } from '../../scripts/codebook';
 import { instrument } from '../../src/lib/instrument/survey';
 import { questionsOf } from '../../src/lib/instrument/questions';
-import { ROOT, tempDir } from '../helpers/server';
+import { ROOT, tempDir } from '../../bench/kit/server';
 
 const dir = tempDir();
 afterAll(() => dir.remove());

@@ -5,9 +5,9 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { query } from '../helpers/db';
-import { ROOT, startServer, tempDir } from '../helpers/server';
-import { signIn } from '../helpers/trpc';
+import { query } from '../../bench/kit/db';
+import { ROOT, startServer, tempDir } from '../../bench/kit/server';
+import { signIn } from '../../bench/kit/trpc';
 
 const dir = tempDir();
 afterAll(() => dir.remove());

@@ -1,8 +1,8 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { query } from '../helpers/db';
-import { ROOT, tempDir } from '../helpers/server';
+import { query } from '../../bench/kit/db';
+import { ROOT, tempDir } from '../../bench/kit/server';
 
 const dir = tempDir();
 afterAll(() => dir.remove());

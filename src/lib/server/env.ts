@@ -1,6 +1,6 @@
 // Configuration from the environment, validated once, with defaults that work on a fresh clone.
 import { z } from 'zod';
-import { thresholdSchema } from '$pipelines/disclosure';
+import { thresholdSchema } from '$pipelines/disclosure/protect';
 
 const seconds = z.coerce.number().int().positive();
 

@@ -8,9 +8,10 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { timingSafeEqual } from 'node:crypto';
 import type { SurveyServices } from './survey';
-import { importRequestSchema, storeImported } from '$pipelines/import';
-import { databaseRecorder, runRecordSchema } from '$pipelines/runs';
-import { parquetSnapshot } from '$pipelines/server-snapshot';
+import { importRequestSchema } from '$pipelines/sources/import';
+import { storeImported } from './db/imported';
+import { databaseRecorder, runRecordSchema } from '$pipelines/batch/runs';
+import { parquetSnapshot } from '$lib/server/analytics/parquet-snapshot';
 
 // Import sends every row in one request; only the token's holder can send one at all.
 const BODY_LIMIT = 256 * 1024 * 1024;

@@ -6,11 +6,11 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, rmSync, writeFileSync } from 'node:fs';
 import type { Cron } from 'croner';
 import type { SurveyServices } from './survey';
-import { internalTokenPath } from '$pipelines/internal';
-import { schedulePipeline } from '$pipelines/schedule';
-import { runPipeline, STAGES, type RunResult } from '$pipelines/run';
-import { databaseRecorder } from '$pipelines/runs';
-import { publicationSettings } from './settings';
+import { internalTokenPath } from '$pipelines/batch/internal';
+import { schedulePipeline } from '$pipelines/batch/schedule';
+import { runPipeline, STAGES, type RunResult } from '$pipelines/batch/run';
+import { databaseRecorder } from '$pipelines/batch/runs';
+import { publicationSettings } from '$pipelines/settings';
 import { internalSocketPath, startInternalApi } from './internal-api';
 
 let schedule: Cron | undefined;

@@ -1,5 +1,5 @@
 import { survey } from '$lib/server/survey';
-import { thresholdInForce } from '$lib/server/settings';
+import { thresholdInForce } from '$pipelines/settings';
 import type { PageServerLoad } from './$types';
 
 const duration = (seconds: number) => {

@@ -1,6 +1,6 @@
 // What the dashboard's address asks for, read the same way by the page and its CSV downloads, so a
 // download holds exactly the figures on screen.
-import type { BreakdownDimension } from '$pipelines/breakdowns';
+import type { BreakdownDimension } from '$pipelines/stages/breakdowns';
 
 export const FILTERS = ['wave', 'region', 'sector', 'staffGroup', 'specialty'] as const;
 export type Filters = Partial<Record<(typeof FILTERS)[number], string>>;

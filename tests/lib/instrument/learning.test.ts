@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { instrument } from '../../../src/lib/instrument/survey';
 import { learningList } from '../../../src/lib/instrument/learning';
 import { competencies } from '../../../src/lib/instrument/reference';
-import { completeAnswers } from '../../helpers/answers';
+import { completeAnswers } from '../../../bench/kit/answers';
 
 const flat = (importance: number, confidence: number) =>
 	Object.fromEntries(competencies.flatMap((c) => [[`imp_${c.code}`, importance], [`conf_${c.code}`, confidence]]));

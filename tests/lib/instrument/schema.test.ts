@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { instrument } from '../../../src/lib/instrument/survey';
 import { answersSchema, fieldErrorsOf } from '../../../src/lib/instrument/schema';
 import { canonicalAnswers, isVisible, pruneHidden, questionsOf } from '../../../src/lib/instrument/questions';
-import { completeAnswers } from '../../helpers/answers';
+import { completeAnswers } from '../../../bench/kit/answers';
 
 const submission = answersSchema(instrument, { complete: true });
 const draft = answersSchema(instrument, { complete: false });

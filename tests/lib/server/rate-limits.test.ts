@@ -2,8 +2,8 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { completeAnswers } from '../../helpers/answers';
-import { startServer, tempDir, type RunningServer } from '../../helpers/server';
+import { completeAnswers } from '../../../bench/kit/answers';
+import { startServer, tempDir, type RunningServer } from '../../../bench/kit/server';
 
 const dir = tempDir();
 let server: RunningServer;

@@ -1,5 +1,5 @@
 import type { Chart } from '$pipelines/charts';
-import { SUPPRESSED_MARK } from '$pipelines/figures';
+import { SUPPRESSED_MARK } from '$pipelines/core/figures';
 import { csvOf } from '$lib/csv';
 
 /** A chart's table as CSV (formula cells neutralised), headed as on screen, hidden figures marked as on screen. */

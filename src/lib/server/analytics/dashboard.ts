@@ -2,26 +2,14 @@
 // the live cube narrowed to the planner's scope and filters, then the batch reports' chart builders.
 // Only protected aggregates leave this module; free text is not in the cube at all.
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { ENGLAND, regionName } from '$pipelines/reference';
-import { wavesUpTo } from '$pipelines/snapshot';
-import { literal, literalList } from '$pipelines/sql';
-import { respondents } from '$pipelines/respondents';
-import { distributions } from '$pipelines/distributions';
-import { needs } from '$pipelines/needs';
-import { shares } from '$pipelines/shares';
-import { coverage } from '$pipelines/coverage';
-import { successMeasures } from '$pipelines/success-measures';
-import { change } from '$pipelines/change';
-import { regionComparison } from '$pipelines/region-comparison';
-import { weighting } from '$pipelines/weighting';
-import { needsBySpecialty } from '$pipelines/needs-specialty';
-import { breakdownsOf, orderedPair, type BreakdownPair } from '$pipelines/breakdowns';
-import { locusForFocusTable } from '$pipelines/locus-for-focus';
-import { loadPathways, pathwayReadinessTable, type Pathway } from '$pipelines/pathways';
-import { mentors } from '$pipelines/mentors';
+import { ENGLAND, regionName } from '$pipelines/core/reference';
+import { wavesUpTo } from '$pipelines/stages/snapshot';
+import { literal, literalList } from '$pipelines/core/sql';
+import { orderedPair, type BreakdownPair } from '$pipelines/stages/breakdowns';
+import { runStages, type StageContext } from '$pipelines/stages';
 import { dashboardCharts, type Chart } from '$pipelines/charts';
-import type { PipelineContext, PublishedTable, Wave } from '$pipelines/context';
-import { tableForPlanner } from '$pipelines/planner-view';
+import type { PipelineContext, PublishedTable, Wave } from '$pipelines/core/context';
+import { tableForPlanner } from '$pipelines/disclosure/planner-view';
 import { LIVE_CUBE } from './live-cube';
 
 export interface DashboardFilter {
@@ -63,8 +51,6 @@ function cubeRows(waves: Wave[], filter: DashboardFilter): string {
 	return `(SELECT * FROM ${LIVE_CUBE} WHERE ${where.join(' AND ')})`;
 }
 
-let pathways: Pathway[] | undefined;
-
 /** Runs the pipeline's aggregation and disclosure stages for one scope and filter set. Call it only
  *  inside LiveCube.use: it keeps the filtered rows in a temporary table of the cube's connection. */
 export async function dashboard(c: DuckDBConnection, filter: DashboardFilter, settings: DashboardSettings): Promise<Dashboard> {
@@ -74,35 +60,24 @@ export async function dashboard(c: DuckDBConnection, filter: DashboardFilter, se
 	// Copied once, so the stages' dozen queries each read a few thousand rows without filtering again.
 	await c.run(`CREATE OR REPLACE TEMP TABLE dashboard_scope AS ${cubeRows(waves, filter)}`);
 	const coverageNote = filter.sector || filter.specialty ? COVERAGE_UNAVAILABLE : null;
-	const ctx: PipelineContext = {
+	const filtered = Boolean(filter.sector || filter.staffGroup || filter.specialty);
+	const ctx: StageContext = {
 		wave,
 		waves,
 		...settings,
 		cube: 'dashboard_scope',
 		// Coverage divides by the workforce of the same people: the chosen staff group's, and none for a sector or specialty.
-		workforce: { staffGroup: filter.staffGroup, unavailable: coverageNote !== null }
+		workforce: { staffGroup: filter.staffGroup, unavailable: coverageNote !== null },
+		// The region comparison reads every region under the same filters; only the planner's own rows are kept.
+		englandCube: cubeRows(waves, { ...filter, scope: ENGLAND.code }),
+		weightsCube: cubeRows(waves, { scope: ENGLAND.code }),
+		breakdowns: pair ? [pair] : [],
+		view: (t) => {
+			const seen = tableForPlanner(t, { scope: filter.scope, filtered });
+			return seen.name === 'needs_by_competency_specialty' && filter.specialty ? { ...seen, rows: seen.rows.filter((r) => r.specialty === filter.specialty) } : seen;
+		}
 	};
-	const tables: PublishedTable[] = [
-		...(await respondents(c, ctx)),
-		...(await distributions(c, ctx)),
-		...(await needs(c, ctx)),
-		...(await shares(c, ctx)),
-		...(await coverage(c, ctx)),
-		...(await successMeasures(c, ctx)),
-		...(await change(c, ctx)),
-		// A region is tested against the rest of England, so this stage reads every region (same filters);
-		// only the planner's own region's rows are kept below.
-		...(await regionComparison(c, { ...ctx, cube: cubeRows(waves, { ...filter, scope: ENGLAND.code }) })),
-		// Weights are made from every respondent of the wave: a filter narrows the figures, not the weights.
-		...(await weighting(c, ctx, cubeRows(waves, { scope: ENGLAND.code }))),
-		...(await needsBySpecialty(c, ctx)),
-		...(pair ? await breakdownsOf([pair])(c, ctx) : []),
-		...(await mentors(c, ctx))
-	]
-		.map((t) => tableForPlanner(t, { scope: filter.scope, filtered: Boolean(filter.sector || filter.staffGroup || filter.specialty) }))
-		.map((t) => (t.name === 'needs_by_competency_specialty' && filter.specialty ? { ...t, rows: t.rows.filter((r) => r.specialty === filter.specialty) } : t));
-	// From the protected, scoped needs tables: no further query.
-	tables.push(locusForFocusTable(tables), pathwayReadinessTable(tables, (pathways ??= loadPathways())));
+	const tables = await runStages(c, ctx);
 	const total = tables.find((t) => t.name === 'respondents_by_region')!.rows[0];
 	return {
 		wave,

@@ -1,4 +1,4 @@
-// The live cube behind the planner dashboard: the pipeline's cube (pipelines/cube.ts) of a published
+// The live cube behind the planner dashboard: the pipeline's cube (pipelines/core/cube.ts) of a published
 // snapshot of the responses, in a temporary table on a connection of its own. A filter change then
 // aggregates thousands of cube rows, not a million responses.
 //
@@ -11,9 +11,9 @@ import { createHash } from 'node:crypto';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Database } from '../db/database';
 import { Serial } from '../db/serial';
-import { CUBE_SQL } from '$pipelines/cube';
-import { rows } from '$pipelines/sql';
-import type { SuccessMeasure } from '$pipelines/reference';
+import { CUBE_SQL } from '$pipelines/core/cube';
+import { rows } from '$pipelines/core/sql';
+import type { SuccessMeasure } from '$pipelines/core/reference';
 
 export const LIVE_CUBE = 'live_cube';
 

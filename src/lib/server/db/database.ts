@@ -40,13 +40,13 @@ export class Database {
 				if (existsSync(path)) chmodSyncQuietly(path);
 			}
 		} catch (error) {
-			throw new Error(`Could not create the folder for the survey database at ${path}: ${(error as Error).message}`);
+			throw new Error(`Could not create the folder for the survey database at ${path}: ${(error as Error).message}`, { cause: error });
 		}
 		let instance: DuckDBInstance;
 		try {
 			instance = await DuckDBInstance.create(path);
 		} catch (error) {
-			throw new Error(`Could not open the survey database at ${path}: ${(error as Error).message}`);
+			throw new Error(`Could not open the survey database at ${path}: ${(error as Error).message}`, { cause: error });
 		}
 		const writer = await instance.connect();
 		const reader = await instance.connect();

@@ -94,7 +94,7 @@ export const migrations: Migration[] = [
 	{
 		id: '004_record_keys',
 		sql: `
-			-- The cell key method of disclosure control (pipelines/perturbation.ts): each response gets a
+			-- The cell key method of disclosure control (pipelines/disclosure/perturbation.ts): each response gets a
 			-- random record key 0-255 when stored (the server's writer draws it from node:crypto). Never
 			-- published; existing responses get theirs now. No DEFAULT expression: DuckDB cannot replay a
 			-- function default from its write-ahead log after a crash.
@@ -149,7 +149,7 @@ export async function migrate(connection: DuckDBConnection, instrument: Instrume
 			await connection.run('COMMIT');
 		} catch (error) {
 			await connection.run('ROLLBACK');
-			throw new Error(`Migration ${m.id} failed: ${(error as Error).message}`);
+			throw new Error(`Migration ${m.id} failed: ${(error as Error).message}`, { cause: error });
 		}
 		applied.push(m.id);
 	}

@@ -67,7 +67,7 @@ function columnWriters(instrument: Instrument, columns: string[]): ColumnWriter[
 			case 'submitted_at':
 				return (a, r) => a.appendTimestampTZ(timestampTZValue(BigInt(r.submitted_at.getTime()) * 1000n));
 			case 'record_key':
-				// Disclosure control's record key (pipelines/perturbation.ts): secret, uniform on 0–255.
+				// Disclosure control's record key (pipelines/disclosure/perturbation.ts): secret, uniform on 0–255.
 				return (a) => a.appendUTinyInt(randomInt(256));
 		}
 		const question = questions.get(name);

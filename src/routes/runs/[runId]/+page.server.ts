@@ -3,7 +3,8 @@ import { signedIn } from '$lib/server/auth/guard';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { survey } from '$lib/server/survey';
-import { ENGLAND, regionName, waveLabel } from '$pipelines/reference';
+import { ENGLAND, regionName, waveLabel } from '$pipelines/core/reference';
+import { mayOpenRunFile } from '$pipelines/disclosure/planner-view';
 import { filesByReport } from './files-by-report';
 import type { PageServerLoad } from './$types';
 
@@ -25,7 +26,8 @@ function placeOf(file: string): string | null {
 
 /** A run's published files, as far as the planner's role allows (the same rule as the file route). */
 export const load: PageServerLoad = async ({ locals, params, url }) => {
-	const { role, region } = signedIn(locals, url);
+	const user = signedIn(locals, url);
+	const { role } = user;
 	if (!/^[0-9TZ]+-[0-9a-f]+$/.test(params.runId)) error(404, 'No such run');
 	let manifest: Manifest;
 	try {
@@ -33,8 +35,7 @@ export const load: PageServerLoad = async ({ locals, params, url }) => {
 	} catch {
 		error(404, 'No such run, or it did not finish');
 	}
-	const allowed = (file: string) => role !== 'regional' || file.startsWith(`regions/${region}/`) || file.startsWith(`charts/${region}-`);
-	const files = manifest.files.filter(allowed).sort();
+	const files = manifest.files.filter((file) => mayOpenRunFile(user, file)).sort();
 	const reports = files
 		.filter((f) => f.endsWith('/index.html'))
 		.map((html) => ({ html, place: placeOf(html)!, pdf: files.includes(html.replace(/index\.html$/, 'report.pdf')) ? html.replace(/index\.html$/, 'report.pdf') : null }))

@@ -1,6 +1,6 @@
 // A run's files grouped as people look for them: by report (England, then each region by name) and
 // by kind, each named in words ("Needs ranking, chart (SVG)") rather than by its path.
-import { ENGLAND, regionName } from '$pipelines/reference';
+import { ENGLAND, regionName } from '$pipelines/core/reference';
 
 export interface NamedFile {
 	path: string;

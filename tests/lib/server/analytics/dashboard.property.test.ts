@@ -9,9 +9,9 @@ import { Database } from '../../../../src/lib/server/db/database';
 import { instrument } from '../../../../src/lib/instrument/survey';
 import { LiveCube } from '../../../../src/lib/server/analytics/live-cube';
 import { dashboard, type Dashboard, type DashboardFilter } from '../../../../src/lib/server/analytics/dashboard';
-import { NHS_DIGITAL_RULE } from '../../../../pipelines/disclosure';
-import { loadSuccessMeasures, WORKFORCE_CSV, competencies } from '../../../../pipelines/reference';
-import { removeDir, tempDir } from '../../../pipelines/helpers';
+import { NHS_DIGITAL_RULE } from '../../../../pipelines/disclosure/protect';
+import { loadSuccessMeasures, WORKFORCE_CSV, competencies } from '../../../../pipelines/core/reference';
+import { tempDir } from '../../../../bench/kit/server';
 
 const ENGLAND = 'E92000001';
 const REGIONS = ['E40000003', 'E40000011', 'E40000005'];
@@ -46,19 +46,21 @@ const filter = fc.record({
 	specialty: fc.option(fc.constantFrom(...SPECIALTIES), { nil: undefined })
 });
 
+let folder: ReturnType<typeof tempDir>;
 let dir: string;
 let db: Database;
 let cube: LiveCube;
 
 beforeAll(async () => {
-	dir = tempDir();
+	folder = tempDir();
+	dir = folder.path;
 	db = await Database.open(join(dir, 'survey.duckdb'), instrument);
 	await db.write((c) => c.run(`INSERT INTO waves (id, label, status) VALUES ('2026-27', '2026/27', 'open')`));
 	cube = new LiveCube(db, { everySeconds: 3600, minNewResponses: 1 });
 });
 afterAll(async () => {
 	await db?.close();
-	removeDir(dir);
+	folder?.remove();
 });
 
 async function load(people: Person[]) {

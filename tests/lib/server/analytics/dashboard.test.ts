@@ -8,15 +8,16 @@ import { Database } from '../../../../src/lib/server/db/database';
 import { instrument } from '../../../../src/lib/instrument/survey';
 import { LiveCube } from '../../../../src/lib/server/analytics/live-cube';
 import { COVERAGE_UNAVAILABLE, dashboard, type Dashboard, type DashboardFilter } from '../../../../src/lib/server/analytics/dashboard';
-import { NHS_DIGITAL_RULE } from '../../../../pipelines/disclosure';
-import { loadSuccessMeasures, WORKFORCE_CSV, competencies } from '../../../../pipelines/reference';
-import { removeDir, tempDir } from '../../../pipelines/helpers';
+import { NHS_DIGITAL_RULE } from '../../../../pipelines/disclosure/protect';
+import { loadSuccessMeasures, WORKFORCE_CSV, competencies } from '../../../../pipelines/core/reference';
+import { tempDir } from '../../../../bench/kit/server';
 
 const ENGLAND = 'E92000001';
 const LONDON = 'E40000003';
 const MIDLANDS = 'E40000011';
 const settings = { rule: { ...NHS_DIGITAL_RULE, perturbation: null }, measures: loadSuccessMeasures(), workforceCsv: WORKFORCE_CSV };
 
+let folder: ReturnType<typeof tempDir>;
 let dir: string;
 let db: Database;
 let cube: LiveCube;
@@ -26,7 +27,8 @@ const people = (n: number, region: string, sector: string, staffGroup: string) =
 	Array.from({ length: n }, () => ({ region, sector, staffGroup }));
 
 beforeAll(async () => {
-	dir = tempDir();
+	folder = tempDir();
+	dir = folder.path;
 	db = await Database.open(join(dir, 'survey.duckdb'), instrument);
 	const all = [...people(885, LONDON, 'hospital', 'pharmacist'), ...people(150, LONDON, 'hospital', 'support_worker'), ...people(150, MIDLANDS, 'community', 'support_worker')];
 	const ratingColumns = competencies.flatMap((c) => [`imp_${c.code}`, `conf_${c.code}`]);
@@ -45,7 +47,7 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(async () => {
 	await db?.close();
-	removeDir(dir);
+	folder?.remove();
 });
 
 const figures = (f: DashboardFilter) => cube.use(settings.measures, (c) => dashboard(c, f, settings));

@@ -6,10 +6,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Database } from '../../../../src/lib/server/db/database';
 import { instrument } from '../../../../src/lib/instrument/survey';
 import { regions, sectors } from '../../../../src/lib/instrument/reference';
-import { generateResponses } from '../../../../pipelines/synthetic';
+import { generateResponses } from '../../../../pipelines/sources/synthetic';
 import { createAccounts, PASSWORD } from '../../../helpers/accounts';
-import { startServer, tempDir, type RunningServer } from '../../../helpers/server';
-import { signIn } from '../../../helpers/trpc';
+import { startServer, tempDir, type RunningServer } from '../../../../bench/kit/server';
+import { signIn } from '../../../../bench/kit/trpc';
 
 const dir = tempDir();
 let server: RunningServer;

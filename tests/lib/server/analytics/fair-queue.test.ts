@@ -9,10 +9,10 @@ import { Database } from '../../../../src/lib/server/db/database';
 import { createUser } from '../../../../src/lib/server/auth/users';
 import { instrument } from '../../../../src/lib/instrument/survey';
 import { regions, sectors, staffGroups, specialties } from '../../../../src/lib/instrument/reference';
-import { generateResponses } from '../../../../pipelines/synthetic';
+import { generateResponses } from '../../../../pipelines/sources/synthetic';
 import { createAccounts, PASSWORD } from '../../../helpers/accounts';
-import { startServer, tempDir, type RunningServer } from '../../../helpers/server';
-import { signIn } from '../../../helpers/trpc';
+import { startServer, tempDir, type RunningServer } from '../../../../bench/kit/server';
+import { signIn } from '../../../../bench/kit/trpc';
 
 const PLANNERS = 9;
 const dir = tempDir();

@@ -5,10 +5,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FigureCache } from '../../../../src/lib/server/analytics/figure-cache';
 import { Database } from '../../../../src/lib/server/db/database';
 import { instrument } from '../../../../src/lib/instrument/survey';
-import { generateResponses } from '../../../../pipelines/synthetic';
+import { generateResponses } from '../../../../pipelines/sources/synthetic';
 import { createAccounts, PASSWORD } from '../../../helpers/accounts';
-import { startServer, tempDir, type RunningServer } from '../../../helpers/server';
-import { clientFor, signIn } from '../../../helpers/trpc';
+import { startServer, tempDir, type RunningServer } from '../../../../bench/kit/server';
+import { clientFor, signIn } from '../../../../bench/kit/trpc';
 
 describe('FigureCache', () => {
 	it('computes a key once and answers again from memory', async () => {

@@ -7,7 +7,7 @@ import { verifyPassword } from '../../../../src/lib/server/auth/passwords';
 import { createSession, userForSession } from '../../../../src/lib/server/auth/sessions';
 import { signInWaits } from '../../../../src/lib/server/auth/sign-in-waits';
 import { changeRole, createUser, findUserByEmail, listAccounts, recordSignIn, resetPassword, setDisabled } from '../../../../src/lib/server/auth/users';
-import { tempDir } from '../../../helpers/server';
+import { tempDir } from '../../../../bench/kit/server';
 
 const dir = tempDir();
 let db: Database;

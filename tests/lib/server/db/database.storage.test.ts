@@ -7,9 +7,9 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { completeAnswers } from '../../../helpers/answers';
-import { query } from '../../../helpers/db';
-import { freePort, ROOT, startServer, tempDir } from '../../../helpers/server';
+import { completeAnswers } from '../../../../bench/kit/answers';
+import { query } from '../../../../bench/kit/db';
+import { freePort, ROOT, startServer, tempDir } from '../../../../bench/kit/server';
 
 const dir = tempDir();
 const mounts: string[] = [];

@@ -5,7 +5,7 @@ import { instrumentMigration, migrations } from '../../../../src/lib/server/db/m
 import { ensureDefaultWave, financialYear } from '../../../../src/lib/server/db/waves';
 import { instrument } from '../../../../src/lib/instrument/survey';
 import { questionsOf } from '../../../../src/lib/instrument/questions';
-import { tempDir } from '../../../helpers/server';
+import { tempDir } from '../../../../bench/kit/server';
 
 const dir = tempDir();
 afterAll(() => dir.remove());

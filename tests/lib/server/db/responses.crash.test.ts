@@ -5,10 +5,10 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, describe, expect, it } from 'vitest';
-import { completeAnswers } from '../../../helpers/answers';
-import { query } from '../../../helpers/db';
-import { ROOT, startServer, tempDir } from '../../../helpers/server';
-import { clientFor } from '../../../helpers/trpc';
+import { completeAnswers } from '../../../../bench/kit/answers';
+import { query } from '../../../../bench/kit/db';
+import { ROOT, startServer, tempDir } from '../../../../bench/kit/server';
+import { clientFor } from '../../../../bench/kit/trpc';
 
 const dir = tempDir();
 afterAll(() => dir.remove());

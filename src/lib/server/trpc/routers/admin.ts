@@ -2,12 +2,12 @@ import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { audit, auditLog } from '../../auth/audit';
 import { createWave, listWaves, setWaveStatus } from '../../db/waves';
-import { NHS_DIGITAL_RULE, publishedCount, thresholdSchema } from '$pipelines/disclosure';
+import { NHS_DIGITAL_RULE, publishedCount, thresholdSchema } from '$pipelines/disclosure/protect';
 import { adminProcedure, router } from '../trpc';
 import { accountsRouter } from './accounts';
 import { hasControls } from '../../../text';
-import { measureSchema } from '$pipelines/reference';
-import { checkWorkforceCsv, disclosureThreshold, environmentThreshold, publicationSettings, saveSuccessMeasures, saveWorkforceCsv, setDisclosureThreshold, successMeasures, thresholdInForce } from '../../settings';
+import { measureSchema } from '$pipelines/core/reference';
+import { checkWorkforceCsv, disclosureThreshold, environmentThreshold, publicationSettings, saveSuccessMeasures, saveWorkforceCsv, setDisclosureThreshold, successMeasures, thresholdInForce } from '$pipelines/settings';
 
 /** Runs a settings change, turning a validation failure into a clear BAD_REQUEST. */
 function change<T>(job: () => T): T {

@@ -10,15 +10,16 @@
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { ENGLAND, regions, sectors, specialties, staffGroups } from '../../../instrument/reference';
-import { regionName } from '$pipelines/reference';
-import { BREAKDOWN_DIMENSIONS, DIMENSION_NAMES } from '$pipelines/breakdowns';
+import { regionName } from '$pipelines/core/reference';
+import { BREAKDOWN_DIMENSIONS, DIMENSION_NAMES } from '$pipelines/stages/breakdowns';
 import { dashboard, type DashboardFilter } from '../../analytics/dashboard';
 import { liveCubeOf, type SnapshotInfo } from '../../analytics/live-cube';
 import { FigureCache, settingsVersion } from '../../analytics/figure-cache';
-import { rows } from '$pipelines/sql';
+import { rows } from '$pipelines/core/sql';
+import { rowsOf } from '$pipelines/core/context';
 import type { Database } from '../../db/database';
 import { dashboardQueueOf, interruptible, QueueRefusal } from '../../analytics/fair-queue';
-import { publicationSettings } from '../../settings';
+import { publicationSettings } from '$pipelines/settings';
 import { plannerProcedure, router } from '../trpc';
 import type { Context } from '../context';
 
@@ -98,7 +99,6 @@ const caches = new WeakMap<Database, FigureCache<Figures>>();
 /** One cache of dashboard figures per database in this process. */
 const figureCacheOf = (db: Database, entries: number) => caches.get(db) ?? (caches.set(db, new FigureCache<Figures>(entries)), caches.get(db)!);
 
-const rowsOf = (tables: Awaited<ReturnType<typeof dashboard>>['tables'], name: string) => tables.find((t) => t.name === name)!.rows;
 
 export const reportsRouter = router({
 	/** What the dashboard's filters may offer this planner: reportable waves and the regions they may see. */

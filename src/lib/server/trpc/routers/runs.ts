@@ -29,7 +29,7 @@ export const runsRouter = router({
 			status: r.status as RunSummary['status'],
 			startedAt: new Date(String(r.started_at)).toISOString(),
 			seconds: r.seconds === null ? null : Number(r.seconds),
-			// England's count is an England figure: not for regional planners (pipelines/planner-view.ts).
+			// England's count is an England figure: not for regional planners (pipelines/disclosure/planner-view.ts).
 			respondents: r.respondents === null || ctx.user.role === 'regional' ? null : Number(r.respondents),
 			error: ctx.user.role === 'admin' ? ((r.error as string | null) ?? null) : null
 		}));

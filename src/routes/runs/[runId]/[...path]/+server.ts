@@ -6,7 +6,8 @@ import { readFile } from 'node:fs/promises';
 import { join, normalize } from 'node:path';
 import { survey } from '$lib/server/survey';
 import { audit } from '$lib/server/auth/audit';
-import { ENGLAND, regionName } from '$pipelines/reference';
+import { ENGLAND, regionName } from '$pipelines/core/reference';
+import { mayOpenRunFile } from '$pipelines/disclosure/planner-view';
 import type { RequestHandler } from './$types';
 
 const TYPES: Record<string, string> = {
@@ -28,10 +29,7 @@ export const GET: RequestHandler = async ({ locals, params, url }) => {
 	const user = signedIn(locals, url);
 	const path = normalize(params.path);
 	if (!/^[0-9TZ]+-[0-9a-f]+$/.test(params.runId) || path.startsWith('..') || path.startsWith('/') || path.includes('\0')) error(404, 'No such file');
-	const { region, role } = user;
-	if (role === 'regional' && !(path.startsWith(`regions/${region}/`) || path.startsWith(`charts/${region}-`))) {
-		error(403, 'Your account can open your own region’s report only');
-	}
+	if (!mayOpenRunFile(user, path)) error(403, 'Your account can open your own region’s report only');
 	const type = TYPES[path.split('.').pop() ?? ''];
 	if (!type) error(404, 'No such file');
 	const services = await survey();

@@ -7,11 +7,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { instrument } from '../../../../../src/lib/instrument/survey';
 import { saveDraftInput, submitInput } from '../../../../../src/lib/server/trpc/routers/survey';
 import { questionsOf } from '../../../../../src/lib/instrument/questions';
-import { completeAnswers } from '../../../../helpers/answers';
-import { query } from '../../../../helpers/db';
-import { startServer, tempDir, type RunningServer } from '../../../../helpers/server';
+import { completeAnswers } from '../../../../../bench/kit/answers';
+import { query } from '../../../../../bench/kit/db';
+import { startServer, tempDir, type RunningServer } from '../../../../../bench/kit/server';
 import { createAccounts, PASSWORD } from '../../../../helpers/accounts';
-import { signIn } from '../../../../helpers/trpc';
+import { signIn } from '../../../../../bench/kit/trpc';
 
 const signInAs = (url: string) => signIn(url, 'national@example.org', PASSWORD);
 

@@ -2,10 +2,10 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { completeAnswers } from '../../../../helpers/answers';
+import { completeAnswers } from '../../../../../bench/kit/answers';
 import { ACCOUNTS, createAccounts, PASSWORD } from '../../../../helpers/accounts';
-import { startServer, tempDir, type RunningServer } from '../../../../helpers/server';
-import { clientFor, failureOf, signIn } from '../../../../helpers/trpc';
+import { startServer, tempDir, type RunningServer } from '../../../../../bench/kit/server';
+import { clientFor, failureOf, signIn } from '../../../../../bench/kit/trpc';
 
 const dir = tempDir();
 const databasePath = join(dir.path, 'survey.duckdb');

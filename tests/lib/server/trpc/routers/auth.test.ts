@@ -2,9 +2,9 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ACCOUNTS, createAccounts, PASSWORD } from '../../../../helpers/accounts';
-import { query } from '../../../../helpers/db';
-import { startServer, tempDir, type RunningServer } from '../../../../helpers/server';
-import { clientFor, failureOf, signIn } from '../../../../helpers/trpc';
+import { query } from '../../../../../bench/kit/db';
+import { startServer, tempDir, type RunningServer } from '../../../../../bench/kit/server';
+import { clientFor, failureOf, signIn } from '../../../../../bench/kit/trpc';
 
 const dir = tempDir();
 const databasePath = join(dir.path, 'survey.duckdb');

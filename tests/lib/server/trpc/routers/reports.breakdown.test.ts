@@ -5,10 +5,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Database } from '../../../../../src/lib/server/db/database';
 import { instrument } from '../../../../../src/lib/instrument/survey';
-import { generateResponses } from '../../../../../pipelines/synthetic';
+import { generateResponses } from '../../../../../pipelines/sources/synthetic';
 import { createAccounts, PASSWORD } from '../../../../helpers/accounts';
-import { startServer, tempDir, type RunningServer } from '../../../../helpers/server';
-import { failureOf, signIn } from '../../../../helpers/trpc';
+import { startServer, tempDir, type RunningServer } from '../../../../../bench/kit/server';
+import { failureOf, signIn } from '../../../../../bench/kit/trpc';
 
 const LONDON = 'E40000003';
 const COUNTS = new Set(['respondents', 'base', 'numerator']);

@@ -5,10 +5,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Database } from '../../../../../src/lib/server/db/database';
 import { instrument } from '../../../../../src/lib/instrument/survey';
 import { regions } from '../../../../../src/lib/instrument/reference';
-import { generateResponses } from '../../../../../pipelines/synthetic';
+import { generateResponses } from '../../../../../pipelines/sources/synthetic';
 import { createAccounts, PASSWORD } from '../../../../helpers/accounts';
-import { startServer, tempDir, type RunningServer } from '../../../../helpers/server';
-import { clientFor, failureOf, signIn } from '../../../../helpers/trpc';
+import { startServer, tempDir, type RunningServer } from '../../../../../bench/kit/server';
+import { clientFor, failureOf, signIn } from '../../../../../bench/kit/trpc';
 
 const ENGLAND = 'E92000001';
 const LONDON = 'E40000003';
@@ -174,7 +174,7 @@ describe('reports.dashboard', () => {
 		expect(table.columns.map((c) => c.key)).toContain('change');
 		expect(table.rows.some((r) => r.change === 'increase')).toBe(true);
 		// A regional planner sees their region against England in words, for the region as a whole only:
-		// under a filter the rest of England may be a few people elsewhere (pipelines/planner-view.ts).
+		// under a filter the rest of England may be a few people elsewhere (pipelines/disclosure/planner-view.ts).
 		const whole = await as.london.reports.dashboard.query({});
 		expect(whole.comparisons.region_against_england.some((r) => r.against_england !== null)).toBe(true);
 		const london = await as.london.reports.dashboard.query({ sector: 'hospital' });

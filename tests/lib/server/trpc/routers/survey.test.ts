@@ -5,10 +5,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Database } from '../../../../../src/lib/server/db/database';
 import { setWaveStatus } from '../../../../../src/lib/server/db/waves';
 import { instrument } from '../../../../../src/lib/instrument/survey';
-import { completeAnswers } from '../../../../helpers/answers';
-import { query } from '../../../../helpers/db';
-import { startServer, tempDir, type RunningServer } from '../../../../helpers/server';
-import { clientFor, failureOf } from '../../../../helpers/trpc';
+import { completeAnswers } from '../../../../../bench/kit/answers';
+import { query } from '../../../../../bench/kit/db';
+import { startServer, tempDir, type RunningServer } from '../../../../../bench/kit/server';
+import { clientFor, failureOf } from '../../../../../bench/kit/trpc';
 
 const dir = tempDir();
 const databasePath = join(dir.path, 'survey.duckdb');

@@ -1,0 +1,53 @@
+// What a chart is (a typed Vega-Lite spec with its data table), the helpers every family of charts
+// shares, and the server-side SVG renderer.
+import { withoutControls } from '../../src/lib/text';
+import * as aq from 'arquero';
+import { compile, type TopLevelSpec } from 'vega-lite';
+import { parse, View } from 'vega';
+import type { PublishedTable } from '../core/context';
+import { formatNumber, SUPPRESSED_MARK, type FigureColumn } from '../core/figures';
+import { CHART_CONFIG } from './style';
+
+export type Row = Record<string, unknown>;
+
+export interface Chart {
+	/** File name stem, for example national-needs-ranking or E40000003-needs-ranking. */
+	id: string;
+	title: string;
+	description: string;
+	spec: TopLevelSpec;
+	/** What the data table shows: column key → heading, which columns are counts of people, and the
+	 *  decimals a column's figures are written with (percentages 1, means and scores 2; see figures.ts). */
+	table: { columns: Array<FigureColumn & { heading: string; count?: boolean }>; rows: Row[] };
+}
+
+export const WIDTH = 560;
+export const config = CHART_CONFIG;
+/** Hidden figures are drawn as a grey, labelled mark rather than left out. */
+export const SUPPRESSED_GREY = '#aeb7bd';
+export const TEXT = '#212b32';
+
+/** A figure as a chart label: en-GB with fixed decimals and an optional unit, or the suppressed mark. */
+export const labelOf = (value: unknown, decimals: number, unit = '') => (value === null || value === undefined ? SUPPRESSED_MARK : `${formatNumber(Number(value), decimals)}${unit}`);
+/** A wave as people write it: 2026-27 is shown as 2026/27. */
+
+// Arquero verbs: (table, opts) => table.
+export const forScope = (t: aq.ColumnTable, { region }: { region: string }) => t.params({ region }).filter((d: Row, $: Row) => d.region_code === $.region);
+
+export const tableOf = (tables: PublishedTable[], name: string) => {
+	const t = tables.find((x) => x.name === name);
+	if (!t) throw new Error(`No published table ${name}`);
+	// Declared columns even when no rows (a dashboard filter nobody matches), so the verbs still resolve.
+	return t.rows.length ? aq.from(t.rows) : aq.table(Object.fromEntries(Object.keys(t.columns).map((c) => [c, []])));
+};
+
+/** Server-side SVG: compile Vega-Lite to Vega and render headless (no canvas needed). */
+export async function renderSvg(spec: TopLevelSpec): Promise<string> {
+	const view = new View(parse(compile(spec).spec), { renderer: 'none' });
+	try {
+		// Labels come from admin-entered text (wave labels, measure names): no invisible controls in print.
+		return withoutControls(await view.toSVG());
+	} finally {
+		view.finalize();
+	}
+}

@@ -1,0 +1,54 @@
+// What every stage is given, and the shape of what stages publish.
+import type { DisclosureRule } from '../disclosure/protect';
+import type { SuccessMeasure } from './reference';
+import type { CubeRelation } from './cube';
+
+export interface Wave {
+	id: string;
+	label: string;
+}
+
+export interface PipelineContext {
+	/** The wave being reported. */
+	wave: Wave;
+	/** Every wave up to and including `wave`, oldest first: success measures trend over them. */
+	waves: Wave[];
+	rule: DisclosureRule;
+	measures: SuccessMeasure[];
+	workforceCsv: string;
+	/** The cube rows the stages aggregate (see cube.ts): the run's snapshot, or the dashboard's filtered live cube. */
+	cube: CubeRelation;
+	/** Whose workforce the cube's respondents are drawn from, for coverage denominators; absent means the
+	 *  whole workforce (the batch run). The dashboard narrows it to its staff group filter, and marks coverage
+	 *  unavailable when a sector or specialty is chosen: there are no workforce figures by sector or specialty. */
+	workforce?: WorkforceScope;
+}
+
+export interface WorkforceScope {
+	staffGroup?: string;
+	unavailable?: boolean;
+}
+
+export type ColumnType = 'VARCHAR' | 'INTEGER' | 'DOUBLE' | 'BOOLEAN';
+
+/** A table as published: already through disclosure control, with typed columns for CSV and Parquet. */
+export interface PublishedTable {
+	name: string;
+	title: string;
+	columns: Record<string, ColumnType>;
+	rows: Record<string, unknown>[];
+}
+
+/** Keeps only the declared columns, in their declared order. */
+export function published(name: string, title: string, columns: Record<string, ColumnType>, data: Record<string, unknown>[]): PublishedTable {
+	const names = Object.keys(columns);
+	return { name, title, columns, rows: data.map((r) => Object.fromEntries(names.map((n) => [n, r[n] ?? null]))) };
+}
+
+/** The rows of a published table, by name. Every stage always publishes its tables (empty when nobody
+ *  answered), so a missing one is a mistake in the code, said at once. */
+export function rowsOf(tables: PublishedTable[], name: string): PublishedTable['rows'] {
+	const table = tables.find((t) => t.name === name);
+	if (!table) throw new Error(`No published table ${name}`);
+	return table.rows;
+}

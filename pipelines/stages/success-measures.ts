@@ -1,0 +1,149 @@
+// Stage: success measures — every measure in data/reference/success-measures.json, per wave
+// (the reported one and those before it), nationally and by region: value, 95% interval for shares,
+// target, red/amber/green status and change since the previous wave.
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { protect, type FigureSpec, type MeanSpec } from '../disclosure/protect';
+import { ENGLAND, ratingColumns, type SuccessMeasure } from '../core/reference';
+import { published, type PipelineContext, type PublishedTable, type WorkforceScope } from '../core/context';
+import { workforceSql } from './coverage';
+import { literal, rows } from '../core/sql';
+import { RATING_SENSITIVITY } from '../disclosure/perturbation';
+import { col, countOf, keySumOf, type CubeRelation } from '../core/cube';
+
+/** The raw statistics of one measure per wave and region (England and each region): counts with their
+ *  key sums, and sums for means, which disclosure control turns into published values. */
+export function measureSql(m: SuccessMeasure, cube: CubeRelation, workforceCsv: string, workforce?: WorkforceScope): string {
+	const groups = `GROUP BY GROUPING SETS ((wave_id, region), (wave_id))`;
+	const head = `SELECT wave_id, coalesce(region, '${ENGLAND.code}') AS region_code, ${literal(m.id)} AS measure_id`;
+	const counted = (column: string, as: string) => `${countOf(`sum(${column})`)} AS ${as}, ${keySumOf(`sum(${column})`)} AS ${as}_key`;
+	const base = counted('respondents', 'base');
+	switch (m.kind) {
+		case 'share':
+			return `${head}, ${counted(col(m.id, 'numerator'), 'numerator')}, ${counted(col(m.id, 'base'), 'base')} FROM ${cube} ${groups}`;
+		case 'mean':
+			// The mean of each person's mean rating: their total over the number of competencies.
+			return `${head}, ${base}, sum(${col(m.id, 'sum')})::BIGINT AS total_sum, ${counted(col(m.id, 'n'), 'total_n')} FROM ${cube} ${groups}`;
+		case 'mwds':
+			return `${head}, ${base}, ${ratingColumns()
+				.map((r) =>
+					[
+						counted(col(r.competency, 'raters'), `${r.competency}_n`),
+						`sum(${col(r.competency, 'importance_sum')})::BIGINT AS ${r.competency}_imp`,
+						`sum(${col(r.competency, 'confidence_sum')})::BIGINT AS ${r.competency}_conf`,
+						counted(col(r.competency, 'importance_n'), `${r.competency}_impn`),
+						`sum(${col(r.competency, 'importance_all_sum')})::BIGINT AS ${r.competency}_impall`
+					].join(', ')
+				)
+				.join(', ')} FROM ${cube} ${groups}`;
+		case 'coverage':
+			// The workforce is a public denominator; it carries the respondents' key only because every
+			// count does (its perturbation, at most 2 in thousands, is immaterial).
+			return `SELECT a.*, w.workforce AS base, a.numerator_key AS base_key
+				FROM (${head}, ${counted('respondents', 'numerator')} FROM ${cube} ${groups}) a
+				JOIN (SELECT coalesce(region_code, '${ENGLAND.code}') AS region_code, sum(workforce)::INTEGER AS workforce
+					FROM ${workforceSql(workforceCsv, workforce)}
+					GROUP BY GROUPING SETS ((region_code), ())) w USING (region_code)`;
+	}
+}
+
+type Figures = Record<string, unknown> & { wave_id: string; region_code: string; measure_id: string };
+
+/** Means of the mean and MWDS kinds, from noisy sums (the same noise as the needs tables' means over
+ *  the same people, since the variable and the people are the same). */
+export function meanFigures(competencies: Array<{ competency: string; importance: string; confidence: string }>): Pick<FigureSpec<Figures>, 'means' | 'derived'> {
+	// A person's total over every competency moves by up to 4 per competency.
+	const means: MeanSpec<Figures>[] = [{ column: 'person_total', sum: 'total_sum', n: 'total_n', variable: (r) => `person_total:${String(r.rating)}`, sensitivity: RATING_SENSITIVITY * competencies.length }];
+	for (const c of competencies) {
+		means.push(
+			{ column: `${c.competency}_i`, sum: `${c.competency}_imp`, n: `${c.competency}_n`, variable: c.importance, sensitivity: RATING_SENSITIVITY },
+			{ column: `${c.competency}_c`, sum: `${c.competency}_conf`, n: `${c.competency}_n`, variable: c.confidence, sensitivity: RATING_SENSITIVITY },
+			{ column: `${c.competency}_w`, sum: `${c.competency}_impall`, n: `${c.competency}_impn`, variable: c.importance, sensitivity: RATING_SENSITIVITY }
+		);
+	}
+	const mwds = (m: Record<string, number | null>) => {
+		const scores = competencies.map((c) => (m[`${c.competency}_i`] === null || m[`${c.competency}_c`] === null || m[`${c.competency}_w`] === null ? null : (m[`${c.competency}_i`]! - m[`${c.competency}_c`]!) * m[`${c.competency}_w`]!));
+		return scores.some((s) => s === null) ? null : scores.reduce((a, b) => a! + b!, 0)! / scores.length;
+	};
+	return {
+		means,
+		derived: [{ column: 'mean', from: (m, r) => (r.kind === 'mean' ? (m.person_total === null ? null : m.person_total / competencies.length) : r.kind === 'mwds' ? mwds(m) : null) }]
+	};
+}
+
+/** The answer a share measure counts, the same name wherever its share is published (change, region
+ *  comparison, weighting, breakdowns), so the same people get the same noise. Coverage's numerator is
+ *  the respondents themselves over the workforce: not an answer. */
+export const measureAnswer = (r: { kind?: unknown; measure_id?: unknown }) => (r.kind === 'share' ? `measure:${String(r.measure_id)}` : null);
+
+export type Rag = 'green' | 'amber' | 'red';
+
+/** Red/amber/green against the wave's target: green when met, amber within `amberWithin`, else red. */
+export function ragStatus(m: Pick<SuccessMeasure, 'direction' | 'amberWithin'>, value: number | null, target: number | undefined): Rag | null {
+	if (value === null || target === undefined) return null;
+	const shortfall = m.direction === 'higher' ? target - value : value - target;
+	return shortfall <= 0 ? 'green' : shortfall <= m.amberWithin ? 'amber' : 'red';
+}
+
+const round = (v: number, places: number) => Math.round(v * 10 ** places) / 10 ** places;
+
+export async function successMeasures(c: DuckDBConnection, ctx: PipelineContext): Promise<PublishedTable[]> {
+	// One query for every measure: the kinds' columns differ, so the parts are unioned by name.
+	const sql = ctx.measures.map((m) => `SELECT ${literal(m.kind)} AS kind, ${literal(m.kind === 'mean' ? m.rating : '')} AS rating, * FROM (${measureSql(m, ctx.cube, ctx.workforceCsv, ctx.workforce)})`).join('\nUNION ALL BY NAME\n');
+	const figures = ctx.measures.length === 0 ? [] : await rows<Figures>(c, `${sql}\nORDER BY measure_id, region_code, wave_id`);
+	const ratings = ratingColumns();
+	const safe = protect<Figures>(
+		figures.map((f) => ({ ...f, wave: f.wave_id })),
+		{
+			// Base first: means and needs scores rest on the respondents in the base. (Coverage's base is
+			// the workforce, so there its numerator is the count of respondents; both pass the rule.)
+			counts: ['base', 'numerator'],
+			...meanFigures(ratings),
+			shares: [{ column: 'share', numerator: 'numerator', denominator: 'base', low: 'ci_low', high: 'ci_high', answer: measureAnswer }],
+			keepUnrounded: true
+		},
+		ctx.rule
+	);
+	const byMeasure = new Map(ctx.measures.map((m) => [m.id, m]));
+	const waveOrder = ctx.waves.map((w) => w.id);
+	const isMean = (r: (typeof safe)[number]) => ['mean', 'mwds'].includes(byMeasure.get(String(r.measure_id))!.kind);
+	const value = (r: (typeof safe)[number]) => ((isMean(r) ? r.mean : r.share) as number | null);
+	const key = (wave: string, region: string, measure: string) => `${wave}|${region}|${measure}`;
+	const values = new Map(safe.map((r) => [key(String(r.wave), String(r.region_code), String(r.measure_id)), value(r)]));
+	const out = safe.map((r) => {
+		const m = byMeasure.get(String(r.measure_id))!;
+		// Coverage of a sector or specialty has no denominator: no value, so no status either (never a false red).
+		const v = m.kind === 'coverage' && ctx.workforce?.unavailable ? null : value(r);
+		// The status from the figure before rounding: a true 9.95% is short of a 10% target, not on it.
+		const unrounded = v === null ? null : ((isMean(r) ? r['mean:unrounded'] : r['share:unrounded']) as number | null);
+		const previousWave = waveOrder[waveOrder.indexOf(String(r.wave)) - 1] ?? null;
+		const previous = previousWave ? (values.get(key(previousWave, String(r.region_code), m.id)) ?? null) : null;
+		const target = m.targets[String(r.wave)];
+		return {
+			...r,
+			aim: m.aim,
+			name: m.name,
+			unit: m.unit,
+			direction: m.direction,
+			value: v === null ? null : round(v, m.kind === 'share' || m.kind === 'coverage' ? 1 : 2),
+			ci_low: m.kind === 'share' ? r.ci_low : null,
+			ci_high: m.kind === 'share' ? r.ci_high : null,
+			target: target ?? null,
+			rag: ragStatus(m, unrounded, target),
+			previous_wave: previousWave,
+			previous_value: previous,
+			change: v !== null && previous !== null ? round(v - previous, 2) : null
+		};
+	});
+	return [
+		published(
+			'success_measures',
+			'Success measures by wave and region against their targets',
+			{
+				wave: 'VARCHAR', region_code: 'VARCHAR', measure_id: 'VARCHAR', aim: 'INTEGER', name: 'VARCHAR', unit: 'VARCHAR', direction: 'VARCHAR',
+				value: 'DOUBLE', ci_low: 'DOUBLE', ci_high: 'DOUBLE', base: 'INTEGER', target: 'DOUBLE', rag: 'VARCHAR',
+				previous_wave: 'VARCHAR', previous_value: 'DOUBLE', change: 'DOUBLE', suppressed: 'BOOLEAN'
+			},
+			out
+		)
+	];
+}
