@@ -24,7 +24,10 @@ export default ts.config(
 			// The app is served from the root (no `paths.base`), so links are plain paths, not resolve() calls.
 			'svelte/no-navigation-without-resolve': 'off',
 			'@typescript-eslint/no-unused-expressions': ['error', { allowShortCircuit: true, allowTernary: true }],
-			'@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_', caughtErrors: 'none' }]
+			'@typescript-eslint/no-unused-vars': [
+				'error',
+				{ argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_', caughtErrors: 'none' }
+			]
 		}
 	},
 	{ ignores: ['build/', '.svelte-kit/', 'data/', 'node_modules/', 'tests/pipelines/golden/'] }

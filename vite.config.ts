@@ -3,7 +3,14 @@ import { defineConfig } from 'vitest/config';
 
 /** Tests that start the built server or a CLI process: two files at a time, as most of their time is
  *  spent waiting on the server, a timer or a child process. */
-const SERVER = ['tests/lib/server/**', 'tests/routes/**', 'tests/scripts/**', 'tests/*.test.ts', 'tests/pipelines/settings.test.ts', 'tests/pipelines/batch/**'];
+const SERVER = [
+	'tests/lib/server/**',
+	'tests/routes/**',
+	'tests/scripts/**',
+	'tests/*.test.ts',
+	'tests/pipelines/settings.test.ts',
+	'tests/pipelines/batch/**'
+];
 /** Tests that drive Chromium, and the one that compares response times (fairness between planners):
  *  one file at a time, so nothing else competes for the two cores while they run. */
 const ONE_AT_A_TIME = ['tests/browser/**', 'tests/pipelines/reports/pdf.test.ts', 'tests/lib/server/analytics/fair-queue.test.ts'];
@@ -18,8 +25,19 @@ export default defineConfig({
 		hookTimeout: 120_000,
 		projects: [
 			// In-process tests (a DuckDB file each, no server), the attacks included: files in parallel, first.
-			{ extends: true, test: { name: 'unit', include: ['tests/**/*.test.ts'], exclude: [...files(SERVER), ...files(ONE_AT_A_TIME)], sequence: { groupOrder: 0 } } },
-			{ extends: true, test: { name: 'server', include: files(SERVER), exclude: files(ONE_AT_A_TIME), maxWorkers: 2, sequence: { groupOrder: 1 } } },
+			{
+				extends: true,
+				test: {
+					name: 'unit',
+					include: ['tests/**/*.test.ts'],
+					exclude: [...files(SERVER), ...files(ONE_AT_A_TIME)],
+					sequence: { groupOrder: 0 }
+				}
+			},
+			{
+				extends: true,
+				test: { name: 'server', include: files(SERVER), exclude: files(ONE_AT_A_TIME), maxWorkers: 2, sequence: { groupOrder: 1 } }
+			},
 			{ extends: true, test: { name: 'one at a time', include: files(ONE_AT_A_TIME), fileParallelism: false, sequence: { groupOrder: 2 } } }
 		]
 	}

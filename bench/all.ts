@@ -31,7 +31,8 @@ const BENCHES: Bench[] = [
 		title: 'Pipeline, 100,000 responses',
 		command: 'npm run bench:pipeline -- --responses 100000',
 		args: ['bench/pipeline.ts', '--responses', '100000'],
-		about: 'Generates the responses (not counted), then times one full batch run stage by stage with peak RSS (DuckDB native memory included). Target: under 5 s, peak under 2 GB.'
+		about:
+			'Generates the responses (not counted), then times one full batch run stage by stage with peak RSS (DuckDB native memory included). Target: under 5 s, peak under 2 GB.'
 	},
 	{
 		title: 'Pipeline, 1,000,000 responses',
@@ -43,7 +44,8 @@ const BENCHES: Bench[] = [
 		title: 'Dashboard',
 		command: 'npm run bench:dashboard',
 		args: ['bench/dashboard.ts'],
-		about: "Loads 1,000,000 synthetic responses and times the dashboard's queries over a spread of filter combinations. Target: p95 under 200 ms per filter change."
+		about:
+			"Loads 1,000,000 synthetic responses and times the dashboard's queries over a spread of filter combinations. Target: p95 under 200 ms per filter change."
 	}
 ];
 
@@ -65,9 +67,12 @@ for (const bench of BENCHES) {
 	console.log(`Running ${bench.command} …`);
 	const started = Date.now();
 	const result = spawnSync(process.execPath, ['--import', 'tsx', ...bench.args], { encoding: 'utf8', maxBuffer: 64 * 2 ** 20 });
-	const output = `${result.stdout}${result.status === 0 ? '' : `\n(exited with ${result.status}: ${result.stderr.trim().split('\n').slice(-3).join(' ')})`}`.trim();
+	const output =
+		`${result.stdout}${result.status === 0 ? '' : `\n(exited with ${result.status}: ${result.stderr.trim().split('\n').slice(-3).join(' ')})`}`.trim();
 	console.log(output);
-	sections.push(`## ${bench.title}\n\nCommand: \`${bench.command}\` (took ${Math.round((Date.now() - started) / 1000)} s)\n\n${bench.about}\n\n\`\`\`\n${output}\n\`\`\``);
+	sections.push(
+		`## ${bench.title}\n\nCommand: \`${bench.command}\` (took ${Math.round((Date.now() - started) / 1000)} s)\n\n${bench.about}\n\n\`\`\`\n${output}\n\`\`\``
+	);
 }
 
 writeFileSync(

@@ -24,7 +24,11 @@ type Filter = Record<string, string>;
 /** Filter changes a planner makes: scope, one filter at a time, then combinations. */
 function filterChanges(): Filter[] {
 	const out: Filter[] = [{}, ...[ENGLAND, ...regions].map((r) => ({ region: r.code }))];
-	out.push(...sectors.map((s) => ({ sector: s.code })), ...staffGroups.map((s) => ({ staffGroup: s.code })), ...specialties.map((s) => ({ specialty: s.code })));
+	out.push(
+		...sectors.map((s) => ({ sector: s.code })),
+		...staffGroups.map((s) => ({ staffGroup: s.code })),
+		...specialties.map((s) => ({ specialty: s.code }))
+	);
 	regions.forEach((r, i) => {
 		out.push({ region: r.code, sector: sectors[i % sectors.length].code, staffGroup: staffGroups[i % staffGroups.length].code });
 		out.push({ region: r.code, specialty: specialties[i % specialties.length].code, wave: '2025-26' });
@@ -49,7 +53,10 @@ try {
 	await db.close();
 	console.log(`Generated ${n.toLocaleString('en-GB')} responses in ${((performance.now() - t) / 1000).toFixed(1)} s (not counted)`);
 
-	const server = await startServer({ databasePath, env: { SETTINGS_DIR: join(dir.path, 'settings'), PIPELINE_OUT: join(dir.path, 'reports') } });
+	const server = await startServer({
+		databasePath,
+		env: { SETTINGS_DIR: join(dir.path, 'settings'), PIPELINE_OUT: join(dir.path, 'reports') }
+	});
 	try {
 		const national = await signIn(server.url, 'national@bench.invalid', PASSWORD);
 		const london = await signIn(server.url, 'london@bench.invalid', PASSWORD);
@@ -75,14 +82,21 @@ try {
 			// A regional planner's filters never name a region other than their own.
 			for (const f of filters) add(`regional, ${kind}`, await change(london.cookie, { ...f, region: 'E40000003' }));
 		}
-		const all = (kind: string) => Object.entries(timings).filter(([k]) => k.endsWith(kind)).flatMap(([, v]) => v);
+		const all = (kind: string) =>
+			Object.entries(timings)
+				.filter(([k]) => k.endsWith(kind))
+				.flatMap(([, v]) => v);
 		console.log('\nrequests                 count    p50 ms    p95 ms    max ms');
 		for (const [row, list] of Object.entries({ ...timings, 'all, first visit': all('first visit'), 'all, repeat': all('repeat') })) {
 			if (list.length === 0) continue;
 			const sorted = [...list].sort((a, b) => a - b);
-			console.log(`${row.padEnd(22)} ${String(sorted.length).padStart(7)} ${percentile(sorted, 50).toFixed(0).padStart(9)} ${percentile(sorted, 95).toFixed(0).padStart(9)} ${sorted.at(-1)!.toFixed(0).padStart(9)}`);
+			console.log(
+				`${row.padEnd(22)} ${String(sorted.length).padStart(7)} ${percentile(sorted, 50).toFixed(0).padStart(9)} ${percentile(sorted, 95).toFixed(0).padStart(9)} ${sorted.at(-1)!.toFixed(0).padStart(9)}`
+			);
 		}
-		console.log(`\n${filters.length} filter combinations × ${rounds} rounds per planner over HTTP; node ${process.version}, ${n.toLocaleString('en-GB')} responses.`);
+		console.log(
+			`\n${filters.length} filter combinations × ${rounds} rounds per planner over HTTP; node ${process.version}, ${n.toLocaleString('en-GB')} responses.`
+		);
 	} finally {
 		await server.stop();
 	}

@@ -23,12 +23,17 @@ const BENCH_LIMIT = '100000000';
 const variants = Array.from({ length: 97 }, (_, i) => completeAnswers(i));
 
 const dir = tempDir('pgwn-bench-forms-');
-console.log(`Form-post benchmark (no JavaScript): each client completes one survey to warm up, then ${perClient} more, timed; 17 requests per survey.`);
+console.log(
+	`Form-post benchmark (no JavaScript): each client completes one survey to warm up, then ${perClient} more, timed; 17 requests per survey.`
+);
 console.log(`Rate limits: RATE_SUBMIT_PER_MINUTE and RATE_SAVE_DRAFT_PER_MINUTE=${BENCH_LIMIT} (all clients share one loopback address).`);
 try {
 	for (const clients of clientCounts) {
 		const databasePath = join(dir.path, `forms-${clients}.duckdb`);
-		const server = await startServer({ databasePath, env: { RATE_SUBMIT_PER_MINUTE: BENCH_LIMIT, RATE_SAVE_DRAFT_PER_MINUTE: BENCH_LIMIT } });
+		const server = await startServer({
+			databasePath,
+			env: { RATE_SUBMIT_PER_MINUTE: BENCH_LIMIT, RATE_SAVE_DRAFT_PER_MINUTE: BENCH_LIMIT }
+		});
 		let n = 0;
 		const survey = async () => {
 			const started = performance.now();
@@ -37,16 +42,23 @@ try {
 		};
 		await Promise.all(Array.from({ length: clients }, survey));
 		const started = performance.now();
-		const results = (await Promise.all(Array.from({ length: clients }, async () => {
-			const mine = [];
-			for (let i = 0; i < perClient; i++) mine.push(await survey());
-			return mine;
-		}))).flat();
+		const results = (
+			await Promise.all(
+				Array.from({ length: clients }, async () => {
+					const mine = [];
+					for (let i = 0; i < perClient; i++) mine.push(await survey());
+					return mine;
+				})
+			)
+		).flat();
 		const elapsed = (performance.now() - started) / 1000;
 		await server.stop();
 		const stored = Number((await query(databasePath, 'SELECT count(*) AS n FROM responses'))[0].n);
 		const completed = results.filter((r) => r.receipt).length;
-		const latencies = results.filter((r) => r.receipt).map((r) => r.ms).sort((a, b) => a - b);
+		const latencies = results
+			.filter((r) => r.receipt)
+			.map((r) => r.ms)
+			.sort((a, b) => a - b);
 		const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? NaN;
 		console.log(`\n${clients} concurrent clients`);
 		console.log(

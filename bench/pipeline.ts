@@ -12,7 +12,13 @@ import { instrument } from '../src/lib/instrument/survey';
 import { generateResponses } from '../pipelines/sources/synthetic';
 import { runPipeline } from '../pipelines/batch/run';
 
-const { values } = parseArgs({ options: { responses: { type: 'string', default: '100000' }, seed: { type: 'string', default: '42' }, pdf: { type: 'boolean', default: false } } });
+const { values } = parseArgs({
+	options: {
+		responses: { type: 'string', default: '100000' },
+		seed: { type: 'string', default: '42' },
+		pdf: { type: 'boolean', default: false }
+	}
+});
 const n = Number(values.responses);
 if (!Number.isInteger(n) || n < 1 || n > 20_000_000) {
 	console.error(`--responses must be a whole number from 1 to 20,000,000, not "${values.responses}"`);
@@ -33,9 +39,12 @@ try {
 	const result = await runPipeline(c, { out: join(dir, 'reports'), trigger: 'bench', waveId: '2026-27', pdf: values.pdf });
 	const total = performance.now() - t;
 	console.log('\nstage              ms     rss MB');
-	for (const s of result.timings) console.log(`${s.stage.padEnd(18)} ${Math.round(s.ms).toString().padStart(6)} ${String(s.rssMb).padStart(8)}`);
+	for (const s of result.timings)
+		console.log(`${s.stage.padEnd(18)} ${Math.round(s.ms).toString().padStart(6)} ${String(s.rssMb).padStart(8)}`);
 	console.log(`${'total'.padEnd(18)} ${Math.round(total).toString().padStart(6)}`);
-	console.log(`\nPeak RSS ${result.peakRssMb} MB; ${result.files.length} files published${values.pdf ? ', PDFs included' : ''}; node ${process.version}, ${n.toLocaleString('en-GB')} responses over two waves.`);
+	console.log(
+		`\nPeak RSS ${result.peakRssMb} MB; ${result.files.length} files published${values.pdf ? ', PDFs included' : ''}; node ${process.version}, ${n.toLocaleString('en-GB')} responses over two waves.`
+	);
 	c.closeSync();
 	await db.close();
 } finally {

@@ -11,7 +11,11 @@ import { completeAnswers } from './kit/answers';
 import { freePort, ROOT, SERVER_NODE_FLAGS, startServer, tempDir, type RunningServer } from './kit/server';
 
 const { values } = parseArgs({
-	options: { clients: { type: 'string', default: '64' }, seconds: { type: 'string', default: '10' }, warmup: { type: 'string', default: '2' } }
+	options: {
+		clients: { type: 'string', default: '64' },
+		seconds: { type: 'string', default: '10' },
+		warmup: { type: 'string', default: '2' }
+	}
 });
 const clientCounts = values.clients.split(',').map(Number);
 const seconds = Number(values.seconds);
@@ -48,13 +52,23 @@ async function drive(url: string, path: string, clients: number): Promise<Result
 		new Promise<boolean>((resolve) => {
 			const body = JSON.stringify({ submissionId: randomUUID(), answers: variants[n % variants.length] });
 			const started = process.hrtime.bigint();
-			const req = request({ agent, hostname, port, path, method: 'POST', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
-				res.resume();
-				res.on('end', () => {
-					if (measuring) latencies.push(Number(process.hrtime.bigint() - started) / 1e6);
-					resolve(res.statusCode === 200);
-				});
-			});
+			const req = request(
+				{
+					agent,
+					hostname,
+					port,
+					path,
+					method: 'POST',
+					headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) }
+				},
+				(res) => {
+					res.resume();
+					res.on('end', () => {
+						if (measuring) latencies.push(Number(process.hrtime.bigint() - started) / 1e6);
+						resolve(res.statusCode === 200);
+					});
+				}
+			);
 			req.on('error', () => resolve(false));
 			req.end(body);
 		});
@@ -96,11 +110,16 @@ async function startFloor(databasePath: string): Promise<RunningServer> {
 	return { url: `http://127.0.0.1:${port}`, port, process: child, output: () => '', stop: async () => (child.kill('SIGTERM'), exited) };
 }
 
-const fmt = (r: Result) => `${r.perSecond.toFixed(0).padStart(6)} acknowledged/s   p50 ${r.p50.toFixed(1).padStart(6)} ms   p99 ${r.p99.toFixed(1).padStart(6)} ms   (${r.acknowledged} acknowledged, ${r.failed} failed)`;
+const fmt = (r: Result) =>
+	`${r.perSecond.toFixed(0).padStart(6)} acknowledged/s   p50 ${r.p50.toFixed(1).padStart(6)} ms   p99 ${r.p99.toFixed(1).padStart(6)} ms   (${r.acknowledged} acknowledged, ${r.failed} failed)`;
 
 const dir = tempDir('pgwn-bench-');
-console.log(`Submit benchmark: ${seconds} s per run after ${warmup} s warm-up; complete responses (${Object.keys(variants[0]).length} answers).`);
-console.log(`Rate limits: RATE_SUBMIT_PER_MINUTE=${BENCH_LIMIT} for the app (all clients share one loopback address; the default is 600 per address per minute); the floor has none.`);
+console.log(
+	`Submit benchmark: ${seconds} s per run after ${warmup} s warm-up; complete responses (${Object.keys(variants[0]).length} answers).`
+);
+console.log(
+	`Rate limits: RATE_SUBMIT_PER_MINUTE=${BENCH_LIMIT} for the app (all clients share one loopback address; the default is 600 per address per minute); the floor has none.`
+);
 try {
 	for (const clients of clientCounts) {
 		const app = await startServer({ databasePath: join(dir.path, `app-${clients}.duckdb`), env: { RATE_SUBMIT_PER_MINUTE: BENCH_LIMIT } });

@@ -46,7 +46,8 @@ export function setDisclosureThreshold(threshold: number) {
 	writeAtomically('disclosure.json', JSON.stringify({ threshold }, null, 2));
 }
 
-export const measuresPath = () => (existsSync(file('success-measures.json')) ? file('success-measures.json') : join(REFERENCE_DIR, 'success-measures.json'));
+export const measuresPath = () =>
+	existsSync(file('success-measures.json')) ? file('success-measures.json') : join(REFERENCE_DIR, 'success-measures.json');
 export const workforcePath = () => (existsSync(file('workforce.csv')) ? file('workforce.csv') : join(REFERENCE_DIR, 'workforce.csv'));
 
 export const successMeasures = (): SuccessMeasure[] => loadSuccessMeasures(measuresPath());
@@ -100,7 +101,8 @@ export function checkWorkforceCsv(csv: string): { rows: number; problems: RowPro
 		const [region, group, count] = cells;
 		if (!regionCodes.has(region)) problems.push({ line, problem: `"${region.slice(0, 40)}" is not an NHS England region code` });
 		if (!groups.has(group)) problems.push({ line, problem: `"${group.slice(0, 40)}" is not a staff group code` });
-		if (!/^\d{1,7}$/.test(count) || Number(count) < 1) problems.push({ line, problem: `The workforce "${count.slice(0, 40)}" must be a whole number of people, at least 1` });
+		if (!/^\d{1,7}$/.test(count) || Number(count) < 1)
+			problems.push({ line, problem: `The workforce "${count.slice(0, 40)}" must be a whole number of people, at least 1` });
 		if (seen.has(`${region},${group}`)) problems.push({ line, problem: `${region} ${group} appears twice` });
 		seen.add(`${region},${group}`);
 	}

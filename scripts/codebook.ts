@@ -7,7 +7,20 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { instrument } from '../src/lib/instrument/survey';
 import { codebookRows, type CodebookRow } from '../src/lib/instrument/codebook';
 
-const COLUMNS: (keyof CodebookRow)[] = ['section', 'question_id', 'type', 'storage_type', 'required', 'shown_when', 'competency', 'rating', 'aim', 'label', 'code', 'code_label'];
+const COLUMNS: (keyof CodebookRow)[] = [
+	'section',
+	'question_id',
+	'type',
+	'storage_type',
+	'required',
+	'shown_when',
+	'competency',
+	'rating',
+	'aim',
+	'label',
+	'code',
+	'code_label'
+];
 
 export function codebookMarkdown(rows: CodebookRow[]): string {
 	const cell = (text: string) => text.replaceAll('|', '\\|');
@@ -20,11 +33,18 @@ export function codebookMarkdown(rows: CodebookRow[]): string {
 		''
 	];
 	for (const section of instrument.sections) {
-		lines.push(`## ${section.title} (\`${section.id}\`)`, '', '| question | type | storage | required | shown when | label | codes |', '| --- | --- | --- | --- | --- | --- | --- |');
+		lines.push(
+			`## ${section.title} (\`${section.id}\`)`,
+			'',
+			'| question | type | storage | required | shown when | label | codes |',
+			'| --- | --- | --- | --- | --- | --- | --- |'
+		);
 		for (const q of section.questions) {
 			const codes = rows.filter((r) => r.question_id === q.id && r.code !== '').map((r) => `\`${r.code}\` ${r.code_label}`);
 			const first = rows.find((r) => r.question_id === q.id)!;
-			lines.push(`| \`${q.id}\` | ${q.type} | ${first.storage_type} | ${first.required} | ${cell(first.shown_when)} | ${cell(q.label)} | ${cell(codes.join('<br>') || first.code_label)} |`);
+			lines.push(
+				`| \`${q.id}\` | ${q.type} | ${first.storage_type} | ${first.required} | ${cell(first.shown_when)} | ${cell(q.label)} | ${cell(codes.join('<br>') || first.code_label)} |`
+			);
 		}
 		lines.push('');
 	}

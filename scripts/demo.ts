@@ -36,18 +36,26 @@ if (values.help) {
 	process.exit(0);
 }
 const total = Number(values.responses ?? 20_000);
-if (!/^\d+$/.test(values.responses ?? '20000') || total < 2 || total > 2_000_000) fail(`--responses must be a whole number from 2 to 2000000, not "${values.responses}"\n${USAGE}`);
+if (!/^\d+$/.test(values.responses ?? '20000') || total < 2 || total > 2_000_000)
+	fail(`--responses must be a whole number from 2 to 2000000, not "${values.responses}"\n${USAGE}`);
 
 const config = loadConfig();
 let db: Database;
 try {
 	db = await Database.open(config.DATABASE_PATH, instrument);
 } catch (error) {
-	fail(/lock/i.test((error as Error).message) ? `The database ${config.DATABASE_PATH} is in use by the running server. Stop the server (Ctrl+C), run npm run demo, then start it again.` : (error as Error).message);
+	fail(
+		/lock/i.test((error as Error).message)
+			? `The database ${config.DATABASE_PATH} is in use by the running server. Stop the server (Ctrl+C), run npm run demo, then start it again.`
+			: (error as Error).message
+	);
 }
 
 try {
-	const current = { id: config.DEFAULT_WAVE_ID ?? financialYear(new Date()).id, label: config.DEFAULT_WAVE_LABEL ?? financialYear(new Date()).label };
+	const current = {
+		id: config.DEFAULT_WAVE_ID ?? financialYear(new Date()).id,
+		label: config.DEFAULT_WAVE_LABEL ?? financialYear(new Date()).label
+	};
 	await ensureDefaultWave(db, current);
 	const year = Number(current.id.slice(0, 4));
 	const previous = `${year - 1}-${String(year % 100).padStart(2, '0')}`;
@@ -60,7 +68,9 @@ try {
 			await generateResponses(c, { n: half, seed: 2024, waveId: previous });
 			await generateResponses(c, { n: total - half, seed: 2025, waveId: current.id, progress: 1 });
 		});
-		console.log(`Loaded ${total.toLocaleString('en-GB')} synthetic responses: waves ${previous.replace('-', '/')} and ${current.id.replace('-', '/')}.`);
+		console.log(
+			`Loaded ${total.toLocaleString('en-GB')} synthetic responses: waves ${previous.replace('-', '/')} and ${current.id.replace('-', '/')}.`
+		);
 	}
 
 	// A fresh password every time, so the printed one always works.
@@ -76,12 +86,20 @@ try {
 
 	const connection = await db.instance.connect();
 	try {
-		const run = await runPipeline(connection, { out: config.PIPELINE_OUT, ...publicationSettings(), trigger: 'cli', recorder: databaseRecorder(db), pdf: config.PIPELINE_PDF === 'on' });
+		const run = await runPipeline(connection, {
+			out: config.PIPELINE_OUT,
+			...publicationSettings(),
+			trigger: 'cli',
+			recorder: databaseRecorder(db),
+			pdf: config.PIPELINE_PDF === 'on'
+		});
 		console.log(`Published run ${run.runId} for wave ${run.wave.label} to ${run.dir}.`);
 	} finally {
 		connection.closeSync();
 	}
-	console.log(`\nDemo planner account (national):\n  email:    ${DEMO_EMAIL}\n  password: ${password}\n\nStart the server with npm start, open http://localhost:${process.env.PORT ?? 3000}/login and sign in: the dashboard is at /reports, published reports at /runs.`);
+	console.log(
+		`\nDemo planner account (national):\n  email:    ${DEMO_EMAIL}\n  password: ${password}\n\nStart the server with npm start, open http://localhost:${process.env.PORT ?? 3000}/login and sign in: the dashboard is at /reports, published reports at /runs.`
+	);
 } finally {
 	await db.close();
 }

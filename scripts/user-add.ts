@@ -32,7 +32,13 @@ function askPassword(prompt: string): Promise<string> {
 let values;
 try {
 	({ values } = parseArgs({
-		options: { email: { type: 'string' }, role: { type: 'string' }, region: { type: 'string' }, password: { type: 'string' }, db: { type: 'string' } }
+		options: {
+			email: { type: 'string' },
+			role: { type: 'string' },
+			region: { type: 'string' },
+			password: { type: 'string' },
+			db: { type: 'string' }
+		}
 	}));
 } catch (error) {
 	fail((error as Error).message);
@@ -49,7 +55,11 @@ try {
 	db = await Database.open(path, instrument);
 } catch (error) {
 	const locked = /lock/i.test((error as Error).message);
-	fail(locked ? `The database ${path} is in use by the running server. Stop the server, add the account, then start it again.` : (error as Error).message);
+	fail(
+		locked
+			? `The database ${path} is in use by the running server. Stop the server, add the account, then start it again.`
+			: (error as Error).message
+	);
 }
 try {
 	const user = await createUser(db, values.email, values.role as Role, values.region ?? null, password);

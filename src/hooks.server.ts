@@ -43,7 +43,12 @@ export const handle: Handle = async ({ event, resolve }) => {
 	if (event.locals.user || FORM_PAGES.some((p) => event.url.pathname.startsWith(p))) response.headers.set('Referrer-Policy', 'same-origin');
 	// Nothing signed-in, no API answer and no survey page (it shows someone's answers) may be kept by a
 	// browser or proxy cache: Back reloads the page from the answers saved on the server.
-	if (event.url.pathname.startsWith('/api/') || event.url.pathname.startsWith('/survey/') || event.locals.user || SIGNED_IN_AREAS.some((p) => event.url.pathname.startsWith(p))) {
+	if (
+		event.url.pathname.startsWith('/api/') ||
+		event.url.pathname.startsWith('/survey/') ||
+		event.locals.user ||
+		SIGNED_IN_AREAS.some((p) => event.url.pathname.startsWith(p))
+	) {
 		response.headers.set('Cache-Control', 'no-store');
 	}
 	return response;

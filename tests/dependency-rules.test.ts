@@ -13,7 +13,18 @@ afterAll(() => dir.remove());
 
 /** The rules each import breaks, by running dependency-cruiser as `npm run lint:imports` does. */
 async function violations(cwd: string, paths: string[]): Promise<Array<{ rule: string; from: string; to: string }>> {
-	const { stdout } = await run(process.execPath, [join(ROOT, 'node_modules/dependency-cruiser/bin/dependency-cruise.mjs'), ...paths, '--config', '.dependency-cruiser.cjs', '--output-type', 'json'], { cwd, maxBuffer: 64 * 2 ** 20 }).catch((error) => error as { stdout: string });
+	const { stdout } = await run(
+		process.execPath,
+		[
+			join(ROOT, 'node_modules/dependency-cruiser/bin/dependency-cruise.mjs'),
+			...paths,
+			'--config',
+			'.dependency-cruiser.cjs',
+			'--output-type',
+			'json'
+		],
+		{ cwd, maxBuffer: 64 * 2 ** 20 }
+	).catch((error) => error as { stdout: string });
 	const report = JSON.parse(stdout) as { summary: { violations: Array<{ rule: { name: string }; from: string; to: string }> } };
 	return report.summary.violations.map((v) => ({ rule: v.rule.name, from: v.from, to: v.to }));
 }

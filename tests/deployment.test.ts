@@ -22,7 +22,11 @@ describe('Node on a Unix socket behind a proxy on this machine (SOCKET_PATH, ORI
 		const databasePath = join(dir.path, 'survey.duckdb');
 		await createAccounts(databasePath);
 		port = await freePort();
-		server = await startServer({ databasePath, port, env: { SOCKET_PATH: socketPath, ORIGIN: 'https://survey.example.nhs.uk', RATE_LOGIN_PER_MINUTE: '2' } });
+		server = await startServer({
+			databasePath,
+			port,
+			env: { SOCKET_PATH: socketPath, ORIGIN: 'https://survey.example.nhs.uk', RATE_LOGIN_PER_MINUTE: '2' }
+		});
 	});
 	afterAll(async () => {
 		await server?.stop();
@@ -30,7 +34,12 @@ describe('Node on a Unix socket behind a proxy on this machine (SOCKET_PATH, ORI
 	});
 
 	const viaProxy = (path: string, client: string, body?: string) =>
-		http(`http://localhost/api/trpc/${path}`, { socketPath, method: body ? 'POST' : 'GET', body, headers: { 'x-forwarded-for': client, 'x-forwarded-proto': 'https' } });
+		http(`http://localhost/api/trpc/${path}`, {
+			socketPath,
+			method: body ? 'POST' : 'GET',
+			body,
+			headers: { 'x-forwarded-for': client, 'x-forwarded-proto': 'https' }
+		});
 
 	it('listens on the socket only: no client reaches Node directly over TCP', async () => {
 		expect((await viaProxy('survey.wave', '203.0.113.1')).status).toBe(200);
@@ -66,7 +75,10 @@ describe('Node on TCP behind a proxy elsewhere (ADDRESS_HEADER, XFF_DEPTH, TRUST
 	let server: RunningServer;
 	beforeAll(async () => {
 		// The server creates its database itself here, to check the file's mode.
-		server = await startServer({ databasePath, env: { ADDRESS_HEADER: 'x-forwarded-for', XFF_DEPTH: '1', TRUSTED_PROXIES: PROXY, RATE_LOGIN_PER_MINUTE: '2' } });
+		server = await startServer({
+			databasePath,
+			env: { ADDRESS_HEADER: 'x-forwarded-for', XFF_DEPTH: '1', TRUSTED_PROXIES: PROXY, RATE_LOGIN_PER_MINUTE: '2' }
+		});
 	});
 	afterAll(async () => {
 		await server?.stop();
@@ -83,14 +95,24 @@ describe('Node on TCP behind a proxy elsewhere (ADDRESS_HEADER, XFF_DEPTH, TRUST
 
 	it('keys limits on the client the trusted proxy names, the last address it added', async () => {
 		// A client's own X-Forwarded-For comes first; the proxy appends the address it saw (XFF_DEPTH=1).
-		for (let i = 0; i < 2; i++) expect((await call('/api/trpc/auth.login', { from: PROXY, xff: `10.9.9.${i}, 198.51.100.1`, body: login('nobody@example.org') })).status).toBe(401);
-		expect((await call('/api/trpc/auth.login', { from: PROXY, xff: '10.9.9.9, 198.51.100.1', body: login('nobody@example.org') })).status).toBe(429);
+		for (let i = 0; i < 2; i++)
+			expect(
+				(await call('/api/trpc/auth.login', { from: PROXY, xff: `10.9.9.${i}, 198.51.100.1`, body: login('nobody@example.org') })).status
+			).toBe(401);
+		expect(
+			(await call('/api/trpc/auth.login', { from: PROXY, xff: '10.9.9.9, 198.51.100.1', body: login('nobody@example.org') })).status
+		).toBe(429);
 		expect((await call('/api/trpc/auth.login', { from: PROXY, xff: '198.51.100.2', body: login('nobody@example.org') })).status).toBe(401);
 	});
 
 	it('does not let a client reaching Node directly escape the limits by changing the header', async () => {
-		for (let i = 0; i < 2; i++) expect((await call('/api/trpc/auth.login', { from: '127.0.0.1', xff: `198.51.100.${50 + i}`, body: login('nobody@example.org') })).status).toBe(401);
-		expect((await call('/api/trpc/auth.login', { from: '127.0.0.1', xff: '198.51.100.99', body: login('nobody@example.org') })).status).toBe(429);
+		for (let i = 0; i < 2; i++)
+			expect(
+				(await call('/api/trpc/auth.login', { from: '127.0.0.1', xff: `198.51.100.${50 + i}`, body: login('nobody@example.org') })).status
+			).toBe(401);
+		expect(
+			(await call('/api/trpc/auth.login', { from: '127.0.0.1', xff: '198.51.100.99', body: login('nobody@example.org') })).status
+		).toBe(429);
 	});
 
 	it('answers a proxied request that lacks the header (keyed on the proxy) rather than failing', async () => {

@@ -52,7 +52,12 @@ describe('security headers', () => {
 
 	// adapter-node serves these before SvelteKit's hooks run.
 	const script = readdirSync(join(ROOT, 'build/client/_app/immutable/entry')).find((f) => f.endsWith('.js'));
-	for (const path of [`/_app/immutable/entry/${script}`, '/assets/nhsuk-frontend.css', '/assets/images/favicon.svg', '/_app/version.json']) {
+	for (const path of [
+		`/_app/immutable/entry/${script}`,
+		'/assets/nhsuk-frontend.css',
+		'/assets/images/favicon.svg',
+		'/_app/version.json'
+	]) {
 		it(`${path}: the same headers on a static or prerendered file`, async () => {
 			const response = await fetch(`${server.url}${path}`);
 			expect(response.status).toBe(200);
@@ -103,7 +108,9 @@ describe('served over https (ORIGIN=https://…, as behind a TLS proxy)', () => 
 
 	it('adds HSTS to pages, API answers and static files, and marks the session cookie Secure', async () => {
 		for (const path of ['/', '/api/trpc/survey.wave', '/assets/nhsuk-frontend.css']) {
-			expect((await fetch(`${https.url}${path}`)).headers.get('strict-transport-security'), path).toBe('max-age=31536000; includeSubDomains');
+			expect((await fetch(`${https.url}${path}`)).headers.get('strict-transport-security'), path).toBe(
+				'max-age=31536000; includeSubDomains'
+			);
 		}
 		const { setCookie } = await signIn(https.url, 'national@example.org', PASSWORD);
 		expect(setCookie).toMatch(/; Secure$/);

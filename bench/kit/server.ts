@@ -10,7 +10,9 @@ export const ROOT = resolve(import.meta.dirname, '../..');
 
 /** Node's arguments for the built server, exactly as `npm run serve` (and `npm start`) give them:
  *  "node --max-semi-space-size=64 build" (a larger young generation cuts GC under submit load). */
-const SERVE_ARGS = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: { serve: string } }).scripts.serve.split(' ').slice(1);
+const SERVE_ARGS = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: { serve: string } }).scripts.serve
+	.split(' ')
+	.slice(1);
 export const SERVER_NODE_FLAGS = SERVE_ARGS.filter((a) => a.startsWith('--'));
 
 export function freePort(): Promise<number> {
@@ -42,7 +44,15 @@ export async function startServer(options: { databasePath: string; env?: Record<
 	// ORIGIN: the address is plain http, so form posts pass SvelteKit's same-origin check (adapter-node
 	// assumes https otherwise), as a deployment behind TLS would with its own https ORIGIN.
 	// PDFs of the reports only where a test asks for them (PIPELINE_PDF=on): Chromium printing is slow.
-	const env: NodeJS.ProcessEnv = { ...process.env, HOST: '127.0.0.1', PORT: String(port), ORIGIN: `http://127.0.0.1:${port}`, DATABASE_PATH: options.databasePath, PIPELINE_PDF: 'off', ...options.env };
+	const env: NodeJS.ProcessEnv = {
+		...process.env,
+		HOST: '127.0.0.1',
+		PORT: String(port),
+		ORIGIN: `http://127.0.0.1:${port}`,
+		DATABASE_PATH: options.databasePath,
+		PIPELINE_PDF: 'off',
+		...options.env
+	};
 	// On a Unix socket (SOCKET_PATH) only: Node listens on PORT instead when both are given.
 	if (env.SOCKET_PATH) delete env.PORT;
 	const child = spawn(process.execPath, SERVE_ARGS, {

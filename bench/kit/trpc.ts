@@ -17,7 +17,11 @@ export async function failureOf(call: Promise<unknown>) {
 
 /** Signs in over HTTP with auth.login and returns the session cookie and a client that sends it. */
 export async function signIn(url: string, email: string, password: string) {
-	const response = await fetch(`${url}/api/trpc/auth.login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }) });
+	const response = await fetch(`${url}/api/trpc/auth.login`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json' },
+		body: JSON.stringify({ email, password })
+	});
 	if (!response.ok) throw new Error(`sign-in failed: ${response.status} ${await response.text()}`);
 	const setCookie = response.headers.get('set-cookie') ?? '';
 	const cookie = setCookie.split(';')[0];

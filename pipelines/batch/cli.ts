@@ -49,12 +49,16 @@ function flags(args: string[]) {
 function threshold(value: string | undefined): number | undefined {
 	if (value === undefined) return undefined;
 	const parsed = thresholdSchema.safeParse(/^\d+$/.test(value) ? Number(value) : Number.NaN);
-	if (!parsed.success) throw new UsageError(`--threshold must be a whole number from ${THRESHOLD_RANGE.min} to ${THRESHOLD_RANGE.max} (the smallest count published), not "${value}"`);
+	if (!parsed.success)
+		throw new UsageError(
+			`--threshold must be a whole number from ${THRESHOLD_RANGE.min} to ${THRESHOLD_RANGE.max} (the smallest count published), not "${value}"`
+		);
 	return parsed.data;
 }
 
 function wave(value: string | undefined): string | undefined {
-	if (value !== undefined && !/^[A-Za-z0-9_-]{1,40}$/.test(value)) throw new UsageError(`--wave must be a wave id such as 2026-27, not "${value}"`);
+	if (value !== undefined && !/^[A-Za-z0-9_-]{1,40}$/.test(value))
+		throw new UsageError(`--wave must be a wave id such as 2026-27, not "${value}"`);
 	return value;
 }
 
@@ -64,9 +68,19 @@ async function batch(options: { wave?: string; db: string; out: string; threshol
 	const progress = terminalProgress();
 	try {
 		if (source.kind === 'server') console.log('The survey server holds the database: running on a snapshot it provided.');
-		const result = await runPipeline(input.connection, { out: options.out, waveId: options.wave, ...publicationSettings(options.threshold), trigger: 'cli', recorder: input.recorder, progress, pdf: options.pdf });
+		const result = await runPipeline(input.connection, {
+			out: options.out,
+			waveId: options.wave,
+			...publicationSettings(options.threshold),
+			trigger: 'cli',
+			recorder: input.recorder,
+			progress,
+			pdf: options.pdf
+		});
 		progress.stop();
-		console.log(`Published run ${result.runId} for wave ${result.wave.label} (${result.respondents === null ? 'too few respondents to publish' : `about ${result.respondents.toLocaleString('en-GB')} respondents`}) to ${result.dir}`);
+		console.log(
+			`Published run ${result.runId} for wave ${result.wave.label} (${result.respondents === null ? 'too few respondents to publish' : `about ${result.respondents.toLocaleString('en-GB')} respondents`}) to ${result.dir}`
+		);
 	} finally {
 		progress.stop();
 		await input.close();
@@ -92,13 +106,17 @@ async function importFile(options: { file?: string; mapping?: string; db: string
 			await source.db.close();
 		}
 	}
-	console.log(`${results.length} rows read: ${good.length} valid (${outcome.stored} stored, ${outcome.alreadyStored} already stored), ${bad.length} rejected.`);
+	console.log(
+		`${results.length} rows read: ${good.length} valid (${outcome.stored} stored, ${outcome.alreadyStored} already stored), ${bad.length} rejected.`
+	);
 	return bad.length > 0 ? 1 : 0;
 }
 
 function schedule(config: ReturnType<typeof loadConfig>, options: { db: string; out: string; threshold?: number; pdf: boolean }): void {
 	const job = schedulePipeline(config.PIPELINE_CRON, config.PIPELINE_TIMEZONE, () => batch(options));
-	console.log(`Pipeline scheduled on "${config.PIPELINE_CRON}" (${config.PIPELINE_TIMEZONE}); next run ${job.nextRun()?.toISOString() ?? 'never'}.`);
+	console.log(
+		`Pipeline scheduled on "${config.PIPELINE_CRON}" (${config.PIPELINE_TIMEZONE}); next run ${job.nextRun()?.toISOString() ?? 'never'}.`
+	);
 	const stop = () => job.stop();
 	process.once('SIGINT', stop);
 	process.once('SIGTERM', stop);
@@ -106,15 +124,22 @@ function schedule(config: ReturnType<typeof loadConfig>, options: { db: string; 
 
 async function main(argv: string[]): Promise<number> {
 	const { values, positionals } = flags(argv);
-	if (values.help) return console.log(USAGE), 0;
+	if (values.help) return (console.log(USAGE), 0);
 	const config = loadConfig();
 	const command = positionals[0] ?? 'run';
-	if (positionals.length > 1 || !['run', 'import', 'schedule'].includes(command)) throw new UsageError(`Unknown command "${positionals.join(' ')}"`);
+	if (positionals.length > 1 || !['run', 'import', 'schedule'].includes(command))
+		throw new UsageError(`Unknown command "${positionals.join(' ')}"`);
 	if (command !== 'import' && (values.file || values.mapping)) throw new UsageError('--file and --mapping only go with the import command');
 	const db = values.db ?? config.DATABASE_PATH;
-	const common = { db, out: values.out ?? config.PIPELINE_OUT, threshold: threshold(values.threshold), wave: wave(values.wave), pdf: config.PIPELINE_PDF === 'on' };
+	const common = {
+		db,
+		out: values.out ?? config.PIPELINE_OUT,
+		threshold: threshold(values.threshold),
+		wave: wave(values.wave),
+		pdf: config.PIPELINE_PDF === 'on'
+	};
 	if (command === 'import') return importFile({ file: values.file, mapping: values.mapping, db });
-	if (command === 'schedule') return schedule(config, common), 0;
+	if (command === 'schedule') return (schedule(config, common), 0);
 	await batch(common);
 	return 0;
 }

@@ -28,7 +28,11 @@ export class ServerClient {
 	}
 
 	async #fetch(path: string, init: RequestInit = {}): Promise<Response> {
-		const response = await socketFetch(this.socket, path, { method: init.method ?? 'GET', body: init.body as string | undefined, headers: { authorization: `Bearer ${this.token}`, 'content-type': 'application/json' } });
+		const response = await socketFetch(this.socket, path, {
+			method: init.method ?? 'GET',
+			body: init.body as string | undefined,
+			headers: { authorization: `Bearer ${this.token}`, 'content-type': 'application/json' }
+		});
 		if (!response.ok) throw new Error(`The survey server refused ${path}: ${response.status} ${(await response.text()).slice(0, 300)}`);
 		return response;
 	}
@@ -40,7 +44,10 @@ export class ServerClient {
 	}
 
 	recorder(): RunRecorder {
-		return { record: async (run: RunRecord) => void (await this.#fetch('/api/internal/pipeline-runs', { method: 'POST', body: JSON.stringify(run) })) };
+		return {
+			record: async (run: RunRecord) =>
+				void (await this.#fetch('/api/internal/pipeline-runs', { method: 'POST', body: JSON.stringify(run) }))
+		};
 	}
 
 	async importRows(rows: Array<{ submissionId: string; answers: Record<string, unknown> }>): Promise<ImportOutcome> {
@@ -49,7 +56,11 @@ export class ServerClient {
 }
 
 /** fetch() over a Unix socket (Node 20's fetch cannot reach one without undici's own Agent). */
-function socketFetch(socketPath: string, path: string, init: { method: string; body?: string; headers: Record<string, string> }): Promise<Response> {
+function socketFetch(
+	socketPath: string,
+	path: string,
+	init: { method: string; body?: string; headers: Record<string, string> }
+): Promise<Response> {
 	return new Promise((ok, fail) => {
 		const req = request({ socketPath, path, method: init.method, headers: init.headers }, (res) => {
 			const headers = new Headers();

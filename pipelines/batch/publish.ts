@@ -3,7 +3,19 @@
 // missing). A run that fails before the rename leaves nothing behind but its temporary folder, which
 // is removed; the previous run and `latest` stay as they were.
 import { csvText } from '../../src/lib/csv';
-import { mkdirSync, readdirSync, renameSync, rmSync, symlinkSync, writeFileSync, openSync, closeSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
+import {
+	mkdirSync,
+	readdirSync,
+	renameSync,
+	rmSync,
+	symlinkSync,
+	writeFileSync,
+	openSync,
+	closeSync,
+	readFileSync,
+	unlinkSync,
+	writeSync
+} from 'node:fs';
 import { join, relative } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { ColumnType, PublishedTable } from '../core/context';
@@ -33,7 +45,12 @@ const NAMED_CODES: Record<string, [string, (code: string, row: Record<string, un
 export function toCsv(table: PublishedTable): string {
 	const columns = Object.keys(table.columns).flatMap((n) => {
 		const named = NAMED_CODES[n];
-		return named ? [{ name: n, value: (r: Record<string, unknown>) => csvField(r[n], table.columns[n]) }, { name: named[0], value: (r: Record<string, unknown>) => (r[n] == null ? '' : csvField(named[1](String(r[n]), r), 'VARCHAR')) }] : [{ name: n, value: (r: Record<string, unknown>) => csvField(r[n], table.columns[n]) }];
+		return named
+			? [
+					{ name: n, value: (r: Record<string, unknown>) => csvField(r[n], table.columns[n]) },
+					{ name: named[0], value: (r: Record<string, unknown>) => (r[n] == null ? '' : csvField(named[1](String(r[n]), r), 'VARCHAR')) }
+				]
+			: [{ name: n, value: (r: Record<string, unknown>) => csvField(r[n], table.columns[n]) }];
 	});
 	const lines = [columns.map((c) => c.name).join(','), ...table.rows.map((r) => columns.map((c) => c.value(r)).join(','))];
 	return `${lines.join('\r\n')}\r\n`;
@@ -63,7 +80,9 @@ export interface RunFiles {
 }
 
 const listFiles = (dir: string, base = dir): string[] =>
-	readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? listFiles(join(dir, e.name), base) : [relative(base, join(dir, e.name))])).sort();
+	readdirSync(dir, { withFileTypes: true })
+		.flatMap((e) => (e.isDirectory() ? listFiles(join(dir, e.name), base) : [relative(base, join(dir, e.name))]))
+		.sort();
 
 /** Writes everything to `<out>/.tmp-<runId>` and renames it into place; returns the run folder. */
 export async function publish(c: DuckDBConnection, out: string, runId: string, files: RunFiles): Promise<{ dir: string; files: string[] }> {
@@ -119,7 +138,8 @@ export function lockOutput(out: string): () => void {
 		} catch (error) {
 			if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
 			const pid = Number(readFileSync(path, 'utf8'));
-			if (!pid || (pid !== process.pid && isAlive(pid))) throw new Error(`Another pipeline run (process ${pid}) is writing to ${out}; try again when it has finished.`, { cause: error });
+			if (!pid || (pid !== process.pid && isAlive(pid)))
+				throw new Error(`Another pipeline run (process ${pid}) is writing to ${out}; try again when it has finished.`, { cause: error });
 			if (pid === process.pid) throw new Error(`A pipeline run in this process is already writing to ${out}.`, { cause: error });
 			rmSync(path, { force: true });
 		}

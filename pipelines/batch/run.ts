@@ -55,7 +55,11 @@ export interface RunResult {
 /** Every step of a run, for its progress: the snapshot, the stages, then charts, reports and files. */
 export const STAGES = ['snapshot', ...TABLE_STAGES.map((s) => s.name), 'charts', 'reports', 'pdfs', 'publish'];
 
-const newRunId = (now: Date) => `${now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}-${randomBytes(2).toString('hex')}`;
+const newRunId = (now: Date) =>
+	`${now
+		.toISOString()
+		.replace(/[-:]/g, '')
+		.replace(/\.\d+Z$/, 'Z')}-${randomBytes(2).toString('hex')}`;
 
 /** Package version plus a hash of the pipeline's own source, so a manifest says which code made it. */
 function codeVersion(): string {
@@ -63,7 +67,9 @@ function codeVersion(): string {
 	const dir = 'pipelines';
 	if (!existsSync(dir)) return pkg.version;
 	const hash = createHash('sha256');
-	const sources = readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts')).sort();
+	const sources = readdirSync(dir, { recursive: true, encoding: 'utf8' })
+		.filter((f) => f.endsWith('.ts'))
+		.sort();
 	for (const f of sources) hash.update(f).update(readFileSync(join(dir, f)));
 	return `${pkg.version}+${hash.digest('hex').slice(0, 12)}`;
 }
@@ -72,7 +78,8 @@ function codeVersion(): string {
 const SCOPES = [ENGLAND.code, ...regions.map((r) => r.code)];
 
 /** A region's report shows what its regional planner may see, as the dashboard does (planner-view.ts). */
-const viewOf = (tables: PublishedTable[], scope: string) => (scope === ENGLAND.code ? tables : tablesForPlanner(tables, { scope, filtered: false }));
+const viewOf = (tables: PublishedTable[], scope: string) =>
+	scope === ENGLAND.code ? tables : tablesForPlanner(tables, { scope, filtered: false });
 
 /** Each scope's charts, drawn to SVG. */
 async function renderedCharts(views: Map<string, PublishedTable[]>, waveId: string): Promise<Map<string, Array<Chart & { svg: string }>>> {
@@ -115,14 +122,25 @@ function reportPages(
 				rule: run.rule,
 				charts: charts.get(scope)!,
 				summary: summaryHtml(tables, scope, run.wave.id),
-				links: SCOPES.filter((s) => s !== scope).map((s) => ({ href: `../${scope === ENGLAND.code ? '' : '../'}${reportPath(s)}`, label: regionName(s) }))
+				links: SCOPES.filter((s) => s !== scope).map((s) => ({
+					href: `../${scope === ENGLAND.code ? '' : '../'}${reportPath(s)}`,
+					label: regionName(s)
+				}))
 			})
 		])
 	);
 }
 
 /** The run's manifest: what it reports on, from which responses and code, under which rule. */
-function manifestOf(run: { runId: string; ctx: PipelineContext; started: Date; inputHash: string; respondents: number | null; tables: PublishedTable[]; pdf: unknown }) {
+function manifestOf(run: {
+	runId: string;
+	ctx: PipelineContext;
+	started: Date;
+	inputHash: string;
+	respondents: number | null;
+	tables: PublishedTable[];
+	pdf: unknown;
+}) {
 	return {
 		runId: run.runId,
 		wave: run.ctx.wave,
@@ -181,7 +199,9 @@ export async function runPipeline(c: DuckDBConnection, options: RunOptions): Pro
 		const views = new Map(SCOPES.map((scope) => [scope, viewOf(tables, scope)]));
 		const charts = await stage('charts', () => renderedCharts(views, wave.id));
 		const respondentsOf = respondentsIn(tables);
-		const reports = await stage('reports', async () => reportPages(views, charts, { wave, runId, runDate: started, rule: ctx.rule, respondentsOf }));
+		const reports = await stage('reports', async () =>
+			reportPages(views, charts, { wave, runId, runDate: started, rule: ctx.rule, respondentsOf })
+		);
 		// PDFs of the reports when asked for; a run without Chromium still succeeds and says why.
 		const printed = await stage('pdfs', async () =>
 			options.pdf
@@ -189,14 +209,51 @@ export async function runPipeline(c: DuckDBConnection, options: RunOptions): Pro
 				: { pdfs: {}, outcome: { made: false, reason: 'PDFs were not asked for in this run.' } }
 		);
 		const allCharts = [...charts.values()].flat();
-		const manifest = manifestOf({ runId, ctx, started, inputHash: snap.inputHash, respondents: respondentsOf(ENGLAND.code), tables, pdf: printed.outcome });
-		const written = await stage('publish', () => publish(c, options.out, runId, { tables, charts: allCharts, reports, pdfs: printed.pdfs, manifest }));
+		const manifest = manifestOf({
+			runId,
+			ctx,
+			started,
+			inputHash: snap.inputHash,
+			respondents: respondentsOf(ENGLAND.code),
+			tables,
+			pdf: printed.outcome
+		});
+		const written = await stage('publish', () =>
+			publish(c, options.out, runId, { tables, charts: allCharts, reports, pdfs: printed.pdfs, manifest })
+		);
 		const counts = { tables: tables.length, charts: allCharts.length, reports: Object.keys(reports).length, files: written.files.length };
 		// The run listing is shown to planners: it carries the published count, never the exact one.
-		await record({ runId, waveId, trigger, startedAt: started.toISOString(), finishedAt: new Date().toISOString(), status: 'succeeded', respondents: manifest.respondents, counts, output: written.dir });
-		return { runId, wave, respondents: manifest.respondents, dir: written.dir, files: written.files, timings, peakRssMb: Math.round(peak / 2 ** 20) };
+		await record({
+			runId,
+			waveId,
+			trigger,
+			startedAt: started.toISOString(),
+			finishedAt: new Date().toISOString(),
+			status: 'succeeded',
+			respondents: manifest.respondents,
+			counts,
+			output: written.dir
+		});
+		return {
+			runId,
+			wave,
+			respondents: manifest.respondents,
+			dir: written.dir,
+			files: written.files,
+			timings,
+			peakRssMb: Math.round(peak / 2 ** 20)
+		};
 	} catch (error) {
-		await record({ runId, waveId, trigger, startedAt: started.toISOString(), finishedAt: new Date().toISOString(), status: 'failed', respondents: null, error: (error as Error).message });
+		await record({
+			runId,
+			waveId,
+			trigger,
+			startedAt: started.toISOString(),
+			finishedAt: new Date().toISOString(),
+			status: 'failed',
+			respondents: null,
+			error: (error as Error).message
+		});
 		throw error;
 	} finally {
 		clearInterval(sampler);

@@ -30,20 +30,22 @@ export const RECORD_RUN_SQL = `
 export function databaseRecorder(db: Database): RunRecorder {
 	return {
 		record: (r) =>
-			db.write((c) =>
-				c.run(RECORD_RUN_SQL, [
-					r.runId,
-					r.waveId,
-					r.trigger,
-					r.startedAt,
-					r.finishedAt ?? null,
-					r.status,
-					r.respondents ?? null,
-					r.counts ? JSON.stringify(r.counts) : null,
-					r.output ?? null,
-					r.error ? r.error.slice(0, 2000) : null
-				])
-			).then(() => undefined)
+			db
+				.write((c) =>
+					c.run(RECORD_RUN_SQL, [
+						r.runId,
+						r.waveId,
+						r.trigger,
+						r.startedAt,
+						r.finishedAt ?? null,
+						r.status,
+						r.respondents ?? null,
+						r.counts ? JSON.stringify(r.counts) : null,
+						r.output ?? null,
+						r.error ? r.error.slice(0, 2000) : null
+					])
+				)
+				.then(() => undefined)
 	};
 }
 

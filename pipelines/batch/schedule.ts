@@ -2,7 +2,12 @@
 // croner skip a tick while the previous run is still going, so runs never overlap.
 import { Cron } from 'croner';
 
-export function schedulePipeline(expression: string, timezone: string, run: () => Promise<unknown>, log: (line: string) => void = console.log): Cron {
+export function schedulePipeline(
+	expression: string,
+	timezone: string,
+	run: () => Promise<unknown>,
+	log: (line: string) => void = console.log
+): Cron {
 	return new Cron(
 		expression,
 		{

@@ -15,13 +15,18 @@ export type Source = { kind: 'file'; db: Database } | { kind: 'server'; server: 
 const isLocked = (error: unknown) => /Could not set lock/i.test((error as Error).message);
 
 export async function openSource(databasePath: string): Promise<Source> {
-	if (!existsSync(databasePath)) throw new Error(`There is no survey database at ${databasePath}. Check --db (or start the server once to create it).`);
+	if (!existsSync(databasePath))
+		throw new Error(`There is no survey database at ${databasePath}. Check --db (or start the server once to create it).`);
 	try {
 		return { kind: 'file', db: await Database.open(databasePath, instrument) };
 	} catch (error) {
 		if (!isLocked(error)) throw error;
 		const server = ServerClient.forDatabase(databasePath);
-		if (!server) throw new Error(`${databasePath} is held by another process, and no survey server token was found next to it (${databasePath}.internal.json). Stop that process or run the pipeline inside the server.`, { cause: error });
+		if (!server)
+			throw new Error(
+				`${databasePath} is held by another process, and no survey server token was found next to it (${databasePath}.internal.json). Stop that process or run the pipeline inside the server.`,
+				{ cause: error }
+			);
 		return { kind: 'server', server };
 	}
 }

@@ -22,11 +22,11 @@ const NO_FIGURE = '–';
 const SUPPRESSED_NOTE = `${SUPPRESSED} on grey: too few respondents to publish; ${NO_FIGURE}: no figure (too few rated a part of it, or nobody answered).`;
 const GREY = '#d8dde0';
 
-
 const fixed = (v: unknown, places = 2) => formatNumber(Number(v), places);
 
 /** A cell's text: its value, the suppressed mark, or the no-figure mark. */
-const cellLabel = (r: Row, column: string, places = 2) => (r.suppressed ? SUPPRESSED : r[column] === null || r[column] === undefined ? NO_FIGURE : fixed(r[column], places));
+const cellLabel = (r: Row, column: string, places = 2) =>
+	r.suppressed ? SUPPRESSED : r[column] === null || r[column] === undefined ? NO_FIGURE : fixed(r[column], places);
 
 /** Text colour in a cell: white on the darker cells, dark on the lighter ones (as in the region grid). */
 const TEXT = '#212b32';
@@ -41,7 +41,10 @@ const CELL = { width: { step: 48 }, height: { step: 24 } } as const;
 /** Marks the cells whose colour sits in the darker part of a sequential scale running from `low`
  *  (zero when `zeroBased`) to the largest value: white text reads there, dark text elsewhere. */
 function withDark<T extends Row>(rows: T[], field: string, zeroBased = false): Array<T & { dark: boolean }> {
-	const values = rows.filter((r) => !r.suppressed).map((r) => r[field]).filter((v): v is number => typeof v === 'number');
+	const values = rows
+		.filter((r) => !r.suppressed)
+		.map((r) => r[field])
+		.filter((v): v is number => typeof v === 'number');
 	const low = values.length ? Math.min(zeroBased ? 0 : Infinity, ...values) : 0;
 	const high = values.length ? Math.max(...values) : 0;
 	const darkFrom = low + (high - low) * 0.55;
@@ -62,7 +65,9 @@ interface CellColour {
 /** Rect + text layers: colour by `colour` (grey where suppressed), value printed in the cell, white on
  *  the cells `darkTest` picks out. */
 function heatLayers(colour: CellColour, darkTest = 'datum.dark') {
-	const scale = colour.scheme ? { scheme: colour.scheme, ...(colour.zero && { zero: true }) } : { domain: colour.domain, range: colour.range };
+	const scale = colour.scheme
+		? { scheme: colour.scheme, ...(colour.zero && { zero: true }) }
+		: { domain: colour.domain, range: colour.range };
 	return [
 		{ mark: { type: 'rect' as const, color: GREY } },
 		{
@@ -115,7 +120,10 @@ export function specialtyNeedsHeatmap(tables: PublishedTable[], region: string, 
 	};
 }
 
-const QUADRANT_COLOURS = { domain: [QUADRANTS.priority, QUADRANTS.secondary, QUADRANTS.maintain, QUADRANTS.low], range: ['#d5281b', '#ffb81c', '#005eb8', '#768692'] };
+const QUADRANT_COLOURS = {
+	domain: [QUADRANTS.priority, QUADRANTS.secondary, QUADRANTS.maintain, QUADRANTS.low],
+	range: ['#d5281b', '#ffb81c', '#005eb8', '#768692']
+};
 
 /** Locus for Focus scatter of a scope's competencies: quadrant lines at the means, quadrants named. */
 export function locusForFocusChart(tables: PublishedTable[], region: string, id: string): Chart {
@@ -125,7 +133,12 @@ export function locusForFocusChart(tables: PublishedTable[], region: string, id:
 	// the table below (rank first) and the tooltip give the names.
 	const data = all
 		.filter((r) => r.quadrant !== null)
-		.map((r) => ({ ...withRankRange(r), competency_name: competencyName(String(r.competency)), point_label: r.rank === null ? '' : String(r.rank), label_side: Number(r.rank) % 2 ? 'right' : 'left' }));
+		.map((r) => ({
+			...withRankRange(r),
+			competency_name: competencyName(String(r.competency)),
+			point_label: r.rank === null ? '' : String(r.rank),
+			label_side: Number(r.rank) % 2 ? 'right' : 'left'
+		}));
 	const split = { importance: Number(all[0]?.importance_split ?? 0), discrepancy: Number(all[0]?.discrepancy_split ?? 0) };
 	return {
 		id,
@@ -141,7 +154,12 @@ export function locusForFocusChart(tables: PublishedTable[], region: string, id:
 				{
 					mark: { type: 'point', filled: true, size: 70 },
 					encoding: {
-						x: { field: 'mean_discrepancy', type: 'quantitative', title: 'Mean discrepancy (importance − confidence)', scale: { zero: false } },
+						x: {
+							field: 'mean_discrepancy',
+							type: 'quantitative',
+							title: 'Mean discrepancy (importance − confidence)',
+							scale: { zero: false }
+						},
 						y: { field: 'mean_importance', type: 'quantitative', title: 'Mean importance (1–5)', scale: { zero: false } },
 						color: { field: 'quadrant', type: 'nominal', title: 'Quadrant', scale: QUADRANT_COLOURS },
 						tooltip: [
@@ -154,18 +172,43 @@ export function locusForFocusChart(tables: PublishedTable[], region: string, id:
 				},
 				...(['right', 'left'] as const).map((side) => ({
 					transform: [{ filter: `datum.label_side === '${side}'` }],
-					mark: { type: 'text' as const, align: side === 'right' ? ('left' as const) : ('right' as const), dx: side === 'right' ? 7 : -7, color: TEXT },
-					encoding: { x: { field: 'mean_discrepancy', type: 'quantitative' as const }, y: { field: 'mean_importance', type: 'quantitative' as const }, text: { field: 'point_label' } }
+					mark: {
+						type: 'text' as const,
+						align: side === 'right' ? ('left' as const) : ('right' as const),
+						dx: side === 'right' ? 7 : -7,
+						color: TEXT
+					},
+					encoding: {
+						x: { field: 'mean_discrepancy', type: 'quantitative' as const },
+						y: { field: 'mean_importance', type: 'quantitative' as const },
+						text: { field: 'point_label' }
+					}
 				})),
 				// The split points are the same on every row: one rule each.
-				{ mark: { type: 'rule', color: '#4c6272', strokeDash: [4, 3] }, encoding: { x: { field: 'discrepancy_split', type: 'quantitative', aggregate: 'min' } } },
-				{ mark: { type: 'rule', color: '#4c6272', strokeDash: [4, 3] }, encoding: { y: { field: 'importance_split', type: 'quantitative', aggregate: 'min' } } },
+				{
+					mark: { type: 'rule', color: '#4c6272', strokeDash: [4, 3] },
+					encoding: { x: { field: 'discrepancy_split', type: 'quantitative', aggregate: 'min' } }
+				},
+				{
+					mark: { type: 'rule', color: '#4c6272', strokeDash: [4, 3] },
+					encoding: { y: { field: 'importance_split', type: 'quantitative', aggregate: 'min' } }
+				},
 				...[
 					{ text: QUADRANTS.priority, x: 'width' as const, y: 12, align: 'right' as const },
 					{ text: QUADRANTS.maintain, x: 0, y: 12, align: 'left' as const },
 					{ text: QUADRANTS.low, x: 0, y: 'height' as const, align: 'left' as const },
 					{ text: QUADRANTS.secondary, x: 'width' as const, y: 'height' as const, align: 'right' as const }
-				].map((corner) => ({ data: { values: [{}] }, mark: { type: 'text' as const, fontWeight: 'bold' as const, fontSize: 11, color: '#4c6272', dy: corner.y === 12 ? 0 : -8, ...corner } }))
+				].map((corner) => ({
+					data: { values: [{}] },
+					mark: {
+						type: 'text' as const,
+						fontWeight: 'bold' as const,
+						fontSize: 11,
+						color: '#4c6272',
+						dy: corner.y === 12 ? 0 : -8,
+						...corner
+					}
+				}))
 			]
 		} as TopLevelSpec,
 		table: {
@@ -195,7 +238,11 @@ const cellsOf = (tables: PublishedTable[], name: string, [d1, d2]: BreakdownPair
 /** Needs scores by two characteristics, one small heatmap per competency. */
 export function needsTwoWayHeatmap(tables: PublishedTable[], region: string, pair: BreakdownPair, id: string): Chart {
 	const data = withDark(
-		cellsOf(tables, 'needs_two_way', pair).map((r) => ({ ...withRankRange(r), competency_name: competencyName(String(r.competency)), label: cellLabel(r, 'mwds', 1) })),
+		cellsOf(tables, 'needs_two_way', pair).map((r) => ({
+			...withRankRange(r),
+			competency_name: competencyName(String(r.competency)),
+			label: cellLabel(r, 'mwds', 1)
+		})),
 		'mwds'
 	);
 	return {
@@ -241,7 +288,8 @@ const ON_DARK_STATUS = `(datum.status === 'green' || datum.status === 'red') && 
 export function measuresTwoWayHeatmap(tables: PublishedTable[], region: string, pair: BreakdownPair, id: string): Chart {
 	const data = cellsOf(tables, 'success_measures_two_way', pair).map((r) => ({
 		...r,
-		label: r.suppressed || r.value === null ? cellLabel(r, 'value') : `${fixed(r.value, r.unit === '%' ? 0 : 2)}${r.unit === '%' ? '%' : ''}`,
+		label:
+			r.suppressed || r.value === null ? cellLabel(r, 'value') : `${fixed(r.value, r.unit === '%' ? 0 : 2)}${r.unit === '%' ? '%' : ''}`,
 		status: r.rag ?? 'no target'
 	}));
 	return {
@@ -261,7 +309,16 @@ export function measuresTwoWayHeatmap(tables: PublishedTable[], region: string, 
 					y: { field: 'group_1_name', type: 'nominal', title: DIMENSION_NAMES[pair[0]] }
 				},
 				// White on the green and red cells, dark on amber and grey: every value readable.
-				layer: heatLayers({ field: 'status', title: 'Status against target', domain: [...RAG.domain, 'no target'], range: [...RAG.range, '#aeb7bd'], type: 'nominal' }, ON_DARK_STATUS)
+				layer: heatLayers(
+					{
+						field: 'status',
+						title: 'Status against target',
+						domain: [...RAG.domain, 'no target'],
+						range: [...RAG.range, '#aeb7bd'],
+						type: 'nominal'
+					},
+					ON_DARK_STATUS
+				)
 			}
 		} as TopLevelSpec,
 		table: {
@@ -301,7 +358,12 @@ export function pathwayReadinessHeatmap(tables: PublishedTable[], region: string
 			encoding: {
 				x: { field: 'region_name', type: 'nominal', title: null, axis: { labelAngle: -40 } },
 				y: { field: 'pathway', type: 'nominal', title: null },
-				tooltip: [{ field: 'pathway', title: 'Pathway' }, { field: 'region_name', title: 'Region' }, { field: 'needs_score', title: 'Needs score' }, { field: 'mean_confidence', title: 'Mean confidence' }]
+				tooltip: [
+					{ field: 'pathway', title: 'Pathway' },
+					{ field: 'region_name', title: 'Region' },
+					{ field: 'needs_score', title: 'Needs score' },
+					{ field: 'mean_confidence', title: 'Mean confidence' }
+				]
 			},
 			// From zero: a scale from the smallest score to the largest made 0.95 against 1.09 look like a big gap.
 			layer: heatLayers({ field: 'needs_score', title: 'Needs score (MWDS)', scheme: 'oranges', type: 'quantitative', zero: true })
@@ -325,7 +387,12 @@ const MENTOR_LABELS: Record<string, string> = { willing_to_mentor: 'Willing to m
 export function mentorsChart(tables: PublishedTable[], region: string, id: string): Chart {
 	const data = rowsOf(tables, 'mentors_by_region')
 		.filter((r) => region === ENGLAND.code || r.region_code === region || r.region_code === ENGLAND.code)
-		.map((r): Row => ({ ...r, region_name: regionName(String(r.region_code)), measure_name: MENTOR_LABELS[String(r.measure)], label: cellLabel(r, 'percent', 1) }));
+		.map((r): Row => ({
+			...r,
+			region_name: regionName(String(r.region_code)),
+			measure_name: MENTOR_LABELS[String(r.measure)],
+			label: cellLabel(r, 'percent', 1)
+		}));
 	return {
 		id,
 		title: `Genomics mentors: willing to mentor against no access to a mentor, ${regionName(region)}`,
@@ -345,7 +412,12 @@ export function mentorsChart(tables: PublishedTable[], region: string, id: strin
 					encoding: {
 						x: { field: 'ci_low', type: 'quantitative' },
 						x2: { field: 'ci_high' },
-						color: { field: 'measure_name', type: 'nominal', title: null, scale: { domain: Object.values(MENTOR_LABELS), range: ['#007f3b', '#d5281b'] } }
+						color: {
+							field: 'measure_name',
+							type: 'nominal',
+							title: null,
+							scale: { domain: Object.values(MENTOR_LABELS), range: ['#007f3b', '#d5281b'] }
+						}
 					}
 				},
 				{
@@ -354,10 +426,18 @@ export function mentorsChart(tables: PublishedTable[], region: string, id: strin
 						x: { field: 'percent', type: 'quantitative', title: 'Respondents (%)', scale: { domain: [0, 100] } },
 						color: { field: 'measure_name', type: 'nominal', title: null },
 						shape: { field: 'measure_name', type: 'nominal', title: null },
-						tooltip: [{ field: 'region_name', title: 'Region' }, { field: 'measure_name', title: 'Figure' }, { field: 'label', title: '%' }]
+						tooltip: [
+							{ field: 'region_name', title: 'Region' },
+							{ field: 'measure_name', title: 'Figure' },
+							{ field: 'label', title: '%' }
+						]
 					}
 				},
-				{ transform: [{ filter: 'datum.percent === null' }], mark: { type: 'text', align: 'left', x: 4, color: TEXT }, encoding: { text: { field: 'label', type: 'nominal' } } }
+				{
+					transform: [{ filter: 'datum.percent === null' }],
+					mark: { type: 'text', align: 'left', x: 4, color: TEXT },
+					encoding: { text: { field: 'label', type: 'nominal' } }
+				}
 			]
 		} as TopLevelSpec,
 		table: {
@@ -398,7 +478,9 @@ export function breakdownChartsFor(tables: PublishedTable[], region: string): Ch
 export function breakdownDashboardCharts(tables: PublishedTable[], region: string, pair?: BreakdownPair): Chart[] {
 	return [
 		specialtyNeedsHeatmap(tables, region, 'needs-heatmap-specialty'),
-		...(pair ? [needsTwoWayHeatmap(tables, region, pair, 'needs-two-way'), measuresTwoWayHeatmap(tables, region, pair, 'success-measures-two-way')] : []),
+		...(pair
+			? [needsTwoWayHeatmap(tables, region, pair, 'needs-two-way'), measuresTwoWayHeatmap(tables, region, pair, 'success-measures-two-way')]
+			: []),
 		pathwayReadinessHeatmap(tables, region, 'pathway-readiness'),
 		mentorsChart(tables, region, 'mentors')
 	];

@@ -28,11 +28,13 @@ export const SUPPRESSED_GREY = '#aeb7bd';
 export const TEXT = '#212b32';
 
 /** A figure as a chart label: en-GB with fixed decimals and an optional unit, or the suppressed mark. */
-export const labelOf = (value: unknown, decimals: number, unit = '') => (value === null || value === undefined ? SUPPRESSED_MARK : `${formatNumber(Number(value), decimals)}${unit}`);
+export const labelOf = (value: unknown, decimals: number, unit = '') =>
+	value === null || value === undefined ? SUPPRESSED_MARK : `${formatNumber(Number(value), decimals)}${unit}`;
 /** A wave as people write it: 2026-27 is shown as 2026/27. */
 
 // Arquero verbs: (table, opts) => table.
-export const forScope = (t: aq.ColumnTable, { region }: { region: string }) => t.params({ region }).filter((d: Row, $: Row) => d.region_code === $.region);
+export const forScope = (t: aq.ColumnTable, { region }: { region: string }) =>
+	t.params({ region }).filter((d: Row, $: Row) => d.region_code === $.region);
 
 export const tableOf = (tables: PublishedTable[], name: string) => {
 	const t = tables.find((x) => x.name === name);

@@ -12,22 +12,27 @@ import { MIN_VERDICT_BASE } from '../stages/compared-figures';
 import { CHART_CONFIG, VEGA_LITE_SCHEMA } from './style';
 import { MIN_WEIGHTING_CELL, WEIGHT_CAP_RATIO } from '../stats/weights';
 
-
 const config = CHART_CONFIG;
 const SCHEMA = VEGA_LITE_SCHEMA;
-
 
 /** Hidden rows stay in the drawing: "[c]" at zero on their line, not a missing dot. */
 const hiddenMarks = (y: string) => ({
 	transform: [{ filter: 'datum.suppressed' }],
 	mark: { type: 'text' as const, color: '#425563', align: 'left' as const, dx: 4 },
-	encoding: { y: { field: y, type: 'nominal' as const, sort: null, title: null }, x: { datum: 0, type: 'quantitative' as const }, text: { value: SUPPRESSED_MARK } }
+	encoding: {
+		y: { field: y, type: 'nominal' as const, sort: null, title: null },
+		x: { datum: 0, type: 'quantitative' as const },
+		text: { value: SUPPRESSED_MARK }
+	}
 });
 const shown = { filter: '!datum.suppressed && datum.difference != null' };
 
 /** Colours for the words, with the words in the legend and the table. */
 const CHANGE_COLOURS = { domain: ['increase', 'decrease', 'no clear change'], range: ['#005eb8', '#d5281b', '#768692'] };
-const AGAINST_COLOURS = { domain: ['above England', 'below England', 'not different from England'], range: ['#005eb8', '#d5281b', '#d8dde0'] };
+const AGAINST_COLOURS = {
+	domain: ['above England', 'below England', 'not different from England'],
+	range: ['#005eb8', '#d5281b', '#d8dde0']
+};
 
 /** How many of a table's verdicts chance alone would give, said beside it: with many comparisons a
  *  few "changes" are expected even when nothing changed (docs/intervals.md). */
@@ -55,7 +60,11 @@ function changeChart(tables: PublishedTable[], region: string, id: string, share
 				mark: { type: 'rule', strokeWidth: 2 },
 				encoding: {
 					y: { field: 'name', type: 'nominal', sort: null, title: null },
-					x: { field: 'ci_low', type: 'quantitative', title: `Change since ${previous ? waveLabel(String(previous)) : 'the previous wave'} (${unit}), with 95% interval` },
+					x: {
+						field: 'ci_low',
+						type: 'quantitative',
+						title: `Change since ${previous ? waveLabel(String(previous)) : 'the previous wave'} (${unit}), with 95% interval`
+					},
 					x2: { field: 'ci_high' },
 					color: { field: 'change', type: 'nominal', title: 'Change', scale: CHANGE_COLOURS }
 				}
@@ -106,9 +115,23 @@ function changeChart(tables: PublishedTable[], region: string, id: string, share
 function againstEngland(tables: PublishedTable[], region: string, id: string): Chart {
 	const all = rowsOf(tables, 'region_against_england')
 		.filter((r) => region === ENGLAND.code || r.region_code === region)
-		.map((r) => ({ ...r, region_name: regionName(String(r.region_code)), short: r.against_england === 'above England' ? 'above' : r.against_england === 'below England' ? 'below' : r.suppressed ? SUPPRESSED_MARK : '' }));
+		.map((r) => ({
+			...r,
+			region_name: regionName(String(r.region_code)),
+			short:
+				r.against_england === 'above England'
+					? 'above'
+					: r.against_england === 'below England'
+						? 'below'
+						: r.suppressed
+							? SUPPRESSED_MARK
+							: ''
+		}));
 	// A regional planner's view under a filter carries no verdict at all (planner-view.ts).
-	const withheld = region !== ENGLAND.code && all.some((r) => (r as Record<string, unknown>).value != null) && all.every((r) => (r as Record<string, unknown>).against_england == null);
+	const withheld =
+		region !== ENGLAND.code &&
+		all.some((r) => (r as Record<string, unknown>).value != null) &&
+		all.every((r) => (r as Record<string, unknown>).against_england == null);
 	const spec: TopLevelSpec = {
 		$schema: SCHEMA,
 		config,
@@ -135,14 +158,20 @@ function againstEngland(tables: PublishedTable[], region: string, id: string): C
 			{
 				mark: { type: 'text' },
 				// White on the blue and red cells, dark on grey: readable either way.
-				encoding: { text: { field: 'short' }, color: { condition: { test: "datum.short === 'above' || datum.short === 'below'", value: 'white' }, value: '#212b32' } }
+				encoding: {
+					text: { field: 'short' },
+					color: { condition: { test: "datum.short === 'above' || datum.short === 'below'", value: 'white' }, value: '#212b32' }
+				}
 			}
 		]
 	};
 	return {
 		id,
 		// A regional planner's dashboard names only their region.
-		title: region === ENGLAND.code ? 'Regions against England: significantly above, below or not different' : `${regionName(region)} against the rest of the country: significantly above, below or not different`,
+		title:
+			region === ENGLAND.code
+				? 'Regions against England: significantly above, below or not different'
+				: `${regionName(region)} against the rest of the country: significantly above, below or not different`,
 		description: `Each region is tested against the rest of England at 95% (Newcombe for shares, Welch for means, widened by the disclosure noise; groups of ${MIN_VERDICT_BASE} or more). ${chanceFlags(all, 'against_england')} ${SUPPRESSED_MARK} marks too few respondents to publish.${withheld ? ` ${NO_VERDICT_UNDER_FILTERS}` : ''}`,
 		spec,
 		table: {
@@ -177,8 +206,16 @@ function weightedNeeds(tables: PublishedTable[], region: string, id: string): Ch
 			{ competency: competencyName(String(r.figure_id)), figures: 'Weighted to the workforce', mwds: r.weighted }
 		])
 		.filter((r) => r.mwds !== null);
-	const esses = all.map((r) => r.effective_sample_size).filter((e) => e !== null).map(Number);
-	const ess = esses.length === 0 ? 'not published' : Math.min(...esses) === Math.max(...esses) ? esses[0].toLocaleString('en-GB') : `${Math.min(...esses).toLocaleString('en-GB')} to ${Math.max(...esses).toLocaleString('en-GB')}`;
+	const esses = all
+		.map((r) => r.effective_sample_size)
+		.filter((e) => e !== null)
+		.map(Number);
+	const ess =
+		esses.length === 0
+			? 'not published'
+			: Math.min(...esses) === Math.max(...esses)
+				? esses[0].toLocaleString('en-GB')
+				: `${Math.min(...esses).toLocaleString('en-GB')} to ${Math.max(...esses).toLocaleString('en-GB')}`;
 	const largest = all.find((r) => r.largest_weight !== null)?.largest_weight;
 	return {
 		id,
@@ -188,7 +225,12 @@ function weightedNeeds(tables: PublishedTable[], region: string, id: string): Ch
 			$schema: SCHEMA,
 			config,
 			width: 420,
-			data: { values: [...long, ...all.filter((r) => r.suppressed).map((r) => ({ competency: competencyName(String(r.figure_id)), suppressed: true }))] },
+			data: {
+				values: [
+					...long,
+					...all.filter((r) => r.suppressed).map((r) => ({ competency: competencyName(String(r.figure_id)), suppressed: true }))
+				]
+			},
 			layer: [
 				{
 					transform: [{ filter: '!datum.suppressed' }],
@@ -196,9 +238,18 @@ function weightedNeeds(tables: PublishedTable[], region: string, id: string): Ch
 					encoding: {
 						y: { field: 'competency', type: 'nominal', sort: null, title: null },
 						x: { field: 'mwds', type: 'quantitative', title: 'Needs score (MWDS)' },
-						color: { field: 'figures', type: 'nominal', title: null, scale: { domain: ['Unweighted', 'Weighted to the workforce'], range: ['#768692', '#005eb8'] } },
+						color: {
+							field: 'figures',
+							type: 'nominal',
+							title: null,
+							scale: { domain: ['Unweighted', 'Weighted to the workforce'], range: ['#768692', '#005eb8'] }
+						},
 						shape: { field: 'figures', type: 'nominal', title: null },
-						tooltip: [{ field: 'competency', title: 'Competency' }, { field: 'figures', title: 'Figures' }, { field: 'mwds', title: 'MWDS' }]
+						tooltip: [
+							{ field: 'competency', title: 'Competency' },
+							{ field: 'figures', title: 'Figures' },
+							{ field: 'mwds', title: 'MWDS' }
+						]
 					}
 				},
 				hiddenMarks('competency')

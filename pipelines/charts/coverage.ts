@@ -49,7 +49,14 @@ export function coverageByRegion(tables: PublishedTable[], id: string): Chart {
 					transform: [{ filter: 'isValid(datum.coverage_percent)' }],
 					mark: { type: 'rect' },
 					// A light range keeps the dark labels readable on every tile.
-					encoding: { color: { field: 'coverage_percent', type: 'quantitative', title: 'Coverage (%)', scale: { range: ['#eef4fb', '#7fb0e6'], domainMin: 0 } } }
+					encoding: {
+						color: {
+							field: 'coverage_percent',
+							type: 'quantitative',
+							title: 'Coverage (%)',
+							scale: { range: ['#eef4fb', '#7fb0e6'], domainMin: 0 }
+						}
+					}
 				},
 				{ mark: { type: 'text', dy: -9, fontWeight: 'bold', fontSize: 12, color: '#212b32' }, encoding: { text: { field: 'tile_name' } } },
 				{ mark: { type: 'text', dy: 9, fontSize: 12, color: '#212b32' }, encoding: { text: { field: 'tile_value' } } }

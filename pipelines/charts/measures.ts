@@ -14,7 +14,8 @@ function measureLabel(value: unknown, unit: unknown, suppressed: unknown, decima
 	return unit === '%' ? `${text}%` : text;
 }
 /** The measure as labelled in charts: its unit unless a percentage, and which way is better when lower. */
-const measureName = (d: Row) => `${String(d.name)}${d.unit === '%' ? '' : ` (${String(d.unit)})`}${d.direction === 'lower' ? ', lower is better' : ''}`;
+const measureName = (d: Row) =>
+	`${String(d.name)}${d.unit === '%' ? '' : ` (${String(d.unit)})`}${d.direction === 'lower' ? ', lower is better' : ''}`;
 /** How far a measure has come towards its target, in percent (100 = met), whichever way is better; at most 150 drawn. */
 function progress(d: Row): number | null {
 	if (typeof d.value !== 'number' || typeof d.target !== 'number' || d.target === 0) return null;
@@ -52,16 +53,31 @@ export function measuresVsTargets(tables: PublishedTable[], region: string, wave
 					mark: 'bar',
 					encoding: {
 						y: { field: 'measure_name', type: 'nominal', title: null, sort: null },
-						x: { field: 'progress', type: 'quantitative', title: 'Progress towards the target (%; 100 = target met)', scale: { domain: [0, 150], nice: false } },
+						x: {
+							field: 'progress',
+							type: 'quantitative',
+							title: 'Progress towards the target (%; 100 = target met)',
+							scale: { domain: [0, 150], nice: false }
+						},
 						// Above the chart: the value labels run past the bars on the right.
-						color: { field: 'rag', type: 'nominal', title: 'Status', scale: RAG_COLOURS, legend: { orient: 'top', direction: 'horizontal' } }
+						color: {
+							field: 'rag',
+							type: 'nominal',
+							title: 'Status',
+							scale: RAG_COLOURS,
+							legend: { orient: 'top', direction: 'horizontal' }
+						}
 					}
 				},
 				// The target line, the full height of the chart.
 				{ mark: { type: 'rule', color: TEXT, strokeDash: [4, 3] }, encoding: { x: { datum: 100 } } },
 				{
 					mark: { type: 'text', align: 'left', dx: 4, color: TEXT },
-					encoding: { y: { field: 'measure_name', type: 'nominal', sort: null }, x: { field: 'mark_at', type: 'quantitative' }, text: { field: 'figure_label' } }
+					encoding: {
+						y: { field: 'measure_name', type: 'nominal', sort: null },
+						x: { field: 'mark_at', type: 'quantitative' },
+						text: { field: 'figure_label' }
+					}
 				}
 			]
 		},
@@ -109,8 +125,14 @@ export function measuresTrend(tables: PublishedTable[], region: string, id: stri
 				encoding: { x: { field: 'wave_label', type: 'ordinal', title: null, sort: { field: 'wave' }, axis: { labelAngle: 0 } } },
 				layer: [
 					{ mark: { type: 'line', point: true, color: '#005eb8' }, encoding: { y: { field: 'value', type: 'quantitative', title: null } } },
-					{ mark: { type: 'point', shape: 'circle', filled: false, color: 'black' }, encoding: { y: { field: 'target', type: 'quantitative' } } },
-					{ mark: { type: 'text', color: TEXT }, encoding: { y: { value: 45 }, text: { condition: { test: 'datum.suppressed', value: SUPPRESSED_MARK }, value: '' } } }
+					{
+						mark: { type: 'point', shape: 'circle', filled: false, color: 'black' },
+						encoding: { y: { field: 'target', type: 'quantitative' } }
+					},
+					{
+						mark: { type: 'text', color: TEXT },
+						encoding: { y: { value: 45 }, text: { condition: { test: 'datum.suppressed', value: SUPPRESSED_MARK }, value: '' } }
+					}
 				]
 			}
 		},

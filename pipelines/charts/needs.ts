@@ -35,9 +35,18 @@ export function needsRanking(tables: PublishedTable[], region: string, id: strin
 			encoding: { y: { field: 'competency_name', type: 'nominal', sort: null, title: null } },
 			layer: [
 				// The scale is not clamped at 0: a negative score (more confident than the competency is important) shows left of zero.
-				{ mark: { type: 'bar', color: '#005eb8' }, encoding: { x: { field: 'mwds', type: 'quantitative', title: 'Needs score (MWDS) with 95% interval: higher is a bigger need' } } },
-				{ mark: { type: 'rule', color: 'black' }, encoding: { x: { field: 'mwds_low', type: 'quantitative' }, x2: { field: 'mwds_high' } } },
-				{ mark: { type: 'text', align: 'left', dx: 4, color: TEXT }, encoding: { x: { field: 'mark_at', type: 'quantitative' }, text: { field: 'mwds_label' } } }
+				{
+					mark: { type: 'bar', color: '#005eb8' },
+					encoding: { x: { field: 'mwds', type: 'quantitative', title: 'Needs score (MWDS) with 95% interval: higher is a bigger need' } }
+				},
+				{
+					mark: { type: 'rule', color: 'black' },
+					encoding: { x: { field: 'mwds_low', type: 'quantitative' }, x2: { field: 'mwds_high' } }
+				},
+				{
+					mark: { type: 'text', align: 'left', dx: 4, color: TEXT },
+					encoding: { x: { field: 'mark_at', type: 'quantitative' }, text: { field: 'mwds_label' } }
+				}
 			]
 		},
 		table: {
@@ -92,7 +101,11 @@ export function needsHeatmap(tables: PublishedTable[], region: string, id: strin
 					mark: 'rect',
 					encoding: {
 						color: { field: 'mwds', type: 'quantitative', title: 'MWDS', scale: { scheme: 'blues' } },
-						tooltip: [{ field: 'sector_name', title: 'Sector' }, { field: 'competency_name', title: 'Competency' }, { field: 'mwds', title: 'MWDS' }]
+						tooltip: [
+							{ field: 'sector_name', title: 'Sector' },
+							{ field: 'competency_name', title: 'Competency' },
+							{ field: 'mwds', title: 'MWDS' }
+						]
 					}
 				},
 				{

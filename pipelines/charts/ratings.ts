@@ -14,7 +14,10 @@ const LEVEL_LABELS = Object.fromEntries(RATINGS.map((rating) => [rating, new Map
  *  competencies in order of need (the needs ranking), suppressed levels marked at zero. */
 export function likert(tables: PublishedTable[], region: string, id: string): Chart {
 	const needRank = new Map(
-		(forScope(tableOf(tables, 'needs_by_competency_region'), { region }).objects() as Row[]).map((r) => [String(r.competency), r.rank === null ? 1000 : Number(r.rank)])
+		(forScope(tableOf(tables, 'needs_by_competency_region'), { region }).objects() as Row[]).map((r) => [
+			String(r.competency),
+			r.rank === null ? 1000 : Number(r.rank)
+		])
 	);
 	const data = forScope(tableOf(tables, 'ratings_distribution'), { region })
 		.groupby('competency', 'rating')
@@ -30,7 +33,20 @@ export function likert(tables: PublishedTable[], region: string, id: string): Ch
 			level_label: aq.escape((d: Row) => `${d.level} ${LEVEL_LABELS[String(d.rating)].get(Number(d.level))}`),
 			rating_label: (d: Row) => (d.rating === 'importance' ? 'Importance' : 'Confidence')
 		})
-		.select('competency', 'competency_name', 'need_order', 'rating', 'rating_label', 'level', 'level_label', 'percent', 'base', 'x0', 'x1', 'suppressed')
+		.select(
+			'competency',
+			'competency_name',
+			'need_order',
+			'rating',
+			'rating_label',
+			'level',
+			'level_label',
+			'percent',
+			'base',
+			'x0',
+			'x1',
+			'suppressed'
+		)
 		.orderby('need_order', 'competency', 'rating', 'level')
 		.objects() as Row[];
 	return {
@@ -49,7 +65,13 @@ export function likert(tables: PublishedTable[], region: string, id: string): Ch
 					{
 						mark: 'bar',
 						encoding: {
-							x: { field: 'x0', type: 'quantitative', title: 'Percentage of respondents (%)', scale: { domain: [-100, 100] }, axis: { labelExpr: "abs(datum.value) + '%'" } },
+							x: {
+								field: 'x0',
+								type: 'quantitative',
+								title: 'Percentage of respondents (%)',
+								scale: { domain: [-100, 100] },
+								axis: { labelExpr: "abs(datum.value) + '%'" }
+							},
 							x2: { field: 'x1' },
 							color: {
 								field: 'level',
@@ -57,12 +79,22 @@ export function likert(tables: PublishedTable[], region: string, id: string): Ch
 								title: 'Rating (1 low – 5 high)',
 								scale: { domain: [1, 2, 3, 4, 5], range: ['#d5281b', '#f4a582', '#d8dde0', '#92c5de', '#005eb8'] }
 							},
-							tooltip: [{ field: 'competency_name', title: 'Competency' }, { field: 'level_label', title: 'Rating' }, { field: 'percent', title: '%' }]
+							tooltip: [
+								{ field: 'competency_name', title: 'Competency' },
+								{ field: 'level_label', title: 'Rating' },
+								{ field: 'percent', title: '%' }
+							]
 						}
 					},
 					// A condition, not a filter: layers over the same rows share the need order of the y axis.
 					// The mark sits where its level's bar would start, not at zero away from it.
-					{ mark: { type: 'text', color: TEXT }, encoding: { x: { field: 'x0', type: 'quantitative' }, text: { condition: { test: 'datum.suppressed', value: SUPPRESSED_MARK }, value: '' } } }
+					{
+						mark: { type: 'text', color: TEXT },
+						encoding: {
+							x: { field: 'x0', type: 'quantitative' },
+							text: { condition: { test: 'datum.suppressed', value: SUPPRESSED_MARK }, value: '' }
+						}
+					}
 				]
 			}
 		},

@@ -34,9 +34,17 @@ export function optionShares(tables: PublishedTable[], region: string, question:
 			data: { values: data },
 			encoding: { y: { field: 'option_label', type: 'nominal', sort: null, title: null } },
 			layer: [
-				{ mark: { type: 'bar', color: '#005eb8' }, encoding: { x: { field: 'percent', type: 'quantitative', title: 'Respondents choosing the answer (%)', scale: { domain: [0, 100] } } } },
+				{
+					mark: { type: 'bar', color: '#005eb8' },
+					encoding: {
+						x: { field: 'percent', type: 'quantitative', title: 'Respondents choosing the answer (%)', scale: { domain: [0, 100] } }
+					}
+				},
 				{ mark: { type: 'rule', color: 'black' }, encoding: { x: { field: 'ci_low', type: 'quantitative' }, x2: { field: 'ci_high' } } },
-				{ mark: { type: 'text', align: 'left', dx: 4, color: TEXT }, encoding: { x: { field: 'mark_at', type: 'quantitative' }, text: { field: 'percent_label' } } }
+				{
+					mark: { type: 'text', align: 'left', dx: 4, color: TEXT },
+					encoding: { x: { field: 'mark_at', type: 'quantitative' }, text: { field: 'percent_label' } }
+				}
 			]
 		},
 		table: {

@@ -40,7 +40,12 @@ export interface PublishedTable {
 }
 
 /** Keeps only the declared columns, in their declared order. */
-export function published(name: string, title: string, columns: Record<string, ColumnType>, data: Record<string, unknown>[]): PublishedTable {
+export function published(
+	name: string,
+	title: string,
+	columns: Record<string, ColumnType>,
+	data: Record<string, unknown>[]
+): PublishedTable {
 	const names = Object.keys(columns);
 	return { name, title, columns, rows: data.map((r) => Object.fromEntries(names.map((n) => [n, r[n] ?? null]))) };
 }

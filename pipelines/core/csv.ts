@@ -23,7 +23,10 @@ export function parseCsv(text: string, { comments = false } = {}): Array<{ line:
 	} catch (error) {
 		if (error instanceof CsvError && error.code === 'CSV_QUOTE_NOT_CLOSED') {
 			const { lines, raw } = error as CsvError & { lines: number; raw: string };
-			throw new Error(`The CSV has an unclosed quote in the record starting on line ${lines - lineBreaks(raw.replace(/(\r\n|\n|\r)$/, ''))}`, { cause: error });
+			throw new Error(
+				`The CSV has an unclosed quote in the record starting on line ${lines - lineBreaks(raw.replace(/(\r\n|\n|\r)$/, ''))}`,
+				{ cause: error }
+			);
 		}
 		throw error;
 	}

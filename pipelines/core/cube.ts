@@ -20,7 +20,8 @@ export const col = (...parts: Array<string | number>) => {
 	return `"${parts.join(':')}"`;
 };
 
-export const optionCodes = (question: string) => (questionsOf(instrument).find((q) => q.id === question)?.options ?? []).map((o) => String(o.code));
+export const optionCodes = (question: string) =>
+	(questionsOf(instrument).find((q) => q.id === question)?.options ?? []).map((o) => String(o.code));
 
 /** Counts are kept packed with their cell key (disclosure control, pipelines/disclosure/perturbation.ts): one
  *  column holds count × 2^32 + the sum of the records' keys, which sums like a count and costs one
@@ -38,7 +39,9 @@ function statistics(measures: SuccessMeasure[]): string[] {
 	// Every count comes packed with the sum of its records' keys: its cell key.
 	// A response written by another tool without a key counts with key 0 rather than not at all.
 	const key = `${PACKED} + coalesce(record_key, 0)`;
-	const counted = (column: string, where?: string) => [`sum(${where ? `CASE WHEN ${where} THEN ${key} ELSE 0 END` : key})::BIGINT AS ${column}`];
+	const counted = (column: string, where?: string) => [
+		`sum(${where ? `CASE WHEN ${where} THEN ${key} ELSE 0 END` : key})::BIGINT AS ${column}`
+	];
 	const out = counted('respondents');
 	for (const r of ratingColumns()) {
 		const imp = ident(r.importance);
@@ -58,7 +61,8 @@ function statistics(measures: SuccessMeasure[]): string[] {
 			...counted(col(r.competency, 'importance_n'), `${imp} IS NOT NULL`),
 			`sum(${imp})::INTEGER AS ${col(r.competency, 'importance_all_sum')}`
 		);
-		for (const rating of RATINGS) for (const { level } of ratingScale(rating)) out.push(...counted(col(r.competency, rating, level), `${ident(r[rating])} = ${level}`));
+		for (const rating of RATINGS)
+			for (const { level } of ratingScale(rating)) out.push(...counted(col(r.competency, rating, level), `${ident(r[rating])} = ${level}`));
 	}
 	for (const q of SHARE_QUESTIONS) {
 		out.push(...counted(col(q, 'base'), `${ident(q)} IS NOT NULL`));
@@ -75,7 +79,8 @@ function statistics(measures: SuccessMeasure[]): string[] {
 		if (m.kind === 'share') {
 			const q = questionsOf(instrument).find((x) => x.id === m.question)!;
 			const column = ident(m.question);
-			const hit = q.type === 'multi' ? `list_has_any(${column}, ${literalList(m.codes)})` : `${column} IN (${m.codes.map(literal).join(', ')})`;
+			const hit =
+				q.type === 'multi' ? `list_has_any(${column}, ${literalList(m.codes)})` : `${column} IN (${m.codes.map(literal).join(', ')})`;
 			out.push(...counted(col(m.id, 'numerator'), hit), ...counted(col(m.id, 'base'), `${column} IS NOT NULL`));
 		} else if (m.kind === 'mean') {
 			// Sum of ratings and of people rating every competency: the mean of each person's mean.

@@ -10,7 +10,8 @@ const formats = new Map<number | undefined, Intl.NumberFormat>();
 /** A number in en-GB, with a fixed number of decimals when given (percentages 1, means 2). A value that
  *  rounds to zero is written without a sign: "0.0", never "−0.0". */
 export function formatNumber(value: number, decimals?: number): string {
-	const digits = decimals === undefined ? { maximumFractionDigits: 2 } : { minimumFractionDigits: decimals, maximumFractionDigits: decimals };
+	const digits =
+		decimals === undefined ? { maximumFractionDigits: 2 } : { minimumFractionDigits: decimals, maximumFractionDigits: decimals };
 	if (!formats.has(decimals)) formats.set(decimals, new Intl.NumberFormat('en-GB', { ...digits, signDisplay: 'negative' }));
 	return formats.get(decimals)!.format(value);
 }
@@ -46,6 +47,8 @@ export interface FigureColumn {
 
 /** The text of one cell of a chart's data table, the same in the dashboard and the static reports. */
 export function cellText(row: Record<string, unknown>, column: FigureColumn): string {
-	const decimals = column.baseFrom ? shareDecimals(row[column.baseFrom]) : (column.decimals ?? (column.decimalsFrom ? Number(row[column.decimalsFrom]) : undefined));
+	const decimals = column.baseFrom
+		? shareDecimals(row[column.baseFrom])
+		: (column.decimals ?? (column.decimalsFrom ? Number(row[column.decimalsFrom]) : undefined));
 	return figureText(row[column.key], Boolean(row.suppressed), decimals);
 }

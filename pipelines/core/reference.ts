@@ -42,7 +42,8 @@ export function parseSuccessMeasures(content: unknown): SuccessMeasure[] {
 	for (const m of parsed.measures) {
 		if (m.kind !== 'share') continue;
 		const q = questions.get(m.question);
-		if (!q || (q.type !== 'single' && q.type !== 'multi')) throw new Error(`Success measure ${m.id}: "${m.question}" is not a single or multi question`);
+		if (!q || (q.type !== 'single' && q.type !== 'multi'))
+			throw new Error(`Success measure ${m.id}: "${m.question}" is not a single or multi question`);
 		const codes = new Set((q.options ?? []).map((o) => String(o.code)));
 		const unknown = m.codes.filter((c) => !codes.has(c));
 		if (unknown.length) throw new Error(`Success measure ${m.id}: ${unknown.join(', ')} not options of ${m.question}`);
@@ -50,7 +51,8 @@ export function parseSuccessMeasures(content: unknown): SuccessMeasure[] {
 	return parsed.measures;
 }
 
-export const loadSuccessMeasures = (path = `${REFERENCE_DIR}success-measures.json`): SuccessMeasure[] => parseSuccessMeasures(JSON.parse(readFileSync(path, 'utf8')));
+export const loadSuccessMeasures = (path = `${REFERENCE_DIR}success-measures.json`): SuccessMeasure[] =>
+	parseSuccessMeasures(JSON.parse(readFileSync(path, 'utf8')));
 
 export { waveLabel } from '../../src/lib/text';
 export const regionName = (code: string) => (code === ENGLAND.code ? ENGLAND.name : (regions.find((r) => r.code === code)?.name ?? code));
@@ -61,7 +63,12 @@ export const specialtyName = (code: string) => specialties.find((c) => c.code ==
 
 /** A group's name in words, whatever characteristic it is a group of (region, sector, staff group, specialty). */
 export function groupName(dimension: string, code: string): string {
-	const names: Record<string, (code: string) => string> = { region: regionName, sector: sectorName, staff_group: staffGroupName, specialty: specialtyName };
+	const names: Record<string, (code: string) => string> = {
+		region: regionName,
+		sector: sectorName,
+		staff_group: staffGroupName,
+		specialty: specialtyName
+	};
 	return (names[dimension] ?? String)(code);
 }
 
@@ -80,7 +87,11 @@ function ratingQuestion(competency: string, rating: 'importance' | 'confidence')
 
 /** Each competency's importance and confidence question ids (their typed response columns). */
 export const ratingColumns = () =>
-	competencies.map((c) => ({ competency: c.code, importance: ratingQuestion(c.code, 'importance').id, confidence: ratingQuestion(c.code, 'confidence').id }));
+	competencies.map((c) => ({
+		competency: c.code,
+		importance: ratingQuestion(c.code, 'importance').id,
+		confidence: ratingQuestion(c.code, 'confidence').id
+	}));
 
 /** A rating's scale points with their labels, as respondents saw them (one scale per rating). */
 export const ratingScale = (rating: 'importance' | 'confidence') =>

@@ -31,12 +31,26 @@ export interface PerturbationTable {
 	largestCount: number;
 }
 
-const rowSchema = z.object({ count: z.number().int().min(0), perturbation: z.number().int(), keyFrom: z.number().int().min(0).max(KEY_RANGE - 1), keyTo: z.number().int().min(0).max(KEY_RANGE - 1) });
+const rowSchema = z.object({
+	count: z.number().int().min(0),
+	perturbation: z.number().int(),
+	keyFrom: z
+		.number()
+		.int()
+		.min(0)
+		.max(KEY_RANGE - 1),
+	keyTo: z
+		.number()
+		.int()
+		.min(0)
+		.max(KEY_RANGE - 1)
+});
 
 /** Reads and checks a perturbation table: every listed count must map every key to exactly one row. */
 export function parsePerturbationTable(csv: string): PerturbationTable {
 	const [header, ...body] = parseCsv(csv, { comments: true });
-	if (header?.fields.join(',') !== 'count,perturbation,key_from,key_to') throw new Error('A perturbation table starts with the header count,perturbation,key_from,key_to');
+	if (header?.fields.join(',') !== 'count,perturbation,key_from,key_to')
+		throw new Error('A perturbation table starts with the header count,perturbation,key_from,key_to');
 	const rows = body.map(({ line, fields }) => {
 		const [count, perturbation, keyFrom, keyTo] = fields.map(Number);
 		const parsed = rowSchema.safeParse({ count, perturbation, keyFrom, keyTo });
@@ -47,7 +61,8 @@ export function parsePerturbationTable(csv: string): PerturbationTable {
 		const covered = rows.filter((r) => r.count === count).sort((a, b) => a.keyFrom - b.keyFrom);
 		let next = 0;
 		for (const r of covered) {
-			if (r.keyFrom !== next || r.keyTo < r.keyFrom) throw new Error(`Perturbation table: the keys for count ${count} must run from 0 to ${KEY_RANGE - 1} without gaps or overlaps`);
+			if (r.keyFrom !== next || r.keyTo < r.keyFrom)
+				throw new Error(`Perturbation table: the keys for count ${count} must run from 0 to ${KEY_RANGE - 1} without gaps or overlaps`);
 			next = r.keyTo + 1;
 		}
 		if (next !== KEY_RANGE) throw new Error(`Perturbation table: the keys for count ${count} must run from 0 to ${KEY_RANGE - 1}`);
@@ -57,7 +72,12 @@ export function parsePerturbationTable(csv: string): PerturbationTable {
 		const keys = byCount.get(r.count) ?? byCount.set(r.count, new Int8Array(KEY_RANGE)).get(r.count)!;
 		keys.fill(r.perturbation, r.keyFrom, r.keyTo + 1);
 	}
-	return { rows, maxPerturbation: Math.max(...rows.map((r) => Math.abs(r.perturbation))), byCount, largestCount: Math.max(...byCount.keys()) };
+	return {
+		rows,
+		maxPerturbation: Math.max(...rows.map((r) => Math.abs(r.perturbation))),
+		byCount,
+		largestCount: Math.max(...byCount.keys())
+	};
 }
 
 export const PERTURBATION_TABLE_CSV = `${REFERENCE_DIR}perturbation-table.csv`;

@@ -11,7 +11,14 @@ import type { PublishedTable } from '../core/context';
 const EVERY_REGION_FOR_ENGLAND = new Set(['region_against_england', 'weights_by_region_staff_group', 'coverage_by_region_staff_group']);
 
 /** region_against_england's figures of England and the rest of England, withheld from regional planners. */
-export const ENGLAND_SIDE = ['england_value', 'rest_of_england_value', 'rest_of_england_base', 'difference_from_rest', 'ci_low', 'ci_high'] as const;
+export const ENGLAND_SIDE = [
+	'england_value',
+	'rest_of_england_value',
+	'rest_of_england_base',
+	'difference_from_rest',
+	'ci_low',
+	'ci_high'
+] as const;
 
 export interface View {
 	/** England (E92000001) or one region's ONS code. */
@@ -23,7 +30,8 @@ export interface View {
 /** One table as a planner of `view.scope` may see it. */
 export function tableForPlanner(table: PublishedTable, { scope, filtered }: View): PublishedTable {
 	if (!('region_code' in table.columns)) return table;
-	if (scope === ENGLAND.code) return EVERY_REGION_FOR_ENGLAND.has(table.name) ? table : { ...table, rows: table.rows.filter((r) => r.region_code === scope) };
+	if (scope === ENGLAND.code)
+		return EVERY_REGION_FOR_ENGLAND.has(table.name) ? table : { ...table, rows: table.rows.filter((r) => r.region_code === scope) };
 	const rows = table.rows.filter((r) => r.region_code === scope);
 	if (table.name !== 'region_against_england') return { ...table, rows };
 	const withheld = Object.fromEntries(ENGLAND_SIDE.map((k) => [k, null]));
@@ -38,4 +46,5 @@ export const mayOpenRunFile = ({ role, region }: { role: string; region: string 
 	role !== 'regional' || file.startsWith(`regions/${region}/`) || file.startsWith(`charts/${region}-`);
 
 /** The note a regional planner's region-against-England table carries under a filter. */
-export const NO_VERDICT_UNDER_FILTERS = 'Against England is shown for the region as a whole only: with a filter, the rest of England can be a few people in other regions.';
+export const NO_VERDICT_UNDER_FILTERS =
+	'Against England is shown for the region as a whole only: with a filter, the rest of England can be a few people in other regions.';

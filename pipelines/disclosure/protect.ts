@@ -17,7 +17,15 @@
 import { z } from 'zod';
 import { wilson } from '../stats/wilson';
 import { shareDecimals } from '../core/figures';
-import { ANSWER_SENSITIVITY, loadPerturbationTable, NOISE_TRUNCATION, perturbationOf, RATING_SENSITIVITY, sumNoise, type PerturbationTable } from './perturbation';
+import {
+	ANSWER_SENSITIVITY,
+	loadPerturbationTable,
+	NOISE_TRUNCATION,
+	perturbationOf,
+	RATING_SENSITIVITY,
+	sumNoise,
+	type PerturbationTable
+} from './perturbation';
 
 export interface DisclosureRule {
 	/** The smallest count published: 8 under NHS Digital's rule. */
@@ -37,7 +45,14 @@ export interface DisclosureRule {
 	answerNoiseScale: number;
 }
 
-export const NHS_DIGITAL_RULE: DisclosureRule = { threshold: 8, rounding: 5, perturbation: loadPerturbationTable(), meanDecimals: 2, noiseScale: 1, answerNoiseScale: 1.5 };
+export const NHS_DIGITAL_RULE: DisclosureRule = {
+	threshold: 8,
+	rounding: 5,
+	perturbation: loadPerturbationTable(),
+	meanDecimals: 2,
+	noiseScale: 1,
+	answerNoiseScale: 1.5
+};
 
 /** NHS Digital's rule alone, as the project published before the cell key method: exact sums behind
  *  means to 3 decimals. Not safe against differencing; kept to prove the attack suite can fail. */
@@ -133,7 +148,8 @@ const round = (value: number, places: number) => Math.round(value * 10 ** places
 const keyOf = (row: Raw, count: string, rule: DisclosureRule): number => {
 	if (!rule.perturbation) return 0;
 	const key = row[`${count}_key`];
-	if (key === null || key === undefined) throw new Error(`The count ${count} has no cell key (${count}_key): every published count needs one`);
+	if (key === null || key === undefined)
+		throw new Error(`The count ${count} has no cell key (${count}_key): every published count needs one`);
 	return Number(key);
 };
 
@@ -151,7 +167,14 @@ export function publishedCount(count: number, keySum: number, rule: DisclosureRu
 }
 
 /** A mean before rounding: (sum + noise) / n, or null when n is 0 or too small to publish. */
-export function perturbedMean(sum: number | null, n: number, keySum: number, variable: string, rule: DisclosureRule, sensitivity: number): number | null {
+export function perturbedMean(
+	sum: number | null,
+	n: number,
+	keySum: number,
+	variable: string,
+	rule: DisclosureRule,
+	sensitivity: number
+): number | null {
 	if (sum === null || n === 0 || isHidden(n, rule)) return null;
 	return (sum + (rule.perturbation ? sumNoise(variable, keySum, n, sensitivity, rule.noiseScale) : 0)) / n;
 }
@@ -163,14 +186,23 @@ export function perturbedShare(count: number, n: number, keySum: number, answer:
 	return Math.min(1, Math.max(0, (count + noise) / n));
 }
 
-const answerOf = <R extends Raw>(s: ShareSpec<R>, row: R) => (s.answer === undefined ? null : typeof s.answer === 'string' ? s.answer : s.answer(row));
+const answerOf = <R extends Raw>(s: ShareSpec<R>, row: R) =>
+	s.answer === undefined ? null : typeof s.answer === 'string' ? s.answer : s.answer(row);
 
 /** Applies the rule to a table of raw aggregates; returns the publishable rows with a `suppressed`
  *  flag. Key sums and raw sums are dropped from what it returns. */
 export function protect<R extends Raw>(data: R[], spec: FigureSpec<R>, rule: DisclosureRule = NHS_DIGITAL_RULE): Protected<R>[] {
 	// A numerator counting an answer among the denominator's people is part of a mean, not a count:
 	// it is neither published nor suppressed on its own.
-	const answers = data.map((row) => new Map((spec.shares ?? []).flatMap((s) => { const a = answerOf(s, row); return a === null ? [] : [[s.numerator as string, a] as const]; })));
+	const answers = data.map(
+		(row) =>
+			new Map(
+				(spec.shares ?? []).flatMap((s) => {
+					const a = answerOf(s, row);
+					return a === null ? [] : [[s.numerator as string, a] as const];
+				})
+			)
+	);
 	const hidden = data.map((row, i) => spec.counts.some((c) => !answers[i].has(c) && isHidden(Number(row[c] ?? 0), rule)));
 	const raw = new Set<string>([...spec.counts.map((c) => `${c}_key`), ...(spec.means ?? []).flatMap((m) => [m.sum, `${m.n}_key`])]);
 	for (const s of spec.shares ?? []) if (s.answer !== undefined) raw.add(`${s.numerator}_key`);
@@ -181,7 +213,8 @@ export function protect<R extends Raw>(data: R[], spec: FigureSpec<R>, rule: Dis
 		for (const c of spec.counts) {
 			if (answers[i].has(c)) continue;
 			const v = row[c];
-			published[c] = v === null || v === undefined ? null : Number(v) === 0 ? 0 : roundCount(perturbedCount(Number(v), keyOf(row, c, rule), rule), rule);
+			published[c] =
+				v === null || v === undefined ? null : Number(v) === 0 ? 0 : roundCount(perturbedCount(Number(v), keyOf(row, c, rule), rule), rule);
 			out[c] = hidden[i] ? null : published[c];
 		}
 		const means: Record<string, number | null> = {};
@@ -190,7 +223,10 @@ export function protect<R extends Raw>(data: R[], spec: FigureSpec<R>, rule: Dis
 			const n = Number(row[m.n] ?? 0);
 			const variable = typeof m.variable === 'string' ? m.variable : m.variable(row);
 			const sensitivity = typeof m.sensitivity === 'number' ? m.sensitivity : m.sensitivity(row);
-			means[m.column] = hidden[i] || sum === null || sum === undefined || n === 0 ? null : perturbedMean(Number(sum), n, keyOf(row, m.n, rule), variable, rule, sensitivity);
+			means[m.column] =
+				hidden[i] || sum === null || sum === undefined || n === 0
+					? null
+					: perturbedMean(Number(sum), n, keyOf(row, m.n, rule), variable, rule, sensitivity);
 			out[m.column] = means[m.column] === null ? null : round(means[m.column]!, rule.meanDecimals);
 			if (spec.keepUnrounded) out[`${m.column}:unrounded`] = means[m.column];
 		}
@@ -205,7 +241,10 @@ export function protect<R extends Raw>(data: R[], spec: FigureSpec<R>, rule: Dis
 			let p: number | null = null;
 			if (!hidden[i] && base > 0) {
 				const n = Number(row[s.denominator] ?? 0);
-				p = answer === undefined ? Math.min(1, Number(published[s.numerator] ?? row[s.numerator]) / base) : perturbedShare(Number(row[s.numerator] ?? 0), n, keyOf(row, s.denominator, rule), answer, rule);
+				p =
+					answer === undefined
+						? Math.min(1, Number(published[s.numerator] ?? row[s.numerator]) / base)
+						: perturbedShare(Number(row[s.numerator] ?? 0), n, keyOf(row, s.denominator, rule), answer, rule);
 			}
 			// Limits from the published base, so that they tell no more about the exact base than it does.
 			const interval = p === null ? null : wilson(Math.min(p, 1) * base, base);

@@ -8,7 +8,10 @@ import { withoutControls } from '../../src/lib/text';
 import { cellText, SUPPRESSED_MARK, suppressedLegend } from '../core/figures';
 
 export const escapeHtml = (value: unknown) =>
-	withoutControls(String(value ?? '')).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+	withoutControls(String(value ?? '')).replace(
+		/[&<>"']/g,
+		(c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!
+	);
 
 const cell = (row: Record<string, unknown>, column: Chart['table']['columns'][number]) => {
 	const text = cellText(row, column);
@@ -19,7 +22,10 @@ function dataTable(chart: Chart): string {
 	const head = chart.table.columns.map((c) => `<th scope="col">${escapeHtml(c.heading)}</th>`).join('');
 	const body = chart.table.rows
 		// A wave is written as its label (2026/27) in tables for people, as everywhere else.
-		.map((r) => `<tr>${chart.table.columns.map((c) => cell(c.key === 'wave' && typeof r.wave === 'string' ? { ...r, wave: waveLabel(r.wave) } : r, c)).join('')}</tr>`)
+		.map(
+			(r) =>
+				`<tr>${chart.table.columns.map((c) => cell(c.key === 'wave' && typeof r.wave === 'string' ? { ...r, wave: waveLabel(r.wave) } : r, c)).join('')}</tr>`
+		)
 		.join('\n');
 	const table = `<table><caption>Data for: ${escapeHtml(chart.title)}</caption><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table>`;
 	if (chart.table.rows.length <= LONG_TABLE_ROWS) return table;
@@ -76,7 +82,8 @@ ${dataTable(c)}
 </section>`
 		)
 		.join('\n');
-	const respondents = input.respondents === null ? 'fewer than ' + input.rule.threshold + ' (suppressed)' : input.respondents.toLocaleString('en-GB');
+	const respondents =
+		input.respondents === null ? 'fewer than ' + input.rule.threshold + ' (suppressed)' : input.respondents.toLocaleString('en-GB');
 	return `<!doctype html>
 <html lang="en-GB">
 <head>

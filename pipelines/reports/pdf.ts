@@ -13,13 +13,39 @@ export interface PdfOutcome {
 export const DEFAULT_CHROMIUM = '/usr/bin/chromium';
 
 /** Prints each report (path → HTML) to PDF (path → bytes, `index.html` → `report.pdf` beside it). */
-export async function reportPdfs(reports: Record<string, string>, chromiumPath = process.env.CHROMIUM_PATH || DEFAULT_CHROMIUM): Promise<{ pdfs: Record<string, Uint8Array>; outcome: PdfOutcome }> {
-	if (!existsSync(chromiumPath)) return { pdfs: {}, outcome: { made: false, reason: `Chromium was not found at ${chromiumPath} (set CHROMIUM_PATH to the browser), so PDFs were not made. The HTML reports print the same way from a browser.` } };
+export async function reportPdfs(
+	reports: Record<string, string>,
+	chromiumPath = process.env.CHROMIUM_PATH || DEFAULT_CHROMIUM
+): Promise<{ pdfs: Record<string, Uint8Array>; outcome: PdfOutcome }> {
+	if (!existsSync(chromiumPath))
+		return {
+			pdfs: {},
+			outcome: {
+				made: false,
+				reason: `Chromium was not found at ${chromiumPath} (set CHROMIUM_PATH to the browser), so PDFs were not made. The HTML reports print the same way from a browser.`
+			}
+		};
 	let browser;
 	try {
-		browser = await chromium.launch({ executablePath: chromiumPath, args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+		browser = await chromium.launch({
+			executablePath: chromiumPath,
+			args: [
+				'--no-sandbox',
+				'--disable-gpu',
+				'--no-first-run',
+				'--disable-background-networking',
+				'--disable-component-update',
+				'--disable-sync'
+			]
+		});
 	} catch (error) {
-		return { pdfs: {}, outcome: { made: false, reason: `Chromium at ${chromiumPath} could not start (${(error as Error).message.split('\n')[0]}), so PDFs were not made.` } };
+		return {
+			pdfs: {},
+			outcome: {
+				made: false,
+				reason: `Chromium at ${chromiumPath} could not start (${(error as Error).message.split('\n')[0]}), so PDFs were not made.`
+			}
+		};
 	}
 	try {
 		const context = await browser.newContext({ javaScriptEnabled: false });
@@ -28,7 +54,13 @@ export async function reportPdfs(reports: Record<string, string>, chromiumPath =
 		for (const [path, html] of Object.entries(reports)) {
 			// Self-contained HTML (inline SVG and styles): nothing to fetch.
 			await page.setContent(html, { waitUntil: 'load' });
-			pdfs[path.replace(/index\.html$/, 'report.pdf')] = await page.pdf({ format: 'A4', preferCSSPageSize: true, printBackground: true, outline: true, tagged: true });
+			pdfs[path.replace(/index\.html$/, 'report.pdf')] = await page.pdf({
+				format: 'A4',
+				preferCSSPageSize: true,
+				printBackground: true,
+				outline: true,
+				tagged: true
+			});
 		}
 		return { pdfs, outcome: { made: true } };
 	} finally {

@@ -9,7 +9,8 @@ const TOP_NEEDS = 5;
 const STATUS: Record<string, string> = { green: 'On target', amber: 'Close to target', red: 'Short of target' };
 
 /** A table's rows for one scope and wave. */
-const rowsIn = (tables: PublishedTable[], name: string, scope: string, waveId: string) => rowsOf(tables, name).filter((r) => r.region_code === scope && r.wave === waveId);
+const rowsIn = (tables: PublishedTable[], name: string, scope: string, waveId: string) =>
+	rowsOf(tables, name).filter((r) => r.region_code === scope && r.wave === waveId);
 
 /** A figure in its unit, to `decimals` (a measure's value: as its base allows) or, for a target, as it was set. */
 const figure = (value: unknown, unit: unknown, decimals?: number) =>
@@ -30,7 +31,10 @@ function listed(names: string[]): string {
 /** A need's score, its interval and, when the intervals leave it open, the ranks it could take. */
 function needItem(r: Row): string {
 	const interval = r.mwds_low === null || r.mwds_low === undefined ? '' : `, 95% interval ${score(r.mwds_low)} to ${score(r.mwds_high)}`;
-	const range = r.rank_best !== null && r.rank_best !== undefined && r.rank_best !== r.rank_worst ? `; could rank ${r.rank_best} to ${r.rank_worst}` : '';
+	const range =
+		r.rank_best !== null && r.rank_best !== undefined && r.rank_best !== r.rank_worst
+			? `; could rank ${r.rank_best} to ${r.rank_worst}`
+			: '';
 	return `<li>${escapeHtml(nameOf(r))} <span class="score">(needs score ${escapeHtml(score(r.mwds))}${escapeHtml(interval)}${escapeHtml(range)})</span></li>`;
 }
 
@@ -44,7 +48,11 @@ function tiesInWords(ranked: Row[]): string {
 	const outside = ranked.slice(TOP_NEEDS).filter((r) => Number(r.rank_best) <= TOP_NEEDS);
 	const sentences: string[] = [];
 	if (couldLead.length > 1)
-		sentences.push(couldLead.length <= NAMED ? `${listed(couldLead.map(nameOf))} could each be the largest need: their intervals overlap.` : `Any of ${couldLead.length} needs could be the largest: their intervals overlap.`);
+		sentences.push(
+			couldLead.length <= NAMED
+				? `${listed(couldLead.map(nameOf))} could each be the largest need: their intervals overlap.`
+				: `Any of ${couldLead.length} needs could be the largest: their intervals overlap.`
+		);
 	if (outside.length > 0)
 		sentences.push(
 			outside.length <= NAMED
@@ -61,11 +69,16 @@ export function summaryHtml(tables: PublishedTable[], scope: string, waveId: str
 		.sort((a, b) => Number(a.rank) - Number(b.rank));
 	const needs = ranked.slice(0, TOP_NEEDS);
 	const measures = rowsIn(tables, 'success_measures', scope, waveId);
-	const needsList = needs.length ? `<ol>${needs.map(needItem).join('')}</ol>${tiesInWords(ranked)}` : '<p>Too few respondents to rank training needs.</p>';
+	const needsList = needs.length
+		? `<ol>${needs.map(needItem).join('')}</ol>${tiesInWords(ranked)}`
+		: '<p>Too few respondents to rank training needs.</p>';
 	const measureRows = measures
 		.map((m) => {
 			const value = m.suppressed ? null : figure(m.value, m.unit, measureDecimals(m));
-			const target = m.target === null || m.target === undefined ? 'none set' : `${m.direction === 'lower' ? 'at most' : 'at least'} ${figure(m.target, m.unit)}`;
+			const target =
+				m.target === null || m.target === undefined
+					? 'none set'
+					: `${m.direction === 'lower' ? 'at most' : 'at least'} ${figure(m.target, m.unit)}`;
 			const status = value === null ? 'Suppressed (too few respondents)' : m.rag ? STATUS[String(m.rag)] : 'No target';
 			return `<tr><td>${escapeHtml(m.name)}</td><td data-figure>${value === null ? '*' : escapeHtml(value)}</td><td>${escapeHtml(target)}</td><td>${escapeHtml(status)}</td></tr>`;
 		})

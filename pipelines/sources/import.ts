@@ -44,7 +44,12 @@ function cellValue(q: Question, raw: string, mapping: Mapping | undefined): stri
 		}
 		return q.type === 'scale' && /^-?\d+$/.test(t) ? Number(t) : t;
 	};
-	if (q.type === 'multi') return raw.split(separator).map((p) => p.trim()).filter((p) => p !== '').map((p) => String(code(p)));
+	if (q.type === 'multi')
+		return raw
+			.split(separator)
+			.map((p) => p.trim())
+			.filter((p) => p !== '')
+			.map((p) => String(code(p)));
 	if (q.type === 'text') return raw;
 	return code(raw);
 }
@@ -52,7 +57,11 @@ function cellValue(q: Question, raw: string, mapping: Mapping | undefined): stri
 /** Stable UUID (version 8, "custom") from the normalised answers and their occurrence in the file. */
 export function importSubmissionId(answers: Answers, occurrence: number): string {
 	const sorted = Object.fromEntries(Object.entries(answers).sort(([a], [b]) => (a < b ? -1 : 1)));
-	const hex = createHash('sha256').update(`pgw-import:${JSON.stringify(sorted)}:${occurrence}`).digest('hex').slice(0, 32).split('');
+	const hex = createHash('sha256')
+		.update(`pgw-import:${JSON.stringify(sorted)}:${occurrence}`)
+		.digest('hex')
+		.slice(0, 32)
+		.split('');
 	hex[12] = '8';
 	hex[16] = ((parseInt(hex[16], 16) & 0x3) | 0x8).toString(16);
 	const h = hex.join('');
@@ -68,17 +77,22 @@ export function readImport(text: string, mapping?: Mapping): RowResult[] {
 	const columns = header.fields.map((h) => {
 		const name = h.trim();
 		const id = mapping ? mapping.columns[name] : name;
-		if (mapping && id !== undefined && !questions.has(id)) throw new Error(`The mapping sends column "${name}" to "${id}", which is not a question in this survey`);
-		return id === undefined ? null : questions.get(id) ?? id;
+		if (mapping && id !== undefined && !questions.has(id))
+			throw new Error(`The mapping sends column "${name}" to "${id}", which is not a question in this survey`);
+		return id === undefined ? null : (questions.get(id) ?? id);
 	});
 	if (!mapping) {
 		const unknown = columns.filter((c): c is string => typeof c === 'string');
-		if (unknown.length) throw new Error(`Line 1: ${unknown.map((u) => `"${u}"`).join(', ')} ${unknown.length === 1 ? 'is not a question id' : 'are not question ids'} in this survey. Use --mapping for an export with question labels.`);
+		if (unknown.length)
+			throw new Error(
+				`Line 1: ${unknown.map((u) => `"${u}"`).join(', ')} ${unknown.length === 1 ? 'is not a question id' : 'are not question ids'} in this survey. Use --mapping for an export with question labels.`
+			);
 	}
 	const schema = answersSchema(instrument, { complete: true });
 	const seen = new Map<string, number>();
 	return body.map(({ line, fields }): RowResult => {
-		if (fields.length !== header.fields.length) return { line, errors: [`has ${fields.length} fields but the header has ${header.fields.length}`] };
+		if (fields.length !== header.fields.length)
+			return { line, errors: [`has ${fields.length} fields but the header has ${header.fields.length}`] };
 		const answers: Answers = {};
 		columns.forEach((q, i) => {
 			if (!q || typeof q === 'string' || fields[i].trim() === '') return;

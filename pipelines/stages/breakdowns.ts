@@ -19,27 +19,42 @@ export const BREAKDOWN_DIMENSIONS = ['region', 'sector', 'staff_group', 'special
 export type BreakdownDimension = (typeof BREAKDOWN_DIMENSIONS)[number];
 export type BreakdownPair = [BreakdownDimension, BreakdownDimension];
 
-export const DIMENSION_NAMES: Record<BreakdownDimension, string> = { region: 'Region', sector: 'Sector', staff_group: 'Staff group', specialty: 'Clinical specialty' };
+export const DIMENSION_NAMES: Record<BreakdownDimension, string> = {
+	region: 'Region',
+	sector: 'Sector',
+	staff_group: 'Staff group',
+	specialty: 'Clinical specialty'
+};
 
 /** Every pair once, in the order of BREAKDOWN_DIMENSIONS (specialty, the multiple-choice one, always second). */
-export const BREAKDOWN_PAIRS: BreakdownPair[] = BREAKDOWN_DIMENSIONS.flatMap((a, i) => BREAKDOWN_DIMENSIONS.slice(i + 1).map((b) => [a, b] as BreakdownPair));
+export const BREAKDOWN_PAIRS: BreakdownPair[] = BREAKDOWN_DIMENSIONS.flatMap((a, i) =>
+	BREAKDOWN_DIMENSIONS.slice(i + 1).map((b) => [a, b] as BreakdownPair)
+);
 
 /** A pair in the canonical order, whichever way round it was asked for. */
-export const orderedPair = ([a, b]: BreakdownPair): BreakdownPair => (BREAKDOWN_DIMENSIONS.indexOf(a) <= BREAKDOWN_DIMENSIONS.indexOf(b) ? [a, b] : [b, a]);
+export const orderedPair = ([a, b]: BreakdownPair): BreakdownPair =>
+	BREAKDOWN_DIMENSIONS.indexOf(a) <= BREAKDOWN_DIMENSIONS.indexOf(b) ? [a, b] : [b, a];
 
 const SEPARATOR = '|';
 
 /** One wave's cube rows with `region` re-labelled as the cell of a breakdown: the codes of `dimensions`
  *  joined by "|". Rows without a code for a dimension (no specialty ticked) are left out. */
 export function relabelledCube(cube: CubeRelation, waveId: string, dimensions: BreakdownDimension[]): CubeRelation {
-	const unnested = dimensions.includes('specialty') ? `(SELECT *, unnest(specialties) AS specialty FROM ${cube} WHERE wave_id = ${literal(waveId)})` : `(SELECT * FROM ${cube} WHERE wave_id = ${literal(waveId)})`;
+	const unnested = dimensions.includes('specialty')
+		? `(SELECT *, unnest(specialties) AS specialty FROM ${cube} WHERE wave_id = ${literal(waveId)})`
+		: `(SELECT * FROM ${cube} WHERE wave_id = ${literal(waveId)})`;
 	const cell = dimensions.join(` || '${SEPARATOR}' || `);
 	return `(SELECT * REPLACE (${cell} AS region) FROM ${unnested} WHERE ${dimensions.map((d) => `${d} IS NOT NULL`).join(' AND ')})`;
 }
 
 /** Runs `job` over a pair's re-labelled cube, copied once into a temporary table: the needs query
  *  and the success measures' per-measure queries then read it instead of unnesting it again each. */
-async function overPair<T>(c: DuckDBConnection, ctx: PipelineContext, pair: BreakdownPair, job: (cube: CubeRelation) => Promise<T>): Promise<T> {
+async function overPair<T>(
+	c: DuckDBConnection,
+	ctx: PipelineContext,
+	pair: BreakdownPair,
+	job: (cube: CubeRelation) => Promise<T>
+): Promise<T> {
 	await c.run(`CREATE OR REPLACE TEMP TABLE breakdown_cube AS SELECT * FROM ${relabelledCube(ctx.cube, ctx.wave.id, pair)}`);
 	try {
 		return await job('breakdown_cube');
@@ -62,12 +77,14 @@ export async function needsTwoWay(c: DuckDBConnection, ctx: PipelineContext, pai
 	for (const pair of pairs) {
 		const stats = await overPair(c, ctx, pair, (cube) => needsStatistics(c, wave, cube));
 		// The England row of a re-labelled cube is not a cell; the other dimensions' groups are unused.
-		for (const s of stats) if (s.dimension === 'region' && s.group_code !== ENGLAND.code) data.push({ wave, ...cellOf(pair, s.group_code), ...s });
+		for (const s of stats)
+			if (s.dimension === 'region' && s.group_code !== ENGLAND.code) data.push({ wave, ...cellOf(pair, s.group_code), ...s });
 	}
 	return rankNeeds(protectNeeds(data, ctx.rule), (r) => `${r.pair}|${r.group_1}|${r.group_2}`);
 }
 
-type MeasureFigures = Record<string, unknown> & Cell & { wave: string; wave_id: string; region_code: string; measure_id: string; kind: string };
+type MeasureFigures = Record<string, unknown> &
+	Cell & { wave: string; wave_id: string; region_code: string; measure_id: string; kind: string };
 
 /** Success measures (not coverage: the workforce is known by region and staff group only) of every
  *  cell of the pairs, through the same disclosure control as the one-way table. */
@@ -78,8 +95,19 @@ export async function successMeasuresTwoWay(c: DuckDBConnection, ctx: PipelineCo
 	for (const pair of pairs) {
 		if (measures.length === 0) break;
 		// One query for every measure, as in the one-way stage: the kinds' columns differ, so unioned by name.
-		const sql = (cube: CubeRelation) => measures.map((m) => `SELECT ${literal(m.kind)} AS kind, ${literal(m.kind === 'mean' ? m.rating : '')} AS rating, * FROM (${measureSql(m, cube, ctx.workforceCsv)})`).join('\nUNION ALL BY NAME\n');
-		const figures = await overPair(c, ctx, pair, (cube) => rows<Record<string, unknown> & { wave_id: string; region_code: string; measure_id: string; kind: string }>(c, `${sql(cube)}\nORDER BY measure_id, region_code`));
+		const sql = (cube: CubeRelation) =>
+			measures
+				.map(
+					(m) =>
+						`SELECT ${literal(m.kind)} AS kind, ${literal(m.kind === 'mean' ? m.rating : '')} AS rating, * FROM (${measureSql(m, cube, ctx.workforceCsv)})`
+				)
+				.join('\nUNION ALL BY NAME\n');
+		const figures = await overPair(c, ctx, pair, (cube) =>
+			rows<Record<string, unknown> & { wave_id: string; region_code: string; measure_id: string; kind: string }>(
+				c,
+				`${sql(cube)}\nORDER BY measure_id, region_code`
+			)
+		);
 		for (const f of figures) {
 			if (f.region_code !== ENGLAND.code) data.push({ ...f, wave, ...cellOf(pair, f.region_code) });
 		}
@@ -99,7 +127,17 @@ export async function successMeasuresTwoWay(c: DuckDBConnection, ctx: PipelineCo
 		const m = byId.get(String(r.measure_id))!;
 		const v = (m.kind === 'share' ? r.share : r.mean) as number | null;
 		const value = v === null ? null : Math.round(v * (m.kind === 'share' ? 10 : 100)) / (m.kind === 'share' ? 10 : 100);
-		return { ...r, name: m.name, unit: m.unit, direction: m.direction, value, ci_low: m.kind === 'share' ? r.ci_low : null, ci_high: m.kind === 'share' ? r.ci_high : null, target: m.targets[wave] ?? null, rag: ragStatus(m, (m.kind === 'share' ? r['share:unrounded'] : r['mean:unrounded']) as number | null, m.targets[wave]) };
+		return {
+			...r,
+			name: m.name,
+			unit: m.unit,
+			direction: m.direction,
+			value,
+			ci_low: m.kind === 'share' ? r.ci_low : null,
+			ci_high: m.kind === 'share' ? r.ci_high : null,
+			target: m.targets[wave] ?? null,
+			rag: ragStatus(m, (m.kind === 'share' ? r['share:unrounded'] : r['mean:unrounded']) as number | null, m.targets[wave])
+		};
 	});
 }
 
@@ -120,7 +158,20 @@ export const breakdownsOf =
 			published(
 				'success_measures_two_way',
 				'Success measures for two characteristics at once (a respondent counts in each clinical specialty they ticked)',
-				{ ...CELL_COLUMNS, measure_id: 'VARCHAR', name: 'VARCHAR', unit: 'VARCHAR', direction: 'VARCHAR', value: 'DOUBLE', ci_low: 'DOUBLE', ci_high: 'DOUBLE', base: 'INTEGER', target: 'DOUBLE', rag: 'VARCHAR', suppressed: 'BOOLEAN' },
+				{
+					...CELL_COLUMNS,
+					measure_id: 'VARCHAR',
+					name: 'VARCHAR',
+					unit: 'VARCHAR',
+					direction: 'VARCHAR',
+					value: 'DOUBLE',
+					ci_low: 'DOUBLE',
+					ci_high: 'DOUBLE',
+					base: 'INTEGER',
+					target: 'DOUBLE',
+					rag: 'VARCHAR',
+					suppressed: 'BOOLEAN'
+				},
 				await successMeasuresTwoWay(c, ctx, ordered)
 			)
 		];

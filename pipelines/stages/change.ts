@@ -15,11 +15,25 @@ export async function change(c: DuckDBConnection, ctx: PipelineContext): Promise
 	const order = ctx.waves.map((w) => w.id);
 	const previous = order[order.indexOf(ctx.wave.id) - 1] ?? null;
 	const waves = previous ? [previous, ctx.wave.id] : [ctx.wave.id];
-	const sql = itemsSql(items, 'wave_id AS wave, region AS region_code', `FROM ${ctx.cube} WHERE wave_id IN (SELECT unnest(${literalList(waves)})) GROUP BY ALL ORDER BY region_code, wave`);
+	const sql = itemsSql(
+		items,
+		'wave_id AS wave, region AS region_code',
+		`FROM ${ctx.cube} WHERE wave_id IN (SELECT unnest(${literalList(waves)})) GROUP BY ALL ORDER BY region_code, wave`
+	);
 	const byRegion = items.length ? await rows(c, sql) : [];
 	// England is the sum of its regions, per wave.
-	const england = waves.map((wave) => combine(byRegion.filter((r) => r.wave === wave), { wave, region_code: ENGLAND.code })).filter((r) => byRegion.some((x) => x.wave === r.wave));
-	const data = byItem<{ wave: string; region_code: string }>([...byRegion.filter((r) => r.region_code !== null), ...england], items, ['wave', 'region_code']);
+	const england = waves
+		.map((wave) =>
+			combine(
+				byRegion.filter((r) => r.wave === wave),
+				{ wave, region_code: ENGLAND.code }
+			)
+		)
+		.filter((r) => byRegion.some((x) => x.wave === r.wave));
+	const data = byItem<{ wave: string; region_code: string }>([...byRegion.filter((r) => r.region_code !== null), ...england], items, [
+		'wave',
+		'region_code'
+	]);
 	const safe = comparedFigures(data, ctx.measures, ctx.rule);
 	const figure = new Map(safe.map((f) => [`${f.wave}|${f.region_code}|${f.item_id}`, f]));
 	const regionCodes = [...new Set(safe.filter((f) => f.wave === ctx.wave.id).map((f) => String(f.region_code)))];
@@ -57,9 +71,25 @@ export async function change(c: DuckDBConnection, ctx: PipelineContext): Promise
 			'change_between_waves',
 			'Change since the previous wave with 95% intervals (Newcombe for shares, Welch for means)',
 			{
-				wave: 'VARCHAR', previous_wave: 'VARCHAR', region_code: 'VARCHAR', item_kind: 'VARCHAR', item_id: 'VARCHAR', name: 'VARCHAR', unit: 'VARCHAR', method: 'VARCHAR',
-				value: 'DOUBLE', previous_value: 'DOUBLE', base: 'INTEGER', previous_base: 'INTEGER', sd: 'DOUBLE', previous_sd: 'DOUBLE',
-				difference: 'DOUBLE', ci_low: 'DOUBLE', ci_high: 'DOUBLE', change: 'VARCHAR', suppressed: 'BOOLEAN'
+				wave: 'VARCHAR',
+				previous_wave: 'VARCHAR',
+				region_code: 'VARCHAR',
+				item_kind: 'VARCHAR',
+				item_id: 'VARCHAR',
+				name: 'VARCHAR',
+				unit: 'VARCHAR',
+				method: 'VARCHAR',
+				value: 'DOUBLE',
+				previous_value: 'DOUBLE',
+				base: 'INTEGER',
+				previous_base: 'INTEGER',
+				sd: 'DOUBLE',
+				previous_sd: 'DOUBLE',
+				difference: 'DOUBLE',
+				ci_low: 'DOUBLE',
+				ci_high: 'DOUBLE',
+				change: 'VARCHAR',
+				suppressed: 'BOOLEAN'
 			},
 			out
 		)

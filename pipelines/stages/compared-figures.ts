@@ -42,7 +42,14 @@ export function comparedItems(measures: SuccessMeasure[]): ComparedItem[] {
 	const out: ComparedItem[] = [];
 	for (const m of measures) {
 		if (m.kind === 'share')
-			out.push({ item_kind: 'measure', item_id: m.id, name: m.name, unit: '%', method: 'Newcombe', aggregates: (p) => `${counted(col(m.id, 'numerator'), `${p}numerator`)}, ${counted(col(m.id, 'base'), `${p}base`)}` });
+			out.push({
+				item_kind: 'measure',
+				item_id: m.id,
+				name: m.name,
+				unit: '%',
+				method: 'Newcombe',
+				aggregates: (p) => `${counted(col(m.id, 'numerator'), `${p}numerator`)}, ${counted(col(m.id, 'base'), `${p}base`)}`
+			});
 		else if (m.kind === 'mean')
 			out.push({
 				item_kind: 'measure',
@@ -50,7 +57,8 @@ export function comparedItems(measures: SuccessMeasure[]): ComparedItem[] {
 				name: m.name,
 				unit: m.unit,
 				method: 'Welch',
-				aggregates: (p) => `${counted(col(m.id, 'n'), `${p}base`)}, sum(${col(m.id, 'sum')})::BIGINT AS "${p}total_sum", sum(${col(m.id, 'sq_sum')})::BIGINT AS "${p}total_sq_sum"`
+				aggregates: (p) =>
+					`${counted(col(m.id, 'n'), `${p}base`)}, sum(${col(m.id, 'sum')})::BIGINT AS "${p}total_sum", sum(${col(m.id, 'sq_sum')})::BIGINT AS "${p}total_sq_sum"`
 			});
 	}
 	for (const r of ratingColumns())
@@ -60,14 +68,16 @@ export function comparedItems(measures: SuccessMeasure[]): ComparedItem[] {
 			name: `Mean confidence: ${competencyName(r.competency)}`,
 			unit: 'score 1–5',
 			method: 'Welch',
-			aggregates: (p) => `${counted(col(r.competency, 'raters'), `${p}base`)}, sum(${col(r.competency, 'confidence_sum')})::BIGINT AS "${p}total_sum", sum(${col(r.competency, 'confidence_sq_sum')})::BIGINT AS "${p}total_sq_sum"`
+			aggregates: (p) =>
+				`${counted(col(r.competency, 'raters'), `${p}base`)}, sum(${col(r.competency, 'confidence_sum')})::BIGINT AS "${p}total_sum", sum(${col(r.competency, 'confidence_sq_sum')})::BIGINT AS "${p}total_sq_sum"`
 		});
 	return out;
 }
 
 /** One pass over the cube for every item: `select` gives the grouping columns, `rest` the FROM … GROUP BY;
  *  each item's aggregates are prefixed `i<k>:`. */
-export const itemsSql = (items: ComparedItem[], select: string, rest: string) => `SELECT ${select}, ${items.map((item, k) => item.aggregates(`i${k}:`)).join(', ')} ${rest}`;
+export const itemsSql = (items: ComparedItem[], select: string, rest: string) =>
+	`SELECT ${select}, ${items.map((item, k) => item.aggregates(`i${k}:`)).join(', ')} ${rest}`;
 
 type Wide = Record<string, unknown>;
 
@@ -84,7 +94,11 @@ export function combine(rows: Wide[], head: Wide, sign: 1 | -1 = 1): Wide {
 }
 
 /** The wide rows of itemsSql as one row per group and item, counts unpacked, grouping columns kept. */
-export function byItem<G extends Record<string, unknown>>(wide: Wide[], items: ComparedItem[], groups: Array<keyof G & string>): Array<G & ItemStatistics> {
+export function byItem<G extends Record<string, unknown>>(
+	wide: Wide[],
+	items: ComparedItem[],
+	groups: Array<keyof G & string>
+): Array<G & ItemStatistics> {
 	const unpack = (v: unknown) => (v === null || v === undefined ? [null, null] : [Math.floor(Number(v) / PACKED), Number(v) % PACKED]);
 	return items.flatMap((item, k) =>
 		wide.map((w) => {
@@ -123,7 +137,12 @@ export function comparedFigures<R extends ItemStatistics>(data: R[], measures: S
 	// Σ(x/d − 3)² = Σx²/d² − 6Σx/d + 9n, from the exact sums, before any noise.
 	const centred = data.map((r) => {
 		const d = divisor(r.item_id);
-		const squares = r.total_sq_sum === null || r.total_sum === null ? null : Number(r.total_sq_sum) / (d * d) - (2 * RATING_MIDPOINT * Number(r.total_sum)) / d + RATING_MIDPOINT * RATING_MIDPOINT * Number(r.base);
+		const squares =
+			r.total_sq_sum === null || r.total_sum === null
+				? null
+				: Number(r.total_sq_sum) / (d * d) -
+					(2 * RATING_MIDPOINT * Number(r.total_sum)) / d +
+					RATING_MIDPOINT * RATING_MIDPOINT * Number(r.base);
 		return { ...r, total_sq_sum: squares };
 	});
 	return protect<R>(
@@ -131,15 +150,38 @@ export function comparedFigures<R extends ItemStatistics>(data: R[], measures: S
 		{
 			counts: ['base', 'numerator'],
 			means: [
-				{ column: 'mean_total', sum: 'total_sum', n: 'base', variable: (r) => variable(r.item_id), sensitivity: (r) => RATING_SENSITIVITY * divisor(r.item_id) },
-				{ column: 'mean_square', sum: 'total_sq_sum', n: 'base', variable: (r) => `${variable(r.item_id)}:squares`, sensitivity: SQUARE_SENSITIVITY }
+				{
+					column: 'mean_total',
+					sum: 'total_sum',
+					n: 'base',
+					variable: (r) => variable(r.item_id),
+					sensitivity: (r) => RATING_SENSITIVITY * divisor(r.item_id)
+				},
+				{
+					column: 'mean_square',
+					sum: 'total_sq_sum',
+					n: 'base',
+					variable: (r) => `${variable(r.item_id)}:squares`,
+					sensitivity: SQUARE_SENSITIVITY
+				}
 			],
 			derived: [
 				{ column: 'mean', from: (m, r) => (m.mean_total === null ? null : m.mean_total / divisor(r.item_id)) },
-				{ column: 'sd', from: (m, r) => (m.mean_total === null ? NaN : (populationSd(m.mean_total / divisor(r.item_id) - RATING_MIDPOINT, m.mean_square) ?? NaN)) }
+				{
+					column: 'sd',
+					from: (m, r) =>
+						m.mean_total === null ? NaN : (populationSd(m.mean_total / divisor(r.item_id) - RATING_MIDPOINT, m.mean_square) ?? NaN)
+				}
 			],
 			// The same answer name as success_measures, so the same people get the same noise.
-			shares: [{ column: 'share', numerator: 'numerator', denominator: 'base', answer: (r) => (r.numerator === null ? null : `measure:${r.item_id}`) }]
+			shares: [
+				{
+					column: 'share',
+					numerator: 'numerator',
+					denominator: 'base',
+					answer: (r) => (r.numerator === null ? null : `measure:${r.item_id}`)
+				}
+			]
 		},
 		rule
 	);
@@ -163,7 +205,12 @@ const Z95 = 1.959963984540054;
  *  and spreads), in the figure's unit: percentage points for shares. The disclosure noise is public,
  *  so its variance is added to each side's (saying so leaks nothing): a share's count carries noise
  *  of sd `answerNoiseScale` × 2, a mean's sum `noiseScale` × 4 on the person's scale. */
-export function compare(item: ComparedItem, a: ComparedFigure | undefined, b: ComparedFigure | undefined, rule: DisclosureRule): Interval | null {
+export function compare(
+	item: ComparedItem,
+	a: ComparedFigure | undefined,
+	b: ComparedFigure | undefined,
+	rule: DisclosureRule
+): Interval | null {
 	if (!a || !b || a.suppressed || b.suppressed) return null;
 	const [n1, n2] = [Number(a.base), Number(b.base)];
 	if (n1 < MIN_VERDICT_BASE || n2 < MIN_VERDICT_BASE) return null;

@@ -38,7 +38,9 @@ const coverageCounts = (c: DuckDBConnection, waveId: string, workforceCsv: strin
 export async function coverage(c: DuckDBConnection, ctx: PipelineContext): Promise<PublishedTable[]> {
 	const wave = ctx.wave.id;
 	// No denominator matches a sector or specialty: no rows rather than a share of the wrong workforce.
-	const data = ctx.workforce?.unavailable ? [] : (await coverageCounts(c, wave, ctx.workforceCsv, ctx.cube, ctx.workforce)).map((r) => ({ wave, ...r }));
+	const data = ctx.workforce?.unavailable
+		? []
+		: (await coverageCounts(c, wave, ctx.workforceCsv, ctx.cube, ctx.workforce)).map((r) => ({ wave, ...r }));
 	const safe = protect(
 		data,
 		{
@@ -52,7 +54,15 @@ export async function coverage(c: DuckDBConnection, ctx: PipelineContext): Promi
 		published(
 			'coverage_by_region_staff_group',
 			'Coverage: respondents as a share of the workforce (illustrative denominators) by region and staff group',
-			{ wave: 'VARCHAR', region_code: 'VARCHAR', staff_group: 'VARCHAR', respondents: 'INTEGER', workforce: 'INTEGER', coverage_percent: 'DOUBLE', suppressed: 'BOOLEAN' },
+			{
+				wave: 'VARCHAR',
+				region_code: 'VARCHAR',
+				staff_group: 'VARCHAR',
+				respondents: 'INTEGER',
+				workforce: 'INTEGER',
+				coverage_percent: 'DOUBLE',
+				suppressed: 'BOOLEAN'
+			},
 			safe
 		)
 	];

@@ -11,7 +11,9 @@ import { col, countOf, keySumOf, RATINGS, type CubeRelation } from '../core/cube
 const DISTRIBUTION_SQL = (cube: CubeRelation) => {
 	// Counts stay packed with their key sums (cube.ts) through the UNPIVOT, and are unpacked after it.
 	const counts = ratingColumns().flatMap((r) =>
-		RATINGS.flatMap((rating) => ratingScale(rating).map(({ level }) => `sum(${col(r.competency, rating, level)})::BIGINT AS "${r.competency}|${rating}|${level}"`))
+		RATINGS.flatMap((rating) =>
+			ratingScale(rating).map(({ level }) => `sum(${col(r.competency, rating, level)})::BIGINT AS "${r.competency}|${rating}|${level}"`)
+		)
 	);
 	return `
 		WITH wide AS (
@@ -30,7 +32,16 @@ const DISTRIBUTION_SQL = (cube: CubeRelation) => {
 		ORDER BY region_code, competency, rating, level`;
 };
 
-type Cell = { region_code: string; competency: string; rating: string; level: number; respondents: number; respondents_key: number; base: number; base_key: number };
+type Cell = {
+	region_code: string;
+	competency: string;
+	rating: string;
+	level: number;
+	respondents: number;
+	respondents_key: number;
+	base: number;
+	base_key: number;
+};
 
 export async function distributions(c: DuckDBConnection, ctx: PipelineContext): Promise<PublishedTable[]> {
 	const wave = ctx.wave.id;
@@ -41,7 +52,9 @@ export async function distributions(c: DuckDBConnection, ctx: PipelineContext): 
 			// Each level is a share of the people who rated (a mean of a yes/no answer), its noise keyed on
 			// all of them: one person more redraws every level, not only the level they chose.
 			counts: ['base'],
-			shares: [{ column: 'percent', numerator: 'respondents', denominator: 'base', answer: (r) => `${r.competency}:${r.rating}:${r.level}` }]
+			shares: [
+				{ column: 'percent', numerator: 'respondents', denominator: 'base', answer: (r) => `${r.competency}:${r.rating}:${r.level}` }
+			]
 		},
 		ctx.rule
 	);
@@ -49,7 +62,16 @@ export async function distributions(c: DuckDBConnection, ctx: PipelineContext): 
 		published(
 			'ratings_distribution',
 			'Importance and confidence ratings by competency and region',
-			{ wave: 'VARCHAR', region_code: 'VARCHAR', competency: 'VARCHAR', rating: 'VARCHAR', level: 'INTEGER', base: 'INTEGER', percent: 'DOUBLE', suppressed: 'BOOLEAN' },
+			{
+				wave: 'VARCHAR',
+				region_code: 'VARCHAR',
+				competency: 'VARCHAR',
+				rating: 'VARCHAR',
+				level: 'INTEGER',
+				base: 'INTEGER',
+				percent: 'DOUBLE',
+				suppressed: 'BOOLEAN'
+			},
 			safe
 		)
 	];

@@ -59,7 +59,11 @@ export const STAGES: Stage[] = [
 ];
 
 /** Runs every stage in order; `time` wraps each (the batch run times them and reports progress). */
-export async function runStages(c: DuckDBConnection, ctx: StageContext, time: <T>(name: string, job: () => Promise<T>) => Promise<T> = (_name, job) => job()): Promise<PublishedTable[]> {
+export async function runStages(
+	c: DuckDBConnection,
+	ctx: StageContext,
+	time: <T>(name: string, job: () => Promise<T>) => Promise<T> = (_name, job) => job()
+): Promise<PublishedTable[]> {
 	const tables: PublishedTable[] = [];
 	const view = ctx.view ?? ((t: PublishedTable) => t);
 	for (const stage of STAGES) tables.push(...(await time(stage.name, () => stage.run(c, ctx, tables))).map(view));

@@ -70,14 +70,27 @@ const SOURCES = [
 /** The locus_for_focus table from published needs tables (those present among `tables`). */
 export function locusForFocusTable(tables: PublishedTable[]): PublishedTable {
 	const data = SOURCES.flatMap(({ table, dimension, column }) =>
-		(tables.find((t) => t.name === table)?.rows ?? []).map((r) => ({ ...r, dimension, group_code: r[column] }) as NeedsRow & { dimension: string; group_code: unknown })
+		(tables.find((t) => t.name === table)?.rows ?? []).map(
+			(r) => ({ ...r, dimension, group_code: r[column] }) as NeedsRow & { dimension: string; group_code: unknown }
+		)
 	);
 	return published(
 		'locus_for_focus',
 		'Locus for Focus: mean importance against mean discrepancy per competency, split at the group\'s own means (quadrants are relative to the group); "Training priority" is high importance with high discrepancy',
 		{
-			wave: 'VARCHAR', dimension: 'VARCHAR', group_code: 'VARCHAR', competency: 'VARCHAR', respondents: 'INTEGER', mean_importance: 'DOUBLE', mean_discrepancy: 'DOUBLE',
-			...MWDS_COLUMNS, ...RANK_COLUMNS, importance_split: 'DOUBLE', discrepancy_split: 'DOUBLE', quadrant: 'VARCHAR', suppressed: 'BOOLEAN'
+			wave: 'VARCHAR',
+			dimension: 'VARCHAR',
+			group_code: 'VARCHAR',
+			competency: 'VARCHAR',
+			respondents: 'INTEGER',
+			mean_importance: 'DOUBLE',
+			mean_discrepancy: 'DOUBLE',
+			...MWDS_COLUMNS,
+			...RANK_COLUMNS,
+			importance_split: 'DOUBLE',
+			discrepancy_split: 'DOUBLE',
+			quadrant: 'VARCHAR',
+			suppressed: 'BOOLEAN'
 		},
 		locusForFocusOf(data, (r) => `${r.dimension}|${String(r.group_code)}`)
 	);

@@ -12,9 +12,12 @@ import { col, countOf, keySumOf, type CubeRelation } from '../core/cube';
 const COUNTS = { willing: 'willing', willing_base: 'willing_base', no_access: 'no_access', access_base: 'access_base' } as const;
 
 const MENTORS_SQL = (cube: CubeRelation) => {
-	const counted = (part: string) => `${countOf(`coalesce(sum(${col('mentors', part)}), 0)`)} AS ${part}, ${keySumOf(`coalesce(sum(${col('mentors', part)}), 0)`)} AS ${part}_key`;
+	const counted = (part: string) =>
+		`${countOf(`coalesce(sum(${col('mentors', part)}), 0)`)} AS ${part}, ${keySumOf(`coalesce(sum(${col('mentors', part)}), 0)`)} AS ${part}_key`;
 	return `
-		SELECT r.region_code, ${Object.keys(COUNTS).map((k) => `coalesce(m.${k}, 0) AS ${k}, coalesce(m.${k}_key, 0) AS ${k}_key`).join(', ')}
+		SELECT r.region_code, ${Object.keys(COUNTS)
+			.map((k) => `coalesce(m.${k}, 0) AS ${k}, coalesce(m.${k}_key, 0) AS ${k}_key`)
+			.join(', ')}
 		FROM (SELECT unnest(${literalList([ENGLAND.code, ...regions.map((r) => r.code)])}) AS region_code) r
 		LEFT JOIN (
 			SELECT coalesce(region, '${ENGLAND.code}') AS region_code, ${Object.keys(COUNTS).map(counted).join(', ')}
@@ -37,13 +40,30 @@ export async function mentors(c: DuckDBConnection, ctx: PipelineContext): Promis
 	// One row per region and figure, protected on its own: a region with few willing mentors still
 	// shows how many lack a mentor.
 	const data = MENTOR_MEASURES.flatMap(({ measure, numerator, base }) =>
-		counts.map((r) => ({ wave, region_code: r.region_code, measure, base: r[base], base_key: r[`${base}_key`], numerator: r[numerator], numerator_key: r[`${numerator}_key`] }))
+		counts.map((r) => ({
+			wave,
+			region_code: r.region_code,
+			measure,
+			base: r[base],
+			base_key: r[`${base}_key`],
+			numerator: r[numerator],
+			numerator_key: r[`${numerator}_key`]
+		}))
 	);
 	const safe = protect(
 		data,
 		{
 			counts: ['base'],
-			shares: [{ column: 'percent', numerator: 'numerator', denominator: 'base', low: 'ci_low', high: 'ci_high', answer: (r) => `mentors:${r.measure}` }]
+			shares: [
+				{
+					column: 'percent',
+					numerator: 'numerator',
+					denominator: 'base',
+					low: 'ci_low',
+					high: 'ci_high',
+					answer: (r) => `mentors:${r.measure}`
+				}
+			]
 		},
 		ctx.rule
 	);
@@ -51,7 +71,16 @@ export async function mentors(c: DuckDBConnection, ctx: PipelineContext): Promis
 		published(
 			'mentors_by_region',
 			'Genomics mentors: people willing to mentor against people without access to a mentor, England and regions',
-			{ wave: 'VARCHAR', region_code: 'VARCHAR', measure: 'VARCHAR', base: 'INTEGER', percent: 'DOUBLE', ci_low: 'DOUBLE', ci_high: 'DOUBLE', suppressed: 'BOOLEAN' },
+			{
+				wave: 'VARCHAR',
+				region_code: 'VARCHAR',
+				measure: 'VARCHAR',
+				base: 'INTEGER',
+				percent: 'DOUBLE',
+				ci_low: 'DOUBLE',
+				ci_high: 'DOUBLE',
+				suppressed: 'BOOLEAN'
+			},
 			safe
 		)
 	];

@@ -14,7 +14,9 @@ export async function needsBySpecialty(c: DuckDBConnection, ctx: PipelineContext
 	const wave = ctx.wave.id;
 	const stats = await needsStatistics(c, wave, relabelledCube(ctx.cube, wave, ['specialty']));
 	// The England row of the unnested cube counts people once per specialty: not a figure to publish.
-	const data = stats.filter((s) => s.dimension === 'region' && s.group_code !== ENGLAND.code).map((s) => ({ wave, specialty: s.group_code, ...s }));
+	const data = stats
+		.filter((s) => s.dimension === 'region' && s.group_code !== ENGLAND.code)
+		.map((s) => ({ wave, specialty: s.group_code, ...s }));
 	const safe = rankNeeds(protectNeeds(data, ctx.rule), (r) => String(r.specialty));
 	return [
 		published(

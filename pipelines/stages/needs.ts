@@ -10,7 +10,13 @@ import { protect, type DisclosureRule, type FigureSpec, type Protected } from '.
 import { ENGLAND, ratingColumns } from '../core/reference';
 import { published, type PipelineContext, type PublishedTable } from '../core/context';
 import { rows } from '../core/sql';
-import { MOMENT_NOISE_MULTIPLIER, PRODUCT_SENSITIVITY, RATING_MIDPOINT, RATING_SENSITIVITY, SQUARE_SENSITIVITY } from '../disclosure/perturbation';
+import {
+	MOMENT_NOISE_MULTIPLIER,
+	PRODUCT_SENSITIVITY,
+	RATING_MIDPOINT,
+	RATING_SENSITIVITY,
+	SQUARE_SENSITIVITY
+} from '../disclosure/perturbation';
 import { col, countOf, keySumOf, type CubeRelation } from '../core/cube';
 import { mwdsInterval, type RatingMoments } from '../stats/intervals';
 import type { FigureColumn } from '../core/figures';
@@ -29,7 +35,10 @@ export const NEEDS_SQL = (cube: CubeRelation) => {
 		...sums.map((sum) => `sum(${col(r.competency, sum)})::BIGINT AS "${r.competency}_${sum}"`)
 	]);
 	const unpivot = competencies
-		.map((r) => `(${[`"${r.competency}_n"`, `"${r.competency}_key"`, ...sums.map((sum) => `"${r.competency}_${sum}"`)].join(', ')}) AS '${r.competency}'`)
+		.map(
+			(r) =>
+				`(${[`"${r.competency}_n"`, `"${r.competency}_key"`, ...sums.map((sum) => `"${r.competency}_${sum}"`)].join(', ')}) AS '${r.competency}'`
+		)
 		.join(', ');
 	const columns = ['respondents', 'respondents_key', ...sums].join(', ');
 	return `
@@ -61,7 +70,8 @@ export type NeedsStatistics = {
 	importance_confidence_sum: number | null;
 };
 
-export const needsStatistics = (c: DuckDBConnection, waveId: string, cube: CubeRelation = 'cube') => rows<NeedsStatistics>(c, NEEDS_SQL(cube), [waveId]);
+export const needsStatistics = (c: DuckDBConnection, waveId: string, cube: CubeRelation = 'cube') =>
+	rows<NeedsStatistics>(c, NEEDS_SQL(cube), [waveId]);
 
 const questionOf = new Map(ratingColumns().map((r) => [r.competency, r]));
 const importanceOf = (r: { competency: string }) => questionOf.get(r.competency)!.importance;
@@ -76,13 +86,39 @@ export const NEEDS_FIGURES = {
 	means: [
 		{ column: 'mean_importance', sum: 'importance_sum', n: 'respondents', variable: importanceOf, sensitivity: RATING_SENSITIVITY },
 		{ column: 'mean_confidence', sum: 'confidence_sum', n: 'respondents', variable: confidenceOf, sensitivity: RATING_SENSITIVITY },
-		{ column: 'importance_square', sum: 'importance_sq_sum', n: 'respondents', variable: (r: { competency: string }) => `${importanceOf(r)}:squares`, sensitivity: MOMENT_NOISE_MULTIPLIER * SQUARE_SENSITIVITY },
-		{ column: 'confidence_square', sum: 'confidence_sq_sum', n: 'respondents', variable: (r: { competency: string }) => `${confidenceOf(r)}:squares`, sensitivity: SQUARE_SENSITIVITY },
-		{ column: 'importance_confidence', sum: 'importance_confidence_sum', n: 'respondents', variable: (r: { competency: string }) => `${importanceOf(r)}:${confidenceOf(r)}:products`, sensitivity: MOMENT_NOISE_MULTIPLIER * PRODUCT_SENSITIVITY }
+		{
+			column: 'importance_square',
+			sum: 'importance_sq_sum',
+			n: 'respondents',
+			variable: (r: { competency: string }) => `${importanceOf(r)}:squares`,
+			sensitivity: MOMENT_NOISE_MULTIPLIER * SQUARE_SENSITIVITY
+		},
+		{
+			column: 'confidence_square',
+			sum: 'confidence_sq_sum',
+			n: 'respondents',
+			variable: (r: { competency: string }) => `${confidenceOf(r)}:squares`,
+			sensitivity: SQUARE_SENSITIVITY
+		},
+		{
+			column: 'importance_confidence',
+			sum: 'importance_confidence_sum',
+			n: 'respondents',
+			variable: (r: { competency: string }) => `${importanceOf(r)}:${confidenceOf(r)}:products`,
+			sensitivity: MOMENT_NOISE_MULTIPLIER * PRODUCT_SENSITIVITY
+		}
 	],
 	derived: [
-		{ column: 'mean_discrepancy', from: (m: Record<string, number | null>) => (m.mean_importance === null || m.mean_confidence === null ? null : m.mean_importance - m.mean_confidence) },
-		{ column: 'mwds', from: (m: Record<string, number | null>) => (m.mean_importance === null || m.mean_confidence === null ? null : (m.mean_importance - m.mean_confidence) * m.mean_importance) }
+		{
+			column: 'mean_discrepancy',
+			from: (m: Record<string, number | null>) =>
+				m.mean_importance === null || m.mean_confidence === null ? null : m.mean_importance - m.mean_confidence
+		},
+		{
+			column: 'mwds',
+			from: (m: Record<string, number | null>) =>
+				m.mean_importance === null || m.mean_confidence === null ? null : (m.mean_importance - m.mean_confidence) * m.mean_importance
+		}
 	]
 } satisfies FigureSpec<NeedsStatistics>;
 
@@ -136,7 +172,11 @@ export function protectNeeds<R extends NeedsStatistics>(data: R[], rule: Disclos
 		const moments = r.mwds === null ? null : sampleMoments(r);
 		const noiseSd = moments && rule.perturbation ? (rule.noiseScale * RATING_SENSITIVITY) / moments.n : 0;
 		const interval = moments && mwdsInterval(Number(r.mwds), moments, noiseSd);
-		const out: Protected<R> & Record<'mwds_low' | 'mwds_high', number | null> = { ...r, mwds_low: interval ? round(interval.low, rule.meanDecimals) : null, mwds_high: interval ? round(interval.high, rule.meanDecimals) : null };
+		const out: Protected<R> & Record<'mwds_low' | 'mwds_high', number | null> = {
+			...r,
+			mwds_low: interval ? round(interval.low, rule.meanDecimals) : null,
+			mwds_high: interval ? round(interval.high, rule.meanDecimals) : null
+		};
 		for (const moment of MOMENTS) delete out[moment];
 		return out;
 	});
@@ -156,7 +196,14 @@ export const RANK_COLUMNS = { rank: 'INTEGER', rank_best: 'INTEGER', rank_worst:
 
 /** A needs table's columns after its group's. */
 export const NEEDS_COLUMNS = {
-	competency: 'VARCHAR', respondents: 'INTEGER', mean_importance: 'DOUBLE', mean_confidence: 'DOUBLE', mean_discrepancy: 'DOUBLE', ...MWDS_COLUMNS, ...RANK_COLUMNS, suppressed: 'BOOLEAN'
+	competency: 'VARCHAR',
+	respondents: 'INTEGER',
+	mean_importance: 'DOUBLE',
+	mean_confidence: 'DOUBLE',
+	mean_discrepancy: 'DOUBLE',
+	...MWDS_COLUMNS,
+	...RANK_COLUMNS,
+	suppressed: 'BOOLEAN'
 } as const;
 
 /** A score's interval, or the score alone where it has none. */

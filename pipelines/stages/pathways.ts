@@ -18,9 +18,16 @@ const pathwaySchema = z.strictObject({
 	id: z.string().regex(/^[a-z0-9_]+$/, { error: 'A pathway id uses only lower-case letters, digits and _' }),
 	name: z.string().min(1, { error: 'Every pathway needs a name' }),
 	specialty: z.string(),
-	sources: z.array(z.strictObject({ body: z.string().min(1), citation: z.string().min(1), says: z.string().min(1) })).min(1, { error: 'Every pathway needs at least one source' }),
+	sources: z
+		.array(z.strictObject({ body: z.string().min(1), citation: z.string().min(1), says: z.string().min(1) }))
+		.min(1, { error: 'Every pathway needs at least one source' }),
 	steps: z
-		.array(z.strictObject({ step: z.string().min(1), competencies: z.array(z.string()).min(1, { error: 'Every step maps to at least one competency' }) }))
+		.array(
+			z.strictObject({
+				step: z.string().min(1),
+				competencies: z.array(z.string()).min(1, { error: 'Every step maps to at least one competency' })
+			})
+		)
 		.min(1, { error: 'Every pathway has at least one step' })
 });
 
@@ -38,10 +45,14 @@ export function parsePathways(content: unknown): Pathway[] {
 	for (const p of parsed.data.pathways) {
 		if (ids.has(p.id)) throw new Error(`Pathway ${p.id} is listed twice`);
 		ids.add(p.id);
-		if (!codes(specialties).includes(p.specialty)) throw new Error(`Pathway ${p.id}: "${p.specialty}" is not a clinical specialty code. Use one of: ${codes(specialties).join(', ')}`);
+		if (!codes(specialties).includes(p.specialty))
+			throw new Error(`Pathway ${p.id}: "${p.specialty}" is not a clinical specialty code. Use one of: ${codes(specialties).join(', ')}`);
 		p.steps.forEach((s, i) => {
 			for (const code of s.competencies) {
-				if (!known.has(code)) throw new Error(`Pathway ${p.id}, step ${i + 1} ("${s.step}"): "${code}" is not a competency code. Use one of: ${[...known].join(', ')}`);
+				if (!known.has(code))
+					throw new Error(
+						`Pathway ${p.id}, step ${i + 1} ("${s.step}"): "${code}" is not a competency code. Use one of: ${[...known].join(', ')}`
+					);
 			}
 		});
 	}
@@ -69,7 +80,11 @@ const round = (v: number) => Math.round(v * 100) / 100;
 export function pathwayReadinessTable(tables: PublishedTable[], pathways: Pathway[]): PublishedTable {
 	const needs = tables.find((t) => t.name === 'needs_by_competency_region')?.rows ?? [];
 	const byRegion = new Map<string, Map<string, Record<string, unknown>>>();
-	for (const r of needs) (byRegion.get(String(r.region_code)) ?? byRegion.set(String(r.region_code), new Map()).get(String(r.region_code))!).set(String(r.competency), r);
+	for (const r of needs)
+		(byRegion.get(String(r.region_code)) ?? byRegion.set(String(r.region_code), new Map()).get(String(r.region_code))!).set(
+			String(r.competency),
+			r
+		);
 	const data = pathways.flatMap((p) =>
 		[...byRegion].map(([region, rows]) => {
 			const wanted = pathwayCompetencies(p).map((c) => rows.get(c));
@@ -90,7 +105,16 @@ export function pathwayReadinessTable(tables: PublishedTable[], pathways: Pathwa
 	return published(
 		'pathway_readiness',
 		"Clinical pathway readiness: mean confidence and needs score (MWDS) over each pathway's competencies, England and regions",
-		{ wave: 'VARCHAR', pathway_id: 'VARCHAR', pathway: 'VARCHAR', region_code: 'VARCHAR', competencies: 'INTEGER', mean_confidence: 'DOUBLE', needs_score: 'DOUBLE', suppressed: 'BOOLEAN' },
+		{
+			wave: 'VARCHAR',
+			pathway_id: 'VARCHAR',
+			pathway: 'VARCHAR',
+			region_code: 'VARCHAR',
+			competencies: 'INTEGER',
+			mean_confidence: 'DOUBLE',
+			needs_score: 'DOUBLE',
+			suppressed: 'BOOLEAN'
+		},
 		data
 	);
 }

@@ -17,12 +17,16 @@ const IN_WORDS = { increase: 'above England', decrease: 'below England', none: '
 export async function regionComparison(c: DuckDBConnection, ctx: PipelineContext): Promise<PublishedTable[]> {
 	const items = comparedItems(ctx.measures);
 	const wave = ctx.wave.id;
-	const byRegion = items.length ? await rows(c, itemsSql(items, 'region AS region_code', `FROM ${ctx.cube} WHERE wave_id = $1 GROUP BY ALL`), [wave]) : [];
+	const byRegion = items.length
+		? await rows(c, itemsSql(items, 'region AS region_code', `FROM ${ctx.cube} WHERE wave_id = $1 GROUP BY ALL`), [wave])
+		: [];
 	// England is the sum of the regions, and the rest of England is England less the region.
 	const england = combine(byRegion, { wave, region_code: ENGLAND.code, part: 'England' });
 	const parts = regions.flatMap(({ code }) => {
 		const region = byRegion.find((r) => r.region_code === code);
-		return region ? [{ ...region, wave, part: 'region' }, combine([england, region], { wave, region_code: code, part: 'rest of England' }, -1)] : [{ ...england, wave, region_code: code, part: 'rest of England' }];
+		return region
+			? [{ ...region, wave, part: 'region' }, combine([england, region], { wave, region_code: code, part: 'rest of England' }, -1)]
+			: [{ ...england, wave, region_code: code, part: 'rest of England' }];
 	});
 	const data = items.length ? byItem<Parts>([...parts, england], items, ['wave', 'region_code', 'part']) : [];
 	const safe = comparedFigures(data, ctx.measures, ctx.rule);
@@ -38,7 +42,8 @@ export async function regionComparison(c: DuckDBConnection, ctx: PipelineContext
 			const hidden = Boolean(found?.suppressed);
 			const whole = figure.get(`${ENGLAND.code}|England|${item.item_id}`);
 			const interval = compare(item, region, rest, ctx.rule);
-			const verdict = interval === null ? null : interval.low > 0 ? IN_WORDS.increase : interval.high < 0 ? IN_WORDS.decrease : IN_WORDS.none;
+			const verdict =
+				interval === null ? null : interval.low > 0 ? IN_WORDS.increase : interval.high < 0 ? IN_WORDS.decrease : IN_WORDS.none;
 			return {
 				wave,
 				region_code: code,
@@ -65,9 +70,23 @@ export async function regionComparison(c: DuckDBConnection, ctx: PipelineContext
 			'region_against_england',
 			'Each region against England: significantly above, below or not different (tested against the rest of England, 95%)',
 			{
-				wave: 'VARCHAR', region_code: 'VARCHAR', item_kind: 'VARCHAR', item_id: 'VARCHAR', name: 'VARCHAR', unit: 'VARCHAR', method: 'VARCHAR',
-				value: 'DOUBLE', england_value: 'DOUBLE', rest_of_england_value: 'DOUBLE', base: 'INTEGER', rest_of_england_base: 'INTEGER',
-				difference_from_rest: 'DOUBLE', ci_low: 'DOUBLE', ci_high: 'DOUBLE', against_england: 'VARCHAR', suppressed: 'BOOLEAN'
+				wave: 'VARCHAR',
+				region_code: 'VARCHAR',
+				item_kind: 'VARCHAR',
+				item_id: 'VARCHAR',
+				name: 'VARCHAR',
+				unit: 'VARCHAR',
+				method: 'VARCHAR',
+				value: 'DOUBLE',
+				england_value: 'DOUBLE',
+				rest_of_england_value: 'DOUBLE',
+				base: 'INTEGER',
+				rest_of_england_base: 'INTEGER',
+				difference_from_rest: 'DOUBLE',
+				ci_low: 'DOUBLE',
+				ci_high: 'DOUBLE',
+				against_england: 'VARCHAR',
+				suppressed: 'BOOLEAN'
 			},
 			out
 		)

@@ -38,7 +38,11 @@ type Count = { region_code: string; code: string; respondents: number; responden
 export async function respondents(c: DuckDBConnection, ctx: PipelineContext): Promise<PublishedTable[]> {
 	const wave = ctx.wave.id;
 	const totals = await rows<{ region_code: string; respondents: number; respondents_key: number }>(c, REGION_TOTALS_SQL(ctx.cube), [wave]);
-	const byRegion = protect(totals.map((r) => ({ wave, ...r })), { counts: ['respondents'] }, ctx.rule);
+	const byRegion = protect(
+		totals.map((r) => ({ wave, ...r })),
+		{ counts: ['respondents'] },
+		ctx.rule
+	);
 
 	const partition = async (column: string, codes: string[]) =>
 		protect(
@@ -46,18 +50,55 @@ export async function respondents(c: DuckDBConnection, ctx: PipelineContext): Pr
 			{ counts: ['respondents'] },
 			ctx.rule
 		);
-	const staff = await partition('staff_group', staffGroups.map((s) => s.code));
-	const sector = await partition('sector', sectors.map((s) => s.code));
+	const staff = await partition(
+		'staff_group',
+		staffGroups.map((s) => s.code)
+	);
+	const sector = await partition(
+		'sector',
+		sectors.map((s) => s.code)
+	);
 	const specialty = protect(
-		(await rows<Count>(c, BY_REGION_SQL(ctx.cube, 'specialties', specialties.map((s) => s.code), true), [wave])).map((r) => ({ wave, ...r })),
+		(
+			await rows<Count>(
+				c,
+				BY_REGION_SQL(
+					ctx.cube,
+					'specialties',
+					specialties.map((s) => s.code),
+					true
+				),
+				[wave]
+			)
+		).map((r) => ({ wave, ...r })),
 		{ counts: ['respondents'] },
 		ctx.rule
 	);
 	const rename = (column: string) => (r: Record<string, unknown>) => ({ ...r, [column]: r.code });
 	return [
-		published('respondents_by_region', 'Respondents by region', { wave: 'VARCHAR', region_code: 'VARCHAR', respondents: 'INTEGER', suppressed: 'BOOLEAN' }, byRegion),
-		published('respondents_by_region_staff_group', 'Respondents by region and staff group', { wave: 'VARCHAR', region_code: 'VARCHAR', staff_group: 'VARCHAR', respondents: 'INTEGER', suppressed: 'BOOLEAN' }, staff.map(rename('staff_group'))),
-		published('respondents_by_region_sector', 'Respondents by region and sector', { wave: 'VARCHAR', region_code: 'VARCHAR', sector: 'VARCHAR', respondents: 'INTEGER', suppressed: 'BOOLEAN' }, sector.map(rename('sector'))),
-		published('respondents_by_region_specialty', 'Respondents by region and clinical specialty (more than one may be chosen)', { wave: 'VARCHAR', region_code: 'VARCHAR', specialty: 'VARCHAR', respondents: 'INTEGER', suppressed: 'BOOLEAN' }, specialty.map(rename('specialty')))
+		published(
+			'respondents_by_region',
+			'Respondents by region',
+			{ wave: 'VARCHAR', region_code: 'VARCHAR', respondents: 'INTEGER', suppressed: 'BOOLEAN' },
+			byRegion
+		),
+		published(
+			'respondents_by_region_staff_group',
+			'Respondents by region and staff group',
+			{ wave: 'VARCHAR', region_code: 'VARCHAR', staff_group: 'VARCHAR', respondents: 'INTEGER', suppressed: 'BOOLEAN' },
+			staff.map(rename('staff_group'))
+		),
+		published(
+			'respondents_by_region_sector',
+			'Respondents by region and sector',
+			{ wave: 'VARCHAR', region_code: 'VARCHAR', sector: 'VARCHAR', respondents: 'INTEGER', suppressed: 'BOOLEAN' },
+			sector.map(rename('sector'))
+		),
+		published(
+			'respondents_by_region_specialty',
+			'Respondents by region and clinical specialty (more than one may be chosen)',
+			{ wave: 'VARCHAR', region_code: 'VARCHAR', specialty: 'VARCHAR', respondents: 'INTEGER', suppressed: 'BOOLEAN' },
+			specialty.map(rename('specialty'))
+		)
 	];
 }

@@ -33,7 +33,15 @@ const SHARES_SQL = (cube: CubeRelation, question: string) => {
 		ORDER BY r.region_code, o.option`;
 };
 
-type Share = { region_code: string; question: string; option: string; respondents: number; respondents_key: number; base: number; base_key: number };
+type Share = {
+	region_code: string;
+	question: string;
+	option: string;
+	respondents: number;
+	respondents_key: number;
+	base: number;
+	base_key: number;
+};
 
 export async function shares(c: DuckDBConnection, ctx: PipelineContext): Promise<PublishedTable[]> {
 	const wave = ctx.wave.id;
@@ -44,7 +52,16 @@ export async function shares(c: DuckDBConnection, ctx: PipelineContext): Promise
 		{
 			// An option's share is a mean of a yes/no answer over the people who answered (disclosure.ts).
 			counts: ['base'],
-			shares: [{ column: 'percent', numerator: 'respondents', denominator: 'base', low: 'ci_low', high: 'ci_high', answer: (r) => `${r.question}:${r.option}` }]
+			shares: [
+				{
+					column: 'percent',
+					numerator: 'respondents',
+					denominator: 'base',
+					low: 'ci_low',
+					high: 'ci_high',
+					answer: (r) => `${r.question}:${r.option}`
+				}
+			]
 		},
 		ctx.rule
 	);
@@ -52,7 +69,17 @@ export async function shares(c: DuckDBConnection, ctx: PipelineContext): Promise
 		published(
 			'training_shares',
 			'Training done, preferred learning formats and barriers: share of respondents choosing each',
-			{ wave: 'VARCHAR', region_code: 'VARCHAR', question: 'VARCHAR', option: 'VARCHAR', base: 'INTEGER', percent: 'DOUBLE', ci_low: 'DOUBLE', ci_high: 'DOUBLE', suppressed: 'BOOLEAN' },
+			{
+				wave: 'VARCHAR',
+				region_code: 'VARCHAR',
+				question: 'VARCHAR',
+				option: 'VARCHAR',
+				base: 'INTEGER',
+				percent: 'DOUBLE',
+				ci_low: 'DOUBLE',
+				ci_high: 'DOUBLE',
+				suppressed: 'BOOLEAN'
+			},
 			safe
 		)
 	];

@@ -20,7 +20,11 @@ export async function wavesUpTo(c: DuckDBConnection, waveId?: string): Promise<{
 	const reportable = all.filter((w) => w.status !== 'planned');
 	const wave = waveId ? all.find((w) => w.id === waveId) : reportable.at(-1);
 	if (!wave) {
-		throw new Error(waveId ? `There is no wave "${waveId}". Known waves: ${all.map((w) => w.id).join(', ') || 'none'}` : 'There are no waves to report on yet.');
+		throw new Error(
+			waveId
+				? `There is no wave "${waveId}". Known waves: ${all.map((w) => w.id).join(', ') || 'none'}`
+				: 'There are no waves to report on yet.'
+		);
 	}
 	return { wave: { id: wave.id, label: wave.label }, waves: all.filter((w) => w.id <= wave.id).map((w) => ({ id: w.id, label: w.label })) };
 }
@@ -33,7 +37,12 @@ export interface Snapshot {
 
 /** Sums the waves' responses into the temporary table `cube` that every stage reads, and
  *  fingerprints the same rows, in one read transaction. */
-export async function snapshot(c: DuckDBConnection, wave: Wave, waves: Wave[], measures: SuccessMeasure[] = loadSuccessMeasures()): Promise<Snapshot> {
+export async function snapshot(
+	c: DuckDBConnection,
+	wave: Wave,
+	waves: Wave[],
+	measures: SuccessMeasure[] = loadSuccessMeasures()
+): Promise<Snapshot> {
 	const inWaves = `(SELECT * FROM responses WHERE wave_id IN (SELECT unnest(${literalList(waves.map((w) => w.id))})))`;
 	await c.run('BEGIN TRANSACTION');
 	let f: { n: number; respondents: number; fingerprint: string };
@@ -45,5 +54,9 @@ export async function snapshot(c: DuckDBConnection, wave: Wave, waves: Wave[], m
 		await c.run('ROLLBACK').catch(() => undefined);
 		throw error;
 	}
-	return { respondents: f.respondents, rows: f.n, inputHash: `${waves.map((w) => w.id).join('+')}:${f.n}:${BigInt(f.fingerprint).toString(16)}` };
+	return {
+		respondents: f.respondents,
+		rows: f.n,
+		inputHash: `${waves.map((w) => w.id).join('+')}:${f.n}:${BigInt(f.fingerprint).toString(16)}`
+	};
 }

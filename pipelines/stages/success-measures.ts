@@ -50,35 +50,78 @@ type Figures = Record<string, unknown> & { wave_id: string; region_code: string;
 
 /** Means of the mean and MWDS kinds, from noisy sums (the same noise as the needs tables' means over
  *  the same people, since the variable and the people are the same). */
-export function meanFigures(competencies: Array<{ competency: string; importance: string; confidence: string }>): Pick<FigureSpec<Figures>, 'means' | 'derived'> {
+export function meanFigures(
+	competencies: Array<{ competency: string; importance: string; confidence: string }>
+): Pick<FigureSpec<Figures>, 'means' | 'derived'> {
 	// A person's total over every competency moves by up to 4 per competency.
-	const means: MeanSpec<Figures>[] = [{ column: 'person_total', sum: 'total_sum', n: 'total_n', variable: (r) => `person_total:${String(r.rating)}`, sensitivity: RATING_SENSITIVITY * competencies.length }];
+	const means: MeanSpec<Figures>[] = [
+		{
+			column: 'person_total',
+			sum: 'total_sum',
+			n: 'total_n',
+			variable: (r) => `person_total:${String(r.rating)}`,
+			sensitivity: RATING_SENSITIVITY * competencies.length
+		}
+	];
 	for (const c of competencies) {
 		means.push(
-			{ column: `${c.competency}_i`, sum: `${c.competency}_imp`, n: `${c.competency}_n`, variable: c.importance, sensitivity: RATING_SENSITIVITY },
-			{ column: `${c.competency}_c`, sum: `${c.competency}_conf`, n: `${c.competency}_n`, variable: c.confidence, sensitivity: RATING_SENSITIVITY },
-			{ column: `${c.competency}_w`, sum: `${c.competency}_impall`, n: `${c.competency}_impn`, variable: c.importance, sensitivity: RATING_SENSITIVITY }
+			{
+				column: `${c.competency}_i`,
+				sum: `${c.competency}_imp`,
+				n: `${c.competency}_n`,
+				variable: c.importance,
+				sensitivity: RATING_SENSITIVITY
+			},
+			{
+				column: `${c.competency}_c`,
+				sum: `${c.competency}_conf`,
+				n: `${c.competency}_n`,
+				variable: c.confidence,
+				sensitivity: RATING_SENSITIVITY
+			},
+			{
+				column: `${c.competency}_w`,
+				sum: `${c.competency}_impall`,
+				n: `${c.competency}_impn`,
+				variable: c.importance,
+				sensitivity: RATING_SENSITIVITY
+			}
 		);
 	}
 	const mwds = (m: Record<string, number | null>) => {
-		const scores = competencies.map((c) => (m[`${c.competency}_i`] === null || m[`${c.competency}_c`] === null || m[`${c.competency}_w`] === null ? null : (m[`${c.competency}_i`]! - m[`${c.competency}_c`]!) * m[`${c.competency}_w`]!));
+		const scores = competencies.map((c) =>
+			m[`${c.competency}_i`] === null || m[`${c.competency}_c`] === null || m[`${c.competency}_w`] === null
+				? null
+				: (m[`${c.competency}_i`]! - m[`${c.competency}_c`]!) * m[`${c.competency}_w`]!
+		);
 		return scores.some((s) => s === null) ? null : scores.reduce((a, b) => a! + b!, 0)! / scores.length;
 	};
 	return {
 		means,
-		derived: [{ column: 'mean', from: (m, r) => (r.kind === 'mean' ? (m.person_total === null ? null : m.person_total / competencies.length) : r.kind === 'mwds' ? mwds(m) : null) }]
+		derived: [
+			{
+				column: 'mean',
+				from: (m, r) =>
+					r.kind === 'mean' ? (m.person_total === null ? null : m.person_total / competencies.length) : r.kind === 'mwds' ? mwds(m) : null
+			}
+		]
 	};
 }
 
 /** The answer a share measure counts, the same name wherever its share is published (change, region
  *  comparison, weighting, breakdowns), so the same people get the same noise. Coverage's numerator is
  *  the respondents themselves over the workforce: not an answer. */
-export const measureAnswer = (r: { kind?: unknown; measure_id?: unknown }) => (r.kind === 'share' ? `measure:${String(r.measure_id)}` : null);
+export const measureAnswer = (r: { kind?: unknown; measure_id?: unknown }) =>
+	r.kind === 'share' ? `measure:${String(r.measure_id)}` : null;
 
 export type Rag = 'green' | 'amber' | 'red';
 
 /** Red/amber/green against the wave's target: green when met, amber within `amberWithin`, else red. */
-export function ragStatus(m: Pick<SuccessMeasure, 'direction' | 'amberWithin'>, value: number | null, target: number | undefined): Rag | null {
+export function ragStatus(
+	m: Pick<SuccessMeasure, 'direction' | 'amberWithin'>,
+	value: number | null,
+	target: number | undefined
+): Rag | null {
 	if (value === null || target === undefined) return null;
 	const shortfall = m.direction === 'higher' ? target - value : value - target;
 	return shortfall <= 0 ? 'green' : shortfall <= m.amberWithin ? 'amber' : 'red';
@@ -88,7 +131,12 @@ const round = (v: number, places: number) => Math.round(v * 10 ** places) / 10 *
 
 export async function successMeasures(c: DuckDBConnection, ctx: PipelineContext): Promise<PublishedTable[]> {
 	// One query for every measure: the kinds' columns differ, so the parts are unioned by name.
-	const sql = ctx.measures.map((m) => `SELECT ${literal(m.kind)} AS kind, ${literal(m.kind === 'mean' ? m.rating : '')} AS rating, * FROM (${measureSql(m, ctx.cube, ctx.workforceCsv, ctx.workforce)})`).join('\nUNION ALL BY NAME\n');
+	const sql = ctx.measures
+		.map(
+			(m) =>
+				`SELECT ${literal(m.kind)} AS kind, ${literal(m.kind === 'mean' ? m.rating : '')} AS rating, * FROM (${measureSql(m, ctx.cube, ctx.workforceCsv, ctx.workforce)})`
+		)
+		.join('\nUNION ALL BY NAME\n');
 	const figures = ctx.measures.length === 0 ? [] : await rows<Figures>(c, `${sql}\nORDER BY measure_id, region_code, wave_id`);
 	const ratings = ratingColumns();
 	const safe = protect<Figures>(
@@ -106,7 +154,7 @@ export async function successMeasures(c: DuckDBConnection, ctx: PipelineContext)
 	const byMeasure = new Map(ctx.measures.map((m) => [m.id, m]));
 	const waveOrder = ctx.waves.map((w) => w.id);
 	const isMean = (r: (typeof safe)[number]) => ['mean', 'mwds'].includes(byMeasure.get(String(r.measure_id))!.kind);
-	const value = (r: (typeof safe)[number]) => ((isMean(r) ? r.mean : r.share) as number | null);
+	const value = (r: (typeof safe)[number]) => (isMean(r) ? r.mean : r.share) as number | null;
 	const key = (wave: string, region: string, measure: string) => `${wave}|${region}|${measure}`;
 	const values = new Map(safe.map((r) => [key(String(r.wave), String(r.region_code), String(r.measure_id)), value(r)]));
 	const out = safe.map((r) => {
@@ -139,9 +187,23 @@ export async function successMeasures(c: DuckDBConnection, ctx: PipelineContext)
 			'success_measures',
 			'Success measures by wave and region against their targets',
 			{
-				wave: 'VARCHAR', region_code: 'VARCHAR', measure_id: 'VARCHAR', aim: 'INTEGER', name: 'VARCHAR', unit: 'VARCHAR', direction: 'VARCHAR',
-				value: 'DOUBLE', ci_low: 'DOUBLE', ci_high: 'DOUBLE', base: 'INTEGER', target: 'DOUBLE', rag: 'VARCHAR',
-				previous_wave: 'VARCHAR', previous_value: 'DOUBLE', change: 'DOUBLE', suppressed: 'BOOLEAN'
+				wave: 'VARCHAR',
+				region_code: 'VARCHAR',
+				measure_id: 'VARCHAR',
+				aim: 'INTEGER',
+				name: 'VARCHAR',
+				unit: 'VARCHAR',
+				direction: 'VARCHAR',
+				value: 'DOUBLE',
+				ci_low: 'DOUBLE',
+				ci_high: 'DOUBLE',
+				base: 'INTEGER',
+				target: 'DOUBLE',
+				rag: 'VARCHAR',
+				previous_wave: 'VARCHAR',
+				previous_value: 'DOUBLE',
+				change: 'DOUBLE',
+				suppressed: 'BOOLEAN'
 			},
 			out
 		)

@@ -15,12 +15,26 @@ import { published, type PipelineContext, type PublishedTable } from '../core/co
 import { rows } from '../core/sql';
 import { col, countOf, keySumOf, PACKED, type CubeRelation } from '../core/cube';
 import { workforceSql } from './coverage';
-import { cellKey, combined, MIN_WEIGHTING_CELL, tooFew, WEIGHT_CAP_RATIO, weightsWithinRegions, type Cell, type CellFigure, type RegionWeights, type WeightingCell } from '../stats/weights';
+import {
+	cellKey,
+	combined,
+	MIN_WEIGHTING_CELL,
+	tooFew,
+	WEIGHT_CAP_RATIO,
+	weightsWithinRegions,
+	type Cell,
+	type CellFigure,
+	type RegionWeights,
+	type WeightingCell
+} from '../stats/weights';
 
 const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
 
 /** Cells in words; a long list is counted instead (the weights table lists every cell). */
-const listed = (cells: Cell[]) => (cells.length > 3 ? `${cells.length} region × staff group cells (see the weights table)` : cells.map((c) => `${staffGroupName(c.staff_group)} in ${regionName(c.region_code)}`).join('; '));
+const listed = (cells: Cell[]) =>
+	cells.length > 3
+		? `${cells.length} region × staff group cells (see the weights table)`
+		: cells.map((c) => `${staffGroupName(c.staff_group)} in ${regionName(c.region_code)}`).join('; ');
 
 /** What was done, in words, for the regions of one scope (England: every region). */
 export function weightingNote(fits: RegionWeights[]): string | null {
@@ -30,9 +44,13 @@ export function weightingNote(fits: RegionWeights[]): string | null {
 	const unrepresented = fits.flatMap((f) => f.unrepresented);
 	const without = fits.flatMap((f) => f.withoutWorkforce);
 	const notes: string[] = [];
-	if (pooled.length) notes.push(`Pooled with other cells of their region, having fewer than ${MIN_WEIGHTING_CELL} respondents: ${listed(pooled)}.`);
+	if (pooled.length)
+		notes.push(`Pooled with other cells of their region, having fewer than ${MIN_WEIGHTING_CELL} respondents: ${listed(pooled)}.`);
 	if (capped.length) notes.push(`Weight capped at ${WEIGHT_CAP_RATIO} × the region's mean weight: ${listed(capped)}.`);
-	if (unrepresented.length) notes.push(`Not represented, with fewer than ${MIN_WEIGHTING_CELL} respondents even pooled within their region: ${listed(unrepresented)} (workforce ${sum(unrepresented.map((c) => c.workforce!)).toLocaleString('en-GB')}).`);
+	if (unrepresented.length)
+		notes.push(
+			`Not represented, with fewer than ${MIN_WEIGHTING_CELL} respondents even pooled within their region: ${listed(unrepresented)} (workforce ${sum(unrepresented.map((c) => c.workforce!)).toLocaleString('en-GB')}).`
+		);
 	if (without.length) notes.push(`No workforce figure for ${listed(without)}: those respondents are left out of the weighted figures.`);
 	return notes.join(' ') || null;
 }
@@ -49,7 +67,8 @@ function cellNote(cell: Cell, weighting: WeightingCell | undefined, fit: RegionW
 	const names = others.map((m) => staffGroupName(m.staff_group)).join(', ');
 	const notes = [];
 	if (others.length && tooFew(cell.respondents)) notes.push(`pooled with ${names} (fewer than ${MIN_WEIGHTING_CELL} respondents)`);
-	else if (others.length) notes.push(`pooled with ${names}, which ${others.length === 1 ? 'has' : 'have'} fewer than ${MIN_WEIGHTING_CELL} respondents`);
+	else if (others.length)
+		notes.push(`pooled with ${names}, which ${others.length === 1 ? 'has' : 'have'} fewer than ${MIN_WEIGHTING_CELL} respondents`);
 	if (weighting.capped) notes.push(`weight capped at ${WEIGHT_CAP_RATIO} × the region's mean`);
 	return notes.join('; ') || null;
 }
@@ -63,13 +82,20 @@ export function publishedEss(ess: number | null, base: number | null, rule: Disc
 	return shown < rule.threshold ? null : shown;
 }
 
-const WORKFORCE_SQL = (csv: string) => `SELECT region_code, staff_group, sum(workforce)::INTEGER AS workforce FROM ${workforceSql(csv)} GROUP BY ALL`;
+const WORKFORCE_SQL = (csv: string) =>
+	`SELECT region_code, staff_group, sum(workforce)::INTEGER AS workforce FROM ${workforceSql(csv)} GROUP BY ALL`;
 
 /** A cell with its people's exact count and key sum, which only pool counts are made from. */
 type CountedCell = Cell & { n: number; key: number };
 
 /** Respondents per region × staff group, as respondents_by_region_staff_group publishes them. */
-async function publishedCells(c: DuckDBConnection, wave: string, cube: CubeRelation, workforceCsv: string, rule: DisclosureRule): Promise<CountedCell[]> {
+async function publishedCells(
+	c: DuckDBConnection,
+	wave: string,
+	cube: CubeRelation,
+	workforceCsv: string,
+	rule: DisclosureRule
+): Promise<CountedCell[]> {
 	const data = await rows<{ region_code: string | null; staff_group: string | null; workforce: number | null; n: number; key: number }>(
 		c,
 		`WITH answered AS (
@@ -104,19 +130,54 @@ interface Input {
 function inputsOf(measures: SuccessMeasure[]): Input[] {
 	const out: Input[] = [];
 	for (const m of measures) {
-		if (m.kind === 'share') out.push({ id: `measure:${m.id}`, variable: null, divisor: 1, numerator: col(m.id, 'numerator'), base: col(m.id, 'base') });
-		if (m.kind === 'mean') out.push({ id: `measure:${m.id}`, variable: `person_total:${m.rating}`, divisor: ratingColumns().length, base: col(m.id, 'n'), sum: col(m.id, 'sum') });
+		if (m.kind === 'share')
+			out.push({ id: `measure:${m.id}`, variable: null, divisor: 1, numerator: col(m.id, 'numerator'), base: col(m.id, 'base') });
+		if (m.kind === 'mean')
+			out.push({
+				id: `measure:${m.id}`,
+				variable: `person_total:${m.rating}`,
+				divisor: ratingColumns().length,
+				base: col(m.id, 'n'),
+				sum: col(m.id, 'sum')
+			});
 	}
 	for (const r of ratingColumns()) {
 		// The needs tables' means (over people rating both) and the MWDS measure's importance (over everyone rating it).
-		out.push({ id: `importance:${r.competency}`, variable: r.importance, divisor: 1, base: col(r.competency, 'raters'), sum: col(r.competency, 'importance_sum') });
-		out.push({ id: `confidence:${r.competency}`, variable: r.confidence, divisor: 1, base: col(r.competency, 'raters'), sum: col(r.competency, 'confidence_sum') });
-		out.push({ id: `importance_all:${r.competency}`, variable: r.importance, divisor: 1, base: col(r.competency, 'importance_n'), sum: col(r.competency, 'importance_all_sum') });
+		out.push({
+			id: `importance:${r.competency}`,
+			variable: r.importance,
+			divisor: 1,
+			base: col(r.competency, 'raters'),
+			sum: col(r.competency, 'importance_sum')
+		});
+		out.push({
+			id: `confidence:${r.competency}`,
+			variable: r.confidence,
+			divisor: 1,
+			base: col(r.competency, 'raters'),
+			sum: col(r.competency, 'confidence_sum')
+		});
+		out.push({
+			id: `importance_all:${r.competency}`,
+			variable: r.importance,
+			divisor: 1,
+			base: col(r.competency, 'importance_n'),
+			sum: col(r.competency, 'importance_all_sum')
+		});
 	}
 	return out;
 }
 
-type InputStatistics = { level: 'cell' | 'scope'; region_code: string; staff_group: string; input: string; numerator: number | null; base: number; base_key: number; total_sum: number | null };
+type InputStatistics = {
+	level: 'cell' | 'scope';
+	region_code: string;
+	staff_group: string;
+	input: string;
+	numerator: number | null;
+	base: number;
+	base_key: number;
+	total_sum: number | null;
+};
 
 /** Every input per region × staff group cell and per scope (each region and England), unpivoted. */
 async function inputStatistics(c: DuckDBConnection, wave: string, cube: CubeRelation, inputs: Input[]): Promise<InputStatistics[]> {
@@ -127,11 +188,16 @@ async function inputStatistics(c: DuckDBConnection, wave: string, cube: CubeRela
 		...(i.numerator ? [`coalesce(sum(${i.numerator}), 0)::BIGINT AS "x${k}"`] : []),
 		...(i.sum ? [`sum(${i.sum})::BIGINT AS "s${k}"`] : [])
 	]);
-	const cells = await rows<Record<string, number | string | null>>(c, `SELECT region, staff_group, ${columns.join(', ')} FROM ${cube} WHERE wave_id = $1 GROUP BY ALL`, [wave]);
+	const cells = await rows<Record<string, number | string | null>>(
+		c,
+		`SELECT region, staff_group, ${columns.join(', ')} FROM ${cube} WHERE wave_id = $1 GROUP BY ALL`,
+		[wave]
+	);
 	const scopes = new Map<string, Record<string, number | null>>();
 	const add = (scope: string, cell: Record<string, number | string | null>) => {
 		const into = scopes.get(scope) ?? scopes.set(scope, {}).get(scope)!;
-		for (const [k, v] of Object.entries(cell)) if (k !== 'region' && k !== 'staff_group' && v !== null) into[k] = (into[k] ?? 0) + Number(v);
+		for (const [k, v] of Object.entries(cell))
+			if (k !== 'region' && k !== 'staff_group' && v !== null) into[k] = (into[k] ?? 0) + Number(v);
 	};
 	for (const cell of cells) {
 		add(ENGLAND.code, cell);
@@ -142,7 +208,10 @@ async function inputStatistics(c: DuckDBConnection, wave: string, cube: CubeRela
 			const base = Number(w[`b${k}`] ?? 0);
 			const numerator = i.numerator ? Number(w[`x${k}`] ?? 0) : null;
 			return {
-				level, region_code, staff_group, input: i.id,
+				level,
+				region_code,
+				staff_group,
+				input: i.id,
 				numerator: numerator === null ? null : Math.floor(numerator / PACKED),
 				base: Math.floor(base / PACKED),
 				base_key: base % PACKED,
@@ -150,12 +219,15 @@ async function inputStatistics(c: DuckDBConnection, wave: string, cube: CubeRela
 			};
 		});
 	return [
-		...cells.filter((w) => w.region !== null && w.staff_group !== null).flatMap((w) => unpack('cell', String(w.region), String(w.staff_group), w)),
+		...cells
+			.filter((w) => w.region !== null && w.staff_group !== null)
+			.flatMap((w) => unpack('cell', String(w.region), String(w.staff_group), w)),
 		...[...scopes].flatMap(([scope, w]) => unpack('scope', scope, 'all', w))
 	];
 }
 
-const round = (v: number | null, places: number) => (v === null || !Number.isFinite(v) ? null : Math.round(v * 10 ** places) / 10 ** places);
+const round = (v: number | null, places: number) =>
+	v === null || !Number.isFinite(v) ? null : Math.round(v * 10 ** places) / 10 ** places;
 
 /** One weighting cell's people for one input: how many gave it and their key sum, how many said yes
  *  (shares), and the sum of their answers (means). */
@@ -167,7 +239,10 @@ interface Pooled {
 }
 
 /** Each input's statistics summed over the region × staff group cells of each weighting cell. */
-function pooledStatistics(statistics: InputStatistics[], weightingCellOf: Map<string, WeightingCell>): Map<WeightingCell, Map<string, Pooled>> {
+function pooledStatistics(
+	statistics: InputStatistics[],
+	weightingCellOf: Map<string, WeightingCell>
+): Map<WeightingCell, Map<string, Pooled>> {
 	const out = new Map<WeightingCell, Map<string, Pooled>>();
 	for (const s of statistics) {
 		const w = s.level === 'cell' ? weightingCellOf.get(cellKey(s.region_code, s.staff_group)) : undefined;
@@ -194,17 +269,32 @@ interface Figure {
 
 /** The stage. `weightsCube` holds the people the weights are made from: in the dashboard, every
  *  respondent of the wave (weights do not change with a filter), while the figures follow the filters. */
-export async function weighting(c: DuckDBConnection, ctx: PipelineContext, weightsCube: CubeRelation = ctx.cube): Promise<PublishedTable[]> {
+export async function weighting(
+	c: DuckDBConnection,
+	ctx: PipelineContext,
+	weightsCube: CubeRelation = ctx.cube
+): Promise<PublishedTable[]> {
 	const wave = ctx.wave.id;
 	const cells = await publishedCells(c, wave, weightsCube, ctx.workforceCsv, ctx.rule);
-	const fits = weightsWithinRegions(cells, (members) => publishedCount(sum(members.map((m) => m.n)), sum(members.map((m) => m.key)), ctx.rule));
+	const fits = weightsWithinRegions(cells, (members) =>
+		publishedCount(sum(members.map((m) => m.n)), sum(members.map((m) => m.key)), ctx.rule)
+	);
 	const weightingCells = [...fits.values()].flatMap((f) => f.cells);
-	const weightingCellOf = new Map<string, WeightingCell>(weightingCells.flatMap((w) => w.members.map((m) => [cellKey(m.region_code, m.staff_group), w] as const)));
+	const weightingCellOf = new Map<string, WeightingCell>(
+		weightingCells.flatMap((w) => w.members.map((m) => [cellKey(m.region_code, m.staff_group), w] as const))
+	);
 	const inputs = inputsOf(ctx.measures);
 	const byId = new Map(inputs.map((i) => [i.id, i]));
 	const statistics = await inputStatistics(c, wave, ctx.cube, inputs);
 	// The scope's published base: the figure's base, and hidden with it (1–7 people).
-	const scopeBase = new Map(statistics.filter((s) => s.level === 'scope').map((s) => [`${s.region_code}|${s.input}`, { base: publishedCount(s.base, s.base_key, ctx.rule), hidden: isHidden(s.base, ctx.rule) }]));
+	const scopeBase = new Map(
+		statistics
+			.filter((s) => s.level === 'scope')
+			.map((s) => [
+				`${s.region_code}|${s.input}`,
+				{ base: publishedCount(s.base, s.base_key, ctx.rule), hidden: isHidden(s.base, ctx.rule) }
+			])
+	);
 	// Weighting cells are inputs only, each protected as a published figure would be: its base as a
 	// published count (hidden at 1–7 people), its share or mean with the noise keyed on its own people,
 	// as a published table of the same people would carry. So a weighted figure tells no more about a
@@ -217,9 +307,15 @@ export async function weighting(c: DuckDBConnection, ctx: PipelineContext, weigh
 			? // Its answer has the name success_measures gives it (measure:<id>): same people, same noise.
 				perturbedShare(p.yes, p.base, p.key, input.id, ctx.rule)
 			: perturbedMean(p.total, p.base, p.key, input.variable!, ctx.rule, RATING_SENSITIVITY * input.divisor);
-		return { base: publishedCount(p.base, p.key, ctx.rule), value: value === null || input.numerator ? value : value / input.divisor, weight: w.weight };
+		return {
+			base: publishedCount(p.base, p.key, ctx.rule),
+			value: value === null || input.numerator ? value : value / input.divisor,
+			weight: w.weight
+		};
 	};
-	const scopes = [...new Set(statistics.filter((s) => s.level === 'scope').map((s) => s.region_code))].sort((a, b) => (a === ENGLAND.code ? -1 : b === ENGLAND.code ? 1 : a.localeCompare(b)));
+	const scopes = [...new Set(statistics.filter((s) => s.level === 'scope').map((s) => s.region_code))].sort((a, b) =>
+		a === ENGLAND.code ? -1 : b === ENGLAND.code ? 1 : a.localeCompare(b)
+	);
 	const inScope = (scope: string, region: string) => scope === ENGLAND.code || scope === region;
 
 	/** Weighted and unweighted value of an input in a scope, from the scope's weighting cells. */
@@ -244,10 +340,20 @@ export async function weighting(c: DuckDBConnection, ctx: PipelineContext, weigh
 		const largest = Math.max(...fitsInScope.flatMap((f) => f.cells.map((w) => w.weight)));
 		const note = weightingNote(fitsInScope);
 		const row = (kind: 'measure' | 'competency', id: string, statistic: string, name: string, f: Figure, places: number) => {
-			const left = f.left ? [`${f.left} weighting cell${f.left === 1 ? '' : 's'} with fewer than ${ctx.rule.threshold} people answering this question left out.`] : [];
+			const left = f.left
+				? [
+						`${f.left} weighting cell${f.left === 1 ? '' : 's'} with fewer than ${ctx.rule.threshold} people answering this question left out.`
+					]
+				: [];
 			out.push({
-				wave, region_code: scope, figure_kind: kind, figure_id: id, statistic, name,
-				unweighted: round(f.unweighted, places), weighted: round(f.weighted, places),
+				wave,
+				region_code: scope,
+				figure_kind: kind,
+				figure_id: id,
+				statistic,
+				name,
+				unweighted: round(f.unweighted, places),
+				weighted: round(f.weighted, places),
 				difference: f.unweighted === null || f.weighted === null ? null : round(f.weighted - f.unweighted, places),
 				base: f.base,
 				effective_sample_size: publishedEss(f.ess, f.base, ctx.rule),
@@ -261,9 +367,14 @@ export async function weighting(c: DuckDBConnection, ctx: PipelineContext, weigh
 		/** Borich MWDS from means: (importance − confidence) × weight importance; null if any is missing. */
 		const mwds = (i: number | null, c: number | null, w: number | null) => (i === null || c === null || w === null ? null : (i - c) * w);
 		for (const m of ctx.measures) {
-			if (m.kind === 'share' || m.kind === 'mean') row('measure', m.id, 'value', m.name, figure(scope, byId.get(`measure:${m.id}`)!), m.kind === 'share' ? 1 : 2);
+			if (m.kind === 'share' || m.kind === 'mean')
+				row('measure', m.id, 'value', m.name, figure(scope, byId.get(`measure:${m.id}`)!), m.kind === 'share' ? 1 : 2);
 			if (m.kind === 'mwds') {
-				const parts = ratingColumns().map((r) => [means('importance', r.competency), means('confidence', r.competency), means('importance_all', r.competency)]);
+				const parts = ratingColumns().map((r) => [
+					means('importance', r.competency),
+					means('confidence', r.competency),
+					means('importance_all', r.competency)
+				]);
 				const mean = (pick: 'unweighted' | 'weighted') => {
 					const scores = parts.map(([i, c, w]) => mwds(i[pick], c[pick], w[pick]));
 					return scores.some((s) => s === null) ? null : sum(scores as number[]) / scores.length;
@@ -272,7 +383,21 @@ export async function weighting(c: DuckDBConnection, ctx: PipelineContext, weigh
 				const esses = parts.flat().map((p) => p.ess);
 				const ess = esses.some((e) => e === null) ? null : Math.min(...(esses as number[]));
 				const [i0] = parts[0];
-				row('measure', m.id, 'value', m.name, { unweighted: mean('unweighted'), weighted: mean('weighted'), base: i0.base, ess, left: Math.max(...parts.flat().map((p) => p.left)), suppressed: i0.suppressed }, 2);
+				row(
+					'measure',
+					m.id,
+					'value',
+					m.name,
+					{
+						unweighted: mean('unweighted'),
+						weighted: mean('weighted'),
+						base: i0.base,
+						ess,
+						left: Math.max(...parts.flat().map((p) => p.left)),
+						suppressed: i0.suppressed
+					},
+					2
+				);
 			}
 		}
 		for (const r of ratingColumns()) {
@@ -280,31 +405,69 @@ export async function weighting(c: DuckDBConnection, ctx: PipelineContext, weigh
 			const name = competencyName(r.competency);
 			row('competency', r.competency, 'mean_importance', `Mean importance: ${name}`, i, 2);
 			row('competency', r.competency, 'mean_confidence', `Mean confidence: ${name}`, conf, 2);
-			row('competency', r.competency, 'mwds', `Needs score (MWDS): ${name}`, { ...i, unweighted: mwds(i.unweighted, conf.unweighted, i.unweighted), weighted: mwds(i.weighted, conf.weighted, i.weighted) }, 2);
+			row(
+				'competency',
+				r.competency,
+				'mwds',
+				`Needs score (MWDS): ${name}`,
+				{ ...i, unweighted: mwds(i.unweighted, conf.unweighted, i.unweighted), weighted: mwds(i.weighted, conf.weighted, i.weighted) },
+				2
+			);
 		}
 	}
 
 	const weightRows = cells.map((cell) => {
 		const w = weightingCellOf.get(cellKey(cell.region_code, cell.staff_group));
 		return {
-			wave, region_code: cell.region_code, staff_group: cell.staff_group, workforce: cell.workforce, respondents: cell.respondents,
-			weight: round(w?.weight ?? null, 4), method: 'post-stratification', capped: w?.capped ?? false,
-			note: cellNote(cell, w, fits.get(cell.region_code)!), suppressed: cell.respondents === null
+			wave,
+			region_code: cell.region_code,
+			staff_group: cell.staff_group,
+			workforce: cell.workforce,
+			respondents: cell.respondents,
+			weight: round(w?.weight ?? null, 4),
+			method: 'post-stratification',
+			capped: w?.capped ?? false,
+			note: cellNote(cell, w, fits.get(cell.region_code)!),
+			suppressed: cell.respondents === null
 		};
 	});
 	return [
 		published(
 			'weights_by_region_staff_group',
 			'Weights to the workforce by region and staff group (post-stratification within each region, small cells pooled, weights capped)',
-			{ wave: 'VARCHAR', region_code: 'VARCHAR', staff_group: 'VARCHAR', workforce: 'INTEGER', respondents: 'INTEGER', weight: 'DOUBLE', method: 'VARCHAR', capped: 'BOOLEAN', note: 'VARCHAR', suppressed: 'BOOLEAN' },
+			{
+				wave: 'VARCHAR',
+				region_code: 'VARCHAR',
+				staff_group: 'VARCHAR',
+				workforce: 'INTEGER',
+				respondents: 'INTEGER',
+				weight: 'DOUBLE',
+				method: 'VARCHAR',
+				capped: 'BOOLEAN',
+				note: 'VARCHAR',
+				suppressed: 'BOOLEAN'
+			},
 			weightRows
 		),
 		published(
 			'weighted_figures',
 			'Success measures and needs weighted to the workforce, beside the same figures unweighted, with the effective sample size and the largest weight',
 			{
-				wave: 'VARCHAR', region_code: 'VARCHAR', figure_kind: 'VARCHAR', figure_id: 'VARCHAR', statistic: 'VARCHAR', name: 'VARCHAR', unweighted: 'DOUBLE', weighted: 'DOUBLE',
-				difference: 'DOUBLE', base: 'INTEGER', effective_sample_size: 'INTEGER', largest_weight: 'DOUBLE', method: 'VARCHAR', note: 'VARCHAR', suppressed: 'BOOLEAN'
+				wave: 'VARCHAR',
+				region_code: 'VARCHAR',
+				figure_kind: 'VARCHAR',
+				figure_id: 'VARCHAR',
+				statistic: 'VARCHAR',
+				name: 'VARCHAR',
+				unweighted: 'DOUBLE',
+				weighted: 'DOUBLE',
+				difference: 'DOUBLE',
+				base: 'INTEGER',
+				effective_sample_size: 'INTEGER',
+				largest_weight: 'DOUBLE',
+				method: 'VARCHAR',
+				note: 'VARCHAR',
+				suppressed: 'BOOLEAN'
 			},
 			out
 		)

@@ -30,7 +30,10 @@ export function newcombe(x1: number, n1: number, x2: number, n2: number, z = Z95
 
 /** ln Γ(x) for x > 0: Lanczos approximation (g = 7, 9 terms), accurate to about 15 digits. */
 function logGamma(x: number): number {
-	const c = [0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059, 12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7];
+	const c = [
+		0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059, 12.507343278686905,
+		-0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7
+	];
 	if (x < 0.5) return Math.log(Math.PI / Math.sin(Math.PI * x)) - logGamma(1 - x);
 	x -= 1;
 	let a = c[0];
@@ -171,4 +174,5 @@ export function mwdsInterval(mwds: number, m: RatingMoments, meanNoiseSd = 0, z 
 export type Direction = 'increase' | 'decrease' | 'no clear change';
 
 /** The change in words: an interval wholly above 0 is an increase, wholly below a decrease. */
-export const changeInWords = (i: Pick<Interval, 'low' | 'high'> | null): Direction | null => (i === null ? null : i.low > 0 ? 'increase' : i.high < 0 ? 'decrease' : 'no clear change');
+export const changeInWords = (i: Pick<Interval, 'low' | 'high'> | null): Direction | null =>
+	i === null ? null : i.low > 0 ? 'increase' : i.high < 0 ? 'decrease' : 'no clear change';

@@ -64,7 +64,15 @@ export const tooFew = (respondents: number | null) => (respondents ?? 0) < MIN_W
  *  cells, docs/disclosure.md). England's weights are every region's together. */
 export function weightsWithinRegions<C extends Cell>(cells: C[], poolCount: PoolCount<C>): Map<string, RegionWeights<C>> {
 	const regions = [...new Set(cells.map((c) => c.region_code))];
-	return new Map(regions.map((r) => [r, regionWeights(cells.filter((c) => c.region_code === r), poolCount)]));
+	return new Map(
+		regions.map((r) => [
+			r,
+			regionWeights(
+				cells.filter((c) => c.region_code === r),
+				poolCount
+			)
+		])
+	);
 }
 
 function regionWeights<C extends Cell>(cells: C[], poolCount: PoolCount<C>): RegionWeights<C> {
@@ -72,11 +80,20 @@ function regionWeights<C extends Cell>(cells: C[], poolCount: PoolCount<C>): Reg
 	const withoutWorkforce = cells.filter((c) => !hasWorkforce(c) && c.respondents !== 0);
 	const respondentsOf = (members: C[]) => (members.length === 1 ? members[0].respondents : poolCount(members));
 	const { pools, unrepresented } = poolsOf(cells.filter(hasWorkforce), respondentsOf);
-	const sized = pools.map((members) => ({ members, workforce: sum(members.map((m) => m.workforce!)), respondents: respondentsOf(members)! }));
+	const sized = pools.map((members) => ({
+		members,
+		workforce: sum(members.map((m) => m.workforce!)),
+		respondents: respondentsOf(members)!
+	}));
 	if (sized.length === 0) return { cells: [], cap: null, unrepresented, withoutWorkforce };
 	const cap = (WEIGHT_CAP_RATIO * sum(sized.map((s) => s.workforce))) / sum(sized.map((s) => s.respondents));
 	const weights = trimmed(sized, cap);
-	return { cells: sized.map((s, i) => ({ region_code: s.members[0].region_code, ...s, ...weights[i] })), cap, unrepresented, withoutWorkforce };
+	return {
+		cells: sized.map((s, i) => ({ region_code: s.members[0].region_code, ...s, ...weights[i] })),
+		cap,
+		unrepresented,
+		withoutWorkforce
+	};
 }
 
 /** A region's weighting cells. A cell with MIN_WEIGHTING_CELL or more respondents stands alone. The
@@ -110,7 +127,8 @@ function trimmed(cells: Array<{ workforce: number; respondents: number }>, cap: 
 		const scale = (total - cap * sum([...capped].map((i) => cells[i].respondents))) / sum(free.map((i) => cells[i].workforce));
 		const weightOf = (i: number) => (scale * cells[i].workforce) / cells[i].respondents;
 		const over = free.filter((i) => weightOf(i) > cap);
-		if (over.length === 0) return cells.map((_, i) => (capped.has(i) ? { weight: cap, capped: true } : { weight: weightOf(i), capped: false }));
+		if (over.length === 0)
+			return cells.map((_, i) => (capped.has(i) ? { weight: cap, capped: true } : { weight: weightOf(i), capped: false }));
 		for (const i of over) capped.add(i);
 	}
 }

@@ -6,7 +6,8 @@ export const ROLE_NAMES: Record<string, string> = { national: 'National planner'
 export const regionName = (code: string | null) => (code ? (regions.find((r) => r.code === code)?.name ?? code) : '');
 
 /** "Regional planner for London", "Administrator". */
-export const roleInWords = (role: string, region: string | null) => `${ROLE_NAMES[role] ?? role}${region ? ` for ${regionName(region)}` : ''}`;
+export const roleInWords = (role: string, region: string | null) =>
+	`${ROLE_NAMES[role] ?? role}${region ? ` for ${regionName(region)}` : ''}`;
 
 /** "a regional planner for London", "an administrator": for sentences. */
 export function aRole(role: string, region: string | null) {

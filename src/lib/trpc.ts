@@ -13,7 +13,10 @@ export function problemOf(error: unknown): ProblemReport {
 	if (error instanceof TRPCClientError) {
 		const data = error.data as { fieldErrors?: Record<string, string[]> | null } | undefined;
 		if (error.message.startsWith('Failed to fetch') || error.message.includes('NetworkError'))
-			return { message: 'We could not reach the survey server. Check your connection and try again: your answers are still here.', fieldErrors: {} };
+			return {
+				message: 'We could not reach the survey server. Check your connection and try again: your answers are still here.',
+				fieldErrors: {}
+			};
 		return { message: error.message, fieldErrors: data?.fieldErrors ?? {} };
 	}
 	return { message: 'Something went wrong. Please try again: your answers are still here.', fieldErrors: {} };

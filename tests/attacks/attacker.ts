@@ -29,7 +29,8 @@ interface DashboardLike {
 export function observe(d: DashboardLike): Observation {
 	const ranking = d.charts.find((c) => c.id.endsWith('needs-ranking'))!;
 	const means: Observation['means'] = {};
-	for (const r of ranking.table.rows) means[String(r.competency)] = { importance: r.mean_importance as number | null, confidence: r.mean_confidence as number | null };
+	for (const r of ranking.table.rows)
+		means[String(r.competency)] = { importance: r.mean_importance as number | null, confidence: r.mean_confidence as number | null };
 	return { count: d.respondents, means };
 }
 
@@ -46,7 +47,9 @@ const decimalsOf = (x: number) => (String(x).split('.')[1] ?? '').length;
 export function reconstruct(o: Observation): Exact | null {
 	if (o.count === null) return null;
 	if (o.count === 0) return { n: 0, sums: Object.fromEntries(competencies.map((c) => [c.code, { importance: 0, confidence: 0 }])) };
-	const values = Object.values(o.means).flatMap((m) => [m.importance, m.confidence]).filter((v): v is number => v !== null);
+	const values = Object.values(o.means)
+		.flatMap((m) => [m.importance, m.confidence])
+		.filter((v): v is number => v !== null);
 	if (values.length === 0) return null;
 	// Published decimals: the most any mean shows (3 under rounding alone, 2 with the cell key method).
 	const half = 0.5 * 10 ** -Math.max(2, ...values.map(decimalsOf)) + 1e-9;
@@ -72,17 +75,25 @@ export function reconstruct(o: Observation): Exact | null {
 		if (ok) fits.push({ n, sums });
 	}
 	const [only] = fits;
-	return fits.length === 1 && Object.values(only.sums).every((s) => Number.isInteger(s.importance) && Number.isInteger(s.confidence)) ? only : null;
+	return fits.length === 1 && Object.values(only.sums).every((s) => Number.isInteger(s.importance) && Number.isInteger(s.confidence))
+		? only
+		: null;
 }
 
 /** Whether two groups' figures agree: the same size and every competency's totals. */
 export const same = (a: Exact, b: Exact) =>
-	a.n === b.n && Object.keys(b.sums).every((c) => a.sums[c]?.importance === b.sums[c].importance && a.sums[c]?.confidence === b.sums[c].confidence);
+	a.n === b.n &&
+	Object.keys(b.sums).every((c) => a.sums[c]?.importance === b.sums[c].importance && a.sums[c]?.confidence === b.sums[c].confidence);
 
 const zero = (): Exact => ({ n: 0, sums: Object.fromEntries(competencies.map((c) => [c.code, { importance: 0, confidence: 0 }])) });
 const combine = (a: Exact, b: Exact, sign: 1 | -1): Exact => ({
 	n: a.n + sign * b.n,
-	sums: Object.fromEntries(Object.entries(a.sums).map(([c, s]) => [c, { importance: s.importance + sign * b.sums[c].importance, confidence: s.confidence + sign * b.sums[c].confidence }]))
+	sums: Object.fromEntries(
+		Object.entries(a.sums).map(([c, s]) => [
+			c,
+			{ importance: s.importance + sign * b.sums[c].importance, confidence: s.confidence + sign * b.sums[c].confidence }
+		])
+	)
 });
 const plus = (parts: Exact[]) => parts.reduce((t, p) => combine(t, p, 1), zero());
 const minus = (total: Exact, parts: Exact[]) => parts.reduce((t, p) => combine(t, p, -1), total);
@@ -122,9 +133,18 @@ export function difference(known: Map<string, Exact>, lines: ReturnType<typeof l
 /** Attack 2 with counts alone: each published count bounds the truth within the method's documented
  *  error; a suppressed cell is 1 to threshold − 1. Intersecting every line's bounds on each hidden
  *  cell, repeatedly, gives the interval the attacker can be sure of. */
-export function differenceBounds(counts: Map<string, number | null>, lines: ReturnType<typeof linesOf>, maxError: number, threshold: number): Map<string, [number, number]> {
+export function differenceBounds(
+	counts: Map<string, number | null>,
+	lines: ReturnType<typeof linesOf>,
+	maxError: number,
+	threshold: number
+): Map<string, [number, number]> {
 	const range = new Map<string, [number, number]>();
-	for (const [k, v] of counts) range.set(k, v === null ? [1, threshold - 1] : v === 0 ? [0, 0] : [Math.max(threshold, Math.ceil(v - maxError)), Math.floor(v + maxError)]);
+	for (const [k, v] of counts)
+		range.set(
+			k,
+			v === null ? [1, threshold - 1] : v === 0 ? [0, 0] : [Math.max(threshold, Math.ceil(v - maxError)), Math.floor(v + maxError)]
+		);
 	let moved = true;
 	for (let round = 0; moved && round < 20; round++) {
 		moved = false;
@@ -156,7 +176,7 @@ export function differenceBounds(counts: Map<string, number | null>, lines: Retu
 /** A seeded generator, so the data (and what an unprotected server gives away) is the same each run. */
 export function prng(seed: number) {
 	let s = seed >>> 0;
-	return () => ((s = (Math.imul(s ^ (s >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) >>> 0) / 2 ** 32);
+	return () => (s = (Math.imul(s ^ (s >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) >>> 0) / 2 ** 32;
 }
 
 /** How people really rate (1..5): mostly in the middle, so guessing the group's mean is a fair

@@ -69,7 +69,8 @@ async function run(): Promise<Map<DisclosureRule, GroupFigures>> {
 		for (const r of needsTwoWay.rows.filter((r) => r.group_1 === TEAM.region && r.group_2 === TEAM.staffGroup))
 			means[String(r.competency)] = { importance: r.mean_importance as number | null, confidence: r.mean_confidence as number | null };
 		const percents = new Map<string, number | null>();
-		for (const r of ratings.rows.filter((r) => r.region_code === TEAM.region)) percents.set(levelKey(String(r.competency), String(r.rating), Number(r.level)), r.percent as number | null);
+		for (const r of ratings.rows.filter((r) => r.region_code === TEAM.region))
+			percents.set(levelKey(String(r.competency), String(r.rating), Number(r.level)), r.percent as number | null);
 		out.set(rule, { means, percents });
 	}
 	return out;
@@ -87,17 +88,34 @@ beforeAll(async () => {
 	random = prng(20261702);
 	const everyone: Person[] = [];
 	for (let i = 0; i < TEAM_SIZE; i++) everyone.push({ ...TEAM, ratings: realisticRatings(random) });
-	const elsewhere: Array<[string, string, string, number]> = [['E40000003', 'hospital', 'pharmacist', 120], ['E40000011', 'community', 'pharmacy_technician', 90], ['E40000005', 'general_practice', 'pharmacist', 90]];
-	for (const [region, sector, staffGroup, n] of elsewhere) for (let i = 0; i < n; i++) everyone.push({ region, sector, staffGroup, ratings: realisticRatings(random) });
+	const elsewhere: Array<[string, string, string, number]> = [
+		['E40000003', 'hospital', 'pharmacist', 120],
+		['E40000011', 'community', 'pharmacy_technician', 90],
+		['E40000005', 'general_practice', 'pharmacist', 90]
+	];
+	for (const [region, sector, staffGroup, n] of elsewhere)
+		for (let i = 0; i < n; i++) everyone.push({ region, sector, staffGroup, ratings: realisticRatings(random) });
 	await store(everyone);
 
-	const trials = new Map<DisclosureRule, Parameters<typeof scoreDifferencing>[0]>([[NHS_DIGITAL_RULE, []], [ROUNDING_ONLY, []]]);
+	const trials = new Map<DisclosureRule, Parameters<typeof scoreDifferencing>[0]>([
+		[NHS_DIGITAL_RULE, []],
+		[ROUNDING_ONLY, []]
+	]);
 	let before = await run();
 	for (let v = 0; v < VICTIMS; v++) {
 		const victim: Person = { ...TEAM, ratings: realisticRatings(random) };
-		await store([victim, ...Array.from({ length: FILLERS }, () => ({ region: 'E40000011', sector: 'community', staffGroup: 'pharmacist', ratings: realisticRatings(random) }))]);
+		await store([
+			victim,
+			...Array.from({ length: FILLERS }, () => ({
+				region: 'E40000011',
+				sector: 'community',
+				staffGroup: 'pharmacist',
+				ratings: realisticRatings(random)
+			}))
+		]);
 		const after = await run();
-		for (const [rule, list] of trials) list.push({ before: before.get(rule)!, after: after.get(rule)!, n: TEAM_SIZE + v, victim: victim.ratings });
+		for (const [rule, list] of trials)
+			list.push({ before: before.get(rule)!, after: after.get(rule)!, n: TEAM_SIZE + v, victim: victim.ratings });
 		before = after;
 	}
 	for (const [rule, list] of trials) scores.set(rule, scoreDifferencing(list));

@@ -32,19 +32,26 @@ interface Person {
 
 function answersOf(p: Person): Answers {
 	const ratings: Answers = {};
-	for (const [competency, r] of Object.entries(p.ratings)) Object.assign(ratings, { [`imp_${competency}`]: r.importance, [`conf_${competency}`]: r.confidence });
+	for (const [competency, r] of Object.entries(p.ratings))
+		Object.assign(ratings, { [`imp_${competency}`]: r.importance, [`conf_${competency}`]: r.confidence });
 	return completeAnswers(0, { region: p.region, sector: p.sector, staff_group: p.staffGroup, specialties: ['general'], ...ratings });
 }
 
 /** The team, and a few hundred people elsewhere (other London sectors and other regions). */
 function population(random: () => number): Person[] {
 	const out: Person[] = [];
-	for (let i = 0; i < TEAM_SIZE; i++) out.push({ region: TEAM.region, sector: TEAM.sector, staffGroup: TEAM.staffGroup, ratings: realisticRatings(random) });
+	for (let i = 0; i < TEAM_SIZE; i++)
+		out.push({ region: TEAM.region, sector: TEAM.sector, staffGroup: TEAM.staffGroup, ratings: realisticRatings(random) });
 	const elsewhere: Array<[string, string, string, number]> = [
-		[LONDON, 'hospital', 'pharmacist', 60], [LONDON, 'community', 'pharmacy_technician', 40], [LONDON, 'general_practice', 'pharmacist', 30],
-		[MIDLANDS, 'hospital', 'pharmacy_technician', 60], ['E40000005', 'community', 'pharmacist', 50], ['E40000010', 'hospital', 'support_worker', 40]
+		[LONDON, 'hospital', 'pharmacist', 60],
+		[LONDON, 'community', 'pharmacy_technician', 40],
+		[LONDON, 'general_practice', 'pharmacist', 30],
+		[MIDLANDS, 'hospital', 'pharmacy_technician', 60],
+		['E40000005', 'community', 'pharmacist', 50],
+		['E40000010', 'hospital', 'support_worker', 40]
 	];
-	for (const [region, sector, staffGroup, n] of elsewhere) for (let i = 0; i < n; i++) out.push({ region, sector, staffGroup, ratings: realisticRatings(random) });
+	for (const [region, sector, staffGroup, n] of elsewhere)
+		for (let i = 0; i < n; i++) out.push({ region, sector, staffGroup, ratings: realisticRatings(random) });
 	return out;
 }
 
@@ -55,9 +62,11 @@ type DashboardResult = Awaited<ReturnType<Client['reports']['dashboard']['query'
 function figuresOf(d: DashboardResult): GroupFigures {
 	const table = (id: string) => d.charts.find((c) => c.id === id)!.table.rows;
 	const means: GroupFigures['means'] = {};
-	for (const r of table('needs-ranking')) means[String(r.competency)] = { importance: r.mean_importance as number | null, confidence: r.mean_confidence as number | null };
+	for (const r of table('needs-ranking'))
+		means[String(r.competency)] = { importance: r.mean_importance as number | null, confidence: r.mean_confidence as number | null };
 	const percents = new Map<string, number | null>();
-	for (const r of table('ratings-likert')) percents.set(levelKey(String(r.competency), String(r.rating), Number(r.level)), r.percent as number | null);
+	for (const r of table('ratings-likert'))
+		percents.set(levelKey(String(r.competency), String(r.rating), Number(r.level)), r.percent as number | null);
 	return { means, percents };
 }
 
@@ -70,7 +79,10 @@ async function attack(env: Record<string, string>, seed: number): Promise<Score 
 	await createAccounts(databasePath);
 	let server: RunningServer | undefined;
 	try {
-		server = await startServer({ databasePath, env: { SETTINGS_DIR: join(dir.path, 'settings'), PIPELINE_OUT: join(dir.path, 'reports'), RATE_SUBMIT_PER_MINUTE: '100000', ...env } });
+		server = await startServer({
+			databasePath,
+			env: { SETTINGS_DIR: join(dir.path, 'settings'), PIPELINE_OUT: join(dir.path, 'reports'), RATE_SUBMIT_PER_MINUTE: '100000', ...env }
+		});
 		const respondent = clientFor(server.url);
 		const submit = (p: Person) => respondent.survey.submit.mutate({ submissionId: randomUUID(), answers: answersOf(p) });
 		const random = prng(seed);
@@ -88,7 +100,11 @@ async function attack(env: Record<string, string>, seed: number): Promise<Score 
 			const victim: Person = { ...TEAM, ratings: realisticRatings(random) };
 			await submit(victim);
 			// The attacker's own responses, elsewhere, to make up the snapshot's minimum.
-			await Promise.all(Array.from({ length: FILLERS }, () => submit({ region: MIDLANDS, sector: 'community', staffGroup: 'pharmacist', ratings: realisticRatings(random) })));
+			await Promise.all(
+				Array.from({ length: FILLERS }, () =>
+					submit({ region: MIDLANDS, sector: 'community', staffGroup: 'pharmacist', ratings: realisticRatings(random) })
+				)
+			);
 			// No read until the victim is past the next snapshot's watermark; then until the snapshot moves.
 			await pause(2_300);
 			let afterResult = await read();
@@ -111,7 +127,9 @@ const results: Record<string, Score & { seconds: number }> = {};
 
 afterAll(() => {
 	// One line for the record (docs/disclosure.md, the attack suite's measured accuracies).
-	console.log(`differencing over time on the dashboard (${VICTIMS} victims × ${2 * competencies.length} ratings, % right): ${JSON.stringify(results)}`);
+	console.log(
+		`differencing over time on the dashboard (${VICTIMS} victims × ${2 * competencies.length} ratings, % right): ${JSON.stringify(results)}`
+	);
 });
 
 describe('differencing the dashboard over time, with the attacker’s own filler responses triggering snapshots', () => {
@@ -123,7 +141,10 @@ describe('differencing the dashboard over time, with the attacker’s own filler
 	}, 300_000);
 
 	it('with protection off (DISCLOSURE_CELL_KEY=off), recovers most of them: the same attack can fail', async () => {
-		const r = (results.unprotected = await attack({ DISCLOSURE_CELL_KEY: 'off', DASHBOARD_SNAPSHOT_SECONDS: '0', DASHBOARD_SNAPSHOT_MIN_RESPONSES: '1' }, 20261701));
+		const r = (results.unprotected = await attack(
+			{ DISCLOSURE_CELL_KEY: 'off', DASHBOARD_SNAPSHOT_SECONDS: '0', DASHBOARD_SNAPSHOT_MIN_RESPONSES: '1' },
+			20261701
+		));
 		expect(r.fromMeans).toBeGreaterThanOrEqual(70);
 		expect(r.fromMeans).toBeGreaterThanOrEqual(r.baseline + 30);
 		expect(r.fromLevels).toBeGreaterThanOrEqual(70);

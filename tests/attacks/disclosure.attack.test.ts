@@ -15,7 +15,19 @@ import { createAccounts, PASSWORD } from '../helpers/accounts';
 import { completeAnswers } from '../../bench/kit/answers';
 import { startServer, tempDir, type RunningServer } from '../../bench/kit/server';
 import { clientFor, signIn } from '../../bench/kit/trpc';
-import { ALL, difference, differenceBounds, keyOf, linesOf, observe, reconstruct, same, type Exact, type Observation, type Query } from './attacker';
+import {
+	ALL,
+	difference,
+	differenceBounds,
+	keyOf,
+	linesOf,
+	observe,
+	reconstruct,
+	same,
+	type Exact,
+	type Observation,
+	type Query
+} from './attacker';
 
 const ENGLAND = 'E92000001';
 const LONDON = 'E40000003';
@@ -27,7 +39,7 @@ const SPECIALTIES = specialties.map((s) => s.code);
 /** A seeded generator, so the data (and what the unprotected server gives away) is the same each run. */
 function prng(seed: number) {
 	let s = seed >>> 0;
-	return () => ((s = (Math.imul(s ^ (s >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) >>> 0) / 2 ** 32);
+	return () => (s = (Math.imul(s ^ (s >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) >>> 0) / 2 ** 32;
 }
 
 interface Person {
@@ -43,14 +55,26 @@ interface Person {
  *  line frees them (community), a sector too small to publish at all (mental health); and people in
  *  other regions so England is not London. */
 const LONDON_CELLS: Array<[string, string, number]> = [
-	['hospital', 'pharmacist', 30], ['hospital', 'pharmacy_technician', 3], ['hospital', 'support_worker', 12], ['hospital', 'foundation_trainee_pharmacist', 9],
-	['health_justice', 'pharmacist', 10], ['health_justice', 'pharmacy_technician', 1],
-	['community', 'pharmacist', 25], ['community', 'pharmacy_technician', 10], ['community', 'support_worker', 6], ['community', 'other', 2],
-	['general_practice', 'pharmacist', 20], ['general_practice', 'support_worker', 9], ['general_practice', 'pharmacy_technician', 8],
+	['hospital', 'pharmacist', 30],
+	['hospital', 'pharmacy_technician', 3],
+	['hospital', 'support_worker', 12],
+	['hospital', 'foundation_trainee_pharmacist', 9],
+	['health_justice', 'pharmacist', 10],
+	['health_justice', 'pharmacy_technician', 1],
+	['community', 'pharmacist', 25],
+	['community', 'pharmacy_technician', 10],
+	['community', 'support_worker', 6],
+	['community', 'other', 2],
+	['general_practice', 'pharmacist', 20],
+	['general_practice', 'support_worker', 9],
+	['general_practice', 'pharmacy_technician', 8],
 	['mental_health', 'pharmacist', 5]
 ];
 const ELSEWHERE: Array<[string, string, string, number]> = [
-	['E40000011', 'hospital', 'pharmacist', 40], ['E40000011', 'community', 'pharmacy_technician', 25], ['E40000010', 'hospital', 'support_worker', 20], ['E40000005', 'general_practice', 'pharmacist', 15],
+	['E40000011', 'hospital', 'pharmacist', 40],
+	['E40000011', 'community', 'pharmacy_technician', 25],
+	['E40000010', 'hospital', 'support_worker', 20],
+	['E40000005', 'general_practice', 'pharmacist', 15],
 	['E40000011', 'industry', 'pharmacist', 12]
 ];
 
@@ -61,7 +85,9 @@ function people(random: () => number): Person[] {
 		sector,
 		staffGroup,
 		specialty: ['oncology_haematology', 'cardiology_lipids', 'general'][Math.floor(random() * 3)],
-		ratings: Object.fromEntries(competencies.map((c) => [c.code, { importance: 1 + Math.floor(random() * 5), confidence: 1 + Math.floor(random() * 5) }]))
+		ratings: Object.fromEntries(
+			competencies.map((c) => [c.code, { importance: 1 + Math.floor(random() * 5), confidence: 1 + Math.floor(random() * 5) }])
+		)
 	});
 	for (const [sector, staffGroup, n] of LONDON_CELLS) for (let i = 0; i < n; i++) out.push(person(LONDON, sector, staffGroup));
 	for (const [region, sector, staffGroup, n] of ELSEWHERE) for (let i = 0; i < n; i++) out.push(person(region, sector, staffGroup));
@@ -70,26 +96,41 @@ function people(random: () => number): Person[] {
 
 function answersOf(p: Person): Answers {
 	const ratings: Answers = {};
-	for (const [competency, r] of Object.entries(p.ratings)) Object.assign(ratings, { [`imp_${competency}`]: r.importance, [`conf_${competency}`]: r.confidence });
+	for (const [competency, r] of Object.entries(p.ratings))
+		Object.assign(ratings, { [`imp_${competency}`]: r.importance, [`conf_${competency}`]: r.confidence });
 	return completeAnswers(0, { region: p.region, sector: p.sector, staff_group: p.staffGroup, specialties: [p.specialty], ...ratings });
 }
 
 /** The truth about the people a query covers: their number and rating totals. */
 function truth(all: Person[], q: Query): Exact {
 	const inIt = all.filter(
-		(p) => (q.scope === ENGLAND || p.region === q.scope) && (!q.sector || p.sector === q.sector) && (!q.staffGroup || p.staffGroup === q.staffGroup) && (!q.specialty || p.specialty === q.specialty)
+		(p) =>
+			(q.scope === ENGLAND || p.region === q.scope) &&
+			(!q.sector || p.sector === q.sector) &&
+			(!q.staffGroup || p.staffGroup === q.staffGroup) &&
+			(!q.specialty || p.specialty === q.specialty)
 	);
 	return {
 		n: inIt.length,
 		sums: Object.fromEntries(
-			competencies.map((c) => [c.code, { importance: inIt.reduce((t, p) => t + p.ratings[c.code].importance, 0), confidence: inIt.reduce((t, p) => t + p.ratings[c.code].confidence, 0) }])
+			competencies.map((c) => [
+				c.code,
+				{
+					importance: inIt.reduce((t, p) => t + p.ratings[c.code].importance, 0),
+					confidence: inIt.reduce((t, p) => t + p.ratings[c.code].confidence, 0)
+				}
+			])
 		)
 	};
 }
 
 /** The attacker's grid: every sector × staff group × specialty breakdown of the scopes. */
 const grid = (scopes: string[], specialties: string[]): Query[] =>
-	scopes.flatMap((scope) => [ALL, ...specialties].flatMap((specialty) => [ALL, ...SECTORS].flatMap((sector) => [ALL, ...STAFF].map((staffGroup) => ({ scope, sector, staffGroup, specialty })))));
+	scopes.flatMap((scope) =>
+		[ALL, ...specialties].flatMap((specialty) =>
+			[ALL, ...SECTORS].flatMap((sector) => [ALL, ...STAFF].map((staffGroup) => ({ scope, sector, staffGroup, specialty })))
+		)
+	);
 const FULL = { scopes: SCOPES, specialties: SPECIALTIES };
 
 interface Target {
@@ -104,10 +145,16 @@ async function target(env: Record<string, string>): Promise<Target> {
 	const dir = tempDir();
 	const databasePath = join(dir.path, 'survey.duckdb');
 	await createAccounts(databasePath);
-	const server = await startServer({ databasePath, env: { SETTINGS_DIR: join(dir.path, 'settings'), PIPELINE_OUT: join(dir.path, 'reports'), RATE_SUBMIT_PER_MINUTE: '100000', ...env } });
+	const server = await startServer({
+		databasePath,
+		env: { SETTINGS_DIR: join(dir.path, 'settings'), PIPELINE_OUT: join(dir.path, 'reports'), RATE_SUBMIT_PER_MINUTE: '100000', ...env }
+	});
 	const respondent = clientFor(server.url);
 	const all = people(prng(20261128));
-	for (let i = 0; i < all.length; i += 25) await Promise.all(all.slice(i, i + 25).map((p) => respondent.survey.submit.mutate({ submissionId: randomUUID(), answers: answersOf(p) })));
+	for (let i = 0; i < all.length; i += 25)
+		await Promise.all(
+			all.slice(i, i + 25).map((p) => respondent.survey.submit.mutate({ submissionId: randomUUID(), answers: answersOf(p) }))
+		);
 	// The dashboard's snapshots hold responses submitted until two seconds before they are taken.
 	await new Promise((ok) => setTimeout(ok, 2_500));
 	const { client: planner } = await signIn(server.url, 'national@example.org', PASSWORD);
@@ -115,17 +162,29 @@ async function target(env: Record<string, string>): Promise<Target> {
 }
 
 const query = (t: Target, q: Query) =>
-	t.planner.reports.dashboard.query({ region: q.scope, ...(q.sector && { sector: q.sector }), ...(q.staffGroup && { staffGroup: q.staffGroup }), ...(q.specialty && { specialty: q.specialty }) } as never);
+	t.planner.reports.dashboard.query({
+		region: q.scope,
+		...(q.sector && { sector: q.sector }),
+		...(q.staffGroup && { staffGroup: q.staffGroup }),
+		...(q.specialty && { specialty: q.specialty })
+	} as never);
 
 /** Every query of the grid, three at a time; as an attacker would, it skips the cells under a published
  *  0 (0 is published exactly, so every cell under it is 0). */
 async function observeAll(t: Target, queries: Query[]): Promise<Map<string, Observation>> {
 	const seen = new Map<string, Observation>();
 	const zero = (q: Query) =>
-		[{ ...q, sector: ALL, staffGroup: ALL }, { ...q, staffGroup: ALL }, { ...q, sector: ALL }, { ...q, specialty: ALL, sector: ALL, staffGroup: ALL }].some((m) => seen.get(keyOf(m))?.count === 0);
+		[
+			{ ...q, sector: ALL, staffGroup: ALL },
+			{ ...q, staffGroup: ALL },
+			{ ...q, sector: ALL },
+			{ ...q, specialty: ALL, sector: ALL, staffGroup: ALL }
+		].some((m) => seen.get(keyOf(m))?.count === 0);
 	const empty: Observation = { count: 0, means: {} };
 	// Margins first, so their zeros prune the cells under them.
-	const byDepth = [0, 1, 2, 3].map((depth) => queries.filter((q) => [q.sector, q.staffGroup, q.specialty].filter(Boolean).length === depth));
+	const byDepth = [0, 1, 2, 3].map((depth) =>
+		queries.filter((q) => [q.sector, q.staffGroup, q.specialty].filter(Boolean).length === depth)
+	);
 	for (const level of byDepth) {
 		const asked = level.filter((q) => (zero(q) ? (seen.set(keyOf(q), empty), false) : true));
 		// Three at a time: the dashboard queues at most three requests per planner (fair-queue.ts).
@@ -186,12 +245,30 @@ async function poll(t: Target, group: Query, newcomer: Person, waitMs: number) {
 	const afterResult = await query(t, group);
 	const after = observe(afterResult);
 	const [a, b] = [reconstruct(before), reconstruct(after)];
-	const ratings = a && b && b.n - a.n === 1 ? Object.fromEntries(Object.entries(b.sums).map(([c, s]) => [c, { importance: s.importance - a.sums[c].importance, confidence: s.confidence - a.sums[c].confidence }])) : null;
-	return { before, after, snapshot: (afterResult as { snapshot: { takenAt: string } }).snapshot, recovered: ratings !== null && same({ n: 1, sums: ratings }, { n: 1, sums: newcomer.ratings }) };
+	const ratings =
+		a && b && b.n - a.n === 1
+			? Object.fromEntries(
+					Object.entries(b.sums).map(([c, s]) => [
+						c,
+						{ importance: s.importance - a.sums[c].importance, confidence: s.confidence - a.sums[c].confidence }
+					])
+				)
+			: null;
+	return {
+		before,
+		after,
+		snapshot: (afterResult as { snapshot: { takenAt: string } }).snapshot,
+		recovered: ratings !== null && same({ n: 1, sums: ratings }, { n: 1, sums: newcomer.ratings })
+	};
 }
 
 const HEALTH_JUSTICE: Query = { scope: LONDON, sector: 'health_justice', staffGroup: ALL, specialty: ALL };
-const newcomer = (random: () => number): Person => ({ ...people(random)[0], sector: 'health_justice', staffGroup: 'pharmacy_technician', specialty: 'general' });
+const newcomer = (random: () => number): Person => ({
+	...people(random)[0],
+	sector: 'health_justice',
+	staffGroup: 'pharmacy_technician',
+	specialty: 'general'
+});
 
 describe('against the protected server (cell key method, snapshots)', () => {
 	let t: Target;
@@ -237,7 +314,11 @@ describe('against the protected server (cell key method, snapshots)', () => {
 		expect(polled.recovered).toBe(false);
 		// Four more (the minimum is 5), the last in the same group: now the figures move, but
 		// differencing the group's two snapshots does not give the newcomers' ratings.
-		for (let i = 0; i < 3; i++) await t.respondent.survey.submit.mutate({ submissionId: randomUUID(), answers: answersOf({ ...people(random)[i + 40], region: 'E40000011' }) });
+		for (let i = 0; i < 3; i++)
+			await t.respondent.survey.submit.mutate({
+				submissionId: randomUUID(),
+				answers: answersOf({ ...people(random)[i + 40], region: 'E40000011' })
+			});
 		const second = newcomer(random);
 		const moved = await poll(t, HEALTH_JUSTICE, second, 2_500);
 		expect(moved.snapshot.takenAt).not.toBe(polled.snapshot.takenAt);

@@ -27,7 +27,8 @@ interface Person {
 
 function answersOf(p: Person): Answers {
 	const ratings: Answers = {};
-	for (const [competency, r] of Object.entries(p.ratings)) Object.assign(ratings, { [`imp_${competency}`]: r.importance, [`conf_${competency}`]: r.confidence });
+	for (const [competency, r] of Object.entries(p.ratings))
+		Object.assign(ratings, { [`imp_${competency}`]: r.importance, [`conf_${competency}`]: r.confidence });
 	return completeAnswers(0, { region: p.region, sector: p.sector, staff_group: p.staffGroup, specialties: [p.specialty], ...ratings });
 }
 
@@ -60,14 +61,29 @@ beforeAll(async () => {
 	await createAccounts(databasePath);
 	server = await startServer({
 		databasePath,
-		env: { SETTINGS_DIR: join(dir.path, 'settings'), PIPELINE_OUT: join(dir.path, 'reports'), RATE_SUBMIT_PER_MINUTE: '100000', DASHBOARD_SNAPSHOT_SECONDS: '0', DASHBOARD_SNAPSHOT_MIN_RESPONSES: '1' }
+		env: {
+			SETTINGS_DIR: join(dir.path, 'settings'),
+			PIPELINE_OUT: join(dir.path, 'reports'),
+			RATE_SUBMIT_PER_MINUTE: '100000',
+			DASHBOARD_SNAPSHOT_SECONDS: '0',
+			DASHBOARD_SNAPSHOT_MIN_RESPONSES: '1'
+		}
 	});
 	const respondent = clientFor(server.url);
 	random = prng(20261704);
 	const pick = <T>(list: T[]) => list[Math.floor(random() * list.length)];
-	const person = (region: string, sector: string, staffGroup = pick(STAFF)): Person => ({ region, sector, staffGroup, specialty: pick(SPECIALTIES), ratings: realisticRatings(random) });
+	const person = (region: string, sector: string, staffGroup = pick(STAFF)): Person => ({
+		region,
+		sector,
+		staffGroup,
+		specialty: pick(SPECIALTIES),
+		ratings: realisticRatings(random)
+	});
 	const submit = async (people: Person[]) => {
-		for (let i = 0; i < people.length; i += 25) await Promise.all(people.slice(i, i + 25).map((p) => respondent.survey.submit.mutate({ submissionId: randomUUID(), answers: answersOf(p) })));
+		for (let i = 0; i < people.length; i += 25)
+			await Promise.all(
+				people.slice(i, i + 25).map((p) => respondent.survey.submit.mutate({ submissionId: randomUUID(), answers: answersOf(p) }))
+			);
 		// The next snapshot holds responses submitted until 2 s before it.
 		await pause(2_500);
 	};
@@ -80,7 +96,10 @@ beforeAll(async () => {
 		...Array.from({ length: 80 }, () => person(LONDON, 'hospital')),
 		...Array.from({ length: 40 }, () => person(LONDON, 'community'))
 	];
-	const elsewhere = ['E40000005', 'E40000011', 'E40000010'].flatMap((region) => [...Array.from({ length: 40 }, () => person(region, 'hospital')), ...Array.from({ length: 20 }, () => person(region, 'community'))]);
+	const elsewhere = ['E40000005', 'E40000011', 'E40000010'].flatMap((region) => [
+		...Array.from({ length: 40 }, () => person(region, 'hospital')),
+		...Array.from({ length: 20 }, () => person(region, 'community'))
+	]);
 	await submit([...london, ...elsewhere]);
 	const { client: planner } = await signIn(server.url, 'london@example.org', PASSWORD);
 	const { client: nationalPlanner } = await signIn(server.url, 'national@example.org', PASSWORD);
@@ -96,7 +115,11 @@ beforeAll(async () => {
 	};
 	// The rest of England under health and justice: 0 people, then 3, then 20, in three regions.
 	views.push(await look());
-	await submit([person('E40000011', HEALTH_JUSTICE, 'pharmacist'), person('E40000011', HEALTH_JUSTICE, 'pharmacy_technician'), person('E40000005', HEALTH_JUSTICE, 'pharmacist')]);
+	await submit([
+		person('E40000011', HEALTH_JUSTICE, 'pharmacist'),
+		person('E40000011', HEALTH_JUSTICE, 'pharmacy_technician'),
+		person('E40000005', HEALTH_JUSTICE, 'pharmacist')
+	]);
 	views.push(await look());
 	await submit(Array.from({ length: 17 }, (_, i) => person(['E40000005', 'E40000011', 'E40000010'][i % 3], HEALTH_JUSTICE)));
 	views.push(await look());
@@ -115,7 +138,8 @@ describe('what a London planner sees under a filter, whatever other regions’ s
 		expect(first.respondents).not.toBeNull();
 		expect(first.comparisons.region_against_england.length).toBeGreaterThan(0);
 		// Only London's rows, with no verdict and none of England's side.
-		for (const r of first.comparisons.region_against_england) expect(r).toMatchObject({ region_code: LONDON, against_england: null, rest_of_england_base: null, england_value: null });
+		for (const r of first.comparisons.region_against_england)
+			expect(r).toMatchObject({ region_code: LONDON, against_england: null, rest_of_england_base: null, england_value: null });
 	});
 
 	it('changes what England’s planner sees (the control): the variants do differ outside London', () => {

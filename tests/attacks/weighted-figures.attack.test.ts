@@ -79,8 +79,17 @@ beforeAll(async () => {
 	const random = prng(20261703);
 	const int = (low: number, high: number) => low + Math.floor(random() * (high - low + 1));
 	const people: Person[] = [];
-	const person = (region: string, sector: string, staffGroup: string, receipt: string, yes: (m: (typeof MEASURES)[number]) => boolean): Person => ({
-		region, sector, staffGroup, receipt,
+	const person = (
+		region: string,
+		sector: string,
+		staffGroup: string,
+		receipt: string,
+		yes: (m: (typeof MEASURES)[number]) => boolean
+	): Person => ({
+		region,
+		sector,
+		staffGroup,
+		receipt,
 		answers: Object.fromEntries(MEASURES.map((m) => [m.question, yes(m) ? m.yes : m.no])),
 		ratings: RATING_COLUMNS.map(() => ratingFrom(random)),
 		key: int(0, 255)
@@ -92,8 +101,12 @@ beforeAll(async () => {
 			cells.push({ region, sector, size, yes });
 			// The first `yes` pharmacists say yes to a measure.
 			for (let i = 0; i < size; i++) people.push(person(region, sector, 'pharmacist', 'R', (m) => i < yes[m.id]));
-			for (const [staffGroup, most] of [['pharmacy_technician', 3], ['support_worker', 2]] as const)
-				for (let i = int(1, most); i > 0; i--) people.push(person(region, sector, staffGroup, `SMALL|${region}|${sector}`, () => random() < 0.5));
+			for (const [staffGroup, most] of [
+				['pharmacy_technician', 3],
+				['support_worker', 2]
+			] as const)
+				for (let i = int(1, most); i > 0; i--)
+					people.push(person(region, sector, staffGroup, `SMALL|${region}|${sector}`, () => random() < 0.5));
 		}
 	await store(people);
 	await cube.publishNow();
@@ -104,7 +117,8 @@ afterAll(async () => {
 	folder?.remove();
 });
 
-const figures = (rule: DisclosureRule, filter: DashboardFilter) => cube.use(measures, (c) => dashboard(c, filter, { rule, measures, workforceCsv: WORKFORCE_CSV }));
+const figures = (rule: DisclosureRule, filter: DashboardFilter) =>
+	cube.use(measures, (c) => dashboard(c, filter, { rule, measures, workforceCsv: WORKFORCE_CSV }));
 type Figures = Awaited<ReturnType<typeof figures>>;
 const rowsOf = (d: Figures, name: string) => d.tables.find((t) => t.name === name)!.rows;
 
@@ -118,11 +132,17 @@ async function attack(rule: DisclosureRule) {
 	let trials = 0;
 	for (const cell of cells) {
 		const weighted = rowsOf(await figures(rule, { scope: cell.region, sector: cell.sector }), 'weighted_figures');
-		const published = rowsOf(await figures(rule, { scope: cell.region, sector: cell.sector, staffGroup: 'pharmacist' }), 'success_measures');
+		const published = rowsOf(
+			await figures(rule, { scope: cell.region, sector: cell.sector, staffGroup: 'pharmacist' }),
+			'success_measures'
+		);
 		for (const m of MEASURES) {
-			const w = weighted.find((r) => r.region_code === cell.region && r.figure_kind === 'measure' && r.figure_id === m.id)?.weighted as number | null | undefined;
-			const p = published.find((r) => r.region_code === cell.region && r.measure_id === m.id && r.wave === '2026-27')?.value as number | null | undefined;
-			const near = (share: number | null | undefined) => share !== null && share !== undefined && Math.abs(Math.round((share / 100) * cell.size) - cell.yes[m.id]) <= 1;
+			const w = weighted.find((r) => r.region_code === cell.region && r.figure_kind === 'measure' && r.figure_id === m.id)?.weighted as
+				number | null | undefined;
+			const p = published.find((r) => r.region_code === cell.region && r.measure_id === m.id && r.wave === '2026-27')?.value as
+				number | null | undefined;
+			const near = (share: number | null | undefined) =>
+				share !== null && share !== undefined && Math.abs(Math.round((share / 100) * cell.size) - cell.yes[m.id]) <= 1;
 			trials++;
 			if (near(w)) fromWeighted++;
 			if (near(p)) fromPublished++;
@@ -156,7 +176,15 @@ describe('weighted figures as a regional planner sees them', () => {
 			const out = [];
 			for (const sector of SECTORS)
 				for (const r of rowsOf(await figures(NHS_DIGITAL_RULE, { scope: region, sector }), 'weighted_figures'))
-					out.push({ region: r.region_code, kind: r.figure_kind, id: r.figure_id, statistic: r.statistic, weighted: r.weighted, ess: r.effective_sample_size, method: r.method });
+					out.push({
+						region: r.region_code,
+						kind: r.figure_kind,
+						id: r.figure_id,
+						statistic: r.statistic,
+						weighted: r.weighted,
+						ess: r.effective_sample_size,
+						method: r.method
+					});
 			return out;
 		};
 		const before = await seen();

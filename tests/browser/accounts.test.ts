@@ -61,7 +61,9 @@ describe('accounts without JavaScript', () => {
 		expect(await problem(admin)).toMatch(/A regional planner needs a region/);
 		await admin.getByLabel('Region', { exact: true }).selectOption({ label: 'South West' });
 		await admin.getByRole('button', { name: 'Continue' }).click();
-		await admin.getByRole('heading', { name: 'Are you sure you want to add new.planner@example.org as a regional planner for South West?' }).waitFor();
+		await admin
+			.getByRole('heading', { name: 'Are you sure you want to add new.planner@example.org as a regional planner for South West?' })
+			.waitFor();
 		expect(await seriousViolationsWithoutScript(admin)).toEqual([]);
 		await admin.getByRole('button', { name: 'Yes, add the account' }).click();
 		const password = (await admin.getByTestId('new-password').locator('code').textContent())!;
@@ -95,7 +97,9 @@ describe('accounts without JavaScript', () => {
 		await admin.getByRole('link', { name: 'Disable this account' }).click();
 		await admin.getByRole('button', { name: 'Yes, disable the account' }).click();
 		await admin.waitForURL(/\/admin\/accounts\?done=disabled/);
-		expect(await admin.getByTestId('done').textContent()).toBe('london@example.org is disabled: it cannot sign in, and its sessions have ended.');
+		expect(await admin.getByTestId('done').textContent()).toBe(
+			'london@example.org is disabled: it cannot sign in, and its sessions have ended.'
+		);
 		expect(await row(admin, 'london@example.org').textContent()).toMatch(/Disabled/);
 		await london.reload();
 		expect(london.url()).toMatch(/\/login\?next=/);
@@ -129,7 +133,9 @@ describe('accounts without JavaScript', () => {
 		await admin.getByRole('link', { name: 'Change role or region' }).click();
 		await admin.getByLabel('Region', { exact: true }).selectOption({ label: 'North West' });
 		await admin.getByRole('button', { name: 'Continue' }).click();
-		await admin.getByRole('heading', { name: 'Are you sure you want to make midlands@example.org a regional planner for North West?' }).waitFor();
+		await admin
+			.getByRole('heading', { name: 'Are you sure you want to make midlands@example.org a regional planner for North West?' })
+			.waitFor();
 		await admin.getByRole('button', { name: 'Yes, change the role' }).click();
 		await admin.waitForURL(/\/admin\/accounts\?done=role/);
 		expect(await row(admin, 'midlands@example.org').textContent()).toMatch(/Regional planner for North West/);

@@ -13,7 +13,9 @@ const app = browserApp({
 		{ n: 800, seed: 32, waveId: '2026-27' }
 	],
 	async prepare(db) {
-		const [newest] = await db.query(`SELECT strftime(timezone('Europe/London', max(submitted_at)), '%Y-%m-%d') AS day FROM responses WHERE comments IS NOT NULL`);
+		const [newest] = await db.query(
+			`SELECT strftime(timezone('Europe/London', max(submitted_at)), '%Y-%m-%d') AS day FROM responses WHERE comments IS NOT NULL`
+		);
 		newestDay = String(newest.day);
 	},
 	dirs: ['settings', 'reports']

@@ -15,7 +15,12 @@ const app = browserApp({ dirs: ['settings', 'reports'] });
 beforeAll(async () => {
 	const survey = clientFor(app.server.url);
 	for (let i = 0; i < 12; i++) {
-		const comments = i === 0 ? '<img src=x onerror="document.title=\'pwned\'"> =HYPERLINK("http://example.org")' : i === 1 ? ' \u0000\u200B=HYPERLINK("http://example.org/2")\u0007' : undefined;
+		const comments =
+			i === 0
+				? '<img src=x onerror="document.title=\'pwned\'"> =HYPERLINK("http://example.org")'
+				: i === 1
+					? ' \u0000\u200B=HYPERLINK("http://example.org/2")\u0007'
+					: undefined;
 		await survey.survey.submit.mutate({ submissionId: randomUUID(), answers: completeAnswers(i, comments ? { comments } : {}) });
 	}
 });
@@ -92,11 +97,19 @@ describe('signed in, in Chromium', () => {
 
 	it('reports every bad row of a workforce upload and keeps the old figures', async () => {
 		const page = await signInAs('admin@example.org', '/admin/workforce');
-		await page.getByLabel('CSV file').setInputFiles({ name: 'workforce.csv', mimeType: 'text/csv', buffer: Buffer.from('region_code,staff_group,workforce\nE40000003,pharmacist,many\nNarnia,pharmacist,10\n') });
+		await page
+			.getByLabel('CSV file')
+			.setInputFiles({
+				name: 'workforce.csv',
+				mimeType: 'text/csv',
+				buffer: Buffer.from('region_code,staff_group,workforce\nE40000003,pharmacist,many\nNarnia,pharmacist,10\n')
+			});
 		await page.getByRole('button', { name: 'Upload' }).click();
 		const problem = page.getByTestId('upload-problem');
 		await problem.waitFor();
-		expect(await problem.textContent()).toMatch(/Line 2: The workforce "many" must be a whole number.*Line 3: "Narnia" is not an NHS England region code/);
+		expect(await problem.textContent()).toMatch(
+			/Line 2: The workforce "many" must be a whole number.*Line 3: "Narnia" is not an NHS England region code/
+		);
 		expect(await seriousViolations(page)).toEqual([]);
 		await page.context().close();
 	});
@@ -111,14 +124,28 @@ describe('signed in, in Chromium', () => {
 		await page.getByRole('link', { name: /^Files/ }).click();
 		await page.waitForURL(/\/runs\/[0-9TZ]+-[0-9a-f]+$/);
 		expect(await seriousViolations(page)).toEqual([]);
-		const files = await page.getByTestId('files').locator('a[data-path]').evaluateAll((links) => links.map((a) => a.getAttribute('data-path')!));
+		const files = await page
+			.getByTestId('files')
+			.locator('a[data-path]')
+			.evaluateAll((links) => links.map((a) => a.getAttribute('data-path')!));
 		expect(files).toContain('tables/needs_by_competency_region.csv');
 		// Each report named by its area, ONS code beside the name; PDFs were not asked for in this server.
-		expect(await page.getByTestId('reports').locator('tbody td:first-child').allTextContents()).toEqual(['England (E92000001)', 'East of England (E40000007)', 'London (E40000003)', 'Midlands (E40000011)', 'North East and Yorkshire (E40000012)', 'North West (E40000010)', 'South East (E40000005)', 'South West (E40000006)']);
+		expect(await page.getByTestId('reports').locator('tbody td:first-child').allTextContents()).toEqual([
+			'England (E92000001)',
+			'East of England (E40000007)',
+			'London (E40000003)',
+			'Midlands (E40000011)',
+			'North East and Yorkshire (E40000012)',
+			'North West (E40000010)',
+			'South East (E40000005)',
+			'South West (E40000006)'
+		]);
 		expect(await page.getByTestId('pdf-problem').textContent()).toMatch(/PDFs were not asked for in this run/);
 		const csv = await page.request.get(`${page.url()}/tables/needs_by_competency_region.csv`);
 		expect(csv.headers()['content-disposition']).toBe('attachment; filename="needs_by_competency_region.csv"');
-		expect((await csv.text()).split('\r\n')[0]).toBe('wave,region_code,region_name,competency,competency_name,respondents,mean_importance,mean_confidence,mean_discrepancy,mwds,mwds_low,mwds_high,rank,rank_best,rank_worst,suppressed');
+		expect((await csv.text()).split('\r\n')[0]).toBe(
+			'wave,region_code,region_name,competency,competency_name,respondents,mean_importance,mean_confidence,mean_discrepancy,mwds,mwds_low,mwds_high,rank,rank_best,rank_worst,suppressed'
+		);
 		await page.goBack();
 		await page.getByTestId('runs').waitFor(); // the list again, not the run page it came from
 		await page.getByRole('link', { name: /^Open report/ }).click();
@@ -134,9 +161,15 @@ describe('signed in, in Chromium', () => {
 		expect(await page.getByRole('link', { name: 'Administration' }).count()).toBe(0);
 		await page.getByRole('link', { name: /^Files/ }).click();
 		await page.waitForURL(/\/runs\/[0-9TZ]+-[0-9a-f]+$/);
-		const files = await page.getByTestId('files').locator('a[data-path]').evaluateAll((links) => links.map((a) => a.getAttribute('data-path')!));
+		const files = await page
+			.getByTestId('files')
+			.locator('a[data-path]')
+			.evaluateAll((links) => links.map((a) => a.getAttribute('data-path')!));
 		expect(files.length).toBeGreaterThan(0);
-		expect(files.every((f) => f.startsWith('regions/E40000003/') || f.startsWith('charts/E40000003-')), files.join(', ')).toBe(true);
+		expect(
+			files.every((f) => f.startsWith('regions/E40000003/') || f.startsWith('charts/E40000003-')),
+			files.join(', ')
+		).toBe(true);
 		await page.goBack();
 		await page.getByTestId('runs').waitFor(); // the list again, not the run page it came from
 		await page.getByRole('link', { name: /^Open report/ }).click();
@@ -163,7 +196,10 @@ describe('signed in, in Chromium', () => {
 		await page.getByRole('button', { name: /^Yes, close wave \d{4}\/\d{2}$/ }).click();
 		await page.waitForURL(/\/admin\?closed=/);
 		expect(await status.textContent()).toBe('closed');
-		await page.getByRole('link', { name: /^Open wave/ }).first().click();
+		await page
+			.getByRole('link', { name: /^Open wave/ })
+			.first()
+			.click();
 		await page.getByRole('button', { name: /^Yes, open wave/ }).click();
 		await page.waitForURL(/\/admin\?opened=/);
 		expect(await status.textContent()).toBe('open');
@@ -180,11 +216,19 @@ describe('signed in, in Chromium', () => {
 	it('shows the audit log in words, fitting 1280 px, and free-text answers 25 a page by wave, logging downloads but not reading', async () => {
 		const admin = (await signIn(app.server.url, 'admin@example.org', PASSWORD)).client;
 		const survey = clientFor(app.server.url);
-		for (let i = 0; i < 30; i++) await survey.survey.submit.mutate({ submissionId: randomUUID(), answers: completeAnswers(i, { comments: `First wave comment ${i}` }) });
+		for (let i = 0; i < 30; i++)
+			await survey.survey.submit.mutate({
+				submissionId: randomUUID(),
+				answers: completeAnswers(i, { comments: `First wave comment ${i}` })
+			});
 		const first = (await admin.admin.waves.list.query()).find((w) => w.status === 'open')!;
 		await admin.admin.waves.create.mutate({ id: '2031-32', label: '2031/32' });
 		await admin.admin.waves.open.mutate({ id: '2031-32' });
-		for (let i = 0; i < 3; i++) await survey.survey.submit.mutate({ submissionId: randomUUID(), answers: completeAnswers(i, { comments: `Later wave comment ${i}` }) });
+		for (let i = 0; i < 3; i++)
+			await survey.survey.submit.mutate({
+				submissionId: randomUUID(),
+				answers: completeAnswers(i, { comments: `Later wave comment ${i}` })
+			});
 		await admin.admin.waves.open.mutate({ id: first.id });
 		const exports = async () => (await admin.admin.auditLog.query({ limit: 1000 })).filter((e) => e.action === 'comments_exported').length;
 		const exportsBefore = await exports();
@@ -204,7 +248,11 @@ describe('signed in, in Chromium', () => {
 		expect(await exports()).toBe(exportsBefore);
 
 		const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: /^Download as CSV/ }).click()]);
-		expect(readFileSync((await download.path())!, 'utf8').split('\r\n').filter(Boolean)).toEqual(['wave,comments', '2031-32,Later wave comment 0', '2031-32,Later wave comment 1', '2031-32,Later wave comment 2']);
+		expect(
+			readFileSync((await download.path())!, 'utf8')
+				.split('\r\n')
+				.filter(Boolean)
+		).toEqual(['wave,comments', '2031-32,Later wave comment 0', '2031-32,Later wave comment 1', '2031-32,Later wave comment 2']);
 		expect(await exports()).toBe(exportsBefore + 1);
 
 		await page.goto(`${app.server.url}/admin/audit`);
@@ -232,11 +280,16 @@ describe('signed in, in Chromium', () => {
 		await page.waitForURL(`${app.server.url}/runs`);
 		// Without JavaScript the page says how far the run is; reloading follows it to the end.
 		await expect
-			.poll(async () => (await page.reload(), await page.getByTestId('runs').locator('tbody tr').first().textContent()), { timeout: 60_000 })
+			.poll(async () => (await page.reload(), await page.getByTestId('runs').locator('tbody tr').first().textContent()), {
+				timeout: 60_000
+			})
 			.toMatch(/succeeded/);
 		expect(await page.getByTestId('runs').locator('tbody tr').count()).toBe(before + 1);
 		expect(await page.getByTestId('runs').locator('tbody tr').first().textContent()).toMatch(/\d{4}\/\d{2}/);
-		await page.getByRole('link', { name: /^Files/ }).first().click();
+		await page
+			.getByRole('link', { name: /^Files/ })
+			.first()
+			.click();
 		await page.getByTestId('reports').waitFor();
 		expect(await page.getByRole('link', { name: 'Open report for London (E40000003)' }).count()).toBe(1);
 		expect(await seriousViolationsWithoutScript(page)).toEqual([]);

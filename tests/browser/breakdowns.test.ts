@@ -12,23 +12,32 @@ const app = browserApp({ responses: { n: 3000, seed: 21, waveId: '2026-27', prog
 const FIGURES = { timeout: 20_000 };
 
 const drawn = (page: Page, count: number) =>
-	page.waitForFunction((n) => {
-		const charts = [...document.querySelectorAll('[data-chart]')];
-		return charts.length === n && charts.every((c) => c.querySelector('.chart svg'));
-	}, count, FIGURES);
+	page.waitForFunction(
+		(n) => {
+			const charts = [...document.querySelectorAll('[data-chart]')];
+			return charts.length === n && charts.every((c) => c.querySelector('.chart svg'));
+		},
+		count,
+		FIGURES
+	);
 
 describe('the two-way breakdown on the dashboard', () => {
 	it('puts the chosen pair in the URL with the filters and draws its heatmaps, values in cells, hidden cells marked', async () => {
 		const page = await app.signedInPage('national@example.org');
 		await page.goto(`${app.server.url}/reports?sector=hospital`);
 		await drawn(page, 16);
-		for (const id of ['locus-for-focus', 'needs-heatmap-specialty', 'pathway-readiness', 'mentors']) expect(await page.locator(`[data-chart="${id}"] .chart svg`).count(), id).toBe(1);
+		for (const id of ['locus-for-focus', 'needs-heatmap-specialty', 'pathway-readiness', 'mentors'])
+			expect(await page.locator(`[data-chart="${id}"] .chart svg`).count(), id).toBe(1);
 
 		await page.getByLabel('Rows').selectOption('region');
 		await page.getByLabel('Columns').selectOption('staff_group');
 		await page.waitForURL(/breakdown2=staff_group/);
 		const url = new URL(page.url());
-		expect([url.searchParams.get('breakdown1'), url.searchParams.get('breakdown2'), url.searchParams.get('sector')]).toEqual(['region', 'staff_group', 'hospital']);
+		expect([url.searchParams.get('breakdown1'), url.searchParams.get('breakdown2'), url.searchParams.get('sector')]).toEqual([
+			'region',
+			'staff_group',
+			'hospital'
+		]);
 		await drawn(page, 18);
 		const heatmap = page.locator('[data-chart="needs-two-way"]');
 		const cellText = await heatmap.locator('.chart svg text').allTextContents();
@@ -47,7 +56,9 @@ describe('the two-way breakdown on the dashboard', () => {
 	it('says so in words when both are the same characteristic', async () => {
 		const page = await app.signedInPage('national@example.org');
 		await page.goto(`${app.server.url}/reports?breakdown1=sector&breakdown2=sector`);
-		await expect.poll(() => page.getByRole('alert').textContent(), FIGURES).toMatch(/Choose two different characteristics to break the figures down by/);
+		await expect
+			.poll(() => page.getByRole('alert').textContent(), FIGURES)
+			.toMatch(/Choose two different characteristics to break the figures down by/);
 		await page.context().close();
 	}, 60_000);
 });

@@ -47,7 +47,17 @@ describe('page loads log no console error', () => {
 
 	it('the administration pages, for an admin', async () => {
 		const { page, problems } = await watchedPage('admin@example.org');
-		for (const path of ['/admin', '/admin/comments', '/admin/accounts', '/admin/audit', '/admin/measures', '/admin/workforce', '/runs', '/reports']) await load(page, path);
+		for (const path of [
+			'/admin',
+			'/admin/comments',
+			'/admin/accounts',
+			'/admin/audit',
+			'/admin/measures',
+			'/admin/workforce',
+			'/runs',
+			'/reports'
+		])
+			await load(page, path);
 		expect(problems).toEqual([]);
 		await page.context().close();
 	});

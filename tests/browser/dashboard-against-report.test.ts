@@ -77,11 +77,36 @@ describe('a figure the report hides', () => {
 		new Map(
 			readdirSync(join(run.dir, 'charts'))
 				.filter((f) => f.startsWith(`${stem}-`) && f.endsWith('.vl.json'))
-				.map((f) => [f.slice(stem.length + 1, -'.vl.json'.length), JSON.parse(readFileSync(join(run.dir, 'charts', f), 'utf8')).data?.values as Row[] | undefined])
+				.map((f) => [
+					f.slice(stem.length + 1, -'.vl.json'.length),
+					JSON.parse(readFileSync(join(run.dir, 'charts', f), 'utf8')).data?.values as Row[] | undefined
+				])
 		);
 
 	/** The fields that say what a row is a figure of (not the figure itself). */
-	const IDENTITY = ['wave', 'region_code', 'dimension', 'group_code', 'dimension_1', 'group_1', 'dimension_2', 'group_2', 'competency', 'rating', 'level', 'sector', 'specialty', 'question', 'option', 'measure', 'measure_id', 'item_id', 'pathway', 'figures', 'name'];
+	const IDENTITY = [
+		'wave',
+		'region_code',
+		'dimension',
+		'group_code',
+		'dimension_1',
+		'group_1',
+		'dimension_2',
+		'group_2',
+		'competency',
+		'rating',
+		'level',
+		'sector',
+		'specialty',
+		'question',
+		'option',
+		'measure',
+		'measure_id',
+		'item_id',
+		'pathway',
+		'figures',
+		'name'
+	];
 	const FIGURES = ['value', 'percent', 'mwds', 'needs_score'];
 	const identity = (r: Row) => JSON.stringify(IDENTITY.filter((k) => k in r).map((k) => r[k]));
 
@@ -93,7 +118,9 @@ describe('a figure the report hides', () => {
 		]) {
 			// England with the two-way breakdown the national report draws (region × staff group), where
 			// 600 responses a wave leave small cells to hide.
-			const board = await national.client.reports.dashboard.query(scope === ENGLAND ? { breakdown: ['region', 'staff_group'] } : { region: scope });
+			const board = await national.client.reports.dashboard.query(
+				scope === ENGLAND ? { breakdown: ['region', 'staff_group'] } : { region: scope }
+			);
 			let compared = 0;
 			for (const [id, rows] of chartFiles(stem)) {
 				const live = board.charts.find((c) => c.id === id);
@@ -126,7 +153,9 @@ describe('dashboard charts at 320 px', () => {
 		await page.goto(`${app.server.url}/reports`);
 		const charts = page.locator('.chart svg');
 		await charts.first().waitFor({ timeout: 30_000 });
-		await page.waitForFunction(() => document.querySelectorAll('.chart svg').length === document.querySelectorAll('.chart').length, null, { timeout: 30_000 });
+		await page.waitForFunction(() => document.querySelectorAll('.chart svg').length === document.querySelectorAll('.chart').length, null, {
+			timeout: 30_000
+		});
 		const smallest = await page.evaluate(() =>
 			[...document.querySelectorAll<SVGSVGElement>('.chart svg')].flatMap((svg) => {
 				// Drawn size against the SVG's own units: below 1 when the drawing is shrunk to fit.
@@ -140,7 +169,10 @@ describe('dashboard charts at 320 px', () => {
 		expect(smallest.length).toBeGreaterThan(100);
 		const tooSmall = smallest.filter((t) => t.px < 10.99);
 		expect(tooSmall.slice(0, 5), `${tooSmall.length} texts below 11 px`).toEqual([]);
-		const { scrollWidth, clientWidth } = await page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, clientWidth: document.documentElement.clientWidth }));
+		const { scrollWidth, clientWidth } = await page.evaluate(() => ({
+			scrollWidth: document.documentElement.scrollWidth,
+			clientWidth: document.documentElement.clientWidth
+		}));
 		expect(scrollWidth).toBeLessThanOrEqual(clientWidth);
 		await page.context().close();
 	}, 90_000);

@@ -7,7 +7,11 @@ import type { Page } from 'playwright-core';
 import { browserApp } from '../helpers/browser-app';
 
 // The figure cache is off, so every choice is worked out and holds its place in the queue meanwhile.
-const app = browserApp({ responses: { n: 3000, seed: 41, waveId: '2026-27', progress: 1 }, dirs: ['settings', 'reports'], env: { DASHBOARD_CACHE_ENTRIES: '0' } });
+const app = browserApp({
+	responses: { n: 3000, seed: 41, waveId: '2026-27', progress: 1 },
+	dirs: ['settings', 'reports'],
+	env: { DASHBOARD_CACHE_ENTRIES: '0' }
+});
 
 const plannerPage = (javaScriptEnabled = true) => app.signedInPage('national@example.org', { javaScriptEnabled, acceptDownloads: true });
 
@@ -33,7 +37,9 @@ describe('the no-JS dashboard', () => {
 		const ranking = page.locator('[data-chart="needs-ranking"]');
 		const [download] = await Promise.all([page.waitForEvent('download'), ranking.getByRole('link', { name: /Download CSV/ }).click()]);
 		expect(download.suggestedFilename()).toBe('E40000003-2026-27-hospital-needs-ranking.csv');
-		const csv = readFileSync((await download.path())!, 'utf8').split('\r\n').filter(Boolean);
+		const csv = readFileSync((await download.path())!, 'utf8')
+			.split('\r\n')
+			.filter(Boolean);
 		expect(csv[0]).toBe((await ranking.locator('th').allTextContents()).join(','));
 		expect(csv.length - 1).toBe(await ranking.locator('tbody tr').count());
 		await page.context().close();
@@ -65,7 +71,9 @@ describe('breakdowns', () => {
 		await page.getByLabel('Rows').selectOption('region');
 		await page.waitForURL(/breakdown1=region/, FIGURES);
 		const missing = page.locator('#breakdown-2-error');
-		await expect.poll(() => missing.textContent(), FIGURES).toBe('Error: Choose what the columns show, or choose “No breakdown” for the rows too');
+		await expect
+			.poll(() => missing.textContent(), FIGURES)
+			.toBe('Error: Choose what the columns show, or choose “No breakdown” for the rows too');
 		expect(await page.getByLabel('Columns').getAttribute('aria-describedby')).toBe('breakdown-2-error');
 
 		await page.getByLabel('Columns').selectOption('staff_group');
@@ -83,7 +91,9 @@ describe('breakdowns', () => {
 	it('say what is missing without JavaScript too', async () => {
 		const page = await plannerPage(false);
 		await page.goto(`${app.server.url}/reports?breakdown2=sector`);
-		expect(await page.locator('#breakdown-1-error').textContent()).toBe('Error: Choose what the rows show, or choose “No breakdown” for the columns too');
+		expect(await page.locator('#breakdown-1-error').textContent()).toBe(
+			'Error: Choose what the rows show, or choose “No breakdown” for the columns too'
+		);
 		await page.context().close();
 	});
 });

@@ -38,7 +38,11 @@ describe.each([
 		await page.waitForURL(`${app.server.url}/runs`);
 		await page.getByRole('heading', { name: 'Published reports' }).waitFor();
 		expect(await page.getByRole('button', { name: 'Sign out' }).count()).toBe(1);
-		expect(addresses.filter((a) => a.includes('password') || a.includes(encodeURIComponent(PASSWORD)) || a.includes(PASSWORD.replaceAll(' ', '+')))).toEqual([]);
+		expect(
+			addresses.filter(
+				(a) => a.includes('password') || a.includes(encodeURIComponent(PASSWORD)) || a.includes(PASSWORD.replaceAll(' ', '+'))
+			)
+		).toEqual([]);
 		await page.context().close();
 	});
 

@@ -42,7 +42,13 @@ describe('the privacy notice and accessibility statement', () => {
 		await page.waitForURL('**/survey/saved');
 		const code = page.getByTestId('resume-code');
 		expect(await code.textContent()).toMatch(/^[0-9A-Z]{4}(-[0-9A-Z]{4}){3}$/);
-		const style = await code.evaluate((e) => ({ whiteSpace: getComputedStyle(e).whiteSpace, font: getComputedStyle(e).fontFamily, lines: e.getClientRects().length, height: e.getBoundingClientRect().height, lineHeight: parseFloat(getComputedStyle(e).lineHeight) }));
+		const style = await code.evaluate((e) => ({
+			whiteSpace: getComputedStyle(e).whiteSpace,
+			font: getComputedStyle(e).fontFamily,
+			lines: e.getClientRects().length,
+			height: e.getBoundingClientRect().height,
+			lineHeight: parseFloat(getComputedStyle(e).lineHeight)
+		}));
 		expect(style.whiteSpace).toBe('nowrap');
 		expect(style.font).toMatch(/monospace/);
 		expect(style.height).toBeLessThan(style.lineHeight * 1.5);

@@ -34,7 +34,8 @@ async function chartsDrawn(page: Page, count = 17) {
 	}, count);
 }
 
-const COVERAGE_NOTE = 'Coverage is not available when a sector or specialty is chosen: there are no workforce figures by sector or specialty.';
+const COVERAGE_NOTE =
+	'Coverage is not available when a sector or specialty is chosen: there are no workforce figures by sector or specialty.';
 
 // A filter change waits for the server's figures: allow for a busy machine (expect.poll's default is 1 s).
 const FIGURES = { timeout: 15_000 };
@@ -54,7 +55,9 @@ describe('the dashboard', () => {
 		// 3,000 respondents, perturbed by at most 2 and rounded to 5 (docs/disclosure.md).
 		await expect.poll(() => summary(page).textContent(), FIGURES).toMatch(/England, wave 2026\/27: about (2,995|3,000|3,005) respondents/);
 		// The page says how fresh its figures are.
-		expect(await page.getByTestId('freshness').textContent()).toMatch(/Figures as at .+updated at most every 1 hour, and only\s+once at least 10 new responses/);
+		expect(await page.getByTestId('freshness').textContent()).toMatch(
+			/Figures as at .+updated at most every 1 hour, and only\s+once at least 10 new responses/
+		);
 		await chartsDrawn(page);
 		// With nothing chosen, the wave and region controls show what is on screen, never a blank.
 		expect(await page.locator('#filter-wave option:checked').textContent()).toBe('2026/27');
@@ -80,7 +83,17 @@ describe('the dashboard', () => {
 		await ranking.getByText('Show the data as a table').click();
 		const table = ranking.locator('table');
 		await expect.poll(() => table.isVisible()).toBe(true);
-		expect(await table.locator('th').allTextContents()).toEqual(['Rank', 'Competency', 'Mean importance', 'Mean confidence', 'MWDS', '95% interval low', '95% interval high', 'Rank (range)', 'Respondents']);
+		expect(await table.locator('th').allTextContents()).toEqual([
+			'Rank',
+			'Competency',
+			'Mean importance',
+			'Mean confidence',
+			'MWDS',
+			'95% interval low',
+			'95% interval high',
+			'Rank (range)',
+			'Respondents'
+		]);
 		expect(await table.locator('tbody tr').count()).toBe(11);
 
 		const [download] = await Promise.all([page.waitForEvent('download'), ranking.getByRole('link', { name: /Download CSV/ }).click()]);
@@ -171,9 +184,17 @@ describe('the dashboard', () => {
 		const { page } = await signedInPage('national@example.org');
 		const cases = [
 			// Nobody in the synthetic data matches all four filters.
-			['region=E40000003&sector=health_justice&staffGroup=assistant_technical_officer&specialty=rare_inherited_disease', 'No responses match these filters.', 'no respondents match'],
+			[
+				'region=E40000003&sector=health_justice&staffGroup=assistant_technical_officer&specialty=rare_inherited_disease',
+				'No responses match these filters.',
+				'no respondents match'
+			],
 			// Four people: fewer than the threshold of 8.
-			['region=E40000003&sector=hospital&staffGroup=other', 'Too few responses to show figures for these filters.', 'fewer than 8 respondents match']
+			[
+				'region=E40000003&sector=hospital&staffGroup=other',
+				'Too few responses to show figures for these filters.',
+				'fewer than 8 respondents match'
+			]
 		] as const;
 		for (const [query, message, summaryText] of cases) {
 			await page.goto(`${app.server.url}/reports?${query}`);
@@ -190,7 +211,9 @@ describe('the dashboard', () => {
 	it('answers a filter it does not know with a clear message, and no figures', async () => {
 		const { page } = await signedInPage('national@example.org');
 		await page.goto(`${app.server.url}/reports?sector=surgery`);
-		expect(await page.getByRole('alert').textContent()).toMatch(/Some of the filters need correcting: "surgery" is not a sector\. Use one of: community/);
+		expect(await page.getByRole('alert').textContent()).toMatch(
+			/Some of the filters need correcting: "surgery" is not a sector\. Use one of: community/
+		);
 		expect(await page.locator('[data-chart]').count()).toBe(0);
 		// The filters are still there to choose again.
 		expect(await page.locator('#filter-sector').count()).toBe(1);

@@ -9,11 +9,20 @@ import { ROOT, startServer, tempDir, type RunningServer } from '../../bench/kit/
 import { signIn } from '../../bench/kit/trpc';
 
 const dir = tempDir();
-const env = { PIPELINE_PDF: 'off', DATABASE_PATH: join(dir.path, 'survey.duckdb'), PIPELINE_OUT: join(dir.path, 'reports'), SETTINGS_DIR: join(dir.path, 'settings') };
+const env = {
+	PIPELINE_PDF: 'off',
+	DATABASE_PATH: join(dir.path, 'survey.duckdb'),
+	PIPELINE_OUT: join(dir.path, 'reports'),
+	SETTINGS_DIR: join(dir.path, 'settings')
+};
 let server: RunningServer;
 
 beforeAll(async () => {
-	const demo = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/demo.ts', '--responses', '3001'], { cwd: ROOT, env: { ...process.env, ...env }, encoding: 'utf8' });
+	const demo = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/demo.ts', '--responses', '3001'], {
+		cwd: ROOT,
+		env: { ...process.env, ...env },
+		encoding: 'utf8'
+	});
 	if (demo.status !== 0) throw new Error(demo.stderr);
 	await createAccounts(env.DATABASE_PATH);
 	server = await startServer({ databasePath: env.DATABASE_PATH, env });
@@ -24,7 +33,11 @@ afterAll(async () => {
 });
 
 /** The words a person reads: no scripts (page data), no tags. */
-const text = (html: string) => html.replace(/<script\b[\s\S]*?<\/script>/g, '').replace(/<[^>]+>/g, ' ').replace(/&nbsp;|\s+/g, ' ');
+const text = (html: string) =>
+	html
+		.replace(/<script\b[\s\S]*?<\/script>/g, '')
+		.replace(/<[^>]+>/g, ' ')
+		.replace(/&nbsp;|\s+/g, ' ');
 const number = (s: string | undefined) => Number(String(s).replaceAll(',', ''));
 
 describe('respondents', () => {
@@ -56,11 +69,20 @@ describe('respondents', () => {
 		// About 1,500 this wave (half the demo's responses), published: rounded to 5.
 		expect(figures.dashboard! % 5).toBe(0);
 		expect(Math.abs(figures.dashboard! - 1500)).toBeLessThanOrEqual(5);
-		expect(figures).toEqual({ dashboard: figures.dashboard, report: figures.dashboard, runsList: figures.dashboard, runPage: figures.dashboard, admin: figures.dashboard });
+		expect(figures).toEqual({
+			dashboard: figures.dashboard,
+			report: figures.dashboard,
+			runsList: figures.dashboard,
+			runPage: figures.dashboard,
+			admin: figures.dashboard
+		});
 		// The wave is written one way in the words of every page: never its id (2026-27) beside or instead
 		// of the label. (Chart axes are drawn from the charts' data: pipelines/charts/index.ts.)
 		const id = dashboard.wave.id;
 		const words = { report: text(reportHtml.replace(/<svg[\s\S]*?<\/svg>/g, '')), runsList, runPage, admin };
-		for (const [page, body] of Object.entries(words)) expect(body.includes(id), `${page} writes ${id}: ${body.slice(Math.max(0, body.indexOf(id) - 80), body.indexOf(id) + 20)}`).toBe(false);
+		for (const [page, body] of Object.entries(words))
+			expect(body.includes(id), `${page} writes ${id}: ${body.slice(Math.max(0, body.indexOf(id) - 80), body.indexOf(id) + 20)}`).toBe(
+				false
+			);
 	});
 });

@@ -46,7 +46,16 @@ describe("a run's page", () => {
 		const page = await adminPage();
 		await page.goto(`${app.server.url}/runs/${runId}`);
 		const groups = page.getByTestId('files');
-		expect(await groups.locator('h3').allTextContents()).toEqual(['England', 'East of England', 'London', 'Midlands', 'North East and Yorkshire', 'North West', 'South East', 'South West']);
+		expect(await groups.locator('h3').allTextContents()).toEqual([
+			'England',
+			'East of England',
+			'London',
+			'Midlands',
+			'North East and Yorkshire',
+			'North West',
+			'South East',
+			'South West'
+		]);
 		const london = page.locator('[data-testid="files"][data-place="E40000003"]');
 		expect(await london.locator('summary').allTextContents()).toEqual([expect.stringMatching(/^Charts \(\d+\)\s*for London$/)]);
 		expect(await london.getByRole('link', { name: /^Report \(web page\)/ }).count()).toBe(1);
@@ -54,9 +63,15 @@ describe("a run's page", () => {
 		const names = await london.locator('details a').allTextContents();
 		expect(names.length).toBeGreaterThan(5);
 		// Names, not paths: no folders, no ONS codes, no file extensions.
-		expect(names.every((n) => /^[A-Z][^/_]*\((SVG|Vega-Lite)\)$/.test(n) && !/E\d{8}|\.svg|\.json/.test(n)), names.join(', ')).toBe(true);
+		expect(
+			names.every((n) => /^[A-Z][^/_]*\((SVG|Vega-Lite)\)$/.test(n) && !/E\d{8}|\.svg|\.json/.test(n)),
+			names.join(', ')
+		).toBe(true);
 		const england = page.locator('[data-testid="files"][data-place="E92000001"]');
-		expect(await england.locator('summary').allTextContents()).toEqual([expect.stringMatching(/^Tables \(\d+\)\s*for England$/), expect.stringMatching(/^Charts \(\d+\)\s*for England$/)]);
+		expect(await england.locator('summary').allTextContents()).toEqual([
+			expect.stringMatching(/^Tables \(\d+\)\s*for England$/),
+			expect.stringMatching(/^Charts \(\d+\)\s*for England$/)
+		]);
 		await england.locator('summary').first().click();
 		expect(await england.locator('details a').allTextContents()).toContain('Needs by competency region (CSV)');
 		await page.context().close();

@@ -123,7 +123,10 @@ describe.each([
 		expect(await page.getByTestId('learning-list').locator(':scope > li').count()).toBe(3);
 		expect(await axe(page)).toEqual([]);
 		// The learning list as a file, without a script.
-		const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: /Download your learning list/ }).click()]);
+		const [download] = await Promise.all([
+			page.waitForEvent('download'),
+			page.getByRole('link', { name: /Download your learning list/ }).click()
+		]);
 		const file = readFileSync((await download.path())!, 'utf8');
 		expect(file).toContain(`receipt ${receipt}`);
 		expect(file.split('\n').filter((l) => /^\d\. /.test(l))).toHaveLength(3);
@@ -143,8 +146,22 @@ describe.each([
 		// One response, with the keyboard's answers, including the skip-logic ones.
 		await server.stop();
 		try {
-			const rows = await query(databasePath, `SELECT receipt, prescriber, prescribing_genomic_change, network_member, networks, imp_fh, conf_fh, comments FROM responses`);
-			expect(rows).toEqual([{ receipt, prescriber: 'yes', prescribing_genomic_change: 'yes', network_member: 'yes', networks: ['gmsa_pharmacy'], imp_fh: 5, conf_fh: 1, comments: TEXT }]);
+			const rows = await query(
+				databasePath,
+				`SELECT receipt, prescriber, prescribing_genomic_change, network_member, networks, imp_fh, conf_fh, comments FROM responses`
+			);
+			expect(rows).toEqual([
+				{
+					receipt,
+					prescriber: 'yes',
+					prescribing_genomic_change: 'yes',
+					network_member: 'yes',
+					networks: ['gmsa_pharmacy'],
+					imp_fh: 5,
+					conf_fh: 1,
+					comments: TEXT
+				}
+			]);
 		} finally {
 			server = await startServer({ databasePath });
 		}
@@ -192,7 +209,9 @@ describe.each([
 		const first = summary.getByRole('link').first();
 		expect(await first.textContent()).toBe('Select whether you are aware of the strategic framework');
 		expect(await first.getAttribute('href')).toBe('/survey/awareness?return=check#aware_framework-1');
-		expect(await summary.getByRole('link').count()).toBe(instrument.sections.slice(1).flatMap((s) => s.questions.filter((q) => q.required && !q.showIf)).length);
+		expect(await summary.getByRole('link').count()).toBe(
+			instrument.sections.slice(1).flatMap((s) => s.questions.filter((q) => q.required && !q.showIf)).length
+		);
 		await first.click();
 		await page.waitForURL('**/survey/awareness?return=check#aware_framework-1');
 		await stepHeading(page, 2).waitFor();
@@ -248,7 +267,9 @@ describe.each([
 		expect(code).toMatch(/^[0-9A-Z]{4}(-[0-9A-Z]{4}){3}$/);
 		// The code is on one line, even on a 320 px screen.
 		expect(await codeElement.evaluate((el) => new Set([...el.getClientRects()].map((r) => Math.round(r.top))).size)).toBe(1);
-		expect(await codeElement.evaluate((el) => el.getBoundingClientRect().height < 2 * parseFloat(getComputedStyle(el).lineHeight))).toBe(true);
+		expect(await codeElement.evaluate((el) => el.getBoundingClientRect().height < 2 * parseFloat(getComputedStyle(el).lineHeight))).toBe(
+			true
+		);
 		expect(await fits320(page)).toBeLessThanOrEqual(320);
 		expect(await axe(page)).toEqual([]);
 		await phone.close();

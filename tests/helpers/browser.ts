@@ -5,7 +5,15 @@ import { AxeBuilder } from '@axe-core/playwright';
 export function launchChromium(): Promise<Browser> {
 	return chromium.launch({
 		executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-		args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync']
+		args: [
+			'--no-sandbox',
+			'--disable-gpu',
+			'--disable-quic',
+			'--no-first-run',
+			'--disable-background-networking',
+			'--disable-component-update',
+			'--disable-sync'
+		]
 	});
 }
 
@@ -42,7 +50,10 @@ export async function seriousViolationsWithoutScript(page: Page): Promise<string
 	const context = await browser.newContext({ viewport: page.viewportSize() ?? undefined });
 	try {
 		const copy = await context.newPage();
-		await copy.route((url) => url.href.split('#')[0] === address, (route) => route.fulfill({ body: html, contentType: 'text/html; charset=utf-8' }));
+		await copy.route(
+			(url) => url.href.split('#')[0] === address,
+			(route) => route.fulfill({ body: html, contentType: 'text/html; charset=utf-8' })
+		);
 		await copy.goto(address);
 		return await seriousViolations(copy);
 	} finally {

@@ -20,7 +20,10 @@ export function http(
 				...(options.socketPath ? { socketPath: options.socketPath } : { hostname, port, localAddress: options.localAddress }),
 				path: pathname + search,
 				method: options.method ?? 'GET',
-				headers: { ...(options.body ? { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(options.body)) } : {}), ...options.headers }
+				headers: {
+					...(options.body ? { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(options.body)) } : {}),
+					...options.headers
+				}
 			},
 			(res) => {
 				let text = '';

@@ -14,12 +14,22 @@ let failures = 0;
 function submit(id: string, s: number): Promise<string | null> {
 	return new Promise((resolve) => {
 		const body = JSON.stringify({ submissionId: id, answers: completeAnswers(s) });
-		const req = request({ agent, hostname, port, path: '/api/trpc/survey.submit', method: 'POST', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
-			let text = '';
-			res.on('data', (d) => (text += d));
-			res.on('end', () => resolve(res.statusCode === 200 ? (JSON.parse(text).result.data.receipt as string) : null));
-			res.on('error', () => resolve(null));
-		});
+		const req = request(
+			{
+				agent,
+				hostname,
+				port,
+				path: '/api/trpc/survey.submit',
+				method: 'POST',
+				headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) }
+			},
+			(res) => {
+				let text = '';
+				res.on('data', (d) => (text += d));
+				res.on('end', () => resolve(res.statusCode === 200 ? (JSON.parse(text).result.data.receipt as string) : null));
+				res.on('error', () => resolve(null));
+			}
+		);
 		req.on('error', () => resolve(null));
 		req.end(body);
 	});

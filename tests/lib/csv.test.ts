@@ -12,7 +12,13 @@ describe('csv', () => {
 	});
 
 	it('quotes commas, quotes and line breaks, and leaves numbers as numbers', () => {
-		const csv = csvOf(['wave', 'comments', 'n'], [{ wave: '2026-27', comments: 'a, "b"\nc', n: -3 }, { wave: '2026-27', comments: HOSTILE.formula, n: 0 }]);
+		const csv = csvOf(
+			['wave', 'comments', 'n'],
+			[
+				{ wave: '2026-27', comments: 'a, "b"\nc', n: -3 },
+				{ wave: '2026-27', comments: HOSTILE.formula, n: 0 }
+			]
+		);
 		expect(csv).toBe(`wave,comments,n\r\n2026-27,"a, ""b""\nc",-3\r\n2026-27,"'=HYPERLINK(""http://example.org/x"",""click"")",0\r\n`);
 	});
 
@@ -33,6 +39,11 @@ describe('csv', () => {
 		expect(csvOf(['comments'], [{ comments: `\u0000=1+1` }, { comments: hostile }])).toBe(`comments\r\n'=1+1\r\n"abc \n=cmd"\r\n`);
 		expect(csvField('\u0000=1+1', 'VARCHAR')).toBe(`'=1+1`);
 		expect(csvField(hostile, 'VARCHAR')).toBe('"abc \n=cmd"');
-		for (const value of ['\u200B=1', ' @x', '\n-1']) expect(csvField(value, 'VARCHAR').replace(/^"/, '')).toBe(csvOf(['x'], [{ x: value }]).split('\r\n')[1].replace(/^"/, ''));
+		for (const value of ['\u200B=1', ' @x', '\n-1'])
+			expect(csvField(value, 'VARCHAR').replace(/^"/, '')).toBe(
+				csvOf(['x'], [{ x: value }])
+					.split('\r\n')[1]
+					.replace(/^"/, '')
+			);
 	});
 });

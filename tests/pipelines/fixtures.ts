@@ -18,7 +18,6 @@ import type { PipelineContext, PublishedTable } from '../../pipelines/core/conte
 
 export const GOLDEN_DIR = join(import.meta.dirname, 'golden');
 
-
 export interface SyntheticFile {
 	dir: string;
 	db: Database;
@@ -61,19 +60,32 @@ export const listFiles = (dir: string): string[] =>
 		return statSync(path).isDirectory() ? listFiles(path) : [path];
 	});
 
-export const relativeFiles = (dir: string) => listFiles(dir).map((f) => relative(dir, f)).sort();
+export const relativeFiles = (dir: string) =>
+	listFiles(dir)
+		.map((f) => relative(dir, f))
+		.sort();
 
 /** Every figure published exactly (threshold 1, no rounding, no noise): for checking arithmetic
  *  against a second implementation, never for publishing. */
-export const EXACT: DisclosureRule = { threshold: 1, rounding: 1, perturbation: null, meanDecimals: 12, noiseScale: 1, answerNoiseScale: 1.5 };
+export const EXACT: DisclosureRule = {
+	threshold: 1,
+	rounding: 1,
+	perturbation: null,
+	meanDecimals: 12,
+	noiseScale: 1,
+	answerNoiseScale: 1.5
+};
 
-export async function stageContext(c: DuckDBConnection, rule: DisclosureRule = NHS_DIGITAL_RULE, workforceCsv = WORKFORCE_CSV): Promise<PipelineContext> {
+export async function stageContext(
+	c: DuckDBConnection,
+	rule: DisclosureRule = NHS_DIGITAL_RULE,
+	workforceCsv = WORKFORCE_CSV
+): Promise<PipelineContext> {
 	const { wave, waves } = await wavesUpTo(c);
 	const measures = loadSuccessMeasures();
 	await snapshot(c, wave, waves, measures);
 	return { wave, waves, rule, measures, workforceCsv, cube: 'cube' };
 }
-
 
 export interface SyntheticStages {
 	db: Database;
@@ -88,7 +100,10 @@ export async function syntheticStages(n = 600, seed = 7): Promise<SyntheticStage
 	const folder = tempDir();
 	const db = await syntheticDatabase(folder.path, n, seed);
 	const c = await db.instance.connect();
-	const waves = [{ id: '2025-26', label: '2025/26' }, { id: '2026-27', label: '2026/27' }];
+	const waves = [
+		{ id: '2025-26', label: '2025/26' },
+		{ id: '2026-27', label: '2026/27' }
+	];
 	const measures = loadSuccessMeasures();
 	await snapshot(c, waves[1], waves, measures);
 	return {

@@ -28,7 +28,15 @@ beforeAll(async () => {
 		await generateResponses(c, { n: 300, seed: 32, waveId: '2026-27', progress: 1 });
 	});
 	await db.close();
-	server = await startServer({ databasePath, env: { PIPELINE_THRESHOLD: String(THRESHOLD), SETTINGS_DIR: join(dir.path, 'settings'), PIPELINE_OUT: join(dir.path, 'reports'), RATE_LOGIN_PER_MINUTE: '1000' } });
+	server = await startServer({
+		databasePath,
+		env: {
+			PIPELINE_THRESHOLD: String(THRESHOLD),
+			SETTINGS_DIR: join(dir.path, 'settings'),
+			PIPELINE_OUT: join(dir.path, 'reports'),
+			RATE_LOGIN_PER_MINUTE: '1000'
+		}
+	});
 }, 120_000);
 afterAll(async () => {
 	await server?.stop();
@@ -47,7 +55,9 @@ describe('the threshold in force', () => {
 		}
 		expect(progress).toMatchObject({ status: 'succeeded' });
 
-		const [header, ...body] = parseCsv(readFileSync(join(dir.path, 'reports', progress.runId!, 'tables', 'region_against_england.csv'), 'utf8')).map((r) => r.fields);
+		const [header, ...body] = parseCsv(
+			readFileSync(join(dir.path, 'reports', progress.runId!, 'tables', 'region_against_england.csv'), 'utf8')
+		).map((r) => r.fields);
 		const report = body.map((cells) => Object.fromEntries(header.map((h, i) => [h, cells[i]])));
 		const national = (await signIn(server.url, 'national@example.org', PASSWORD)).client;
 		const board = await national.reports.dashboard.query({});
@@ -59,8 +69,14 @@ describe('the threshold in force', () => {
 			const shown = live.filter((r) => r.region_code === region.code);
 			expect(reported.length, region.code).toBeGreaterThan(0);
 			// Every regional figure rests on fewer than 100 people: hidden in both, visible in neither.
-			expect(reported.filter((r) => r.suppressed !== "true"), `report, ${region.code}`).toEqual([]);
-			expect(shown.every((r) => r.suppressed === true && r.value === null), `dashboard, ${region.code}`).toBe(true);
+			expect(
+				reported.filter((r) => r.suppressed !== 'true'),
+				`report, ${region.code}`
+			).toEqual([]);
+			expect(
+				shown.every((r) => r.suppressed === true && r.value === null),
+				`dashboard, ${region.code}`
+			).toBe(true);
 		}
 		// A regional planner's own view suppresses at the same size.
 		const london = (await signIn(server.url, 'london@example.org', PASSWORD)).client;

@@ -21,10 +21,46 @@ import { EXACT } from './fixtures';
 export { EXACT };
 
 const PEOPLE = [
-	{ region: LONDON, sector: 'hospital', staff: 'pharmacist', specialties: ['oncology_haematology', 'cardiology_lipids'], imp: 5, conf: 2, willing: 'mentor', access: 'no' },
-	{ region: LONDON, sector: 'community', staff: 'pharmacist', specialties: ['oncology_haematology'], imp: 4, conf: 4, willing: 'both', access: 'yes' },
-	{ region: LONDON, sector: 'hospital', staff: 'pharmacy_technician', specialties: ['cardiology_lipids'], imp: 3, conf: 4, willing: 'no', access: 'no' },
-	{ region: MIDLANDS, sector: 'hospital', staff: 'pharmacist', specialties: ['oncology_haematology'], imp: 2, conf: 1, willing: 'champion', access: 'no' }
+	{
+		region: LONDON,
+		sector: 'hospital',
+		staff: 'pharmacist',
+		specialties: ['oncology_haematology', 'cardiology_lipids'],
+		imp: 5,
+		conf: 2,
+		willing: 'mentor',
+		access: 'no'
+	},
+	{
+		region: LONDON,
+		sector: 'community',
+		staff: 'pharmacist',
+		specialties: ['oncology_haematology'],
+		imp: 4,
+		conf: 4,
+		willing: 'both',
+		access: 'yes'
+	},
+	{
+		region: LONDON,
+		sector: 'hospital',
+		staff: 'pharmacy_technician',
+		specialties: ['cardiology_lipids'],
+		imp: 3,
+		conf: 4,
+		willing: 'no',
+		access: 'no'
+	},
+	{
+		region: MIDLANDS,
+		sector: 'hospital',
+		staff: 'pharmacist',
+		specialties: ['oncology_haematology'],
+		imp: 2,
+		conf: 1,
+		willing: 'champion',
+		access: 'no'
+	}
 ];
 
 export async function workedExample(): Promise<{ db: Database; c: DuckDBConnection; ctx: PipelineContext }> {

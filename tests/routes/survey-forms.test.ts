@@ -67,7 +67,8 @@ describe('survey forms without JavaScript', () => {
 	it('stores one response however often the final form is sent, in parallel or after the first', async () => {
 		const client = new FormClient(server.url);
 		const answers = completeAnswers(2);
-		for (const section of instrument.sections) expect((await client.post(`/survey/${section.id}?/next`, stepBody(section, answers))).status).toBe(303);
+		for (const section of instrument.sections)
+			expect((await client.post(`/survey/${section.id}?/next`, stepBody(section, answers))).status).toBe(303);
 		const { html } = await client.get('/survey/check');
 		const submissionId = /name="submissionId" value="([^"]+)"/.exec(html)![1];
 		const sends = await Promise.all([1, 2, 3].map(() => client.post('/survey/check', new URLSearchParams({ submissionId }))));
@@ -79,7 +80,7 @@ describe('survey forms without JavaScript', () => {
 		receipts.push(/data-testid="receipt"[^>]*>([^<]+)</.exec(done.html)![1]);
 	});
 
-	it('drops a hidden question\'s answer instead of refusing it, and explains bad answers in words', async () => {
+	it("drops a hidden question's answer instead of refusing it, and explains bad answers in words", async () => {
 		const client = new FormClient(server.url);
 		const about = instrument.sections[0];
 		const body = stepBody(about, completeAnswers(3, { prescriber: 'no' }));
@@ -94,7 +95,9 @@ describe('survey forms without JavaScript', () => {
 		const refused = await client.post(`/survey/${about.id}?/next`, bad);
 		expect(refused.status).toBe(400);
 		expect(refused.html).toMatch(/<title>Error: About you and your role/);
-		expect(refused.html).toMatch(/<a href="#staff_group-1">(&quot;|")astronaut(&quot;|") is not one of the answers to: What is your staff group\?<\/a>/);
+		expect(refused.html).toMatch(
+			/<a href="#staff_group-1">(&quot;|")astronaut(&quot;|") is not one of the answers to: What is your staff group\?<\/a>/
+		);
 		const importance = instrument.sections.find((s) => s.id === 'importance')!;
 		const rating = await client.post(`/survey/${importance.id}?/next`, new URLSearchParams({ imp_fh: '9' }));
 		expect(rating.html).toContain('Select a rating from 1 to 5');
@@ -105,7 +108,9 @@ describe('survey forms without JavaScript', () => {
 		const client = new FormClient(server.url);
 		const { receipt } = await client.complete(completeAnswers(4));
 		receipts.push(receipt!);
-		const file = await fetch(`${server.url}/survey/complete/learning-list.txt`, { headers: { cookie: `pgwn_sent=${client.cookies.get('pgwn_sent')}` } });
+		const file = await fetch(`${server.url}/survey/complete/learning-list.txt`, {
+			headers: { cookie: `pgwn_sent=${client.cookies.get('pgwn_sent')}` }
+		});
 		expect(file.headers.get('content-disposition')).toMatch(/^attachment; filename="genomics-learning-list-PGW-/);
 		expect(await file.text()).toContain(`receipt ${receipt}`);
 		expect((await fetch(`${server.url}/survey/complete/learning-list.txt`)).status).toBe(404);
@@ -115,7 +120,11 @@ describe('survey forms without JavaScript', () => {
 		expect(page.headers.get('cache-control')).toBe('no-store');
 		expect(page.headers.get('x-content-type-options')).toBe('nosniff');
 		// A form posted from another site is refused (SvelteKit's origin check).
-		const forged = await fetch(`${server.url}/survey/about_you?/next`, { method: 'POST', headers: { origin: 'https://evil.example', 'content-type': 'application/x-www-form-urlencoded' }, body: 'staff_group=pharmacist' });
+		const forged = await fetch(`${server.url}/survey/about_you?/next`, {
+			method: 'POST',
+			headers: { origin: 'https://evil.example', 'content-type': 'application/x-www-form-urlencoded' },
+			body: 'staff_group=pharmacist'
+		});
 		expect(forged.status).toBe(403);
 	});
 

@@ -11,11 +11,20 @@ import { signIn } from '../../bench/kit/trpc';
 
 const dir = tempDir();
 afterAll(() => dir.remove());
-const env = { PIPELINE_PDF: 'off', DATABASE_PATH: join(dir.path, 'data', 'survey.duckdb'), PIPELINE_OUT: join(dir.path, 'data', 'reports'), SETTINGS_DIR: join(dir.path, 'data', 'settings') };
+const env = {
+	PIPELINE_PDF: 'off',
+	DATABASE_PATH: join(dir.path, 'data', 'survey.duckdb'),
+	PIPELINE_OUT: join(dir.path, 'data', 'reports'),
+	SETTINGS_DIR: join(dir.path, 'data', 'settings')
+};
 
 function demo(args: string[] = [], extra: Record<string, string> = {}): Promise<{ code: number | null; out: string; err: string }> {
 	return new Promise((ok) => {
-		const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/demo.ts', ...args], { cwd: ROOT, env: { ...process.env, ...env, ...extra }, stdio: ['ignore', 'pipe', 'pipe'] });
+		const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/demo.ts', ...args], {
+			cwd: ROOT,
+			env: { ...process.env, ...env, ...extra },
+			stdio: ['ignore', 'pipe', 'pipe']
+		});
 		let out = '';
 		let err = '';
 		child.stdout.on('data', (d) => (out += d));
@@ -62,9 +71,15 @@ describe('npm run demo', () => {
 			const pdf = await fetch(`${server.url}/runs/${oldest.runId}/regions/E40000003/report.pdf`, { headers: { cookie } });
 			expect(pdf.headers.get('content-type')).toBe('application/pdf');
 			expect(pdf.headers.get('content-disposition')).toBe('attachment; filename="pharmacy-genomics-workforce-needs-london.pdf"');
-			expect(Buffer.from(await pdf.arrayBuffer()).subarray(0, 5).toString()).toBe('%PDF-');
+			expect(
+				Buffer.from(await pdf.arrayBuffer())
+					.subarray(0, 5)
+					.toString()
+			).toBe('%PDF-');
 			// The second run (PIPELINE_PDF=off) says why it has none.
-			expect(await (await fetch(`${server.url}/runs/${runs[0].runId}`, { headers: { cookie } })).text()).toMatch(/PDFs were not asked for in this run/);
+			expect(await (await fetch(`${server.url}/runs/${runs[0].runId}`, { headers: { cookie } })).text()).toMatch(
+				/PDFs were not asked for in this run/
+			);
 			// While the server holds the database, the demo says what to do and changes nothing.
 			const locked = await demo();
 			expect(locked.code).toBe(2);

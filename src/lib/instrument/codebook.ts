@@ -34,8 +34,10 @@ export function codebookRows(instrument: Instrument): CodebookRow[] {
 				label: q.label
 			};
 			const options = q.options ?? [];
-			if (options.length === 0) rows.push({ ...base, code: '', code_label: q.type === 'text' ? `free text, up to ${q.maxLength ?? 2000} characters` : '' });
-			for (const o of options) rows.push({ ...base, code: String(o.code), code_label: o.label + (o.exclusive ? ' (only on its own)' : '') });
+			if (options.length === 0)
+				rows.push({ ...base, code: '', code_label: q.type === 'text' ? `free text, up to ${q.maxLength ?? 2000} characters` : '' });
+			for (const o of options)
+				rows.push({ ...base, code: String(o.code), code_label: o.label + (o.exclusive ? ' (only on its own)' : '') });
 		}
 	}
 	return rows;

@@ -62,7 +62,12 @@ export interface SummaryError {
 
 /** Error-summary entries in instrument order: a field on this page links to its first input; a field on
  *  another step links to that step (and back to `returnTo`); anything else links to the form. */
-export function errorLinks(instrument: Instrument, fieldErrors: Record<string, string[]>, onPage: string | null, returnTo?: string): SummaryError[] {
+export function errorLinks(
+	instrument: Instrument,
+	fieldErrors: Record<string, string[]>,
+	onPage: string | null,
+	returnTo?: string
+): SummaryError[] {
 	const order = questionsOf(instrument).map((q) => q.id);
 	const known = Object.keys(fieldErrors)
 		.filter((id) => order.includes(id))

@@ -39,9 +39,17 @@ export function learningList(instrument: Instrument, answers: Answers, size = 3)
 /** The learning list as plain text, to save or print without a browser script. */
 export function learningListText(items: LearningItem[], receipt: string): string {
 	const lines = ['Your genomics learning list', `Pharmacy genomics workforce needs survey, receipt ${receipt}`, ''];
-	if (items.length === 0) lines.push('Your confidence matches how important each area is to your role.', 'Genomics Education Programme: https://www.genomicseducation.hee.nhs.uk/');
+	if (items.length === 0)
+		lines.push(
+			'Your confidence matches how important each area is to your role.',
+			'Genomics Education Programme: https://www.genomicseducation.hee.nhs.uk/'
+		);
 	items.forEach((item, i) => {
-		lines.push(`${i + 1}. ${item.competency.name}`, `   ${item.competency.statement}.`, `   Importance ${item.importance} out of 5, confidence ${item.confidence} out of 5.`);
+		lines.push(
+			`${i + 1}. ${item.competency.name}`,
+			`   ${item.competency.statement}.`,
+			`   Importance ${item.importance} out of 5, confidence ${item.confidence} out of 5.`
+		);
 		for (const r of item.resources) lines.push(`   - ${r.title} (${r.provider}, ${r.format}): ${r.url}`);
 		lines.push('');
 	});

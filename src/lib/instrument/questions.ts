@@ -1,7 +1,6 @@
 import type { Answers, Instrument, Question } from './types';
 
-export const questionsOf = (instrument: Instrument): Question[] =>
-	instrument.sections.flatMap((s) => s.questions);
+export const questionsOf = (instrument: Instrument): Question[] => instrument.sections.flatMap((s) => s.questions);
 
 /** Skip logic: a question is shown when it has no condition or its condition's answer matches. */
 export function isVisible(question: Question, answers: Answers): boolean {

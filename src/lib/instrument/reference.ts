@@ -7,10 +7,28 @@ import specialtiesFile from '../../../data/reference/specialties.json';
 import competenciesFile from '../../../data/reference/competencies.json';
 import resourcesFile from '../../../data/reference/resources.json';
 
-export interface Region { code: string; nhsCode: string; name: string }
-export interface Coded { code: string; name: string; exclusive?: boolean }
-export interface Competency { code: string; name: string; statement: string }
-export interface Resource { competency: string; title: string; provider: string; format: string; url: string }
+export interface Region {
+	code: string;
+	nhsCode: string;
+	name: string;
+}
+export interface Coded {
+	code: string;
+	name: string;
+	exclusive?: boolean;
+}
+export interface Competency {
+	code: string;
+	name: string;
+	statement: string;
+}
+export interface Resource {
+	competency: string;
+	title: string;
+	provider: string;
+	format: string;
+	url: string;
+}
 
 export const ENGLAND: { code: string; name: string } = regionsFile.england;
 export const regions: Region[] = regionsFile.regions;

@@ -4,7 +4,7 @@ import type { Answers, Instrument, Question } from './types';
 import { isVisible, questionsOf } from './questions';
 
 const shown = (input: unknown) => {
-	const text = typeof input === 'string' ? input : JSON.stringify(input) ?? String(input);
+	const text = typeof input === 'string' ? input : (JSON.stringify(input) ?? String(input));
 	return text.length > 40 ? `${text.slice(0, 40)}…` : text;
 };
 
@@ -28,14 +28,16 @@ function fieldSchema(q: Question): z.ZodType<unknown> {
 	const codes = (q.options ?? []).map((o) => o.code);
 	switch (q.type) {
 		case 'single':
-			return z
-				.string({ error: `The answer to "${q.label}" must be one of its options` })
-				.refine((v) => codes.includes(v), {
-					error: (iss) => `"${shown(iss.input)}" is not one of the answers to: ${q.label}`
-				});
+			return z.string({ error: `The answer to "${q.label}" must be one of its options` }).refine((v) => codes.includes(v), {
+				error: (iss) => `"${shown(iss.input)}" is not one of the answers to: ${q.label}`
+			});
 		case 'scale': {
 			const range = `Select a rating from ${q.min} to ${q.max} for: ${q.label}`;
-			return z.number({ error: range }).int({ error: range }).min(q.min ?? 1, { error: range }).max(q.max ?? 5, { error: range });
+			return z
+				.number({ error: range })
+				.int({ error: range })
+				.min(q.min ?? 1, { error: range })
+				.max(q.max ?? 5, { error: range });
 		}
 		case 'multi':
 			return z
@@ -99,8 +101,8 @@ export function answersSchema(instrument: Instrument, options: AnswersSchemaOpti
 					ctx.addIssue({
 						code: 'custom',
 						path: [q.id],
-						message: `Remove your answer to "${q.label}": it only applies when the answer to "${parent.label}" is ${q.showIf!.in
-							.map((c) => `"${parent.options?.find((o) => o.code === c)?.label ?? c}"`)
+						message: `Remove your answer to "${q.label}": it only applies when the answer to "${parent.label}" is ${q
+							.showIf!.in.map((c) => `"${parent.options?.find((o) => o.code === c)?.label ?? c}"`)
 							.join(' or ')}`
 					});
 				} else if (options.complete && visible && required.has(q.id) && isEmpty(value)) {

@@ -53,8 +53,22 @@ export const instrument: Instrument = {
 			title: 'About you and your role',
 			intro: 'We ask these so that needs can be compared across the country. We do not ask for your name or where you work.',
 			questions: [
-				{ id: 'staff_group', type: 'single', label: 'What is your staff group?', required: true, error: 'Select your staff group', options: coded(staffGroups) },
-				{ id: 'sector', type: 'single', label: 'Which sector do you mainly work in?', required: true, error: 'Select the sector you mainly work in', options: coded(sectors) },
+				{
+					id: 'staff_group',
+					type: 'single',
+					label: 'What is your staff group?',
+					required: true,
+					error: 'Select your staff group',
+					options: coded(staffGroups)
+				},
+				{
+					id: 'sector',
+					type: 'single',
+					label: 'Which sector do you mainly work in?',
+					required: true,
+					error: 'Select the sector you mainly work in',
+					options: coded(sectors)
+				},
 				{
 					id: 'specialties',
 					type: 'multi',
@@ -95,7 +109,14 @@ export const instrument: Instrument = {
 						{ code: 'gt20', label: 'More than 20 years' }
 					]
 				},
-				{ id: 'prescriber', type: 'single', label: 'Are you an independent prescriber?', required: true, error: 'Select yes if you are an independent prescriber', options: yesNo },
+				{
+					id: 'prescriber',
+					type: 'single',
+					label: 'Are you an independent prescriber?',
+					required: true,
+					error: 'Select yes if you are an independent prescriber',
+					options: yesNo
+				},
 				{
 					id: 'prescribing_genomic_change',
 					type: 'single',
@@ -260,7 +281,15 @@ export const instrument: Instrument = {
 					showIf: { question: 'network_member', in: ['yes'] },
 					aim: 2
 				},
-				{ id: 'mentor_access', type: 'single', label: 'Do you have access to a genomics mentor?', required: true, error: 'Select yes if you have access to a genomics mentor', options: yesNo, aim: 2 },
+				{
+					id: 'mentor_access',
+					type: 'single',
+					label: 'Do you have access to a genomics mentor?',
+					required: true,
+					error: 'Select yes if you have access to a genomics mentor',
+					options: yesNo,
+					aim: 2
+				},
 				{
 					id: 'champion_willing',
 					type: 'single',

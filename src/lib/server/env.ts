@@ -7,8 +7,15 @@ const seconds = z.coerce.number().int().positive();
 const schema = z.object({
 	DATABASE_PATH: z.string().min(1).default('data/survey.duckdb'),
 	DRAFT_TTL_SECONDS: seconds.default(14 * 24 * 3600),
-	SURVEY_BODY_LIMIT: z.coerce.number().int().min(1024).default(64 * 1024),
-	DEFAULT_WAVE_ID: z.string().regex(/^[A-Za-z0-9_-]{1,40}$/).optional(),
+	SURVEY_BODY_LIMIT: z.coerce
+		.number()
+		.int()
+		.min(1024)
+		.default(64 * 1024),
+	DEFAULT_WAVE_ID: z
+		.string()
+		.regex(/^[A-Za-z0-9_-]{1,40}$/)
+		.optional(),
 	DEFAULT_WAVE_LABEL: z.string().min(1).max(80).optional(),
 	// Planner and admin sign-in.
 	SESSION_TTL_SECONDS: seconds.default(8 * 3600),
@@ -34,7 +41,10 @@ const schema = z.object({
 	// Behind a reverse proxy: who may say which address a request came from (see README, Deployment).
 	// adapter-node reads ADDRESS_HEADER and XFF_DEPTH too; they are validated here to fail at start.
 	TRUSTED_PROXIES: z.string().min(1).default('loopback'),
-	ADDRESS_HEADER: z.string().default('').transform((h) => h.toLowerCase()),
+	ADDRESS_HEADER: z
+		.string()
+		.default('')
+		.transform((h) => h.toLowerCase()),
 	XFF_DEPTH: z.coerce.number().int().min(1).default(1),
 	// Batch pipeline (pipelines/): schedule, where it writes, and whether the server runs the schedule itself.
 	PIPELINE_CRON: z.string().min(9).default('0 2 * * *'),
@@ -42,7 +52,10 @@ const schema = z.object({
 	PIPELINE_OUT: z.string().min(1).default('data/reports'),
 	// The threshold for the dashboard and every batch run alike (settings.ts, thresholdInForce).
 	PIPELINE_THRESHOLD: z.coerce.number().pipe(thresholdSchema).optional(),
-	PIPELINE_SCHEDULE_IN_SERVER: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+	PIPELINE_SCHEDULE_IN_SERVER: z
+		.enum(['true', 'false'])
+		.default('false')
+		.transform((v) => v === 'true'),
 	// PDFs of the reports through Chromium (CHROMIUM_PATH); "off" skips them (most tests).
 	PIPELINE_PDF: z.enum(['on', 'off']).default('on'),
 	// Disclosure control (docs/disclosure.md). The dashboard's figures move only in snapshots: at most

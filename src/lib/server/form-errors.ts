@@ -8,9 +8,15 @@ import { ZodError } from 'zod';
 export function refused<V extends Record<string, unknown>>(error: unknown, fields: Fields, values: V = {} as V) {
 	const first = typeof fields === 'function' ? fields([]) : (Object.values(fields)[0] ?? 'maincontent');
 	if (error instanceof TRPCError && error.cause instanceof ZodError)
-		return fail(400, { values, errors: error.cause.issues.map((i) => ({ href: `#${fieldOf(fields, i.path, first)}`, message: i.message })) });
+		return fail(400, {
+			values,
+			errors: error.cause.issues.map((i) => ({ href: `#${fieldOf(fields, i.path, first)}`, message: i.message }))
+		});
 	if (error instanceof TRPCError && error.code !== 'INTERNAL_SERVER_ERROR')
-		return fail(error.code === 'CONFLICT' ? 409 : error.code === 'NOT_FOUND' ? 404 : 400, { values, errors: [{ href: `#${first}`, message: error.message }] });
+		return fail(error.code === 'CONFLICT' ? 409 : error.code === 'NOT_FOUND' ? 404 : 400, {
+			values,
+			errors: [{ href: `#${first}`, message: error.message }]
+		});
 	throw error;
 }
 

@@ -58,7 +58,10 @@ async function route(services: SurveyServices, req: IncomingMessage, res: Server
 	const path = new URL(req.url ?? '/', 'http://internal').pathname;
 	if (req.method === 'GET' && path === '/api/internal/snapshot') {
 		const snapshot = await parquetSnapshot(services.db.instance);
-		res.writeHead(200, { 'content-type': 'application/vnd.apache.parquet', 'x-pipeline-waves': encodeURIComponent(JSON.stringify(snapshot.waves)) });
+		res.writeHead(200, {
+			'content-type': 'application/vnd.apache.parquet',
+			'x-pipeline-waves': encodeURIComponent(JSON.stringify(snapshot.waves))
+		});
 		res.end(snapshot.parquet);
 		return;
 	}
@@ -71,7 +74,14 @@ async function route(services: SurveyServices, req: IncomingMessage, res: Server
 	if (req.method === 'POST' && path === '/api/internal/import') {
 		// Rows are validated again here; submission ids are deterministic, so a repeat stores nothing.
 		const parsed = importRequestSchema.safeParse(await bodyOf(req));
-		if (!parsed.success) throw new HttpProblem(400, parsed.error.issues.map((i) => i.message).join('; ').slice(0, 500));
+		if (!parsed.success)
+			throw new HttpProblem(
+				400,
+				parsed.error.issues
+					.map((i) => i.message)
+					.join('; ')
+					.slice(0, 500)
+			);
 		return json(res, await storeImported(services.db, services.responses, parsed.data.rows));
 	}
 	throw new HttpProblem(404, 'No such internal endpoint');
@@ -89,7 +99,8 @@ export function startInternalApi(services: SurveyServices, socketPath: string, t
 		route(services, req, res).catch((error: unknown) => {
 			const status = error instanceof HttpProblem ? error.status : 500;
 			if (status === 500) console.error('Internal API request failed:', error);
-			if (!res.headersSent) json(res, { error: status === 500 ? 'The server could not do that; see its log' : (error as Error).message }, status);
+			if (!res.headersSent)
+				json(res, { error: status === 500 ? 'The server could not do that; see its log' : (error as Error).message }, status);
 			else res.destroy();
 		});
 	});

@@ -51,7 +51,9 @@ export async function draftAnswers(cookies: Cookies): Promise<{ code: string | n
 
 /** One submission id per draft, so a second click, a resubmitted page or another tab stores one response. */
 export function submissionIdFor(code: string): string {
-	const h = createHash('sha256').update(`submission:${normaliseResumeCode(code)}`).digest('hex');
+	const h = createHash('sha256')
+		.update(`submission:${normaliseResumeCode(code)}`)
+		.digest('hex');
 	return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${((parseInt(h[16], 16) & 3) | 8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
@@ -71,12 +73,26 @@ export interface StepFailure {
 	errors: SummaryError[];
 }
 
-const failure = (status: number, values: Answers, problem: { message: string; fieldErrors: Record<string, string[]> }, onPage: string | null) => {
+const failure = (
+	status: number,
+	values: Answers,
+	problem: { message: string; fieldErrors: Record<string, string[]> },
+	onPage: string | null
+) => {
 	const errors = errorLinks(instrument, problem.fieldErrors, onPage);
-	return fail(status, { values, fieldErrors: problem.fieldErrors, errors: errors.length ? errors : [{ href: '#survey-form', message: problem.message }] });
+	return fail(status, {
+		values,
+		fieldErrors: problem.fieldErrors,
+		errors: errors.length ? errors : [{ href: '#survey-form', message: problem.message }]
+	});
 };
 
-const statusOf = (error: unknown) => (error instanceof TRPCError && error.code === 'TOO_MANY_REQUESTS' ? 429 : error instanceof TRPCError && error.code === 'SERVICE_UNAVAILABLE' ? 503 : 400);
+const statusOf = (error: unknown) =>
+	error instanceof TRPCError && error.code === 'TOO_MANY_REQUESTS'
+		? 429
+		: error instanceof TRPCError && error.code === 'SERVICE_UNAVAILABLE'
+			? 503
+			: 400;
 
 /** Saves the answers through `survey.saveDraft` and keeps the draft cookie pointing at them. */
 async function saveDraft(event: RequestEvent, code: string | null, answers: Answers) {
@@ -124,7 +140,9 @@ export async function submitAction(event: RequestEvent) {
 			event.cookies.set(SENT_COOKIE, sent.submissionId, cookieOptions(event, SENT_MAX_AGE));
 			redirect(303, '/survey/complete?again=1');
 		}
-		return fail(400, { errors: [{ href: `/survey/${instrument.sections[0].id}`, message: 'There are no answers to send yet. Start the survey' }] });
+		return fail(400, {
+			errors: [{ href: `/survey/${instrument.sections[0].id}`, message: 'There are no answers to send yet. Start the survey' }]
+		});
 	}
 	const submissionId = typeof posted === 'string' && posted ? posted : submissionIdFor(code);
 	const { caller, resHeaders } = await callerFor(event);

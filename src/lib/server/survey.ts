@@ -17,7 +17,10 @@ export interface SurveyServices {
 }
 
 export async function startSurvey(config: Config = loadConfig()): Promise<SurveyServices> {
-	if (config.DISCLOSURE_CELL_KEY === 'off') console.warn('WARNING: DISCLOSURE_CELL_KEY=off: published figures are only rounded, which differencing defeats. Use it only to test the attack suite.');
+	if (config.DISCLOSURE_CELL_KEY === 'off')
+		console.warn(
+			'WARNING: DISCLOSURE_CELL_KEY=off: published figures are only rounded, which differencing defeats. Use it only to test the attack suite.'
+		);
 	const db = await Database.open(config.DATABASE_PATH, instrument);
 	const fallback = financialYear(new Date());
 	await ensureDefaultWave(db, { id: config.DEFAULT_WAVE_ID ?? fallback.id, label: config.DEFAULT_WAVE_LABEL ?? fallback.label });

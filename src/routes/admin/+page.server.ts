@@ -19,7 +19,13 @@ export const load: PageServerLoad = async (event) => {
 				: `The smallest published count is now ${settings.threshold}.`
 			: null;
 	const { threshold, saved, setByEnvironment } = settings;
-	return { waves: waves.map((w) => ({ id: w.id, label: w.label, status: w.status, responses: w.responses })), threshold, saved, setByEnvironment, done };
+	return {
+		waves: waves.map((w) => ({ id: w.id, label: w.label, status: w.status, responses: w.responses })),
+		threshold,
+		saved,
+		setByEnvironment,
+		done
+	};
 };
 
 export const actions: Actions = {
@@ -44,7 +50,8 @@ export const actions: Actions = {
 			await caller.admin.setThreshold({ threshold, ...(form.get('confirm') === 'yes' ? { belowDefaultConfirmed: true as const } : {}) });
 		} catch (error) {
 			// Below the default: say what it risks and ask before saving.
-			if (error instanceof TRPCError && error.code === 'PRECONDITION_FAILED') return { values: { threshold: raw }, belowDefault: { threshold, risk: error.message } };
+			if (error instanceof TRPCError && error.code === 'PRECONDITION_FAILED')
+				return { values: { threshold: raw }, belowDefault: { threshold, risk: error.message } };
 			return refused(error, { threshold: 'threshold' }, { threshold: raw });
 		}
 		redirect(303, '/admin?threshold=saved');

@@ -5,7 +5,8 @@ import { callerFor, copyCookies } from '$lib/server/trpc/caller';
 import type { Actions, PageServerLoad } from './$types';
 
 /** Only same-site paths are followed after sign-in, never another site. */
-const safeNext = (next: FormDataEntryValue | null) => (typeof next === 'string' && /^\/(?!\/)[\w\-/?=&%.]*$/.test(next) ? next : '/reports');
+const safeNext = (next: FormDataEntryValue | null) =>
+	typeof next === 'string' && /^\/(?!\/)[\w\-/?=&%.]*$/.test(next) ? next : '/reports';
 
 export const load: PageServerLoad = ({ locals, url }) => {
 	const next = safeNext(url.searchParams.get('next'));
@@ -31,7 +32,10 @@ export const actions: Actions = {
 				return fail(400, { email: email.slice(0, 254), errors });
 			}
 			if (error instanceof TRPCError && error.code !== 'INTERNAL_SERVER_ERROR')
-				return fail(error.code === 'TOO_MANY_REQUESTS' ? 429 : 400, { email: email.slice(0, 254), errors: [{ href: '#email', message: error.message }] });
+				return fail(error.code === 'TOO_MANY_REQUESTS' ? 429 : 400, {
+					email: email.slice(0, 254),
+					errors: [{ href: '#email', message: error.message }]
+				});
 			throw error;
 		}
 		copyCookies(resHeaders, event.cookies);

@@ -12,5 +12,9 @@ const duration = (seconds: number) => {
 /** Expiry times and the threshold as the server applies them, so the notice never disagrees with them. */
 export const load: PageServerLoad = async () => {
 	const { config } = await survey();
-	return { draftExpiry: duration(config.DRAFT_TTL_SECONDS), sessionExpiry: duration(config.SESSION_TTL_SECONDS), threshold: thresholdInForce() };
+	return {
+		draftExpiry: duration(config.DRAFT_TTL_SECONDS),
+		sessionExpiry: duration(config.SESSION_TTL_SECONDS),
+		threshold: thresholdInForce()
+	};
 };

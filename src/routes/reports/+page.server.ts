@@ -12,7 +12,8 @@ import type { PageServerLoad } from './$types';
 /** What the planner needs to know about a refused or failed request, in words. */
 function problemOf(error: unknown): string {
 	if (error instanceof TRPCError) {
-		if (error.cause instanceof ZodError) return `Some of the filters need correcting: ${Object.values(fieldErrorsOf(error.cause)).flat().slice(0, 3).join('; ')}`;
+		if (error.cause instanceof ZodError)
+			return `Some of the filters need correcting: ${Object.values(fieldErrorsOf(error.cause)).flat().slice(0, 3).join('; ')}`;
 		if (error.code !== 'INTERNAL_SERVER_ERROR') return error.message;
 	}
 	console.error('Dashboard failed:', error);

@@ -17,7 +17,10 @@ export function dashboardQuery(url: URL) {
 	const missing = breakdown[0] && !breakdown[1] ? 'breakdown2' : !breakdown[0] && breakdown[1] ? 'breakdown1' : null;
 	const breakdownProblem = missing && {
 		field: missing,
-		message: missing === 'breakdown2' ? 'Choose what the columns show, or choose “No breakdown” for the rows too' : 'Choose what the rows show, or choose “No breakdown” for the columns too'
+		message:
+			missing === 'breakdown2'
+				? 'Choose what the columns show, or choose “No breakdown” for the rows too'
+				: 'Choose what the rows show, or choose “No breakdown” for the columns too'
 	};
 	const input = breakdown.every(Boolean) ? { ...filters, breakdown } : filters;
 	return { filters, breakdown, breakdownProblem, input };

@@ -25,7 +25,8 @@ export const actions: Actions = {
 		try {
 			await caller.runs.start();
 		} catch (error) {
-			if (error instanceof TRPCError && error.code !== 'INTERNAL_SERVER_ERROR') return fail(error.code === 'FORBIDDEN' ? 403 : 409, { problem: error.message });
+			if (error instanceof TRPCError && error.code !== 'INTERNAL_SERVER_ERROR')
+				return fail(error.code === 'FORBIDDEN' ? 403 : 409, { problem: error.message });
 			throw error;
 		}
 		redirect(303, '/runs');

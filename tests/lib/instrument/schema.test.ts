@@ -18,7 +18,9 @@ describe('schemas derived from the instrument', () => {
 
 	it('names every missing required answer, in words', () => {
 		const errors = errorsOf(submission, {});
-		const required = questionsOf(instrument).filter((q) => q.required && !q.showIf).map((q) => q.id);
+		const required = questionsOf(instrument)
+			.filter((q) => q.required && !q.showIf)
+			.map((q) => q.id);
 		expect(Object.keys(errors).sort()).toEqual(required.sort());
 		// In NHS.UK style, from the instrument (each question's `error`).
 		expect(errors.staff_group).toEqual(['Select your staff group']);
@@ -28,7 +30,10 @@ describe('schemas derived from the instrument', () => {
 	});
 
 	it('rejects wrong types, unknown codes, out-of-range scales and unknown keys, each against its field', () => {
-		const errors = errorsOf(submission, completeAnswers(0, { staff_group: 7 as never, sector: 'moon', imp_fh: 6, conf_fh: 2.5, specialties: ['nope'], extra_field: 'x' }));
+		const errors = errorsOf(
+			submission,
+			completeAnswers(0, { staff_group: 7 as never, sector: 'moon', imp_fh: 6, conf_fh: 2.5, specialties: ['nope'], extra_field: 'x' })
+		);
 		expect(errors.staff_group[0]).toMatch(/must be one of its options/);
 		expect(errors.sector[0]).toBe('"moon" is not one of the answers to: Which sector do you mainly work in?');
 		expect(errors.imp_fh[0]).toMatch(/^Select a rating from 1 to 5/);
@@ -51,7 +56,9 @@ describe('schemas derived from the instrument', () => {
 	});
 
 	it('limits free text to its maximum length but keeps HTML and formulas verbatim', () => {
-		expect(errorsOf(submission, completeAnswers(0, { comments: 'x'.repeat(2001) })).comments[0]).toMatch(/2000 characters or fewer \(it has 2001\)/);
+		expect(errorsOf(submission, completeAnswers(0, { comments: 'x'.repeat(2001) })).comments[0]).toMatch(
+			/2000 characters or fewer \(it has 2001\)/
+		);
 		const hostile = '<script>alert(1)</script> =HYPERLINK("x")';
 		const parsed = submission.parse(completeAnswers(0, { comments: hostile }));
 		expect(parsed.comments).toBe(hostile);
@@ -64,7 +71,9 @@ describe('schemas derived from the instrument', () => {
 		expect(errorsOf(submission, completeAnswers(0, { prescriber: 'yes' })).prescribing_genomic_change).toBeDefined();
 		expect(submission.safeParse(completeAnswers(0, { prescriber: 'yes', prescribing_genomic_change: 'yes' })).success).toBe(true);
 		const hidden = errorsOf(submission, completeAnswers(0, { prescriber: 'no', prescribing_genomic_change: 'yes' }));
-		expect(hidden.prescribing_genomic_change[0]).toMatch(/^Remove your answer .* only applies when the answer to "Are you an independent prescriber\?" is "Yes"/);
+		expect(hidden.prescribing_genomic_change[0]).toMatch(
+			/^Remove your answer .* only applies when the answer to "Are you an independent prescriber\?" is "Yes"/
+		);
 		expect(pruneHidden(instrument, { prescriber: 'no', prescribing_genomic_change: 'yes' })).toEqual({ prescriber: 'no' });
 	});
 
@@ -75,7 +84,11 @@ describe('schemas derived from the instrument', () => {
 
 	it('checks one step: required answers of that section only', () => {
 		const step = answersSchema(instrument, { complete: true, sections: ['awareness'] });
-		expect(Object.keys(errorsOf(step, { staff_group: 'pharmacist' })).sort()).toEqual(['aware_framework', 'aware_resources', 'genomic_results_frequency']);
+		expect(Object.keys(errorsOf(step, { staff_group: 'pharmacist' })).sort()).toEqual([
+			'aware_framework',
+			'aware_resources',
+			'genomic_results_frequency'
+		]);
 	});
 
 	it('canonicalises multi answers into option order and drops empty optional text', () => {

@@ -18,7 +18,8 @@ describe('the instrument', () => {
 	});
 
 	it('asks the about-you questions by their agreed ids, with ONS codes for regions', () => {
-		for (const id of ['staff_group', 'sector', 'specialties', 'region', 'alliance', 'experience', 'prescriber']) expect(byId.has(id)).toBe(true);
+		for (const id of ['staff_group', 'sector', 'specialties', 'region', 'alliance', 'experience', 'prescriber'])
+			expect(byId.has(id)).toBe(true);
 		expect(byId.get('region')!.options!.map((o) => o.code)).toEqual(regions.map((r) => r.code));
 		expect(byId.get('region')!.options!.every((o) => /^E400000\d\d$/.test(String(o.code)))).toBe(true);
 		expect(byId.get('specialties')!.type).toBe('multi');
@@ -61,6 +62,8 @@ describe('the instrument', () => {
 			expect(q.error, q.id).not.toMatch(/please|\.$|must|invalid|required/i);
 		}
 		expect(byId.get('staff_group')!.error).toBe('Select your staff group');
-		expect(requiredMessage({ id: 'x', type: 'scale', rating: 'confidence', label: 'Explaining results', required: true })).toMatch(/^Select /);
+		expect(requiredMessage({ id: 'x', type: 'scale', rating: 'confidence', label: 'Explaining results', required: true })).toMatch(
+			/^Select /
+		);
 	});
 });

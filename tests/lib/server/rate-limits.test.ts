@@ -39,7 +39,9 @@ describe('rate limits', () => {
 			expect(wait).toBeLessThanOrEqual(60);
 			const error = (await refused.json()).error;
 			expect(error.data.code).toBe('TOO_MANY_REQUESTS');
-			expect(error.message).toBe(`Too many requests from your network just now. Please wait ${wait} seconds and try again: nothing has been lost.`);
+			expect(error.message).toBe(
+				`Too many requests from your network just now. Please wait ${wait} seconds and try again: nothing has been lost.`
+			);
 		});
 	}
 

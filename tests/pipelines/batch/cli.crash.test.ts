@@ -17,7 +17,11 @@ const out = join(dir.path, 'reports');
 
 /** Runs the CLI; with `killAt`, kills it with SIGKILL when it starts that stage. */
 async function pipeline(killAt?: string): Promise<{ code: number | null; signal: string | null; output: string }> {
-	const child = spawn(process.execPath, ['--import', 'tsx', 'pipelines/batch/cli.ts', '--db', databasePath, '--out', out], { cwd: ROOT, env: { ...process.env, PIPELINE_PDF: 'off' }, stdio: ['ignore', 'pipe', 'pipe'] });
+	const child = spawn(process.execPath, ['--import', 'tsx', 'pipelines/batch/cli.ts', '--db', databasePath, '--out', out], {
+		cwd: ROOT,
+		env: { ...process.env, PIPELINE_PDF: 'off' },
+		stdio: ['ignore', 'pipe', 'pipe']
+	});
 	let output = '';
 	child.stderr.on('data', (d) => (output += d));
 	for await (const line of createInterface({ input: child.stdout })) {
@@ -28,7 +32,10 @@ async function pipeline(killAt?: string): Promise<{ code: number | null; signal:
 	return { code, signal, output };
 }
 
-const runFolders = () => readdirSync(out).filter((f) => /^\d{8}T\d{6}Z-[0-9a-f]+$/.test(f)).sort();
+const runFolders = () =>
+	readdirSync(out)
+		.filter((f) => /^\d{8}T\d{6}Z-[0-9a-f]+$/.test(f))
+		.sort();
 
 describe('pipeline killed mid-run', () => {
 	it('keeps the last good run and latest, and the next run succeeds', async () => {

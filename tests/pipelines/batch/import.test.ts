@@ -14,14 +14,51 @@ import { tempDir } from '../../../bench/kit/server';
 const run = promisify(execFile);
 
 const ratingIds = competencies.flatMap((c) => [`imp_${c.code}`, `conf_${c.code}`]);
-const HEADER = ['staff_group', 'sector', 'specialties', 'region', 'alliance', 'experience', 'prescriber', 'prescribing_genomic_change', 'aware_framework', 'aware_resources', 'genomic_results_frequency', ...ratingIds, 'training_done', 'learning_formats', 'barriers', 'network_member', 'networks', 'mentor_access', 'champion_willing', 'comments'];
+const HEADER = [
+	'staff_group',
+	'sector',
+	'specialties',
+	'region',
+	'alliance',
+	'experience',
+	'prescriber',
+	'prescribing_genomic_change',
+	'aware_framework',
+	'aware_resources',
+	'genomic_results_frequency',
+	...ratingIds,
+	'training_done',
+	'learning_formats',
+	'barriers',
+	'network_member',
+	'networks',
+	'mentor_access',
+	'champion_willing',
+	'comments'
+];
 
 function row(overrides: Record<string, string> = {}): string {
 	const base: Record<string, string> = {
-		staff_group: 'pharmacist', sector: 'hospital', specialties: 'oncology_haematology;cardiology_lipids', region: 'E40000003', alliance: 'north_thames',
-		experience: '6to10', prescriber: 'yes', prescribing_genomic_change: 'no', aware_framework: 'aware', aware_resources: 'used', genomic_results_frequency: 'monthly',
+		staff_group: 'pharmacist',
+		sector: 'hospital',
+		specialties: 'oncology_haematology;cardiology_lipids',
+		region: 'E40000003',
+		alliance: 'north_thames',
+		experience: '6to10',
+		prescriber: 'yes',
+		prescribing_genomic_change: 'no',
+		aware_framework: 'aware',
+		aware_resources: 'used',
+		genomic_results_frequency: 'monthly',
 		...Object.fromEntries(ratingIds.map((id, i) => [id, String((i % 5) + 1)])),
-		training_done: 'gep_elearning', learning_formats: 'elearning;webinar', barriers: 'time', network_member: 'no', networks: '', mentor_access: 'no', champion_willing: 'maybe', comments: 'Needs "more" time, please'
+		training_done: 'gep_elearning',
+		learning_formats: 'elearning;webinar',
+		barriers: 'time',
+		network_member: 'no',
+		networks: '',
+		mentor_access: 'no',
+		champion_willing: 'maybe',
+		comments: 'Needs "more" time, please'
 	};
 	const values = { ...base, ...overrides };
 	return HEADER.map((h) => (/[",\n]/.test(values[h]) ? `"${values[h].replaceAll('"', '""')}"` : values[h])).join(',');
@@ -88,9 +125,48 @@ describe('import', () => {
 	});
 
 	it('maps a label export (Microsoft Forms style) through a mapping file', async () => {
-		const labels: Record<string, string> = { ID: 'ID', 'Start time': 'Start time', 'What is your staff group?': 'staff_group', Sector: 'sector', Specialties: 'specialties', Region: 'region', Alliance: 'alliance', Experience: 'experience', Prescriber: 'prescriber', Framework: 'aware_framework', Resources: 'aware_resources', Frequency: 'genomic_results_frequency', Training: 'training_done', Formats: 'learning_formats', Barriers: 'barriers', Network: 'network_member', Mentor: 'mentor_access', Champion: 'champion_willing' };
+		const labels: Record<string, string> = {
+			ID: 'ID',
+			'Start time': 'Start time',
+			'What is your staff group?': 'staff_group',
+			Sector: 'sector',
+			Specialties: 'specialties',
+			Region: 'region',
+			Alliance: 'alliance',
+			Experience: 'experience',
+			Prescriber: 'prescriber',
+			Framework: 'aware_framework',
+			Resources: 'aware_resources',
+			Frequency: 'genomic_results_frequency',
+			Training: 'training_done',
+			Formats: 'learning_formats',
+			Barriers: 'barriers',
+			Network: 'network_member',
+			Mentor: 'mentor_access',
+			Champion: 'champion_willing'
+		};
 		const header = [...Object.keys(labels), ...ratingIds];
-		const values = ['1', '2026-01-05 10:00', 'Pharmacy technician', 'Hospital', 'Oncology and haematology;', 'London', 'North Thames', '2 to 5 years', 'No', 'No', 'Yes, but I have not used them', 'Every month', 'None yet;', 'Live webinars;Mentoring;', 'No protected learning time;', 'No', 'No', 'Maybe, with training', ...ratingIds.map((id) => (id.startsWith('imp_') ? 'Very important' : 'Slightly confident'))];
+		const values = [
+			'1',
+			'2026-01-05 10:00',
+			'Pharmacy technician',
+			'Hospital',
+			'Oncology and haematology;',
+			'London',
+			'North Thames',
+			'2 to 5 years',
+			'No',
+			'No',
+			'Yes, but I have not used them',
+			'Every month',
+			'None yet;',
+			'Live webinars;Mentoring;',
+			'No protected learning time;',
+			'No',
+			'No',
+			'Maybe, with training',
+			...ratingIds.map((id) => (id.startsWith('imp_') ? 'Very important' : 'Slightly confident'))
+		];
 		const file = join(dir, 'forms.csv');
 		writeFileSync(file, `${header.join(',')}\n${values.map((v) => (v.includes(',') ? `"${v}"` : v)).join(',')}\n`);
 		const mapping = join(dir, 'mapping.json');

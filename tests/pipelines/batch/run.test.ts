@@ -60,7 +60,8 @@ async function scanRun(run: RunResult, threshold: number) {
 			for (const r of data) for (const k of Object.keys(r)) if (COUNT_COLUMNS.has(k)) checkCount(r[k], threshold, `${file} ${k}`);
 		} else if (file.endsWith('.vl.json')) {
 			const spec = JSON.parse(text) as { data: { values: Record<string, unknown>[] } };
-			for (const r of spec.data.values) for (const k of Object.keys(r)) if (COUNT_COLUMNS.has(k)) checkCount(r[k], threshold, `${file} ${k}`);
+			for (const r of spec.data.values)
+				for (const k of Object.keys(r)) if (COUNT_COLUMNS.has(k)) checkCount(r[k], threshold, `${file} ${k}`);
 		} else if (file.endsWith('.html')) {
 			for (const m of text.matchAll(/<(?:td|dd) data-count[^>]*>([^<]*)</g)) {
 				const cell = m[1].replaceAll(',', '');
@@ -87,10 +88,16 @@ describe('a pipeline run', () => {
 			expect(existsSync(join(first.dir, 'tables', `${t}.csv`))).toBe(true);
 			expect(existsSync(join(first.dir, 'tables', `${t}.parquet`))).toBe(true);
 		}
-		expect(readFileSync(join(first.dir, 'tables', 'respondents_by_region_staff_group.csv'), 'utf8').split('\r\n')[0]).toBe('wave,region_code,region_name,staff_group,staff_group_name,respondents,suppressed');
-		expect(readFileSync(join(first.dir, 'tables', 'needs_by_competency_region.csv'), 'utf8')).toMatch(/^wave,region_code,region_name,competency,competency_name,respondents,mean_importance,mean_confidence,mean_discrepancy,mwds,mwds_low,mwds_high,rank,rank_best,rank_worst,suppressed\r\n/);
+		expect(readFileSync(join(first.dir, 'tables', 'respondents_by_region_staff_group.csv'), 'utf8').split('\r\n')[0]).toBe(
+			'wave,region_code,region_name,staff_group,staff_group_name,respondents,suppressed'
+		);
+		expect(readFileSync(join(first.dir, 'tables', 'needs_by_competency_region.csv'), 'utf8')).toMatch(
+			/^wave,region_code,region_name,competency,competency_name,respondents,mean_importance,mean_confidence,mean_discrepancy,mwds,mwds_low,mwds_high,rank,rank_best,rank_worst,suppressed\r\n/
+		);
 		expect(readFileSync(join(first.dir, 'tables', 'needs_by_competency_region.csv'), 'utf8')).toContain('2026-27,E92000001,England,');
-		expect(readdirSync(join(first.dir, 'charts')).filter((f) => f.endsWith('.svg')).length).toBe(manifest.files.filter((f: string) => f.endsWith('.vl.json')).length);
+		expect(readdirSync(join(first.dir, 'charts')).filter((f) => f.endsWith('.svg')).length).toBe(
+			manifest.files.filter((f: string) => f.endsWith('.vl.json')).length
+		);
 	});
 
 	it('suppressed cells are null with suppressed = true in CSV and Parquet, never 0', async () => {
@@ -98,7 +105,10 @@ describe('a pipeline run', () => {
 		const suppressed = csv.slice(1).filter((r) => r.fields[6] === 'true');
 		expect(suppressed.length).toBeGreaterThan(0);
 		for (const r of suppressed) expect(r.fields[5]).toBe('');
-		const parquet = await rows(c, `SELECT * FROM read_parquet(${literal(join(first.dir, 'tables', 'respondents_by_region_staff_group.parquet'))}) WHERE suppressed`);
+		const parquet = await rows(
+			c,
+			`SELECT * FROM read_parquet(${literal(join(first.dir, 'tables', 'respondents_by_region_staff_group.parquet'))}) WHERE suppressed`
+		);
 		expect(parquet.length).toBe(suppressed.length);
 		for (const r of parquet) expect(r.respondents).toBeNull();
 	});
@@ -115,7 +125,15 @@ describe('a pipeline run', () => {
 	it('matches the golden tables for seed 7', () => {
 		const update = process.env.UPDATE_GOLDEN === '1';
 		mkdirSync(GOLDEN_DIR, { recursive: true });
-		for (const name of ['respondents_by_region_staff_group', 'needs_by_competency_region', 'needs_by_competency_sector', 'training_shares', 'coverage_by_region_staff_group', 'success_measures', 'ratings_distribution']) {
+		for (const name of [
+			'respondents_by_region_staff_group',
+			'needs_by_competency_region',
+			'needs_by_competency_sector',
+			'training_shares',
+			'coverage_by_region_staff_group',
+			'success_measures',
+			'ratings_distribution'
+		]) {
 			const actual = readFileSync(join(first.dir, 'tables', `${name}.csv`), 'utf8');
 			const golden = join(GOLDEN_DIR, `${name}.csv`);
 			if (update || !existsSync(golden)) writeFileSync(golden, actual);
@@ -153,7 +171,11 @@ describe('a pipeline run', () => {
 	});
 
 	it('records runs in pipeline_runs', async () => {
-		const recorded = await rows(c, `SELECT run_id, wave_id, status, respondents, counts::VARCHAR AS counts FROM pipeline_runs WHERE run_id = $1`, [first.runId]);
+		const recorded = await rows(
+			c,
+			`SELECT run_id, wave_id, status, respondents, counts::VARCHAR AS counts FROM pipeline_runs WHERE run_id = $1`,
+			[first.runId]
+		);
 		expect(recorded).toHaveLength(1);
 		expect(recorded[0]).toMatchObject({ wave_id: '2026-27', status: 'succeeded', respondents: 600 });
 		expect(JSON.parse(String(recorded[0].counts)).reports).toBe(8);
@@ -162,7 +184,9 @@ describe('a pipeline run', () => {
 	it('a run that fails part way leaves the previous run and latest in place', async () => {
 		const out = join(dir, 'reports');
 		const before = readdirSync(out).sort();
-		await expect(runPipeline(c, { out, trigger: 'test', workforceCsv: join(dir, 'missing-workforce.csv'), recorder: databaseRecorder(db) })).rejects.toThrow();
+		await expect(
+			runPipeline(c, { out, trigger: 'test', workforceCsv: join(dir, 'missing-workforce.csv'), recorder: databaseRecorder(db) })
+		).rejects.toThrow();
 		expect(readdirSync(out).sort()).toEqual(before);
 		expect(readlinkSync(join(out, 'latest'))).toBe(first.runId);
 		expect(existsSync(join(first.dir, 'manifest.json'))).toBe(true);
@@ -194,7 +218,16 @@ describe('publishing safety', () => {
 			runDate: new Date(0),
 			respondents: 10,
 			rule: ruleWithThreshold(),
-			charts: [{ id: 'x', title: '<script>alert(1)</script>', description: 'd', svg: '<svg></svg>', spec: {} as never, table: { columns: [{ key: 'a', heading: '<h>' }], rows: [{ a: '<i>' }] } }],
+			charts: [
+				{
+					id: 'x',
+					title: '<script>alert(1)</script>',
+					description: 'd',
+					svg: '<svg></svg>',
+					spec: {} as never,
+					table: { columns: [{ key: 'a', heading: '<h>' }], rows: [{ a: '<i>' }] }
+				}
+			],
 			links: []
 		});
 		expect(html).not.toContain('<script>');

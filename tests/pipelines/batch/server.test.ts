@@ -35,7 +35,12 @@ const answers = (i: number) => ({
 	aware_framework: 'aware',
 	aware_resources: 'no',
 	genomic_results_frequency: 'yearly',
-	...Object.fromEntries(competencies.flatMap((c, k) => [[`imp_${c.code}`, ((i + k) % 5) + 1], [`conf_${c.code}`, ((i + 2 * k) % 5) + 1]])),
+	...Object.fromEntries(
+		competencies.flatMap((c, k) => [
+			[`imp_${c.code}`, ((i + k) % 5) + 1],
+			[`conf_${c.code}`, ((i + 2 * k) % 5) + 1]
+		])
+	),
 	training_done: ['none'],
 	learning_formats: ['elearning'],
 	barriers: ['time'],
@@ -56,9 +61,22 @@ beforeAll(async () => {
 	dbPath = join(dir, 'survey.duckdb');
 	const port = await freePort();
 	base = `http://127.0.0.1:${port}`;
-	server = spawn('node', ['build'], { env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), DATABASE_PATH: dbPath, DEFAULT_WAVE_ID: '2026-27', DEFAULT_WAVE_LABEL: '2026/27' }, stdio: 'ignore' });
+	server = spawn('node', ['build'], {
+		env: {
+			...process.env,
+			HOST: '127.0.0.1',
+			PORT: String(port),
+			DATABASE_PATH: dbPath,
+			DEFAULT_WAVE_ID: '2026-27',
+			DEFAULT_WAVE_LABEL: '2026/27'
+		},
+		stdio: 'ignore'
+	});
 	for (let i = 0; i < 200; i++) {
-		const up = await fetch(`${base}/api/trpc/survey.wave`).then((r) => r.ok, () => false);
+		const up = await fetch(`${base}/api/trpc/survey.wave`).then(
+			(r) => r.ok,
+			() => false
+		);
 		if (up && existsSync(`${dbPath}.internal.json`)) break;
 		await new Promise((r) => setTimeout(r, 100));
 	}
@@ -74,7 +92,11 @@ afterAll(async () => {
 });
 
 const submit = (i: number) =>
-	fetch(`${base}/api/trpc/survey.submit`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ submissionId: randomUUID(), answers: answers(i) }) });
+	fetch(`${base}/api/trpc/survey.submit`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json' },
+		body: JSON.stringify({ submissionId: randomUUID(), answers: answers(i) })
+	});
 
 it('runs the pipeline and an import through the server while it takes submissions', async () => {
 	expect(statSync(`${dbPath}.internal.json`).mode & 0o777).toBe(0o600);
@@ -88,7 +110,9 @@ it('runs the pipeline and an import through the server while it takes submission
 		while (!stop && sent < 400) statuses.push((await submit(100 + sent++)).status);
 	})();
 	const out = join(dir, 'reports');
-	const cli = await run('npx', ['tsx', 'pipelines/batch/cli.ts', '--db', dbPath, '--out', out], { env: { ...process.env, PIPELINE_PDF: 'off' } }).finally(() => (stop = true));
+	const cli = await run('npx', ['tsx', 'pipelines/batch/cli.ts', '--db', dbPath, '--out', out], {
+		env: { ...process.env, PIPELINE_PDF: 'off' }
+	}).finally(() => (stop = true));
 	await submitting;
 	expect(cli.stdout).toMatch(/running on a snapshot it provided/);
 	expect(cli.stdout).toMatch(/Published run/);
@@ -100,13 +124,18 @@ it('runs the pipeline and an import through the server while it takes submission
 
 	// Import goes through the server too (the single writer), and stays idempotent.
 	const header = Object.keys(answers(0));
-	const line = (a: Record<string, unknown>) => header.map((h) => (Array.isArray(a[h]) ? (a[h] as string[]).join(';') : String(a[h]))).join(',');
+	const line = (a: Record<string, unknown>) =>
+		header.map((h) => (Array.isArray(a[h]) ? (a[h] as string[]).join(';') : String(a[h]))).join(',');
 	const file = join(dir, 'import.csv');
 	writeFileSync(file, `${header.join(',')}\n${line(answers(1))}\n${line({ ...answers(2), region: 'Atlantis' })}\n`);
-	const imported = await run('npx', ['tsx', 'pipelines/batch/cli.ts', 'import', '--file', file, '--db', dbPath]).catch((e) => e as { stdout: string; code: number });
+	const imported = await run('npx', ['tsx', 'pipelines/batch/cli.ts', 'import', '--file', file, '--db', dbPath]).catch(
+		(e) => e as { stdout: string; code: number }
+	);
 	expect(imported.stdout).toMatch(/Line 3: not imported: "Atlantis"/);
 	expect(imported.stdout).toMatch(/1 valid \(1 stored, 0 already stored\), 1 rejected/);
-	const again = await run('npx', ['tsx', 'pipelines/batch/cli.ts', 'import', '--file', file, '--db', dbPath]).catch((e) => e as { stdout: string });
+	const again = await run('npx', ['tsx', 'pipelines/batch/cli.ts', 'import', '--file', file, '--db', dbPath]).catch(
+		(e) => e as { stdout: string }
+	);
 	expect(again.stdout).toMatch(/1 valid \(0 stored, 1 already stored\)/);
 
 	// The internal endpoints are on their own socket, not the public listener, even with the token and
@@ -115,7 +144,9 @@ it('runs the pipeline and an import through the server while it takes submission
 	expect(statSync(socket).mode & 0o777).toBe(0o600);
 	expect((await fetch(`${base}/api/internal/snapshot`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(404);
 	expect((await http('http://internal/api/internal/snapshot', { socketPath: socket })).status).toBe(403);
-	expect((await http('http://internal/api/internal/snapshot', { socketPath: socket, headers: { authorization: 'Bearer nope' } })).status).toBe(403);
+	expect(
+		(await http('http://internal/api/internal/snapshot', { socketPath: socket, headers: { authorization: 'Bearer nope' } })).status
+	).toBe(403);
 
 	// Once the server has stopped, the database shows the run it recorded and every response.
 	const exited = new Promise((r) => server.once('exit', r));

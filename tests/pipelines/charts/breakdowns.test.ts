@@ -31,7 +31,8 @@ beforeAll(async () => {
 	s = await syntheticStages();
 	const ctx = s.ctx();
 	tables = [];
-	for (const stage of [respondents, distributions, needs, shares, coverage, successMeasures, needsBySpecialty, breakdowns, mentors]) tables.push(...(await stage(s.c, ctx)));
+	for (const stage of [respondents, distributions, needs, shares, coverage, successMeasures, needsBySpecialty, breakdowns, mentors])
+		tables.push(...(await stage(s.c, ctx)));
 	tables.push(locusForFocusTable(tables), pathwayReadinessTable(tables, loadPathways()));
 }, 180_000);
 afterAll(async () => s?.close());
@@ -54,7 +55,16 @@ describe('issue 11 charts', () => {
 	it('every dashboard chart validates and compiles for every pair', () => {
 		for (const pair of BREAKDOWN_PAIRS) {
 			const charts = dashboardCharts(tables, 'E92000001', '2026-27', pair);
-			expect(charts.map((c) => c.id)).toEqual(expect.arrayContaining(['locus-for-focus', 'needs-heatmap-specialty', 'needs-two-way', 'success-measures-two-way', 'pathway-readiness', 'mentors']));
+			expect(charts.map((c) => c.id)).toEqual(
+				expect.arrayContaining([
+					'locus-for-focus',
+					'needs-heatmap-specialty',
+					'needs-two-way',
+					'success-measures-two-way',
+					'pathway-readiness',
+					'mentors'
+				])
+			);
 			for (const chart of breakdownDashboardCharts(tables, 'E92000001', pair)) {
 				expect(validate(chart.spec), `${chart.id} ${pair}: ${JSON.stringify(validate.errors?.slice(0, 2))}`).toBe(true);
 				expect(compile(chart.spec).spec.marks?.length ?? 0).toBeGreaterThan(0);
@@ -80,20 +90,33 @@ describe('issue 11 charts', () => {
 
 	it('says in the specialty charts that a respondent counts in each specialty they ticked', () => {
 		const charts = breakdownDashboardCharts(tables, 'E92000001', ['sector', 'specialty']);
-		for (const id of ['needs-heatmap-specialty', 'needs-two-way', 'success-measures-two-way']) expect(charts.find((c) => c.id === id)!.description).toContain('counts in each clinical specialty they ticked');
+		for (const id of ['needs-heatmap-specialty', 'needs-two-way', 'success-measures-two-way'])
+			expect(charts.find((c) => c.id === id)!.description).toContain('counts in each clinical specialty they ticked');
 	});
 
 	it('draws the Locus for Focus split lines at the published split points, with the quadrants named', () => {
 		const chart = dashboardCharts(tables, 'E92000001', '2026-27').find((c) => c.id === 'locus-for-focus')!;
-		const locus = tables.find((t) => t.name === 'locus_for_focus')!.rows.find((r) => r.dimension === 'region' && r.group_code === 'E92000001')!;
-		const layers = (chart.spec as { layer: Array<{ mark: { type: string; text?: string }; encoding?: Record<string, { field: string }> }> }).layer;
-		expect(layers.filter((l) => l.mark.type === 'rule').map((l) => Object.values(l.encoding!)[0].field)).toEqual(['discrepancy_split', 'importance_split']);
-		for (const d of values(chart.spec)) expect(d).toMatchObject({ discrepancy_split: locus.discrepancy_split, importance_split: locus.importance_split });
+		const locus = tables
+			.find((t) => t.name === 'locus_for_focus')!
+			.rows.find((r) => r.dimension === 'region' && r.group_code === 'E92000001')!;
+		const layers = (chart.spec as { layer: Array<{ mark: { type: string; text?: string }; encoding?: Record<string, { field: string }> }> })
+			.layer;
+		expect(layers.filter((l) => l.mark.type === 'rule').map((l) => Object.values(l.encoding!)[0].field)).toEqual([
+			'discrepancy_split',
+			'importance_split'
+		]);
+		for (const d of values(chart.spec))
+			expect(d).toMatchObject({ discrepancy_split: locus.discrepancy_split, importance_split: locus.importance_split });
 		expect(layers.map((l) => l.mark.text).filter(Boolean)).toEqual(['Training priority', 'Maintain', 'Low priority', 'Secondary priority']);
 	});
 
-	type Layer = { mark: { type: string; align?: string }; transform?: Array<{ filter: string }>; encoding?: Record<string, Record<string, unknown>> };
-	const layersOf = (spec: unknown): Layer[] => ((spec as { layer?: Layer[]; spec?: { layer: Layer[] } }).layer ?? (spec as { spec: { layer: Layer[] } }).spec.layer);
+	type Layer = {
+		mark: { type: string; align?: string };
+		transform?: Array<{ filter: string }>;
+		encoding?: Record<string, Record<string, unknown>>;
+	};
+	const layersOf = (spec: unknown): Layer[] =>
+		(spec as { layer?: Layer[]; spec?: { layer: Layer[] } }).layer ?? (spec as { spec: { layer: Layer[] } }).spec.layer;
 	const textLayer = (spec: unknown) => layersOf(spec).find((l) => l.mark.type === 'text')!;
 
 	it('specialty heatmap: cells wide enough that the numbers do not run into each other', async () => {
@@ -105,14 +128,17 @@ describe('issue 11 charts', () => {
 	});
 
 	it('two-way success heatmap: white text on the green and red cells, dark on amber and grey', () => {
-		const chart = breakdownDashboardCharts(tables, 'E92000001', ['region', 'staff_group']).find((c) => c.id === 'success-measures-two-way')!;
+		const chart = breakdownDashboardCharts(tables, 'E92000001', ['region', 'staff_group']).find(
+			(c) => c.id === 'success-measures-two-way'
+		)!;
 		const colour = textLayer(chart.spec).encoding!.color as { condition: { test: string; value: string }; value: string };
 		expect(colour.condition.value).toBe('white');
 		expect(colour.value).toBe('#212b32');
 		const data = values(chart.spec);
 		// The condition picks out exactly the green and red cells that show a value (evaluated as Vega would).
 		const dark = new Function('datum', `return ${colour.condition.test}`) as (d: Record<string, unknown>) => boolean;
-		for (const d of data) expect(dark(d), JSON.stringify(d)).toBe(['green', 'red'].includes(String(d.status)) && !d.suppressed && d.value !== null);
+		for (const d of data)
+			expect(dark(d), JSON.stringify(d)).toBe(['green', 'red'].includes(String(d.status)) && !d.suppressed && d.value !== null);
 		expect(data.some((d) => dark(d))).toBe(true);
 	});
 

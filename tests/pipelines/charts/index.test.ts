@@ -35,10 +35,15 @@ syntheticFile({ n: 600, timeout: 300_000 }, async (file) => {
 	const cube = new LiveCube(db, { everySeconds: 3600, minNewResponses: 1 });
 	await cube.publishNow();
 	// The national report draws a region × staff group breakdown: ask for it, as the batch publishes it.
-	national = (await cube.use(settings.measures, (c) => dashboard(c, { scope: ENGLAND, breakdown: ['region', 'staff_group'] }, settings))).tables;
+	national = (await cube.use(settings.measures, (c) => dashboard(c, { scope: ENGLAND, breakdown: ['region', 'staff_group'] }, settings)))
+		.tables;
 	// A small selection: many suppressed cells.
 	london = (await cube.use(settings.measures, (c) => dashboard(c, { scope: LONDON, staffGroup: 'pharmacy_technician' }, settings))).tables;
-	const all = [...chartsFor(national, ENGLAND, '2026-27'), ...chartsFor(london, LONDON, '2026-27'), ...dashboardCharts(london, LONDON, '2026-27')];
+	const all = [
+		...chartsFor(national, ENGLAND, '2026-27'),
+		...chartsFor(london, LONDON, '2026-27'),
+		...dashboardCharts(london, LONDON, '2026-27')
+	];
 	charts = await Promise.all(all.map(async (c) => ({ ...c, svg: await renderSvg(c.spec) })));
 });
 
@@ -63,7 +68,9 @@ describe('charts', () => {
 		for (const c of withHidden) expect(c.svg, c.id).toContain('[c]');
 		// Suppressed rows stay in the chart's table.
 		const ranking = charts.find((c) => c.id === 'needs-ranking')!;
-		expect(ranking.table.rows.length).toBe(national.find((t) => t.name === 'needs_by_competency_region')!.rows.filter((r) => r.region_code === ENGLAND).length);
+		expect(ranking.table.rows.length).toBe(
+			national.find((t) => t.name === 'needs_by_competency_region')!.rows.filter((r) => r.region_code === ENGLAND).length
+		);
 	});
 
 	it('write wave labels as people do, and values on the success measures in their units', () => {
@@ -74,7 +81,7 @@ describe('charts', () => {
 		const measures = charts.find((c) => c.id === 'national-success-measures')!;
 		expect(measures.title).toMatch(/2026\/27$/);
 		// Whole percentages under 1,000 people; a target as it was set.
-	expect(measures.svg).toMatch(/>\d+% \(target \d+%\)</);
+		expect(measures.svg).toMatch(/>\d+% \(target \d+%\)</);
 		expect(measures.svg).toContain('Mean needs score across competencies (MWDS), lower is better');
 		expect(measures.svg).toContain('Mean confidence across competencies (score 1–5)');
 		expect(measures.svg).toContain('Progress towards the target (%; 100 = target met)');
@@ -84,7 +91,10 @@ describe('charts', () => {
 		const ranking = chartsFor(national, ENGLAND, '2026-27').find((c) => c.id === 'national-needs-ranking')!;
 		expect(ranking.description).toMatch(/mean weighted discrepancy score.*negative score means/);
 		const values = (ranking.spec as { data: { values: Array<Record<string, unknown>> } }).data.values;
-		const negative = { ...ranking, spec: { ...ranking.spec, data: { values: [{ ...values[0], mwds: -1.5, mwds_label: '-1.50' }, ...values.slice(1)] } } } as Chart;
+		const negative = {
+			...ranking,
+			spec: { ...ranking.spec, data: { values: [{ ...values[0], mwds: -1.5, mwds_label: '-1.50' }, ...values.slice(1)] } }
+		} as Chart;
 		expect(await renderSvg(negative.spec)).toMatch(/>−?-?1(\.0)?</);
 	});
 
@@ -93,13 +103,23 @@ describe('charts', () => {
 		const layers = (ranking.spec as { layer: Array<{ mark: { type: string }; encoding: Record<string, { field?: string }> }> }).layer;
 		expect(layers.find((l) => l.mark.type === 'rule')?.encoding).toMatchObject({ x: { field: 'mwds_low' }, x2: { field: 'mwds_high' } });
 		expect(ranking.description).toContain('95% interval');
-		expect(ranking.table.columns.map((c) => c.heading)).toEqual(expect.arrayContaining(['95% interval low', '95% interval high', 'Rank (range)']));
+		expect(ranking.table.columns.map((c) => c.heading)).toEqual(
+			expect.arrayContaining(['95% interval low', '95% interval high', 'Rank (range)'])
+		);
 		for (const r of ranking.table.rows.filter((r) => r.mwds !== null)) {
 			expect(Number(r.mwds_low)).toBeLessThanOrEqual(Number(r.mwds));
 			expect(r.rank_range).toBe(r.rank_best === r.rank_worst ? String(r.rank_best) : `${r.rank_best}–${r.rank_worst}`);
 		}
-		for (const id of ['national-needs-heatmap-sector', 'national-needs-heatmap-specialty', 'national-needs-two-way', 'national-locus-for-focus'])
-			expect(charts.find((c) => c.id === id)!.table.columns.map((c) => c.key), id).toEqual(expect.arrayContaining(['mwds_low', 'mwds_high', 'rank_range']));
+		for (const id of [
+			'national-needs-heatmap-sector',
+			'national-needs-heatmap-specialty',
+			'national-needs-two-way',
+			'national-locus-for-focus'
+		])
+			expect(
+				charts.find((c) => c.id === id)!.table.columns.map((c) => c.key),
+				id
+			).toEqual(expect.arrayContaining(['mwds_low', 'mwds_high', 'rank_range']));
 	});
 
 	it('put values in the heatmap cells and order the ratings by need, axis in percent', () => {
@@ -107,7 +127,9 @@ describe('charts', () => {
 		expect(heatmap.svg).toMatch(/>\d+\.\d\d</);
 		const likert = charts.find((c) => c.id === 'national-ratings-likert')!;
 		expect(likert.svg).toContain('100%');
-		const rankOrder = (charts.find((c) => c.id === 'national-needs-ranking')!.table.rows as Array<Record<string, unknown>>).map((r) => r.competency_name);
+		const rankOrder = (charts.find((c) => c.id === 'national-needs-ranking')!.table.rows as Array<Record<string, unknown>>).map(
+			(r) => r.competency_name
+		);
 		const likertOrder = [...new Set((likert.table.rows as Array<Record<string, unknown>>).map((r) => r.competency_name))];
 		expect(likertOrder).toEqual(rankOrder);
 	});
@@ -117,7 +139,16 @@ describe('charts', () => {
 		const stem = [LONDON, 'national'].find((s) => charts.some((c) => c.id.startsWith(`${s}-`) && c.table.rows.some((r) => r.suppressed)))!;
 		const scope = stem === 'national' ? ENGLAND : LONDON;
 		const london = charts.filter((c) => c.id.startsWith(`${stem}-`));
-		const html = reportHtml({ scope, wave: { id: '2026-27', label: '2026/27' }, runId: 'r1', runDate: new Date(0), respondents: 120, rule: NHS_DIGITAL_RULE, charts: london, links: [] });
+		const html = reportHtml({
+			scope,
+			wave: { id: '2026-27', label: '2026/27' },
+			runId: 'r1',
+			runDate: new Date(0),
+			respondents: 120,
+			rule: NHS_DIGITAL_RULE,
+			charts: london,
+			links: []
+		});
 		expect(html).toMatch(/<td( data-count)? class="suppressed">\[c\]<\/td>/);
 		expect(html).toContain('[c] fewer than 8 people: hidden to protect anonymity');
 		expect(html).not.toMatch(/>\*</);
@@ -125,10 +156,13 @@ describe('charts', () => {
 		const shares = london.find((c) => c.id.endsWith('-training-done'))!;
 		const shown = shares.table.rows.find((r) => typeof r.percent === 'number')!;
 		const places = shareDecimals(shown.base);
-		expect(html).toContain(`<td>${Number(shown.percent).toLocaleString('en-GB', { minimumFractionDigits: places, maximumFractionDigits: places })}</td>`);
+		expect(html).toContain(
+			`<td>${Number(shown.percent).toLocaleString('en-GB', { minimumFractionDigits: places, maximumFractionDigits: places })}</td>`
+		);
 		// Success measures mix units: percentages as their base allows, scores to 2, row by row.
 		const measures = london.find((c) => c.id.endsWith('-success-measures'))!;
-		const fixed = (v: unknown, d: number) => `<td>${Number(v).toLocaleString('en-GB', { minimumFractionDigits: d, maximumFractionDigits: d })}</td>`;
+		const fixed = (v: unknown, d: number) =>
+			`<td>${Number(v).toLocaleString('en-GB', { minimumFractionDigits: d, maximumFractionDigits: d })}</td>`;
 		const share = measures.table.rows.find((r) => r.unit === '%' && typeof r.value === 'number')!;
 		const score = measures.table.rows.find((r) => r.unit !== '%' && typeof r.value === 'number')!;
 		expect(html).toContain(`<td>${String(share.name)}</td><td>${String(share.aim)}</td>${fixed(share.value, shareDecimals(share.base))}`);
@@ -136,12 +170,17 @@ describe('charts', () => {
 	});
 
 	it('draw no text below 11 px: chart text stays readable (charts scroll rather than shrink on screen)', () => {
-		for (const c of charts) for (const size of c.svg.matchAll(/font-size="([\d.]+)px"/g)) expect(Number(size[1]), c.id).toBeGreaterThanOrEqual(11);
+		for (const c of charts)
+			for (const size of c.svg.matchAll(/font-size="([\d.]+)px"/g)) expect(Number(size[1]), c.id).toBeGreaterThanOrEqual(11);
 	});
 
-	it('put the ratings chart\'s [c] marks at their own bar, not at zero', () => {
+	it("put the ratings chart's [c] marks at their own bar, not at zero", () => {
 		const likert = charts.find((c) => c.id === 'ratings-likert')!;
-		const layers = (likert.spec as unknown as { spec: { layer: Array<{ mark: string | { type: string }; encoding: Record<string, { field?: string }> }> } }).spec.layer;
+		const layers = (
+			likert.spec as unknown as {
+				spec: { layer: Array<{ mark: string | { type: string }; encoding: Record<string, { field?: string }> }> };
+			}
+		).spec.layer;
 		const type = (l: (typeof layers)[number]) => (typeof l.mark === 'string' ? l.mark : l.mark.type);
 		const bar = layers.find((l) => type(l) === 'bar')!;
 		const marks = layers.find((l) => type(l) === 'text')!;
@@ -150,7 +189,9 @@ describe('charts', () => {
 		// at the end of level 4's bar, right of zero, not at zero.
 		const ratings = london.find((t) => t.name === 'ratings_distribution')!;
 		const top = ratings.rows.find((r) => r.region_code === LONDON && r.rating === 'confidence' && r.level === 5)!;
-		const hiding = london.map((t) => (t === ratings ? { ...t, rows: t.rows.map((r) => (r === top ? { ...r, percent: null, suppressed: true } : r)) } : t));
+		const hiding = london.map((t) =>
+			t === ratings ? { ...t, rows: t.rows.map((r) => (r === top ? { ...r, percent: null, suppressed: true } : r)) } : t
+		);
 		const rows = dashboardCharts(hiding, LONDON, '2026-27').find((c) => c.id === 'ratings-likert')!.table.rows;
 		const same = (r: Record<string, unknown>) => r.competency === top.competency && r.rating === 'confidence';
 		const hidden = rows.find((r) => same(r) && r.level === 5)!;
@@ -159,12 +200,14 @@ describe('charts', () => {
 		expect(hidden.x0).toBeGreaterThan(0);
 	});
 
-	it('say on the weighting panel why its unweighted needs scores are not the ranking\'s', () => {
+	it("say on the weighting panel why its unweighted needs scores are not the ranking's", () => {
 		const weighted = charts.find((c) => c.id === 'national-weighted-needs')!;
 		expect(weighted.description).toContain(UNWEIGHTED_BASE);
 		// What the words say: the panel's unweighted score is made from its own means of importance and
 		// confidence, each over everyone who gave that rating.
-		const rows = national.find((t) => t.name === 'weighted_figures')!.rows.filter((r) => r.region_code === ENGLAND && r.figure_kind === 'competency');
+		const rows = national
+			.find((t) => t.name === 'weighted_figures')!
+			.rows.filter((r) => r.region_code === ENGLAND && r.figure_kind === 'competency');
 		const of = (id: unknown, statistic: string) => rows.find((r) => r.figure_id === id && r.statistic === statistic)!.unweighted as number;
 		const scores = rows.filter((r) => r.statistic === 'mwds' && r.unweighted !== null);
 		expect(scores.length).toBeGreaterThan(0);

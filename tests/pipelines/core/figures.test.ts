@@ -26,9 +26,41 @@ describe('figures as written', () => {
 				title: '',
 				columns: {},
 				rows: [
-					{ wave: '2026-27', region_code: 'E92000001', measure_id: 'm1', name: 'Mean confidence', unit: 'score 1–5', value: 2.9, target: 3, rag: 'amber', suppressed: false },
-					{ wave: '2026-27', region_code: 'E92000001', measure_id: 'm2', name: 'Aware of the framework', unit: '%', value: 40, base: 1200, target: 50, rag: 'red', suppressed: false },
-					{ wave: '2026-27', region_code: 'E92000001', measure_id: 'm3', name: 'Done any training', unit: '%', value: 31, base: 120, target: 12.5, rag: 'green', suppressed: false }
+					{
+						wave: '2026-27',
+						region_code: 'E92000001',
+						measure_id: 'm1',
+						name: 'Mean confidence',
+						unit: 'score 1–5',
+						value: 2.9,
+						target: 3,
+						rag: 'amber',
+						suppressed: false
+					},
+					{
+						wave: '2026-27',
+						region_code: 'E92000001',
+						measure_id: 'm2',
+						name: 'Aware of the framework',
+						unit: '%',
+						value: 40,
+						base: 1200,
+						target: 50,
+						rag: 'red',
+						suppressed: false
+					},
+					{
+						wave: '2026-27',
+						region_code: 'E92000001',
+						measure_id: 'm3',
+						name: 'Done any training',
+						unit: '%',
+						value: 31,
+						base: 120,
+						target: 12.5,
+						rag: 'green',
+						suppressed: false
+					}
 				]
 			}
 		];

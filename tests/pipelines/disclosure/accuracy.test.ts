@@ -8,7 +8,6 @@ import { snapshot } from '../../../pipelines/stages/snapshot';
 import { syntheticFile } from '../fixtures';
 import { EXACT } from '../fixtures';
 
-
 let c: DuckDBConnection;
 let exact: Awaited<ReturnType<typeof needsScores>>;
 let published: typeof exact;
@@ -16,7 +15,10 @@ let published: typeof exact;
 // 20,000 responses in the wave reported (and as many in the wave before).
 syntheticFile({ n: 20_000, seed: 11, timeout: 120_000 }, async (file) => {
 	({ c } = file);
-	const waves = [{ id: '2025-26', label: '2025/26' }, { id: '2026-27', label: '2026/27' }];
+	const waves = [
+		{ id: '2025-26', label: '2025/26' },
+		{ id: '2026-27', label: '2026/27' }
+	];
 	await snapshot(c, waves[1], waves);
 	exact = await needsScores(c, '2026-27', 'cube', EXACT);
 	published = await needsScores(c, '2026-27', 'cube', NHS_DIGITAL_RULE);
@@ -24,7 +26,8 @@ syntheticFile({ n: 20_000, seed: 11, timeout: 120_000 }, async (file) => {
 
 const key = (r: { dimension: unknown; group_code: unknown; competency: unknown }) => `${r.dimension}|${r.group_code}|${r.competency}`;
 const truthOf = () => new Map(exact.map((r) => [key(r), r]));
-const boundOf = (t: (typeof exact)[number]) => mwdsErrorBound(Number(t.respondents), Number(t.mean_importance), Number(t.mean_confidence), NHS_DIGITAL_RULE);
+const boundOf = (t: (typeof exact)[number]) =>
+	mwdsErrorBound(Number(t.respondents), Number(t.mean_importance), Number(t.mean_confidence), NHS_DIGITAL_RULE);
 
 describe('needs scores through disclosure control, 20,000 synthetic responses', () => {
 	it('keeps national and regional MWDS within 0.05 of the truth', () => {
@@ -51,7 +54,13 @@ describe('needs scores through disclosure control, 20,000 synthetic responses', 
 		let pairs = 0;
 		for (const group of new Set(exact.filter((r) => r.dimension === 'region').map((r) => r.group_code))) {
 			const of = (rows: typeof exact) => rows.filter((r) => r.dimension === 'region' && r.group_code === group);
-			const top = (rows: typeof exact) => new Set(of(rows).sort((a, b) => Number(a.rank) - Number(b.rank)).slice(0, 5).map((r) => r.competency));
+			const top = (rows: typeof exact) =>
+				new Set(
+					of(rows)
+						.sort((a, b) => Number(a.rank) - Number(b.rank))
+						.slice(0, 5)
+						.map((r) => r.competency)
+				);
 			const inTop = new Set([...top(exact), ...top(published)]);
 			const shown = of(published).filter((r) => inTop.has(r.competency));
 			for (const a of shown)
@@ -61,7 +70,9 @@ describe('needs scores through disclosure control, 20,000 synthetic responses', 
 					pairs++;
 					// Two competencies may swap only when their true scores are closer than both bounds together.
 					if (Math.sign(Number(a.mwds) - Number(b.mwds)) !== Math.sign(Number(ta.mwds) - Number(tb.mwds)))
-						expect(Math.abs(Number(ta.mwds) - Number(tb.mwds)), `${group}: ${a.competency} and ${b.competency}`).toBeLessThanOrEqual(boundOf(ta) + boundOf(tb));
+						expect(Math.abs(Number(ta.mwds) - Number(tb.mwds)), `${group}: ${a.competency} and ${b.competency}`).toBeLessThanOrEqual(
+							boundOf(ta) + boundOf(tb)
+						);
 				}
 			// Nationally (England) the top five are the true top five, in order.
 			if (group === 'E92000001') expect([...top(published)]).toEqual([...top(exact)]);

@@ -35,7 +35,10 @@ syntheticFile({ n: 600, seed: 7, timeout: 300_000 }, async (file) => {
 const chartFiles = () =>
 	readdirSync(join(run.dir, 'charts'))
 		.filter((f) => f.startsWith(`${LONDON}-`) && f.endsWith('.vl.json'))
-		.map((f) => ({ id: f.slice(LONDON.length + 1, -'.vl.json'.length), spec: JSON.parse(readFileSync(join(run.dir, 'charts', f), 'utf8')) }));
+		.map((f) => ({
+			id: f.slice(LONDON.length + 1, -'.vl.json'.length),
+			spec: JSON.parse(readFileSync(join(run.dir, 'charts', f), 'utf8'))
+		}));
 
 describe('a regional planner’s report files and dashboard', () => {
 	it('draw every chart they share from the same figures', () => {
@@ -45,7 +48,11 @@ describe('a regional planner’s report files and dashboard', () => {
 			const live = board.charts.find((ch) => ch.id === file.id);
 			if (!live) continue;
 			compared++;
-			expect(file.spec.data?.values ?? file.spec.datasets, file.id).toEqual(JSON.parse(JSON.stringify((live.spec as { data?: { values?: unknown } }).data?.values ?? (live.spec as { datasets?: unknown }).datasets)));
+			expect(file.spec.data?.values ?? file.spec.datasets, file.id).toEqual(
+				JSON.parse(
+					JSON.stringify((live.spec as { data?: { values?: unknown } }).data?.values ?? (live.spec as { datasets?: unknown }).datasets)
+				)
+			);
 		}
 		// Ranking, Locus for Focus, ratings, success measures and trend, three training charts, comparisons.
 		expect(compared).toBeGreaterThanOrEqual(10);

@@ -16,15 +16,26 @@ describe('NHS Digital rule (default)', () => {
 		expect(out.map((r) => r.suppressed)).toEqual([false, true, true, true, false, false, false, false, false, false, false, false, false]);
 		expect(NHS_DIGITAL_RULE).toMatchObject({ threshold: 8, rounding: 5, meanDecimals: 2 });
 		expect(NHS_DIGITAL_RULE.perturbation?.maxPerturbation).toBe(2);
-		expect(ROUNDING_ONLY).toMatchObject({ threshold: 8, rounding: 5, perturbation: null, meanDecimals: 3, noiseScale: 1, answerNoiseScale: 1.5 });
+		expect(ROUNDING_ONLY).toMatchObject({
+			threshold: 8,
+			rounding: 5,
+			perturbation: null,
+			meanDecimals: 3,
+			noiseScale: 1,
+			answerNoiseScale: 1.5
+		});
 	});
 
 	it('works percentages out from the rounded figures', () => {
 		// 13 of 47: rounded 15 of 45 = 33.3% (not 27.7% from the raw counts).
-		const [row] = protect([{ respondents: 13, base: 47 }], {
-			counts: ['respondents', 'base'],
-			shares: [{ column: 'percent', numerator: 'respondents', denominator: 'base', low: 'low', high: 'high' }]
-		}, NHS);
+		const [row] = protect(
+			[{ respondents: 13, base: 47 }],
+			{
+				counts: ['respondents', 'base'],
+				shares: [{ column: 'percent', numerator: 'respondents', denominator: 'base', low: 'low', high: 'high' }]
+			},
+			NHS
+		);
 		expect(row.respondents).toBe(15);
 		expect(row.base).toBe(45);
 		// A ratio of published counts (no answer named: coverage's kind) keeps 1 decimal; a share of an
@@ -49,7 +60,11 @@ describe('NHS Digital rule (default)', () => {
 			[10, 3.38, false],
 			[0, null, false]
 		]);
-		const [share] = protect([{ respondents: 3, base: 200 }], { counts: ['respondents', 'base'], shares: [{ column: 'percent', numerator: 'respondents', denominator: 'base' }] }, NHS);
+		const [share] = protect(
+			[{ respondents: 3, base: 200 }],
+			{ counts: ['respondents', 'base'], shares: [{ column: 'percent', numerator: 'respondents', denominator: 'base' }] },
+			NHS
+		);
 		expect([share.respondents, share.base, share.percent, share.suppressed]).toEqual([null, null, null, true]);
 	});
 
@@ -72,7 +87,12 @@ describe('one figure, one outcome: hidden for its own people only', () => {
 });
 
 describe('shares of an answer: means of a yes/no answer over the base', () => {
-	const spec = { counts: ['base'] as 'base'[], shares: [{ column: 'percent', numerator: 'yes' as const, denominator: 'base' as const, low: 'low', high: 'high', answer: 'training_done:none' }] };
+	const spec = {
+		counts: ['base'] as 'base'[],
+		shares: [
+			{ column: 'percent', numerator: 'yes' as const, denominator: 'base' as const, low: 'low', high: 'high', answer: 'training_done:none' }
+		]
+	};
 
 	it('publishes a share with a small numerator, never the numerator itself, and hides it only with its base', () => {
 		const [small, hidden] = protect(
@@ -92,12 +112,17 @@ describe('shares of an answer: means of a yes/no answer over the base', () => {
 
 	it('keeps every share between 0 and 100%, and its limits around it', () => {
 		fc.assert(
-			fc.property(fc.integer({ min: 8, max: 400 }), fc.double({ min: 0, max: 1, noNaN: true }), fc.integer({ min: 0, max: 2 ** 24 }), (base, p, key) => {
-				const yes = Math.round(p * base);
-				const [row] = protect([{ yes, yes_key: key, base, base_key: key }], spec);
-				const [percent, low, high] = [row.percent, row.low, row.high] as number[];
-				return percent >= 0 && percent <= 100 && low >= 0 && high <= 100 && low <= percent + 0.05 && high >= percent - 0.05;
-			})
+			fc.property(
+				fc.integer({ min: 8, max: 400 }),
+				fc.double({ min: 0, max: 1, noNaN: true }),
+				fc.integer({ min: 0, max: 2 ** 24 }),
+				(base, p, key) => {
+					const yes = Math.round(p * base);
+					const [row] = protect([{ yes, yes_key: key, base, base_key: key }], spec);
+					const [percent, low, high] = [row.percent, row.low, row.high] as number[];
+					return percent >= 0 && percent <= 100 && low >= 0 && high <= 100 && low <= percent + 0.05 && high >= percent - 0.05;
+				}
+			)
 		);
 	});
 

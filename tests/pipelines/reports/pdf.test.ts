@@ -36,13 +36,18 @@ describe('report PDFs', () => {
 		const pages = pdfPages(pdf);
 		expect(pages.length).toBeGreaterThanOrEqual(4);
 		const outline = pdfOutline(pdf);
-		const pageOf = (title: string | RegExp) => outline.find((o) => (typeof title === 'string' ? o.title === title : title.test(o.title)))?.page;
+		const pageOf = (title: string | RegExp) =>
+			outline.find((o) => (typeof title === 'string' ? o.title === title : title.test(o.title)))?.page;
 		expect(pageOf('Summary')).toBe(1);
 		expect(pageOf('Largest training needs')).toBe(1);
 		expect(pageOf('Success measures against target')).toBe(1);
 		// The charts start on the next page, not on the summary's, and no page is left out of the outline.
 		expect(pageOf(/^Pharmacy genomics workforce needs: England,\s?2026\/27$/)).toBe(1);
-		const charts = outline.filter((o) => !['Summary', 'Largest training needs', 'Success measures against target'].includes(o.title) && !o.title.startsWith('Pharmacy genomics workforce needs:'));
+		const charts = outline.filter(
+			(o) =>
+				!['Summary', 'Largest training needs', 'Success measures against target'].includes(o.title) &&
+				!o.title.startsWith('Pharmacy genomics workforce needs:')
+		);
 		expect(charts.length).toBeGreaterThan(5);
 		expect(Math.min(...charts.map((o) => o.page))).toBe(2);
 		expect(Math.max(...charts.map((o) => o.page))).toBeLessThanOrEqual(pages.length);
@@ -65,9 +70,16 @@ describe('report PDFs', () => {
 	});
 
 	it('succeeds without Chromium and says why there are no PDFs', async () => {
-		const without = await runPipeline(c, { out: join(dir, 'reports-no-chromium'), trigger: 'test', pdf: { chromiumPath: join(dir, 'no-chromium-here') } });
+		const without = await runPipeline(c, {
+			out: join(dir, 'reports-no-chromium'),
+			trigger: 'test',
+			pdf: { chromiumPath: join(dir, 'no-chromium-here') }
+		});
 		const manifest = JSON.parse(readFileSync(join(without.dir, 'manifest.json'), 'utf8'));
-		expect(manifest.pdf).toEqual({ made: false, reason: expect.stringMatching(/^Chromium was not found at .*no-chromium-here .*so PDFs were not made\./) });
+		expect(manifest.pdf).toEqual({
+			made: false,
+			reason: expect.stringMatching(/^Chromium was not found at .*no-chromium-here .*so PDFs were not made\./)
+		});
 		expect(manifest.files.filter((f: string) => f.endsWith('.pdf'))).toEqual([]);
 		expect(existsSync(join(without.dir, 'national', 'index.html'))).toBe(true);
 	});

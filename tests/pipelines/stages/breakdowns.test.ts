@@ -3,7 +3,14 @@
 // (ROUNDING_ONLY), where the published figure is fixed exactly by the rule. Golden tables for seed 7.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROUNDING_ONLY } from '../../../pipelines/disclosure/protect';
-import { BREAKDOWN_PAIRS, breakdowns, breakdownsOf, needsTwoWay, successMeasuresTwoWay, type BreakdownDimension } from '../../../pipelines/stages/breakdowns';
+import {
+	BREAKDOWN_PAIRS,
+	breakdowns,
+	breakdownsOf,
+	needsTwoWay,
+	successMeasuresTwoWay,
+	type BreakdownDimension
+} from '../../../pipelines/stages/breakdowns';
 import { questionsOf } from '../../../src/lib/instrument/questions';
 import { instrument, ratingColumns } from '../../../pipelines/core/reference';
 import { literal, literalList, rows } from '../../../pipelines/core/sql';
@@ -58,7 +65,10 @@ describe('two-way breakdowns, worked by hand', () => {
 		expect(access).toMatchObject({ base: 2, value: 0, suppressed: false });
 		expect(access).not.toHaveProperty('numerator');
 		// Champions (champion, mentor or both): P1 of P1 and P3.
-		expect(cells.find((r) => r.measure_id === 'aim2_champions' && r.group_1 === LONDON && r.group_2 === 'hospital')).toMatchObject({ base: 2, value: 50 });
+		expect(cells.find((r) => r.measure_id === 'aim2_champions' && r.group_1 === LONDON && r.group_2 === 'hospital')).toMatchObject({
+			base: 2,
+			value: 50
+		});
 		// Coverage has no workforce denominator for these cells: it is not published two-way.
 		expect(cells.some((r) => r.measure_id === 'aim3_response_coverage')).toBe(false);
 	});
@@ -85,7 +95,14 @@ describe('two-way breakdowns against a second implementation over the responses 
 					 FROM ${people(pair)} WHERE "${r.importance}" IS NOT NULL AND "${r.confidence}" IS NOT NULL GROUP BY ALL`
 				);
 				for (const t of truth) {
-					const p = published.find((x) => x.dimension_1 === pair[0] && x.dimension_2 === pair[1] && x.group_1 === t.g1 && x.group_2 === t.g2 && x.competency === r.competency)!;
+					const p = published.find(
+						(x) =>
+							x.dimension_1 === pair[0] &&
+							x.dimension_2 === pair[1] &&
+							x.group_1 === t.g1 &&
+							x.group_2 === t.g2 &&
+							x.competency === r.competency
+					)!;
 					expect(p, `${pair} ${t.g1} ${t.g2} ${r.competency}`).toBeDefined();
 					if (t.n < 8) {
 						expect(p.suppressed).toBe(true);
@@ -110,14 +127,20 @@ describe('two-way breakdowns against a second implementation over the responses 
 		let checked = 0;
 		for (const m of s.ctx().measures) {
 			if (m.kind !== 'share') continue;
-			const hit = questions.get(m.question)!.type === 'multi' ? `list_has_any("${m.question}", ${literalList(m.codes)})` : `"${m.question}" IN (${m.codes.map(literal).join(', ')})`;
+			const hit =
+				questions.get(m.question)!.type === 'multi'
+					? `list_has_any("${m.question}", ${literalList(m.codes)})`
+					: `"${m.question}" IN (${m.codes.map(literal).join(', ')})`;
 			for (const pair of BREAKDOWN_PAIRS) {
 				const truth = await rows<{ g1: string; g2: string; x: number; n: number }>(
 					s.c,
 					`SELECT ${expression(pair[0])} AS g1, ${expression(pair[1])} AS g2, count(*) FILTER (WHERE ${hit})::INTEGER AS x, count("${m.question}")::INTEGER AS n FROM ${people(pair)} GROUP BY ALL`
 				);
 				for (const t of truth) {
-					const p = published.find((r) => r.measure_id === m.id && r.dimension_1 === pair[0] && r.dimension_2 === pair[1] && r.group_1 === t.g1 && r.group_2 === t.g2)!;
+					const p = published.find(
+						(r) =>
+							r.measure_id === m.id && r.dimension_1 === pair[0] && r.dimension_2 === pair[1] && r.group_1 === t.g1 && r.group_2 === t.g2
+					)!;
 					// A share is a mean of a yes/no answer: hidden with its base only (disclosure.ts).
 					if (t.n > 0 && t.n < 8) {
 						expect(p.suppressed, `${m.id} ${pair} ${t.g1} ${t.g2}`).toBe(true);
@@ -140,7 +163,10 @@ describe('two-way breakdowns against a second implementation over the responses 
 		for (const table of [needs, measures]) {
 			const hidden = table.rows.filter((r) => r.suppressed);
 			expect(hidden.length).toBeGreaterThan(0);
-			for (const r of hidden) expect(Object.entries(r).filter(([k, v]) => ['respondents', 'mwds', 'value', 'base', 'numerator'].includes(k) && v !== null)).toEqual([]);
+			for (const r of hidden)
+				expect(
+					Object.entries(r).filter(([k, v]) => ['respondents', 'mwds', 'value', 'base', 'numerator'].includes(k) && v !== null)
+				).toEqual([]);
 		}
 	});
 

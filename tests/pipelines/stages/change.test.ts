@@ -18,7 +18,8 @@ let c: DuckDBConnection;
 syntheticFile({ n: 600, seed: 7 }, (file) => ({ c } = file));
 
 type Row = Record<string, unknown>;
-const find = (table: { rows: Row[] }, region: string, item: string) => table.rows.find((r) => r.region_code === region && r.item_id === item)!;
+const find = (table: { rows: Row[] }, region: string, item: string) =>
+	table.rows.find((r) => r.region_code === region && r.item_id === item)!;
 
 describe('change between waves', () => {
 	it('matches the golden table for seed 7', async () => {
@@ -55,7 +56,10 @@ describe('change between waves', () => {
 			// Each share may be off by half a point and the limits are rounded: within 1.5 points.
 			expect(Math.abs(Number(share.ci_low) - 100 * expected.low)).toBeLessThanOrEqual(1.5);
 			expect(Math.abs(Number(share.ci_high) - 100 * expected.high)).toBeLessThanOrEqual(1.5);
-			for (const [item, p] of [['aim4_mean_confidence', 'conf'], ['fh', 'fh']] as const) {
+			for (const [item, p] of [
+				['aim4_mean_confidence', 'conf'],
+				['fh', 'fh']
+			] as const) {
 				const row = find(table, region, item);
 				const w = welch(now[`${p}_mean`], now[`${p}_sd`], now[`${p}_n`], before[`${p}_mean`], before[`${p}_sd`], before[`${p}_n`])!;
 				expect(row.base).toBe(now[`${p}_n`]);
@@ -77,7 +81,8 @@ describe('change between waves', () => {
 				expect(r.change).toBeNull();
 				continue;
 			}
-			for (const count of [r.base, r.previous_base]) if (count !== null && count !== 0) expect(Number(count) % 5 === 0 && Number(count) >= 8).toBe(true);
+			for (const count of [r.base, r.previous_base])
+				if (count !== null && count !== 0) expect(Number(count) % 5 === 0 && Number(count) >= 8).toBe(true);
 			// No verdict for a side of fewer than MIN_VERDICT_BASE people (docs/intervals.md).
 			if (Number(r.base) < MIN_VERDICT_BASE || Number(r.previous_base) < MIN_VERDICT_BASE) {
 				expect([r.difference, r.ci_low, r.ci_high, r.change]).toEqual([null, null, null, null]);

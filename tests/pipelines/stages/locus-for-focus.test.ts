@@ -8,7 +8,13 @@ import { instrument } from '../../../src/lib/instrument/survey';
 import { snapshot } from '../../../pipelines/stages/snapshot';
 import { needs } from '../../../pipelines/stages/needs';
 import { needsBySpecialty } from '../../../pipelines/stages/needs-specialty';
-import { locusForFocusOf, locusForFocusTable, MIN_LOCUS_COMPETENCIES, quadrantOf, QUADRANTS } from '../../../pipelines/stages/locus-for-focus';
+import {
+	locusForFocusOf,
+	locusForFocusTable,
+	MIN_LOCUS_COMPETENCIES,
+	quadrantOf,
+	QUADRANTS
+} from '../../../pipelines/stages/locus-for-focus';
 import { loadSuccessMeasures, WORKFORCE_CSV } from '../../../pipelines/core/reference';
 import type { PipelineContext } from '../../../pipelines/core/context';
 import { EXACT } from '../worked-example';
@@ -16,10 +22,30 @@ import { expectGolden, syntheticStages, type SyntheticStages } from '../fixtures
 
 // Ratings of P1–P4 from docs/needs-assessment.md: [importance, confidence] per competency.
 const EXAMPLE: Record<string, Array<[number, number]>> = {
-	pgx_principles: [[5, 2], [5, 3], [4, 2], [4, 3]],
-	fh: [[4, 4], [4, 4], [4, 3], [4, 3]],
-	ethics: [[2, 1], [3, 1], [2, 2], [3, 2]],
-	referral_routes: [[3, 3], [2, 2], [3, 3], [2, 2]]
+	pgx_principles: [
+		[5, 2],
+		[5, 3],
+		[4, 2],
+		[4, 3]
+	],
+	fh: [
+		[4, 4],
+		[4, 4],
+		[4, 3],
+		[4, 3]
+	],
+	ethics: [
+		[2, 1],
+		[3, 1],
+		[2, 2],
+		[3, 2]
+	],
+	referral_routes: [
+		[3, 3],
+		[2, 2],
+		[3, 3],
+		[2, 2]
+	]
 };
 
 describe('the worked example of docs/needs-assessment.md', () => {
@@ -50,7 +76,12 @@ describe('the worked example of docs/needs-assessment.md', () => {
 	it('reproduces the Borich means, MWDS and ranks', async () => {
 		const [region] = await needs(c, ctx);
 		const england = (competency: string) => region.rows.find((r) => r.region_code === 'E92000001' && r.competency === competency)!;
-		const expected = { pgx_principles: [4.5, 2.5, 2.0, 9.0, 1], fh: [4.0, 3.5, 0.5, 2.0, 3], ethics: [2.5, 1.5, 1.0, 2.5, 2], referral_routes: [2.5, 2.5, 0.0, 0.0, 4] };
+		const expected = {
+			pgx_principles: [4.5, 2.5, 2.0, 9.0, 1],
+			fh: [4.0, 3.5, 0.5, 2.0, 3],
+			ethics: [2.5, 1.5, 1.0, 2.5, 2],
+			referral_routes: [2.5, 2.5, 0.0, 0.0, 4]
+		};
 		for (const [competency, [imp, conf, disc, mwds, rank]] of Object.entries(expected)) {
 			const r = england(competency);
 			expect(Number(r.mean_importance), competency).toBeCloseTo(imp, 10);
@@ -65,7 +96,8 @@ describe('the worked example of docs/needs-assessment.md', () => {
 		const locus = locusForFocusTable([...(await needs(c, ctx)), ...(await needsBySpecialty(c, ctx))]);
 		const england = locus.rows.filter((r) => r.dimension === 'region' && r.group_code === 'E92000001');
 		const of = (competency: string) => england.find((r) => r.competency === competency)!;
-		for (const r of england.filter((r) => r.quadrant !== null)) expect(r).toMatchObject({ importance_split: 3.375, discrepancy_split: 0.875 });
+		for (const r of england.filter((r) => r.quadrant !== null))
+			expect(r).toMatchObject({ importance_split: 3.375, discrepancy_split: 0.875 });
 		expect(of('pgx_principles').quadrant).toBe('Training priority');
 		expect(of('fh').quadrant).toBe('Maintain');
 		expect(of('ethics').quadrant).toBe('Secondary priority');
@@ -76,7 +108,12 @@ describe('the worked example of docs/needs-assessment.md', () => {
 	});
 
 	it(`places no competency when fewer than ${MIN_LOCUS_COMPETENCIES} are scored, or when their figures are all equal`, () => {
-		const row = (competency: string, mean_importance: number | null, mean_discrepancy: number | null) => ({ group: 'g', competency, mean_importance, mean_discrepancy });
+		const row = (competency: string, mean_importance: number | null, mean_discrepancy: number | null) => ({
+			group: 'g',
+			competency,
+			mean_importance,
+			mean_discrepancy
+		});
 		const of = (rows: ReturnType<typeof row>[]) => locusForFocusOf(rows, (r) => r.group).map((r) => r.quadrant);
 		// One or two scored: a split at their own means would call half (or all) a training priority.
 		expect(of([row('a', 4, 1)])).toEqual([null]);
@@ -117,7 +154,11 @@ describe('Locus for Focus of the published synthetic tables (600 a wave)', () =>
 			for (const r of shown) {
 				placed++;
 				const high = [Number(r.mean_importance) >= imp, Number(r.mean_discrepancy) >= disc];
-				expect(r.quadrant).toBe({ 'true,true': 'Training priority', 'true,false': 'Maintain', 'false,true': 'Secondary priority', 'false,false': 'Low priority' }[high.join()]);
+				expect(r.quadrant).toBe(
+					{ 'true,true': 'Training priority', 'true,false': 'Maintain', 'false,true': 'Secondary priority', 'false,false': 'Low priority' }[
+						high.join()
+					]
+				);
 			}
 			for (const r of members.filter((r) => r.suppressed)) expect(r.quadrant).toBeNull();
 		}

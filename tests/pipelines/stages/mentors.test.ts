@@ -8,7 +8,8 @@ import { rows } from '../../../pipelines/core/sql';
 import { LONDON, MIDLANDS, workedExample } from '../worked-example';
 import { expectGolden, round, syntheticStages, type SyntheticStages } from '../fixtures';
 
-const figure = (rows: Array<Record<string, unknown>>, region: string, measure: string) => rows.find((r) => r.region_code === region && r.measure === measure)!;
+const figure = (rows: Array<Record<string, unknown>>, region: string, measure: string) =>
+	rows.find((r) => r.region_code === region && r.measure === measure)!;
 
 describe('mentors, worked by hand', () => {
 	it('counts "mentor" and "both" as willing to mentor, "no" as without access', async () => {
@@ -70,7 +71,8 @@ describe('mentors against the responses (600 a wave)', () => {
 		const [table] = await mentors(s.c, s.ctx(NHS_DIGITAL_RULE));
 		for (const r of table.rows) {
 			expect(r).not.toHaveProperty('numerator');
-			if (r.base !== null && r.base !== 0) expect(Number(r.base) >= 8 && Number(r.base) % 5 === 0, `${r.region_code} base = ${r.base}`).toBe(true);
+			if (r.base !== null && r.base !== 0)
+				expect(Number(r.base) >= 8 && Number(r.base) % 5 === 0, `${r.region_code} base = ${r.base}`).toBe(true);
 		}
 	});
 

@@ -27,15 +27,31 @@ interface Shape {
 
 const SHAPES: Record<string, Shape> = {
 	// Confidence rising with importance; a middling need.
-	together: { importance: [0.02, 0.08, 0.25, 0.4, 0.25], confidenceIfHigh: [0.1, 0.25, 0.35, 0.2, 0.1], confidenceIfLow: [0.25, 0.35, 0.25, 0.1, 0.05] },
+	together: {
+		importance: [0.02, 0.08, 0.25, 0.4, 0.25],
+		confidenceIfHigh: [0.1, 0.25, 0.35, 0.2, 0.1],
+		confidenceIfLow: [0.25, 0.35, 0.25, 0.1, 0.05]
+	},
 	// Important but not felt confident: a large need, ratings pulling apart.
-	apart: { importance: [0.05, 0.1, 0.2, 0.3, 0.35], confidenceIfHigh: [0.3, 0.3, 0.2, 0.15, 0.05], confidenceIfLow: [0.05, 0.1, 0.25, 0.3, 0.3] },
+	apart: {
+		importance: [0.05, 0.1, 0.2, 0.3, 0.35],
+		confidenceIfHigh: [0.3, 0.3, 0.2, 0.15, 0.05],
+		confidenceIfLow: [0.05, 0.1, 0.25, 0.3, 0.3]
+	},
 	// Both uniform and independent.
-	uniform: { importance: [0.2, 0.2, 0.2, 0.2, 0.2], confidenceIfHigh: [0.2, 0.2, 0.2, 0.2, 0.2], confidenceIfLow: [0.2, 0.2, 0.2, 0.2, 0.2] },
+	uniform: {
+		importance: [0.2, 0.2, 0.2, 0.2, 0.2],
+		confidenceIfHigh: [0.2, 0.2, 0.2, 0.2, 0.2],
+		confidenceIfLow: [0.2, 0.2, 0.2, 0.2, 0.2]
+	},
 	// Only the ends of the scale: the most skewed ratings can be.
 	extremes: { importance: [0.1, 0, 0, 0, 0.9], confidenceIfHigh: [0.5, 0, 0, 0, 0.5], confidenceIfLow: [0, 0, 0, 0, 1] },
 	// Little need.
-	small: { importance: [0.05, 0.15, 0.4, 0.3, 0.1], confidenceIfHigh: [0.05, 0.1, 0.2, 0.4, 0.25], confidenceIfLow: [0.1, 0.2, 0.4, 0.2, 0.1] },
+	small: {
+		importance: [0.05, 0.15, 0.4, 0.3, 0.1],
+		confidenceIfHigh: [0.05, 0.1, 0.2, 0.4, 0.25],
+		confidenceIfLow: [0.1, 0.2, 0.4, 0.2, 0.1]
+	},
 	// More confident than important: a negative score.
 	negative: { importance: [0.3, 0.3, 0.2, 0.1, 0.1], confidenceIfHigh: [0, 0.1, 0.2, 0.3, 0.4], confidenceIfLow: [0, 0.1, 0.2, 0.3, 0.4] }
 };
@@ -63,7 +79,10 @@ const shapeOf = (k: number) => Object.values(SHAPES)[k % Object.keys(SHAPES).len
 /** A rating drawn from `p` with the uniform draw `u` (an SQL expression). */
 const draw = (u: string, p: Pmf) => {
 	const cumulative = p.map((_, k) => p.slice(0, k + 1).reduce((a, b) => a + b, 0));
-	return `CASE ${cumulative.slice(0, 4).map((c, k) => `WHEN ${u} < ${c.toFixed(6)} THEN ${k + 1}`).join(' ')} ELSE 5 END`;
+	return `CASE ${cumulative
+		.slice(0, 4)
+		.map((c, k) => `WHEN ${u} < ${c.toFixed(6)} THEN ${k + 1}`)
+		.join(' ')} ELSE 5 END`;
 };
 
 /** `trials` groups of `size` people, each competency rated from its shape independently of the others;
@@ -75,7 +94,10 @@ async function insertTrials(c: DuckDBConnection, label: string, size: number, tr
 		const s = shapeOf(k);
 		return `CASE WHEN ${ident(r.importance)} >= 4 THEN ${draw(u(`conf:${k}`), s.confidenceIfHigh)} ELSE ${draw(u(`conf:${k}`), s.confidenceIfLow)} END AS ${ident(r.confidence)}`;
 	});
-	const columns = competencies.flatMap((r) => [r.importance, r.confidence]).map(ident).join(', ');
+	const columns = competencies
+		.flatMap((r) => [r.importance, r.confidence])
+		.map(ident)
+		.join(', ');
 	await c.run(`
 		INSERT INTO responses (submission_id, receipt, wave_id, instrument_id, instrument_version, answers, answers_hash, submitted_at, record_key, region, sector, staff_group, ${columns})
 		SELECT md5(${literal(label)} || i)::UUID, 'R', '2026-27', 'i', '1', '{}', 'h' || i, now(), (hash(i, ${literal(label)}, 'key') % 256)::UTINYINT,
@@ -106,7 +128,9 @@ describe('MWDS intervals in simulation, through the cube and disclosure control'
 	const coverage = (label: string) => {
 		const of = scores.filter((r) => String(r.group_code).startsWith(`${label}-`));
 		const truth = new Map(competencies.map((r, k) => [r.competency, trueMwds(shapeOf(k))]));
-		const covered = of.filter((r) => Number(r.mwds_low) <= truth.get(String(r.competency))! && truth.get(String(r.competency))! <= Number(r.mwds_high)).length;
+		const covered = of.filter(
+			(r) => Number(r.mwds_low) <= truth.get(String(r.competency))! && truth.get(String(r.competency))! <= Number(r.mwds_high)
+		).length;
 		return { intervals: of.length, coverage: covered / of.length };
 	};
 
@@ -122,7 +146,14 @@ describe('MWDS intervals in simulation, through the cube and disclosure control'
 // The worked example of docs/needs-assessment.md: 20 people rate familial hypercholesterolaemia,
 // [importance, confidence] × how many gave that pair.
 const EXAMPLE: Array<[number, number, number]> = [
-	[5, 2, 3], [5, 3, 3], [5, 4, 2], [4, 2, 3], [4, 3, 4], [3, 3, 3], [3, 2, 1], [2, 2, 1]
+	[5, 2, 3],
+	[5, 3, 3],
+	[5, 4, 2],
+	[4, 2, 3],
+	[4, 3, 4],
+	[3, 3, 3],
+	[3, 2, 1],
+	[2, 2, 1]
 ];
 
 describe('the worked example of docs/needs-assessment.md', () => {
@@ -142,7 +173,14 @@ describe('the worked example of docs/needs-assessment.md', () => {
 			);
 		const wave = { id: '2026-27', label: '2026/27' };
 		await snapshot(c, wave, [wave]);
-		const [region] = await needs(c, { wave, waves: [wave], rule: EXACT, measures: loadSuccessMeasures(), workforceCsv: WORKFORCE_CSV, cube: 'cube' });
+		const [region] = await needs(c, {
+			wave,
+			waves: [wave],
+			rule: EXACT,
+			measures: loadSuccessMeasures(),
+			workforceCsv: WORKFORCE_CSV,
+			cube: 'cube'
+		});
 		fh = region.rows.find((r) => r.region_code === ENGLAND.code && r.competency === 'fh')!;
 	});
 	afterAll(async () => {
@@ -151,7 +189,14 @@ describe('the worked example of docs/needs-assessment.md', () => {
 	});
 
 	// The moments as the page works them out: variances and covariance with divisor n − 1.
-	const moments = { n: 20, importance: 4.1, confidence: 2.7, importanceVariance: 15.8 / 19, confidenceVariance: 8.2 / 19, covariance: 2.6 / 19 };
+	const moments = {
+		n: 20,
+		importance: 4.1,
+		confidence: 2.7,
+		importanceVariance: 15.8 / 19,
+		confidenceVariance: 8.2 / 19,
+		covariance: 2.6 / 19
+	};
 
 	it('publishes MWDS 5.74 with the interval 3.495070 to 7.984930 through the cube and the needs stage (exact rule)', () => {
 		expect(Number(fh.respondents)).toBe(20);
@@ -181,7 +226,9 @@ describe('the worked example of docs/needs-assessment.md', () => {
 		expect(top.low).toBeLessThan(19.5);
 		expect(mwdsInterval(5.74, { ...moments, n: 1 })).toBeNull();
 		// No spread and no noise: the score alone.
-		expect(mwdsInterval(2, { n: 10, importance: 4, confidence: 3.5, importanceVariance: 0, confidenceVariance: 0, covariance: 0 })).toMatchObject({ low: 2, high: 2 });
+		expect(
+			mwdsInterval(2, { n: 10, importance: 4, confidence: 3.5, importanceVariance: 0, confidenceVariance: 0, covariance: 0 })
+		).toMatchObject({ low: 2, high: 2 });
 	});
 });
 
@@ -195,7 +242,11 @@ const RANKED = [
 	{ competency: 'referral_routes', mwds: 1.2, mwds_low: 0.4, mwds_high: 2.0 }
 ];
 
-const rankedExample = () => rankNeeds(RANKED.map((r) => ({ ...r, group: 'g' })), (r) => r.group);
+const rankedExample = () =>
+	rankNeeds(
+		RANKED.map((r) => ({ ...r, group: 'g' })),
+		(r) => r.group
+	);
 
 describe('ranks with the range their intervals allow', () => {
 	it('gives the worked example 1–2, 1–2, 3–4, 3–4, 5–6, 5–6', () => {
@@ -211,8 +262,16 @@ describe('ranks with the range their intervals allow', () => {
 	});
 
 	it('fixes a rank whose interval overlaps no other, counts touching intervals as overlapping, and shares a rank between equal scores', () => {
-		const row = (competency: string, mwds: number | null, low?: number, high?: number) => ({ competency, mwds, mwds_low: low ?? null, mwds_high: high ?? null });
-		const ranked = rankNeeds([row('a', 3, 2.5, 3.5), row('b', 5, 4.5, 5.5), row('c', 2, 1, 2.5), row('d', null), row('e', 2, 1.8, 2.2)], () => 'g');
+		const row = (competency: string, mwds: number | null, low?: number, high?: number) => ({
+			competency,
+			mwds,
+			mwds_low: low ?? null,
+			mwds_high: high ?? null
+		});
+		const ranked = rankNeeds(
+			[row('a', 3, 2.5, 3.5), row('b', 5, 4.5, 5.5), row('c', 2, 1, 2.5), row('d', null), row('e', 2, 1.8, 2.2)],
+			() => 'g'
+		);
 		expect(ranked.map((r) => [r.competency, r.rank, rankRangeText(r.rank_best, r.rank_worst)])).toEqual([
 			['b', 1, '1'],
 			['a', 2, '2–3'],
@@ -221,7 +280,11 @@ describe('ranks with the range their intervals allow', () => {
 			['d', null, null]
 		]);
 		// A score without an interval ranks by its point alone.
-		expect(rankNeeds([row('a', 3), row('b', 3), row('c', 1)], () => 'g').map((r) => rankRangeText(r.rank_best, r.rank_worst))).toEqual(['1–2', '1–2', '3']);
+		expect(rankNeeds([row('a', 3), row('b', 3), row('c', 1)], () => 'g').map((r) => rankRangeText(r.rank_best, r.rank_worst))).toEqual([
+			'1–2',
+			'1–2',
+			'3'
+		]);
 	});
 
 	it('keeps every rank within its range', () => {
@@ -241,26 +304,42 @@ describe('ranks with the range their intervals allow', () => {
 
 describe('the one-page summary', () => {
 	const summaryOf = (rows: object[]) => {
-		const needsTable: PublishedTable = { name: 'needs_by_competency_region', title: '', columns: {}, rows: rows.map((r) => ({ ...r, wave: '2026-27', region_code: ENGLAND.code, suppressed: false })) };
+		const needsTable: PublishedTable = {
+			name: 'needs_by_competency_region',
+			title: '',
+			columns: {},
+			rows: rows.map((r) => ({ ...r, wave: '2026-27', region_code: ENGLAND.code, suppressed: false }))
+		};
 		return summaryHtml([needsTable, { name: 'success_measures', title: '', columns: {}, rows: [] }], ENGLAND.code, '2026-27');
 	};
 
 	it('gives the top five with their intervals and the ranks each could take, and says which could be the largest', () => {
 		const html = summaryOf(rankedExample());
-		expect(html).toContain('<li>Identifying patients for testing <span class="score">(needs score 6.10, 95% interval 5.20 to 7.00; could rank 1 to 2)</span></li>');
-		expect(html).toContain('<li>Ethical, legal and social issues <span class="score">(needs score 4.20, 95% interval 3.50 to 4.80; could rank 3 to 4)</span></li>');
+		expect(html).toContain(
+			'<li>Identifying patients for testing <span class="score">(needs score 6.10, 95% interval 5.20 to 7.00; could rank 1 to 2)</span></li>'
+		);
+		expect(html).toContain(
+			'<li>Ethical, legal and social issues <span class="score">(needs score 4.20, 95% interval 3.50 to 4.80; could rank 3 to 4)</span></li>'
+		);
 		expect(html.match(/<li>/g)).toHaveLength(5);
-		expect(html).toContain('Identifying patients for testing and Gene-targeted treatments could each be the largest need: their intervals overlap.');
+		expect(html).toContain(
+			'Identifying patients for testing and Gene-targeted treatments could each be the largest need: their intervals overlap.'
+		);
 		// The sixth could still be fifth.
 		expect(html).toContain('Referral routes (ranks 5 to 6) could also be among the top 5.');
 	});
 
 	it('gives a rank the intervals fix without a range, and names no tie when the first stands clear', () => {
-		const html = summaryOf(rankNeeds([
-			{ competency: 'fh', mwds: 6, mwds_low: 5.5, mwds_high: 6.5 },
-			{ competency: 'ethics', mwds: 3, mwds_low: 2.5, mwds_high: 3.5 },
-			{ competency: 'pgx_results', mwds: 2.8, mwds_low: 2.2, mwds_high: 3.4 }
-		], () => 'g'));
+		const html = summaryOf(
+			rankNeeds(
+				[
+					{ competency: 'fh', mwds: 6, mwds_low: 5.5, mwds_high: 6.5 },
+					{ competency: 'ethics', mwds: 3, mwds_low: 2.5, mwds_high: 3.5 },
+					{ competency: 'pgx_results', mwds: 2.8, mwds_low: 2.2, mwds_high: 3.4 }
+				],
+				() => 'g'
+			)
+		);
 		expect(html).toContain('(needs score 6.00, 95% interval 5.50 to 6.50)</span>');
 		expect(html).toContain('could rank 2 to 3');
 		expect(html).not.toContain('could each be the largest');
@@ -268,9 +347,16 @@ describe('the one-page summary', () => {
 	});
 
 	it('counts rather than names when many could lead, and separates names with commas of their own by semicolons', () => {
-		const wide = ['fh', 'ethics', 'pgx_results', 'referral_routes'].map((competency, k) => ({ competency, mwds: 4 - k / 10, mwds_low: 2, mwds_high: 6 }));
+		const wide = ['fh', 'ethics', 'pgx_results', 'referral_routes'].map((competency, k) => ({
+			competency,
+			mwds: 4 - k / 10,
+			mwds_low: 2,
+			mwds_high: 6
+		}));
 		expect(summaryOf(rankNeeds(wide, () => 'g'))).toContain('Any of 4 needs could be the largest: their intervals overlap.');
 		const three = ['fh', 'ethics', 'pgx_results'].map((competency, k) => ({ competency, mwds: 4 - k / 10, mwds_low: 2, mwds_high: 6 }));
-		expect(summaryOf(rankNeeds(three, () => 'g'))).toContain('Familial hypercholesterolaemia; Ethical, legal and social issues; and Acting on pharmacogenomic results could each be the largest need');
+		expect(summaryOf(rankNeeds(three, () => 'g'))).toContain(
+			'Familial hypercholesterolaemia; Ethical, legal and social issues; and Acting on pharmacogenomic results could each be the largest need'
+		);
 	});
 });

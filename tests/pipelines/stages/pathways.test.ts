@@ -18,7 +18,13 @@ const shipped = () => JSON.parse(JSON.stringify({ pathways: loadPathways() })) a
 describe('the pathways file', () => {
 	it('ships the five pathways, each with sources and steps mapped to known competencies', () => {
 		const pathways = loadPathways();
-		expect(pathways.map((p) => p.id)).toEqual(['dpyd_fluoropyrimidines', 'cyp2c19_clopidogrel', 'fh_inclisiran', 'hla_b5701_abacavir', 'mtrnr1_aminoglycosides']);
+		expect(pathways.map((p) => p.id)).toEqual([
+			'dpyd_fluoropyrimidines',
+			'cyp2c19_clopidogrel',
+			'fh_inclisiran',
+			'hla_b5701_abacavir',
+			'mtrnr1_aminoglycosides'
+		]);
 		for (const p of pathways) {
 			expect(p.sources.length).toBeGreaterThan(0);
 			expect(p.steps.length).toBeGreaterThanOrEqual(3);
@@ -37,14 +43,20 @@ describe('the pathways file', () => {
 	it('says what is wrong with a malformed file, an unknown specialty or a repeated pathway', () => {
 		const noSource = shipped();
 		noSource.pathways[0].sources = [];
-		expect(() => parsePathways(noSource)).toThrow('The pathways file is not valid at pathways.0.sources: Every pathway needs at least one source');
+		expect(() => parsePathways(noSource)).toThrow(
+			'The pathways file is not valid at pathways.0.sources: Every pathway needs at least one source'
+		);
 		const noCompetency = shipped();
 		noCompetency.pathways[2].steps[0].competencies = [];
-		expect(() => parsePathways(noCompetency)).toThrow('The pathways file is not valid at pathways.2.steps.0.competencies: Every step maps to at least one competency');
+		expect(() => parsePathways(noCompetency)).toThrow(
+			'The pathways file is not valid at pathways.2.steps.0.competencies: Every step maps to at least one competency'
+		);
 		expect(() => parsePathways({ pathway: [] })).toThrow(/^The pathways file is not valid at pathways:/);
 		const specialty = shipped();
 		specialty.pathways[0].specialty = 'oncology';
-		expect(() => parsePathways(specialty)).toThrow(/^Pathway dpyd_fluoropyrimidines: "oncology" is not a clinical specialty code\. Use one of: oncology_haematology/);
+		expect(() => parsePathways(specialty)).toThrow(
+			/^Pathway dpyd_fluoropyrimidines: "oncology" is not a clinical specialty code\. Use one of: oncology_haematology/
+		);
 		const twice = shipped();
 		twice.pathways.push(twice.pathways[0]);
 		expect(() => parsePathways(twice)).toThrow('Pathway dpyd_fluoropyrimidines is listed twice');
@@ -59,7 +71,12 @@ describe('the pathways file', () => {
 
 describe('pathway readiness, worked by hand', () => {
 	// Published per-competency figures for one region (A and C of docs/needs-assessment.md).
-	const needsTable = (rowsOf: Array<Record<string, unknown>>): PublishedTable => ({ name: 'needs_by_competency_region', title: '', columns: {}, rows: rowsOf });
+	const needsTable = (rowsOf: Array<Record<string, unknown>>): PublishedTable => ({
+		name: 'needs_by_competency_region',
+		title: '',
+		columns: {},
+		rows: rowsOf
+	});
 	const pathway: Pathway = {
 		id: 'example',
 		name: 'Example',
@@ -82,7 +99,18 @@ describe('pathway readiness, worked by hand', () => {
 			[pathway]
 		);
 		expect(pathwayCompetencies(pathway)).toEqual(['pgx_principles', 'ethics']);
-		expect(table.rows).toEqual([{ wave: '2026-27', pathway_id: 'example', pathway: 'Example', region_code: 'E40000003', competencies: 2, mean_confidence: 2, needs_score: 5.75, suppressed: false }]);
+		expect(table.rows).toEqual([
+			{
+				wave: '2026-27',
+				pathway_id: 'example',
+				pathway: 'Example',
+				region_code: 'E40000003',
+				competencies: 2,
+				mean_confidence: 2,
+				needs_score: 5.75,
+				suppressed: false
+			}
+		]);
 	});
 
 	it('suppresses a pathway where any of its competencies is suppressed', () => {
@@ -123,8 +151,12 @@ describe('pathway readiness against the responses (600 a wave)', () => {
 				const published = table.rows.find((r) => r.pathway_id === p.id && r.region_code === region)!;
 				expect(published.suppressed).toBe(false);
 				// Published to 2 decimal places: within half a unit of the last place.
-				expect(Math.abs(Number(published.mean_confidence) - each.reduce((a, r) => a + r.conf, 0) / each.length)).toBeLessThanOrEqual(0.005 + 1e-9);
-				expect(Math.abs(Number(published.needs_score) - each.reduce((a, r) => a + (r.imp - r.conf) * r.imp, 0) / each.length)).toBeLessThanOrEqual(0.005 + 1e-9);
+				expect(Math.abs(Number(published.mean_confidence) - each.reduce((a, r) => a + r.conf, 0) / each.length)).toBeLessThanOrEqual(
+					0.005 + 1e-9
+				);
+				expect(
+					Math.abs(Number(published.needs_score) - each.reduce((a, r) => a + (r.imp - r.conf) * r.imp, 0) / each.length)
+				).toBeLessThanOrEqual(0.005 + 1e-9);
 			}
 		}
 		expect(table.rows).toHaveLength(5 * 8);

@@ -22,7 +22,15 @@ describe('region against England', () => {
 
 	it('agrees with a second implementation over the raw responses: each region against everyone else', async () => {
 		const [table] = await regionComparison(c, await stageContext(c, EXACT));
-		const groups = await rows<{ region: string; inside: boolean; yes: number; answered: number; fh_mean: number; fh_sd: number; fh_n: number }>(
+		const groups = await rows<{
+			region: string;
+			inside: boolean;
+			yes: number;
+			answered: number;
+			fh_mean: number;
+			fh_sd: number;
+			fh_n: number;
+		}>(
 			c,
 			`SELECT r.code AS region, (x.region = r.code) AS inside,
 				count(*) FILTER (WHERE x.aware_framework IN ('read', 'aware'))::INTEGER AS yes, count(x.aware_framework)::INTEGER AS answered,
@@ -67,9 +75,11 @@ describe('region against England', () => {
 				expect([r.value, r.base, r.against_england, r.difference_from_rest]).toEqual([null, null, null, null]);
 				continue;
 			}
-			for (const count of [r.base, r.rest_of_england_base]) if (count !== 0) expect(Number(count) % 5 === 0 && Number(count) >= 8).toBe(true);
+			for (const count of [r.base, r.rest_of_england_base])
+				if (count !== 0) expect(Number(count) % 5 === 0 && Number(count) >= 8).toBe(true);
 			if (r.item_kind !== 'measure') continue;
-			const of = (region: string) => measures.rows.find((m) => m.measure_id === r.item_id && m.region_code === region && m.wave === r.wave)!.value;
+			const of = (region: string) =>
+				measures.rows.find((m) => m.measure_id === r.item_id && m.region_code === region && m.wave === r.wave)!.value;
 			expect(r.value).toBe(of(String(r.region_code)));
 			expect(r.england_value).toBe(of('E92000001'));
 		}

@@ -24,11 +24,15 @@ describe('success measures', () => {
 
 	it('rates a share by its value before rounding: a true 9.95% is short of a 10% target', () => {
 		// Coverage-style counts (no noise on a census count's share): 199 of 2,000 is 9.95%, published 10.0%.
-		const [row] = protect([{ kind: 'coverage', measure_id: 'm', numerator: 199, numerator_key: 0, base: 2000, base_key: 0 }], {
-			counts: ['numerator'],
-			shares: [{ column: 'share', numerator: 'numerator', denominator: 'base', answer: measureAnswer }],
-			keepUnrounded: true
-		}, { ...NHS_DIGITAL_RULE, perturbation: null, rounding: 1 });
+		const [row] = protect(
+			[{ kind: 'coverage', measure_id: 'm', numerator: 199, numerator_key: 0, base: 2000, base_key: 0 }],
+			{
+				counts: ['numerator'],
+				shares: [{ column: 'share', numerator: 'numerator', denominator: 'base', answer: measureAnswer }],
+				keepUnrounded: true
+			},
+			{ ...NHS_DIGITAL_RULE, perturbation: null, rounding: 1 }
+		);
 		expect(row.share).toBe(10);
 		expect(row['share:unrounded']).toBeCloseTo(9.95, 9);
 		expect(ragStatus({ direction: 'higher', amberWithin: 2 }, row['share:unrounded'] as number, 10)).toBe('amber');

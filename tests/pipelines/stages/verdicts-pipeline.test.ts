@@ -17,7 +17,15 @@ import { tempDir } from '../../../bench/kit/server';
 import { stageContext } from '../fixtures';
 
 /** People per region in each wave: every size the issue names, twice for the smaller ones. */
-const REGION_SIZES: Record<string, number> = { E40000003: 15, E40000005: 30, E40000006: 50, E40000007: 100, E40000010: 1000, E40000011: 30, E40000012: 50 };
+const REGION_SIZES: Record<string, number> = {
+	E40000003: 15,
+	E40000005: 30,
+	E40000006: 50,
+	E40000007: 100,
+	E40000010: 1000,
+	E40000011: 30,
+	E40000012: 50
+};
 const PEOPLE = Object.values(REGION_SIZES).reduce((a, b) => a + b, 0);
 const TRIALS = Number(process.env.VERDICT_TRIALS ?? 40);
 
@@ -38,7 +46,10 @@ afterAll(async () => {
 
 /** Regions dealt out at random (by a seeded hash) in the sizes above, within each wave. */
 async function dealRegions(seed: number) {
-	const bounds = Object.entries(REGION_SIZES).reduce<Array<[string, number]>>((acc, [code, n]) => [...acc, [code, (acc.at(-1)?.[1] ?? 0) + n]], []);
+	const bounds = Object.entries(REGION_SIZES).reduce<Array<[string, number]>>(
+		(acc, [code, n]) => [...acc, [code, (acc.at(-1)?.[1] ?? 0) + n]],
+		[]
+	);
 	await c.run(
 		`UPDATE responses SET region = dealt.region FROM (
 			SELECT submission_id, CASE ${bounds.map(([code, upTo]) => `WHEN place <= ${upTo} THEN '${code}'`).join(' ')} END AS region
@@ -96,13 +107,28 @@ describe('verdicts through the pipeline, two waves from one distribution', () =>
 		const bySize = await falseVerdicts(TRIALS);
 		const sizes = [...bySize.keys()].sort((a, b) => a - b);
 		expect(sizes).toEqual([15, 30, 50, 100, 1000]);
-		if (process.env.VERDICT_TRIALS) console.table(sizes.map((size) => ({ size, ...Object.fromEntries(Object.entries(bySize.get(size)!).flatMap(([k, t]) => [[`${k} n`, sum(t.comparisons)], [`${k} rate`, rate(t).toFixed(3)], [`${k} se`, standardError(t).toFixed(3)]])) })));
+		if (process.env.VERDICT_TRIALS)
+			console.table(
+				sizes.map((size) => ({
+					size,
+					...Object.fromEntries(
+						Object.entries(bySize.get(size)!).flatMap(([k, t]) => [
+							[`${k} n`, sum(t.comparisons)],
+							[`${k} rate`, rate(t).toFixed(3)],
+							[`${k} se`, standardError(t).toFixed(3)]
+						])
+					)
+				}))
+			);
 		for (const [size, { change, region }] of bySize) {
 			if (size < MIN_VERDICT_BASE) {
 				expect(sum(change.comparisons) + sum(region.comparisons), `no verdicts for ${size} people`).toBe(0);
 				continue;
 			}
-			for (const [table, t] of [['change between waves', change], ['region against England', region]] as const) {
+			for (const [table, t] of [
+				['change between waves', change],
+				['region against England', region]
+			] as const) {
 				expect(sum(t.comparisons), `${table}: verdicts for ${size} people`).toBeGreaterThan(TRIALS * 10);
 				// The stated 5% must lie within the rate's one-sided 99% reach (2.33 standard errors).
 				expect(rate(t) - 2.33 * standardError(t), `${table}: false verdicts for ${size} people`).toBeLessThanOrEqual(0.05);

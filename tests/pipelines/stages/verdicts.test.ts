@@ -17,7 +17,7 @@ const confidence = items.find((i) => i.item_kind === 'competency' && i.item_id =
 /** A seeded generator: the simulation is the same every run. */
 function prng(seed: number) {
 	let s = seed >>> 0;
-	return () => ((s = (Math.imul(s ^ (s >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) >>> 0) / 2 ** 32);
+	return () => (s = (Math.imul(s ^ (s >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) >>> 0) / 2 ** 32;
 }
 
 const LEVELS = [0.1, 0.2, 0.35, 0.25, 0.1];
@@ -37,7 +37,16 @@ function group(random: () => number, n: number, wave: string, ratings: () => num
 	}
 	return [
 		{ wave, item_id: share.item_id, numerator: yes, numerator_key: 0, base: n, base_key: keySum, total_sum: null, total_sq_sum: null },
-		{ wave, item_id: confidence.item_id, numerator: null, numerator_key: null, base: n, base_key: keySum, total_sum: sum, total_sq_sum: squares }
+		{
+			wave,
+			item_id: confidence.item_id,
+			numerator: null,
+			numerator_key: null,
+			base: n,
+			base_key: keySum,
+			total_sum: sum,
+			total_sq_sum: squares
+		}
 	];
 }
 
@@ -49,7 +58,10 @@ function falseVerdicts(n: number, trials: number, seed: number, ratings?: () => 
 	for (let t = 0; t < trials; t++) {
 		const figures = comparedFigures([...group(random, n, 'before', draw), ...group(random, n, 'now', draw)], measures, NHS_DIGITAL_RULE);
 		const of = (wave: string, item: string) => figures.find((f) => f.wave === wave && f.item_id === item);
-		for (const [item, key] of [[share, 'share'], [confidence, 'mean']] as const) {
+		for (const [item, key] of [
+			[share, 'share'],
+			[confidence, 'mean']
+		] as const) {
 			const i = compare(item, of('now', item.item_id), of('before', item.item_id), NHS_DIGITAL_RULE);
 			if (i) flagged.verdicts++;
 			if (i && (i.low > 0 || i.high < 0)) flagged[key]++;
@@ -69,7 +81,11 @@ function power(n: number, before: number, now: number, trials: number, seed: num
 	const random = prng(seed);
 	let found = 0;
 	for (let t = 0; t < trials; t++) {
-		const figures = comparedFigures([...group(random, n, 'before', rating(random), before), ...group(random, n, 'now', rating(random), now)], measures, NHS_DIGITAL_RULE);
+		const figures = comparedFigures(
+			[...group(random, n, 'before', rating(random), before), ...group(random, n, 'now', rating(random), now)],
+			measures,
+			NHS_DIGITAL_RULE
+		);
 		const of = (wave: string) => figures.find((f) => f.wave === wave && f.item_id === share.item_id);
 		const i = compare(share, of('now'), of('before'), NHS_DIGITAL_RULE);
 		if (i && i.low > 0) found++;

@@ -19,10 +19,18 @@ const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
 
 /** A cell with its exact respondents (n) and their key sum, published under `rule`. */
 type Counted = Cell & { n: number; key: number };
-const counted = (rule: DisclosureRule) => (region_code: string, staff_group: string, workforce: number | null, n: number, key = 0): Counted => ({
-	region_code, staff_group, workforce, n, key, respondents: publishedCount(n, key, rule)
-});
-const poolCount = (rule: DisclosureRule) => (members: Counted[]) => publishedCount(sum(members.map((m) => m.n)), sum(members.map((m) => m.key)), rule);
+const counted =
+	(rule: DisclosureRule) =>
+	(region_code: string, staff_group: string, workforce: number | null, n: number, key = 0): Counted => ({
+		region_code,
+		staff_group,
+		workforce,
+		n,
+		key,
+		respondents: publishedCount(n, key, rule)
+	});
+const poolCount = (rule: DisclosureRule) => (members: Counted[]) =>
+	publishedCount(sum(members.map((m) => m.n)), sum(members.map((m) => m.key)), rule);
 
 describe('weights (docs/weighting.md worked example)', () => {
 	// Counts hidden at 1–7 as published, but not perturbed or rounded: the arithmetic on its own.
@@ -38,7 +46,14 @@ describe('weights (docs/weighting.md worked example)', () => {
 		cell('R', 'other', 200, 5)
 	];
 	const fit = weightsWithinRegions(cells, poolCount(rule)).get('R')!;
-	const byGroups = (...groups: string[]) => fit.cells.find((w) => w.members.map((m) => m.staff_group).sort().join() === [...groups].sort().join())!;
+	const byGroups = (...groups: string[]) =>
+		fit.cells.find(
+			(w) =>
+				w.members
+					.map((m) => m.staff_group)
+					.sort()
+					.join() === [...groups].sort().join()
+		)!;
 
 	it('pools small cells within their staff-group family, and leaves out what is still too small', () => {
 		expect(fit.cells.map((w) => w.members.map((m) => m.staff_group))).toEqual([
@@ -46,7 +61,11 @@ describe('weights (docs/weighting.md worked example)', () => {
 			['pharmacy_technician'],
 			['support_worker', 'trainee_pharmacy_technician', 'assistant_technical_officer']
 		]);
-		expect(fit.cells.map((w) => [w.workforce, w.respondents])).toEqual([[1000, 100], [1000, 80], [2000, 20]]);
+		expect(fit.cells.map((w) => [w.workforce, w.respondents])).toEqual([
+			[1000, 100],
+			[1000, 80],
+			[2000, 20]
+		]);
 		expect(fit.unrepresented.map((c) => c.staff_group)).toEqual(['other']);
 	});
 
@@ -54,7 +73,13 @@ describe('weights (docs/weighting.md worked example)', () => {
 		// Mean weight 4,000 / 200 = 20, cap 70. Support staff: 2,000 / 20 = 100, capped at 70 (1,400 of
 		// their 2,000); the other 2,600 over the rest: 1.3 × 10 = 13 and 1.3 × 12.5 = 16.25.
 		expect(fit.cap).toBe(70);
-		expect([byGroups('pharmacist', 'foundation_trainee_pharmacist'), byGroups('pharmacy_technician'), byGroups('support_worker', 'trainee_pharmacy_technician', 'assistant_technical_officer')].map((w) => [w.weight, w.capped])).toEqual([
+		expect(
+			[
+				byGroups('pharmacist', 'foundation_trainee_pharmacist'),
+				byGroups('pharmacy_technician'),
+				byGroups('support_worker', 'trainee_pharmacy_technician', 'assistant_technical_officer')
+			].map((w) => [w.weight, w.capped])
+		).toEqual([
 			[13, false],
 			[16.25, false],
 			[70, true]
@@ -83,7 +108,13 @@ describe('weights (docs/weighting.md worked example)', () => {
 		expect(f.ess).toBeCloseTo(16_000_000 / 136_025, 9); // 4,000² / (100 · 13² + 80 · 16.25² + 20 · 70²) = 117.63
 		expect(publishedEss(f.ess, 200, NHS_DIGITAL_RULE)).toBe(120);
 		// Uncapped it would be (1,000 · 4 + 1,000 · 3 + 2,000 · 2) / 4,000 = 2.75, with 4,000² / 222,500 = 71.91.
-		expect(kish([{ n: 100, w: 10 }, { n: 80, w: 12.5 }, { n: 20, w: 100 }])).toBeCloseTo(16_000_000 / 222_500, 9);
+		expect(
+			kish([
+				{ n: 100, w: 10 },
+				{ n: 80, w: 12.5 },
+				{ n: 20, w: 100 }
+			])
+		).toBeCloseTo(16_000_000 / 222_500, 9);
 	});
 });
 
@@ -110,7 +141,8 @@ describe('weights and weighted figures over random cells (properties)', () => {
 						expect(w.members.every((m) => m.region_code === region)).toBe(true);
 						// 20 or more as published; a pool joined to a cell of 20 has its own published count,
 						// which its perturbation and rounding can take one step of 5 below its host's.
-						if (w.members.some((m) => (m.respondents ?? 0) >= MIN_WEIGHTING_CELL)) expect(w.respondents).toBeGreaterThanOrEqual(MIN_WEIGHTING_CELL - NHS_DIGITAL_RULE.rounding);
+						if (w.members.some((m) => (m.respondents ?? 0) >= MIN_WEIGHTING_CELL))
+							expect(w.respondents).toBeGreaterThanOrEqual(MIN_WEIGHTING_CELL - NHS_DIGITAL_RULE.rounding);
 						else expect(w.respondents).toBeGreaterThanOrEqual(MIN_WEIGHTING_CELL);
 						expect(w.weight).toBeGreaterThan(0);
 						expect(w.weight).toBeLessThanOrEqual(fit.cap! * (1 + 1e-9));
@@ -134,20 +166,28 @@ describe('weights and weighted figures over random cells (properties)', () => {
 	});
 
 	it('give every effective sample size at or below its base, and weighted shares within 0–100%', () => {
-		const figure = fc.record({ base: fc.option(fc.integer({ min: 0, max: 500 }), { freq: 5 }), value: fc.option(fc.double({ min: 0, max: 1, noNaN: true }), { freq: 8 }), weight: fc.double({ min: 0.01, max: 1000, noNaN: true }) });
+		const figure = fc.record({
+			base: fc.option(fc.integer({ min: 0, max: 500 }), { freq: 5 }),
+			value: fc.option(fc.double({ min: 0, max: 1, noNaN: true }), { freq: 8 }),
+			weight: fc.double({ min: 0.01, max: 1000, noNaN: true })
+		});
 		fc.assert(
-			fc.property(fc.array(figure, { maxLength: 12 }), fc.option(fc.integer({ min: 0, max: 2000 }).map((b) => 5 * Math.round(b / 5))), (cells, base) => {
-				const f = combined(cells);
-				const used = cells.filter((c) => c.base && c.value !== null);
-				if (f.ess !== null) expect(f.ess).toBeLessThanOrEqual(sum(used.map((c) => c.base!)) * (1 + 1e-9));
-				const ess = publishedEss(f.ess, base, NHS_DIGITAL_RULE);
-				if (ess !== null) expect(ess).toBeLessThanOrEqual(base!);
-				for (const share of [f.weighted, f.unweighted]) {
-					if (share === null) continue;
-					expect(100 * share).toBeGreaterThanOrEqual(0);
-					expect(100 * share).toBeLessThanOrEqual(100 * (1 + 1e-12));
+			fc.property(
+				fc.array(figure, { maxLength: 12 }),
+				fc.option(fc.integer({ min: 0, max: 2000 }).map((b) => 5 * Math.round(b / 5))),
+				(cells, base) => {
+					const f = combined(cells);
+					const used = cells.filter((c) => c.base && c.value !== null);
+					if (f.ess !== null) expect(f.ess).toBeLessThanOrEqual(sum(used.map((c) => c.base!)) * (1 + 1e-9));
+					const ess = publishedEss(f.ess, base, NHS_DIGITAL_RULE);
+					if (ess !== null) expect(ess).toBeLessThanOrEqual(base!);
+					for (const share of [f.weighted, f.unweighted]) {
+						if (share === null) continue;
+						expect(100 * share).toBeGreaterThanOrEqual(0);
+						expect(100 * share).toBeLessThanOrEqual(100 * (1 + 1e-12));
+					}
 				}
-			}),
+			),
 			{ numRuns: 500 }
 		);
 	});
@@ -171,7 +211,10 @@ describe('the weighting stage', () => {
 		expect(weights.rows.some((r) => r.capped)).toBe(false);
 		for (const region of new Set(fitted.map((r) => String(r.region_code)))) {
 			const own = fitted.filter((r) => r.region_code === region);
-			const weightingCells = [...new Set(own.map((r) => Number(r.weight)))].map((w) => ({ w, workforce: sum(own.filter((r) => r.weight === w).map((r) => Number(r.workforce))) }));
+			const weightingCells = [...new Set(own.map((r) => Number(r.weight)))].map((w) => ({
+				w,
+				workforce: sum(own.filter((r) => r.weight === w).map((r) => Number(r.workforce)))
+			}));
 			const mean = sum(weightingCells.map((x) => x.workforce)) / sum(weightingCells.map((x) => x.workforce / x.w));
 			const largest = Math.max(...weightingCells.map((x) => x.w));
 			expect(largest).toBeLessThanOrEqual(WEIGHT_CAP_RATIO * mean);
@@ -191,9 +234,15 @@ describe('the weighting stage', () => {
 
 	it('agrees with a weighted loop over the raw responses, with the published weights (every figure exact)', async () => {
 		// Denominators for exactly the cells that have respondents.
-		const cells = await rows<{ region: string; staff_group: string }>(c, `SELECT DISTINCT region, staff_group FROM responses WHERE wave_id = '2026-27'`);
+		const cells = await rows<{ region: string; staff_group: string }>(
+			c,
+			`SELECT DISTINCT region, staff_group FROM responses WHERE wave_id = '2026-27'`
+		);
 		const csv = join(dir, 'workforce.csv');
-		writeFileSync(csv, `region_code,staff_group,workforce\n${cells.map((x, i) => `${x.region},${x.staff_group},${50 + ((i * 37) % 400)}`).join('\n')}\n`);
+		writeFileSync(
+			csv,
+			`region_code,staff_group,workforce\n${cells.map((x, i) => `${x.region},${x.staff_group},${50 + ((i * 37) % 400)}`).join('\n')}\n`
+		);
 		const [weights, figures] = await weighting(c, await stageContext(c, EXACT, csv));
 		const weightOf = new Map(weights.rows.map((r) => [`${r.region_code}|${r.staff_group}`, r.weight as number | null]));
 		// Every region's weighted respondents add up to the workforce its weighting cells represent.
@@ -203,12 +252,21 @@ describe('the weighting stage', () => {
 		}
 
 		const confidence = ratingColumns().map((r) => r.confidence);
-		const people = await rows<{ region: string; staff_group: string; aware_framework: string | null; imp_fh: number | null; conf_fh: number | null; ratings: Array<number | null> }>(
+		const people = await rows<{
+			region: string;
+			staff_group: string;
+			aware_framework: string | null;
+			imp_fh: number | null;
+			conf_fh: number | null;
+			ratings: Array<number | null>;
+		}>(
 			c,
 			`SELECT region, staff_group, aware_framework, imp_fh, conf_fh, [${confidence.join(', ')}] AS ratings FROM responses WHERE wave_id = '2026-27'`
 		);
 		for (const scope of ['E92000001', 'E40000003']) {
-			const inScope = people.filter((p) => (scope === 'E92000001' || p.region === scope) && weightOf.get(`${p.region}|${p.staff_group}`) != null);
+			const inScope = people.filter(
+				(p) => (scope === 'E92000001' || p.region === scope) && weightOf.get(`${p.region}|${p.staff_group}`) != null
+			);
 			/** Weighted and unweighted mean of x over the people it is given for, and Kish's effective sample size. */
 			const over = (x: (p: (typeof people)[number]) => number | null) => {
 				let [wx, w, w2, ux, u] = [0, 0, 0, 0, 0];
@@ -220,14 +278,18 @@ describe('the weighting stage', () => {
 				}
 				return { weighted: wx / w, unweighted: ux / u, ess: Math.round((w * w) / w2) };
 			};
-			const aware = over((p) => (p.aware_framework === null ? null : p.aware_framework === 'read' || p.aware_framework === 'aware' ? 100 : 0));
+			const aware = over((p) =>
+				p.aware_framework === null ? null : p.aware_framework === 'read' || p.aware_framework === 'aware' ? 100 : 0
+			);
 			// The mean-kind measure: each person's mean confidence over the competencies, if they rated them all.
 			const meanConfidence = over((p) => (p.ratings.every((r) => r !== null) ? sum(p.ratings as number[]) / p.ratings.length : null));
 			const both = (p: (typeof people)[number]) => p.imp_fh !== null && p.conf_fh !== null;
 			const [imp, conf] = [over((p) => (both(p) ? p.imp_fh : null)), over((p) => (both(p) ? p.conf_fh : null))];
-			const figure = (id: string, statistic: string) => figures.rows.find((r) => r.region_code === scope && r.figure_id === id && r.statistic === statistic)!;
+			const figure = (id: string, statistic: string) =>
+				figures.rows.find((r) => r.region_code === scope && r.figure_id === id && r.statistic === statistic)!;
 			// Published to 1 decimal (percentages) and 2 (means, MWDS from the unrounded means).
-			const near = (published: unknown, truth: number, places: number) => expect(Math.abs(Number(published) - truth)).toBeLessThanOrEqual(0.5 * 10 ** -places + 1e-9);
+			const near = (published: unknown, truth: number, places: number) =>
+				expect(Math.abs(Number(published) - truth)).toBeLessThanOrEqual(0.5 * 10 ** -places + 1e-9);
 			for (const side of ['weighted', 'unweighted'] as const) {
 				near(figure('aim1_framework_awareness', 'value')[side], aware[side], 1);
 				near(figure('aim4_mean_confidence', 'value')[side], meanConfidence[side], 2);

@@ -6,5 +6,8 @@ import { csvOf } from '$lib/csv';
 export function chartCsv(table: Chart['table']): string {
 	const headings = table.columns.map((c) => c.heading);
 	const cell = (r: Chart['table']['rows'][number], key: string) => (r[key] === null && r.suppressed ? SUPPRESSED_MARK : r[key]);
-	return csvOf(headings, table.rows.map((r) => Object.fromEntries(table.columns.map((c) => [c.heading, cell(r, c.key)]))));
+	return csvOf(
+		headings,
+		table.rows.map((r) => Object.fromEntries(table.columns.map((c) => [c.heading, cell(r, c.key)])))
+	);
 }

@@ -38,7 +38,8 @@ export interface Dashboard {
 	charts: Chart[];
 }
 
-export const COVERAGE_UNAVAILABLE = 'Coverage is not available when a sector or specialty is chosen: there are no workforce figures by sector or specialty.';
+export const COVERAGE_UNAVAILABLE =
+	'Coverage is not available when a sector or specialty is chosen: there are no workforce figures by sector or specialty.';
 const COVERAGE_CHART = 'coverage-by-region';
 
 /** The cube rows in scope for the chosen waves and filters, as a query the stages can read. */
@@ -74,7 +75,9 @@ export async function dashboard(c: DuckDBConnection, filter: DashboardFilter, se
 		breakdowns: pair ? [pair] : [],
 		view: (t) => {
 			const seen = tableForPlanner(t, { scope: filter.scope, filtered });
-			return seen.name === 'needs_by_competency_specialty' && filter.specialty ? { ...seen, rows: seen.rows.filter((r) => r.specialty === filter.specialty) } : seen;
+			return seen.name === 'needs_by_competency_specialty' && filter.specialty
+				? { ...seen, rows: seen.rows.filter((r) => r.specialty === filter.specialty) }
+				: seen;
 		}
 	};
 	const tables = await runStages(c, ctx);

@@ -60,7 +60,11 @@ export class FairQueue {
 		if (cancelled?.aborted) return Promise.reject(abandoned());
 		if ((this.#held.get(user) ?? 0) >= perUser) {
 			return Promise.reject(
-				new QueueRefusal('TOO_MANY_REQUESTS', `You already have ${perUser} sets of figures being worked out. Wait for them to finish, then try again.`, Math.max(1, Math.ceil(jobMs / 1000)))
+				new QueueRefusal(
+					'TOO_MANY_REQUESTS',
+					`You already have ${perUser} sets of figures being worked out. Wait for them to finish, then try again.`,
+					Math.max(1, Math.ceil(jobMs / 1000))
+				)
 			);
 		}
 		this.#held.set(user, (this.#held.get(user) ?? 0) + 1);
@@ -89,7 +93,11 @@ export class FairQueue {
 					const late = () =>
 						gone
 							? abandoned()
-							: new QueueRefusal('TIMEOUT', `These figures took longer than ${secondsIn(jobMs)} to work out, so they were stopped. Try again, or choose fewer filters.`, 1);
+							: new QueueRefusal(
+									'TIMEOUT',
+									`These figures took longer than ${secondsIn(jobMs)} to work out, so they were stopped. Try again, or choose fewer filters.`,
+									1
+								);
 					// Past the limit, the answer is refused even if the job managed to finish: the limit is the promise.
 					job(controller.signal)
 						.then(
@@ -108,7 +116,13 @@ export class FairQueue {
 					if (!this.#unqueue(entry)) return;
 					cancelled?.removeEventListener('abort', onCancel);
 					release();
-					reject(new QueueRefusal('TOO_MANY_REQUESTS', `The dashboard is busy: your figures waited ${secondsIn(waitMs)} without their turn coming. Please try again in a moment.`, 5));
+					reject(
+						new QueueRefusal(
+							'TOO_MANY_REQUESTS',
+							`The dashboard is busy: your figures waited ${secondsIn(waitMs)} without their turn coming. Please try again in a moment.`,
+							5
+						)
+					);
 				}, waitMs)
 			};
 			cancelled?.addEventListener('abort', onCancel, { once: true });

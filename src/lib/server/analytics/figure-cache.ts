@@ -13,7 +13,16 @@ export function settingsVersion(settings: DashboardSettings, waves: string): str
 	// The denominators file is a few kilobytes: hashing its content is cheaper than trusting a timestamp.
 	const workforce = existsSync(settings.workforceCsv) ? readFileSync(settings.workforceCsv) : '';
 	return createHash('sha256')
-		.update(JSON.stringify([settings.rule.threshold, settings.rule.rounding, settings.rule.meanDecimals, settings.rule.perturbation !== null, settings.measures, waves]))
+		.update(
+			JSON.stringify([
+				settings.rule.threshold,
+				settings.rule.rounding,
+				settings.rule.meanDecimals,
+				settings.rule.perturbation !== null,
+				settings.measures,
+				waves
+			])
+		)
 		.update(workforce)
 		.digest('hex');
 }

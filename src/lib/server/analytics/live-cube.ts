@@ -97,9 +97,17 @@ export class LiveCube {
 	 *  to the watermark is committed, and any rebuild finds the same set again. */
 	async #take(c: DuckDBConnection): Promise<Snapshot> {
 		const watermark = new Date(Date.now() - WATERMARK_MARGIN_MS).toISOString();
-		const [{ n }] = await rows<{ n: number }>(c, `SELECT count(*)::INTEGER AS n FROM responses WHERE submitted_at <= $1::TIMESTAMPTZ`, [watermark]);
+		const [{ n }] = await rows<{ n: number }>(c, `SELECT count(*)::INTEGER AS n FROM responses WHERE submitted_at <= $1::TIMESTAMPTZ`, [
+			watermark
+		]);
 		const takenAt = new Date().toISOString();
-		await this.db.write((wc) => wc.run('INSERT INTO dashboard_snapshots (taken_at, watermark, responses) VALUES ($1::TIMESTAMPTZ, $2::TIMESTAMPTZ, $3)', [takenAt, watermark, n]));
+		await this.db.write((wc) =>
+			wc.run('INSERT INTO dashboard_snapshots (taken_at, watermark, responses) VALUES ($1::TIMESTAMPTZ, $2::TIMESTAMPTZ, $3)', [
+				takenAt,
+				watermark,
+				n
+			])
+		);
 		return { takenAt, watermark, responses: n };
 	}
 }
@@ -111,4 +119,5 @@ const hashOf = (measures: SuccessMeasure[]) => createHash('sha256').update(JSON.
 const cubes = new WeakMap<Database, LiveCube>();
 
 /** The one live cube of a database in this process. */
-export const liveCubeOf = (db: Database, policy: SnapshotPolicy): LiveCube => cubes.get(db) ?? (cubes.set(db, new LiveCube(db, policy)), cubes.get(db)!);
+export const liveCubeOf = (db: Database, policy: SnapshotPolicy): LiveCube =>
+	cubes.get(db) ?? (cubes.set(db, new LiveCube(db, policy)), cubes.get(db)!);

@@ -5,9 +5,12 @@ const regionName = (code: string) => `${regions.find((r) => r.code === code)?.na
 
 /** Records who did what: logins, failed logins, exports and every admin change. */
 export async function audit(db: Database, actor: string | null, action: string, detail: Record<string, unknown> = {}): Promise<void> {
-	await db.write((c) => c.run('INSERT INTO audit_log (actor, action, detail) VALUES ($1, $2, $3)', [actor, action, JSON.stringify(detail)]), {
-		transaction: false
-	});
+	await db.write(
+		(c) => c.run('INSERT INTO audit_log (actor, action, detail) VALUES ($1, $2, $3)', [actor, action, JSON.stringify(detail)]),
+		{
+			transaction: false
+		}
+	);
 }
 
 export async function auditLog(db: Database, limit = 200) {

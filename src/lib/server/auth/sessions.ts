@@ -9,7 +9,11 @@ export async function createSession(db: Database, userId: string, ttlSeconds: nu
 	const token = randomBytes(32).toString('base64url');
 	const expiresAt = new Date(Date.now() + ttlSeconds * 1000);
 	await db.write((c) =>
-		c.run('INSERT INTO sessions (token_hash, user_id, expires_at) VALUES ($1, $2::UUID, $3::TIMESTAMPTZ)', [hashToken(token), userId, expiresAt.toISOString()])
+		c.run('INSERT INTO sessions (token_hash, user_id, expires_at) VALUES ($1, $2::UUID, $3::TIMESTAMPTZ)', [
+			hashToken(token),
+			userId,
+			expiresAt.toISOString()
+		])
 	);
 	return { token, expiresAt };
 }
@@ -33,7 +37,14 @@ export async function endSession(db: Database, token: string | undefined): Promi
 
 /** The Set-Cookie header for a session: httpOnly, SameSite=Lax, and Secure when served over https. */
 export function sessionCookie(token: string, maxAgeSeconds: number, secure: boolean): string {
-	return [`${SESSION_COOKIE}=${token}`, 'Path=/', 'HttpOnly', 'SameSite=Lax', `Max-Age=${maxAgeSeconds}`, ...(secure ? ['Secure'] : [])].join('; ');
+	return [
+		`${SESSION_COOKIE}=${token}`,
+		'Path=/',
+		'HttpOnly',
+		'SameSite=Lax',
+		`Max-Age=${maxAgeSeconds}`,
+		...(secure ? ['Secure'] : [])
+	].join('; ');
 }
 
 export function readCookie(header: string | null, name: string): string | undefined {

@@ -20,7 +20,8 @@ export function roleProblem(role: string, region: string | null | undefined): st
 	if (!(ROLES as readonly string[]).includes(role)) return `Role must be one of ${ROLES.join(', ')}`;
 	if (role === 'regional' && !region) return 'A regional planner needs a region: give its ONS code, for example E40000003 for London';
 	if (role !== 'regional' && region) return 'Only regional planners have a region';
-	if (region && !regions.some((r) => r.code === region)) return `"${region}" is not an NHS England region code (${regions.map((r) => r.code).join(', ')})`;
+	if (region && !regions.some((r) => r.code === region))
+		return `"${region}" is not an NHS England region code (${regions.map((r) => r.code).join(', ')})`;
 	return null;
 }
 
@@ -38,7 +39,13 @@ export async function createUser(db: Database, email: string, role: Role, region
 	await db.write(async (c) => {
 		const existing = await db.query('SELECT 1 FROM users WHERE email = $1', [user.email], c);
 		if (existing.length > 0) throw new Error(`An account for ${user.email} already exists`);
-		await c.run('INSERT INTO users (id, email, password_hash, role, region) VALUES ($1::UUID, $2, $3, $4, $5)', [user.id, user.email, passwordHash, role, region]);
+		await c.run('INSERT INTO users (id, email, password_hash, role, region) VALUES ($1::UUID, $2, $3, $4, $5)', [
+			user.id,
+			user.email,
+			passwordHash,
+			role,
+			region
+		]);
 	});
 	return user;
 }
@@ -97,7 +104,9 @@ export async function listAccounts(db: Database): Promise<Account[]> {
 }
 
 export async function findAccount(db: Database, id: string, connection?: Parameters<Database['query']>[2]): Promise<Account> {
-	const rows = /^[0-9a-f-]{36}$/i.test(id) ? await db.query(`SELECT ${ACCOUNT_COLUMNS} FROM users WHERE id = $1::UUID`, [id], connection) : [];
+	const rows = /^[0-9a-f-]{36}$/i.test(id)
+		? await db.query(`SELECT ${ACCOUNT_COLUMNS} FROM users WHERE id = $1::UUID`, [id], connection)
+		: [];
 	if (rows.length === 0) throw new AccountRefused('There is no such account: it may have been removed', 'not_found');
 	return accountOf(rows[0]);
 }
@@ -127,9 +136,16 @@ export async function resetPassword(db: Database, id: string): Promise<{ account
 /** Refuses a change that would leave no enabled admin: someone must be able to run the survey. */
 async function keepAnAdmin(db: Database, c: Parameters<Database['query']>[2], account: Account, what: string) {
 	if (account.role !== 'admin' || account.disabled) return;
-	const others = await db.query("SELECT count(*)::INTEGER AS n FROM users WHERE role = 'admin' AND disabled_at IS NULL AND id <> $1::UUID", [account.id], c);
+	const others = await db.query(
+		"SELECT count(*)::INTEGER AS n FROM users WHERE role = 'admin' AND disabled_at IS NULL AND id <> $1::UUID",
+		[account.id],
+		c
+	);
 	if (Number(others[0].n) === 0) {
-		throw new AccountRefused(`${account.email} is the only enabled admin account, so it cannot be ${what}. Add or enable another admin first.`, 'conflict');
+		throw new AccountRefused(
+			`${account.email} is the only enabled admin account, so it cannot be ${what}. Add or enable another admin first.`,
+			'conflict'
+		);
 	}
 }
 
@@ -137,7 +153,8 @@ async function keepAnAdmin(db: Database, c: Parameters<Database['query']>[2], ac
 export async function setDisabled(db: Database, id: string, disabled: boolean): Promise<Account> {
 	await db.write(async (c) => {
 		const account = await findAccount(db, id, c);
-		if (account.disabled === disabled) throw new AccountRefused(`${account.email} is already ${disabled ? 'disabled' : 'enabled'}`, 'conflict');
+		if (account.disabled === disabled)
+			throw new AccountRefused(`${account.email} is already ${disabled ? 'disabled' : 'enabled'}`, 'conflict');
 		if (disabled) await keepAnAdmin(db, c, account, 'disabled');
 		await c.run(`UPDATE users SET disabled_at = ${disabled ? 'now()' : 'NULL'} WHERE id = $1::UUID`, [id]);
 		if (disabled) await c.run('DELETE FROM sessions WHERE user_id = $1::UUID', [id]);
@@ -146,12 +163,18 @@ export async function setDisabled(db: Database, id: string, disabled: boolean): 
 }
 
 /** Changes an account's role and region (a regional planner needs a region, no one else has one). */
-export async function changeRole(db: Database, id: string, role: Role, region: string | null): Promise<{ before: Account; after: Account }> {
+export async function changeRole(
+	db: Database,
+	id: string,
+	role: Role,
+	region: string | null
+): Promise<{ before: Account; after: Account }> {
 	const problem = roleProblem(role, region);
 	if (problem) throw new AccountRefused(problem, 'invalid');
 	const before = await db.write(async (c) => {
 		const account = await findAccount(db, id, c);
-		if (account.role === role && account.region === region) throw new AccountRefused(`${account.email} already has that role and region`, 'conflict');
+		if (account.role === role && account.region === region)
+			throw new AccountRefused(`${account.email} already has that role and region`, 'conflict');
 		if (role !== 'admin') await keepAnAdmin(db, c, account, 'given another role');
 		await c.run('UPDATE users SET role = $1, region = $2 WHERE id = $3::UUID', [role, region, id]);
 		return account;

@@ -105,10 +105,15 @@ export class DraftStore {
 	async resume(resumeCode: string): Promise<{ answers: Answers; expiresAt: string }> {
 		const normalised = normaliseResumeCode(resumeCode);
 		const rows = normalised
-			? await this.db.query(`SELECT answers, expires_at FROM drafts WHERE code_hash = $1 AND expires_at > now()`, [hashResumeCode(normalised)])
+			? await this.db.query(`SELECT answers, expires_at FROM drafts WHERE code_hash = $1 AND expires_at > now()`, [
+					hashResumeCode(normalised)
+				])
 			: [];
 		if (rows.length === 0) {
-			throw new SurveyError('NOT_FOUND', 'We could not find saved answers for that code. Check the code, or start again: saved answers are deleted when they expire.');
+			throw new SurveyError(
+				'NOT_FOUND',
+				'We could not find saved answers for that code. Check the code, or start again: saved answers are deleted when they expire.'
+			);
 		}
 		return { answers: JSON.parse(String(rows[0].answers)) as Answers, expiresAt: new Date(String(rows[0].expires_at)).toISOString() };
 	}

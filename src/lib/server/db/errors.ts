@@ -12,10 +12,16 @@ export class SurveyError extends Error {
 export function storageProblem(error: unknown): unknown {
 	const message = error instanceof Error ? error.message : String(error);
 	if (/No space left on device|ENOSPC/i.test(message)) {
-		return new SurveyError('UNAVAILABLE', 'The survey server has run out of storage, so nothing was saved. Your answers are still here: please try again later.');
+		return new SurveyError(
+			'UNAVAILABLE',
+			'The survey server has run out of storage, so nothing was saved. Your answers are still here: please try again later.'
+		);
 	}
 	if (/Read-only file system|EROFS/i.test(message)) {
-		return new SurveyError('UNAVAILABLE', 'The survey server cannot save anything just now, so nothing was saved. Your answers are still here: please try again later.');
+		return new SurveyError(
+			'UNAVAILABLE',
+			'The survey server cannot save anything just now, so nothing was saved. Your answers are still here: please try again later.'
+		);
 	}
 	return error;
 }

@@ -135,10 +135,10 @@ export function instrumentMigration(instrument: Instrument): Migration {
 }
 
 export async function migrate(connection: DuckDBConnection, instrument: Instrument): Promise<string[]> {
-	await connection.run(`CREATE TABLE IF NOT EXISTS schema_migrations (id VARCHAR PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())`);
-	const done = new Set(
-		(await connection.runAndReadAll('SELECT id FROM schema_migrations')).getRowObjectsJson().map((r) => String(r.id))
+	await connection.run(
+		`CREATE TABLE IF NOT EXISTS schema_migrations (id VARCHAR PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())`
 	);
+	const done = new Set((await connection.runAndReadAll('SELECT id FROM schema_migrations')).getRowObjectsJson().map((r) => String(r.id)));
 	const applied: string[] = [];
 	for (const m of [...migrations, instrumentMigration(instrument)]) {
 		if (done.has(m.id)) continue;

@@ -179,12 +179,27 @@ export class ResponseStore {
 			if (known) {
 				return known.hash === p.hash
 					? known.receipt
-					: new SurveyError('CONFLICT', 'This submission id was already used for different answers. Start a new submission to send these answers.');
+					: new SurveyError(
+							'CONFLICT',
+							'This submission id was already used for different answers. Start a new submission to send these answers.'
+						);
 			}
-			if (!wave) return new SurveyError('NO_OPEN_WAVE', 'The survey is closed at the moment, so your answers could not be sent. Save them and come back when the next survey period opens.');
+			if (!wave)
+				return new SurveyError(
+					'NO_OPEN_WAVE',
+					'The survey is closed at the moment, so your answers could not be sent. Save them and come back when the next survey period opens.'
+				);
 			const receipt: Receipt = { receipt: newReceipt(), submissionId: p.submissionId, submittedAt, wave };
 			existing.set(p.submissionId, { hash: p.hash, receipt });
-			inserts.push({ submission_id: p.submissionId, receipt: receipt.receipt, wave_id: wave.id, answers: p.answers, answers_json: p.json, answers_hash: p.hash, submitted_at: now });
+			inserts.push({
+				submission_id: p.submissionId,
+				receipt: receipt.receipt,
+				wave_id: wave.id,
+				answers: p.answers,
+				answers_json: p.json,
+				answers_hash: p.hash,
+				submitted_at: now
+			});
 			return receipt;
 		});
 		if (inserts.length > 0) await this.#append(c, inserts);
@@ -199,7 +214,10 @@ export class ResponseStore {
 				[],
 				c
 			);
-			this.#writers = columnWriters(this.instrument, columns.map((r) => String(r.column_name)));
+			this.#writers = columnWriters(
+				this.instrument,
+				columns.map((r) => String(r.column_name))
+			);
 		}
 		const appender = await c.createAppender('responses');
 		try {

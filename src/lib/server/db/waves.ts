@@ -45,7 +45,9 @@ export async function setWaveStatus(db: Database, id: string, status: Wave['stat
 }
 
 /** Every wave with its responses counted, and their key sum, so the count can be published safely. */
-export async function listWaves(db: Database): Promise<Array<Wave & { opened_at: string | null; closed_at: string | null; responses: number; responses_key: number }>> {
+export async function listWaves(
+	db: Database
+): Promise<Array<Wave & { opened_at: string | null; closed_at: string | null; responses: number; responses_key: number }>> {
 	return (await db.query(
 		`SELECT w.id, w.label, w.status, w.opened_at, w.closed_at, count(r.submission_id)::INTEGER AS responses, coalesce(sum(r.record_key), 0)::INTEGER AS responses_key
 		 FROM waves w LEFT JOIN responses r ON r.wave_id = w.id

@@ -36,7 +36,12 @@ const requireRole = (roles: Role[]) =>
 	});
 
 /** Counts a call from the client's address against `what`; over the limit, throws 429 with Retry-After. */
-export function enforceLimit(ctx: Context, what: Limited, message = (wait: number) => `Too many requests from your network just now. Please wait ${wait} seconds and try again: nothing has been lost.`) {
+export function enforceLimit(
+	ctx: Context,
+	what: Limited,
+	message = (wait: number) =>
+		`Too many requests from your network just now. Please wait ${wait} seconds and try again: nothing has been lost.`
+) {
 	const wait = overLimit(ctx.survey.config, what, ctx.clientAddress);
 	if (wait > 0) {
 		ctx.resHeaders.set('retry-after', String(wait));

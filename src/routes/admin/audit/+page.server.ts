@@ -19,7 +19,11 @@ export const load: PageServerLoad = async (event) => {
 	return {
 		events: log.map((entry) => ({
 			id: Number(entry.id),
-			when: new Date(String(entry.occurred_at)).toLocaleString('en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'Europe/London' }),
+			when: new Date(String(entry.occurred_at)).toLocaleString('en-GB', {
+				dateStyle: 'medium',
+				timeStyle: 'short',
+				timeZone: 'Europe/London'
+			}),
 			who: (entry.actor as string | null) ?? 'No one signed in',
 			what: describeAuditEvent(String(entry.action), detailOf(entry.detail), (id) => labels.get(id) ?? id.replace('-', '/'))
 		}))

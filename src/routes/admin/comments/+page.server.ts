@@ -11,9 +11,14 @@ export const load: PageServerLoad = async (event) => {
 	const page = Number(event.url.searchParams.get('page') ?? '1');
 	const waves = await caller.admin.waves.list();
 	try {
-		return { wave: wave ?? '', waves: waves.map((w) => ({ id: w.id, label: w.label })), ...(await caller.admin.commentsPage({ wave, page })) };
+		return {
+			wave: wave ?? '',
+			waves: waves.map((w) => ({ id: w.id, label: w.label })),
+			...(await caller.admin.commentsPage({ wave, page }))
+		};
 	} catch (problem) {
-		if (problem instanceof TRPCError && problem.code === 'BAD_REQUEST') error(400, 'Choose a wave from the list and a page number from the links');
+		if (problem instanceof TRPCError && problem.code === 'BAD_REQUEST')
+			error(400, 'Choose a wave from the list and a page number from the links');
 		throw problem;
 	}
 };

@@ -26,7 +26,9 @@ export const actions: Actions = {
 		const form = await event.request.formData();
 		const id = String(form.get('id') ?? '');
 		const targets = Object.fromEntries(
-			[...form.keys()].filter((k) => k.startsWith('target-') && String(form.get(k)).trim() !== '').map((k) => [k.slice(7), numberOf(form.get(k))])
+			[...form.keys()]
+				.filter((k) => k.startsWith('target-') && String(form.get(k)).trim() !== '')
+				.map((k) => [k.slice(7), numberOf(form.get(k))])
 		);
 		const { caller } = await callerFor(event);
 		try {
@@ -44,7 +46,9 @@ export const actions: Actions = {
 		const form = await event.request.formData();
 		const text = (name: string) => String(form.get(name) ?? '').trim();
 		const values: Posted = {
-			...Object.fromEntries(['id', 'name', 'definition', 'aim', 'kind', 'unit', 'direction', 'question', 'rating', 'amberWithin'].map((n) => [n, text(n)])),
+			...Object.fromEntries(
+				['id', 'name', 'definition', 'aim', 'kind', 'unit', 'direction', 'question', 'rating', 'amberWithin'].map((n) => [n, text(n)])
+			),
 			codes: form.getAll('codes').map(String),
 			form: 'add'
 		};
@@ -64,14 +68,28 @@ export const actions: Actions = {
 			amberWithin: numberOf(field('amberWithin'))
 		};
 		const measure =
-			values.kind === 'share' ? { ...base, kind: 'share' as const, question: String(values.question), codes }
-			: values.kind === 'mean' ? { ...base, kind: 'mean' as const, rating: field('rating') as 'importance' | 'confidence' }
-			: { ...base, kind: field('kind') as 'mwds' | 'coverage' };
+			values.kind === 'share'
+				? { ...base, kind: 'share' as const, question: String(values.question), codes }
+				: values.kind === 'mean'
+					? { ...base, kind: 'mean' as const, rating: field('rating') as 'importance' | 'confidence' }
+					: { ...base, kind: field('kind') as 'mwds' | 'coverage' };
 		const { caller } = await callerFor(event);
 		try {
 			await caller.admin.addMeasure(measure);
 		} catch (problem) {
-			const ids: Record<string, string> = { id: 'm-id', name: 'm-name', definition: 'm-definition', aim: 'm-aim', kind: 'm-kind', unit: 'm-unit', direction: 'm-direction', question: 'm-question', codes: 'm-code-0', rating: 'm-rating', amberWithin: 'm-amber' };
+			const ids: Record<string, string> = {
+				id: 'm-id',
+				name: 'm-name',
+				definition: 'm-definition',
+				aim: 'm-aim',
+				kind: 'm-kind',
+				unit: 'm-unit',
+				direction: 'm-direction',
+				question: 'm-question',
+				codes: 'm-code-0',
+				rating: 'm-rating',
+				amberWithin: 'm-amber'
+			};
 			return refused(problem, (path) => ids[String(path[0])] ?? 'm-id', values);
 		}
 		redirect(303, `/admin/measures?added=${encodeURIComponent(field('id'))}`);

@@ -13,4 +13,5 @@ const sources = Object.values(import.meta.glob('/src/**/*.{svelte,ts}', { query:
 // fallback, Arial, is what the pages showed anyway, so the @font-face rules go.
 const withoutWebFonts = (css: string) => css.replace(/@font-face\{[^}]*\}/g, '');
 
-export const GET = () => new Response(withoutWebFonts(pruneCss(styles, classesIn(sources))), { headers: { 'content-type': 'text/css; charset=utf-8' } });
+export const GET = () =>
+	new Response(withoutWebFonts(pruneCss(styles, classesIn(sources))), { headers: { 'content-type': 'text/css; charset=utf-8' } });

@@ -9,7 +9,13 @@ import { chartCsv } from '$lib/components/charts/chart-csv';
 import { dashboardQuery } from '../dashboard-query';
 import type { RequestHandler } from './$types';
 
-const STATUS: Partial<Record<TRPCError['code'], number>> = { BAD_REQUEST: 400, FORBIDDEN: 403, NOT_FOUND: 404, TOO_MANY_REQUESTS: 429, TIMEOUT: 408 };
+const STATUS: Partial<Record<TRPCError['code'], number>> = {
+	BAD_REQUEST: 400,
+	FORBIDDEN: 403,
+	NOT_FOUND: 404,
+	TOO_MANY_REQUESTS: 429,
+	TIMEOUT: 408
+};
 
 export const GET: RequestHandler = async (event) => {
 	signedIn(event.locals, event.url);
@@ -24,8 +30,14 @@ export const GET: RequestHandler = async (event) => {
 	}
 	const chart = dashboard.charts.find((c) => c.id === event.url.searchParams.get('chart'));
 	if (!chart) error(404, 'There is no chart of that name for these filters');
-	const file = [dashboard.region.code, dashboard.wave.id, filters.sector, filters.staffGroup, filters.specialty, chart.id].filter(Boolean).join('-');
+	const file = [dashboard.region.code, dashboard.wave.id, filters.sector, filters.staffGroup, filters.specialty, chart.id]
+		.filter(Boolean)
+		.join('-');
 	return new Response(chartCsv(chart.table), {
-		headers: { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="${file}.csv"`, 'cache-control': 'no-store' }
+		headers: {
+			'content-type': 'text/csv; charset=utf-8',
+			'content-disposition': `attachment; filename="${file}.csv"`,
+			'cache-control': 'no-store'
+		}
 	});
 };

@@ -20,7 +20,8 @@ interface Manifest {
 
 /** Which place a file is about, named: "London (E40000003)", from its folder or chart prefix. */
 function placeOf(file: string): string | null {
-	const code = /^regions\/(E\d{8})\//.exec(file)?.[1] ?? /^charts\/(E\d{8})-/.exec(file)?.[1] ?? (file.startsWith('national/') ? ENGLAND.code : null);
+	const code =
+		/^regions\/(E\d{8})\//.exec(file)?.[1] ?? /^charts\/(E\d{8})-/.exec(file)?.[1] ?? (file.startsWith('national/') ? ENGLAND.code : null);
 	return code ? `${regionName(code)} (${code})` : null;
 }
 
@@ -38,7 +39,11 @@ export const load: PageServerLoad = async ({ locals, params, url }) => {
 	const files = manifest.files.filter((file) => mayOpenRunFile(user, file)).sort();
 	const reports = files
 		.filter((f) => f.endsWith('/index.html'))
-		.map((html) => ({ html, place: placeOf(html)!, pdf: files.includes(html.replace(/index\.html$/, 'report.pdf')) ? html.replace(/index\.html$/, 'report.pdf') : null }))
+		.map((html) => ({
+			html,
+			place: placeOf(html)!,
+			pdf: files.includes(html.replace(/index\.html$/, 'report.pdf')) ? html.replace(/index\.html$/, 'report.pdf') : null
+		}))
 		// England first, then the regions by name.
 		.sort((a, b) => (a.html.startsWith('national/') ? -1 : b.html.startsWith('national/') ? 1 : a.place.localeCompare(b.place)));
 	return {

@@ -25,7 +25,11 @@ const FORMATS: Array<[RegExp, string]> = [
 function nameOf(path: string): string {
 	const file = path.split('/').pop()!;
 	const [pattern, format] = FORMATS.find(([p]) => p.test(file))!;
-	const words = file.replace(pattern, '').replace(/^(E\d{8}|national)-/, '').replace(/[-_]+/g, ' ').trim();
+	const words = file
+		.replace(pattern, '')
+		.replace(/^(E\d{8}|national)-/, '')
+		.replace(/[-_]+/g, ' ')
+		.trim();
 	return `${words.charAt(0).toUpperCase()}${words.slice(1)} (${format})`;
 }
 

@@ -16,7 +16,12 @@ export const load: PageServerLoad = async ({ params, cookies, url }) => {
 	// No open wave: the page says so instead of asking questions that could not be sent.
 	const open = (await openWave((await survey()).db)) !== null;
 	const { answers } = await draftAnswers(cookies);
-	return { open, index: instrument.sections.indexOf(section), answers, returnTo: url.searchParams.get('return') === 'check' ? 'check' : null };
+	return {
+		open,
+		index: instrument.sections.indexOf(section),
+		answers,
+		returnTo: url.searchParams.get('return') === 'check' ? 'check' : null
+	};
 };
 
 export const actions: Actions = {

@@ -6,6 +6,11 @@ export const load: PageServerLoad = async ({ cookies, url }) => {
 	const sent = await sentResponse(cookies);
 	return {
 		again: url.searchParams.has('again'),
-		done: sent && { receipt: sent.receipt, submittedAt: sent.submittedAt, wave: sent.wave.label, learning: learningList(instrument, sent.answers) }
+		done: sent && {
+			receipt: sent.receipt,
+			submittedAt: sent.submittedAt,
+			wave: sent.wave.label,
+			learning: learningList(instrument, sent.answers)
+		}
 	};
 };

@@ -67,7 +67,8 @@ async function load(people: Person[]) {
 	const ratingColumns = competencies.flatMap((c) => [`imp_${c.code}`, `conf_${c.code}`]);
 	// Codes and numbers only (from the generators above), so one literal VALUES list is safe and fast.
 	const values = people.map(
-		(p, i) => `(uuid(), 'R', '2026-27', 'i', '1', '{}', 'h${i}', now() - INTERVAL 1 HOUR, ${p.key}, '${p.region}', '${p.sector}', '${p.staff_group}', [${p.specialties.map((s) => `'${s}'`).join(', ')}], ${p.ratings.join(', ')})`
+		(p, i) =>
+			`(uuid(), 'R', '2026-27', 'i', '1', '{}', 'h${i}', now() - INTERVAL 1 HOUR, ${p.key}, '${p.region}', '${p.sector}', '${p.staff_group}', [${p.specialties.map((s) => `'${s}'`).join(', ')}], ${p.ratings.join(', ')})`
 	);
 	await db.write(async (c) => {
 		await c.run('DELETE FROM responses');
@@ -101,13 +102,29 @@ function truth(people: Person[], f: DashboardFilter, row: { region?: string; sec
 /** Every published count with the people it rests on. */
 function publishedCounts(d: Dashboard, people: Person[], f: DashboardFilter): Array<{ where: string; value: number; truth: number }> {
 	const out: Array<{ where: string; value: number; truth: number }> = [];
-	const add = (where: string, value: unknown, n: number) => value !== null && value !== undefined && out.push({ where, value: Number(value), truth: n });
-	for (const r of rowsOf(d, 'respondents_by_region')) add(`respondents ${r.region_code}`, r.respondents, truth(people, f, { region: String(r.region_code) }));
-	for (const [table, column] of [['respondents_by_region_staff_group', 'staff_group'], ['respondents_by_region_sector', 'sector'], ['respondents_by_region_specialty', 'specialty']] as const)
-		for (const r of rowsOf(d, table)) add(`${table} ${r.region_code} ${r[column]}`, r.respondents, truth(people, f, { region: String(r.region_code), [column]: String(r[column]) }));
-	for (const [table, column] of [['needs_by_competency_sector', 'sector'], ['needs_by_competency_staff_group', 'staff_group']] as const)
-		for (const r of rowsOf(d, table)) add(`${table} ${r[column]} ${r.competency}`, r.respondents, truth(people, f, { [column]: String(r[column]) }));
-	for (const r of rowsOf(d, 'needs_by_competency_region')) add(`needs ${r.region_code} ${r.competency}`, r.respondents, truth(people, f, { region: String(r.region_code) }));
+	const add = (where: string, value: unknown, n: number) =>
+		value !== null && value !== undefined && out.push({ where, value: Number(value), truth: n });
+	for (const r of rowsOf(d, 'respondents_by_region'))
+		add(`respondents ${r.region_code}`, r.respondents, truth(people, f, { region: String(r.region_code) }));
+	for (const [table, column] of [
+		['respondents_by_region_staff_group', 'staff_group'],
+		['respondents_by_region_sector', 'sector'],
+		['respondents_by_region_specialty', 'specialty']
+	] as const)
+		for (const r of rowsOf(d, table))
+			add(
+				`${table} ${r.region_code} ${r[column]}`,
+				r.respondents,
+				truth(people, f, { region: String(r.region_code), [column]: String(r[column]) })
+			);
+	for (const [table, column] of [
+		['needs_by_competency_sector', 'sector'],
+		['needs_by_competency_staff_group', 'staff_group']
+	] as const)
+		for (const r of rowsOf(d, table))
+			add(`${table} ${r[column]} ${r.competency}`, r.respondents, truth(people, f, { [column]: String(r[column]) }));
+	for (const r of rowsOf(d, 'needs_by_competency_region'))
+		add(`needs ${r.region_code} ${r.competency}`, r.respondents, truth(people, f, { region: String(r.region_code) }));
 	return out;
 }
 
@@ -130,22 +147,29 @@ describe('the dashboard under random data and random filters', () => {
 
 	it('publishes the same people the same way whichever route reaches them', async () => {
 		await fc.assert(
-			fc.asyncProperty(population, filter, fc.constantFrom(...STAFF), fc.constantFrom(...SECTORS), async (people, f, staffGroup, sector) => {
-				await load(people);
-				const base = await figures({ ...f, staffGroup: undefined, sector: undefined });
-				// Route 1: the scope's row for a staff group. Route 2: the scope's total, filtered to it.
-				const byRow = rowsOf(base, 'respondents_by_region_staff_group').find((r) => r.staff_group === staffGroup)!;
-				const byFilter = rowsOf(await figures({ ...f, staffGroup, sector: undefined }), 'respondents_by_region')[0];
-				if (!byRow.suppressed && !byFilter.suppressed) expect(byRow.respondents).toBe(byFilter.respondents);
-				// Needs scores of a sector: its row in the sector table, or the scope's scores filtered to it.
-				const sectorRows = rowsOf(base, 'needs_by_competency_sector').filter((r) => r.sector === sector);
-				const filtered = rowsOf(await figures({ ...f, staffGroup: undefined, sector }), 'needs_by_competency_region');
-				for (const r of sectorRows) {
-					const other = filtered.find((x) => x.competency === r.competency)!;
-					if (r.suppressed || other.suppressed) continue;
-					for (const k of ['respondents', 'mean_importance', 'mean_confidence', 'mean_discrepancy', 'mwds', 'mwds_low', 'mwds_high']) expect(r[k], `${sector} ${r.competency} ${k}`).toBe(other[k]);
+			fc.asyncProperty(
+				population,
+				filter,
+				fc.constantFrom(...STAFF),
+				fc.constantFrom(...SECTORS),
+				async (people, f, staffGroup, sector) => {
+					await load(people);
+					const base = await figures({ ...f, staffGroup: undefined, sector: undefined });
+					// Route 1: the scope's row for a staff group. Route 2: the scope's total, filtered to it.
+					const byRow = rowsOf(base, 'respondents_by_region_staff_group').find((r) => r.staff_group === staffGroup)!;
+					const byFilter = rowsOf(await figures({ ...f, staffGroup, sector: undefined }), 'respondents_by_region')[0];
+					if (!byRow.suppressed && !byFilter.suppressed) expect(byRow.respondents).toBe(byFilter.respondents);
+					// Needs scores of a sector: its row in the sector table, or the scope's scores filtered to it.
+					const sectorRows = rowsOf(base, 'needs_by_competency_sector').filter((r) => r.sector === sector);
+					const filtered = rowsOf(await figures({ ...f, staffGroup: undefined, sector }), 'needs_by_competency_region');
+					for (const r of sectorRows) {
+						const other = filtered.find((x) => x.competency === r.competency)!;
+						if (r.suppressed || other.suppressed) continue;
+						for (const k of ['respondents', 'mean_importance', 'mean_confidence', 'mean_discrepancy', 'mwds', 'mwds_low', 'mwds_high'])
+							expect(r[k], `${sector} ${r.competency} ${k}`).toBe(other[k]);
+					}
 				}
-			}),
+			),
 			{ numRuns: 12 }
 		);
 	}, 600_000);

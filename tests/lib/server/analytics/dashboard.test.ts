@@ -30,10 +30,15 @@ beforeAll(async () => {
 	folder = tempDir();
 	dir = folder.path;
 	db = await Database.open(join(dir, 'survey.duckdb'), instrument);
-	const all = [...people(885, LONDON, 'hospital', 'pharmacist'), ...people(150, LONDON, 'hospital', 'support_worker'), ...people(150, MIDLANDS, 'community', 'support_worker')];
+	const all = [
+		...people(885, LONDON, 'hospital', 'pharmacist'),
+		...people(150, LONDON, 'hospital', 'support_worker'),
+		...people(150, MIDLANDS, 'community', 'support_worker')
+	];
 	const ratingColumns = competencies.flatMap((c) => [`imp_${c.code}`, `conf_${c.code}`]);
 	const values = all.map(
-		(p, i) => `(uuid(), 'R', '2026-27', 'i', '1', '{}', 'h${i}', now() - INTERVAL 1 HOUR, ${i % 256}, '${p.region}', '${p.sector}', '${p.staffGroup}', ['general'], ${ratingColumns.map(() => 3).join(', ')})`
+		(p, i) =>
+			`(uuid(), 'R', '2026-27', 'i', '1', '{}', 'h${i}', now() - INTERVAL 1 HOUR, ${i % 256}, '${p.region}', '${p.sector}', '${p.staffGroup}', ['general'], ${ratingColumns.map(() => 3).join(', ')})`
 	);
 	await db.write(async (c) => {
 		await c.run(`INSERT INTO waves (id, label, status) VALUES ('2026-27', '2026/27', 'open')`);
@@ -53,7 +58,10 @@ afterAll(async () => {
 const figures = (f: DashboardFilter) => cube.use(settings.measures, (c) => dashboard(c, f, settings));
 const coverageOf = (d: Dashboard, region: string) =>
 	d.tables.find((t) => t.name === 'coverage_by_region_staff_group')!.rows.find((r) => r.region_code === region && r.staff_group === 'all');
-const workforceReached = (d: Dashboard, region: string) => d.tables.find((t) => t.name === 'success_measures')!.rows.find((r) => r.measure_id === 'aim3_response_coverage' && r.region_code === region)!;
+const workforceReached = (d: Dashboard, region: string) =>
+	d.tables
+		.find((t) => t.name === 'success_measures')!
+		.rows.find((r) => r.measure_id === 'aim3_response_coverage' && r.region_code === region)!;
 
 describe('dashboard coverage', () => {
 	it('divides support workers in England by the 30,000 support workers, not the whole workforce', async () => {
@@ -80,7 +88,9 @@ describe('dashboard coverage', () => {
 		for (const filter of [{ sector: 'hospital' }, { specialty: 'general' }, { sector: 'community', staffGroup: 'support_worker' }]) {
 			const d = await figures({ scope: ENGLAND, ...filter });
 			expect(d.coverageNote).toBe(COVERAGE_UNAVAILABLE);
-			expect(COVERAGE_UNAVAILABLE).toBe('Coverage is not available when a sector or specialty is chosen: there are no workforce figures by sector or specialty.');
+			expect(COVERAGE_UNAVAILABLE).toBe(
+				'Coverage is not available when a sector or specialty is chosen: there are no workforce figures by sector or specialty.'
+			);
 			expect(d.tables.find((t) => t.name === 'coverage_by_region_staff_group')!.rows).toEqual([]);
 			expect(d.charts.map((c) => c.id)).not.toContain('coverage-by-region');
 			expect(workforceReached(d, ENGLAND)).toMatchObject({ value: null, rag: null, change: null });

@@ -25,7 +25,12 @@ beforeAll(async () => {
 	});
 	await db.close();
 	// No figure cache: every request is worked out, so each one holds its place in the queue a while.
-	const env = { SETTINGS_DIR: join(dir.path, 'settings'), PIPELINE_OUT: join(dir.path, 'reports'), DASHBOARD_QUEUE_PER_USER: '3', DASHBOARD_CACHE_ENTRIES: '0' };
+	const env = {
+		SETTINGS_DIR: join(dir.path, 'settings'),
+		PIPELINE_OUT: join(dir.path, 'reports'),
+		DASHBOARD_QUEUE_PER_USER: '3',
+		DASHBOARD_CACHE_ENTRIES: '0'
+	};
 	server = await startServer({ databasePath, env });
 	cookie = (await signIn(server.url, 'national@example.org', PASSWORD)).cookie;
 }, 180_000);

@@ -28,7 +28,15 @@ beforeAll(async () => {
 	});
 	for (let i = 0; i < PLANNERS; i++) await createUser(db, `planner${i}@example.org`, 'national', null, PASSWORD);
 	await db.close();
-	server = await startServer({ databasePath, env: { SETTINGS_DIR: join(dir.path, 'settings'), PIPELINE_OUT: join(dir.path, 'reports'), DASHBOARD_QUEUE_PER_USER: '3', DASHBOARD_CACHE_ENTRIES: '0' } });
+	server = await startServer({
+		databasePath,
+		env: {
+			SETTINGS_DIR: join(dir.path, 'settings'),
+			PIPELINE_OUT: join(dir.path, 'reports'),
+			DASHBOARD_QUEUE_PER_USER: '3',
+			DASHBOARD_CACHE_ENTRIES: '0'
+		}
+	});
 	for (let i = 0; i < PLANNERS; i++) cookies.push((await signIn(server.url, `planner${i}@example.org`, PASSWORD)).cookie);
 }, 180_000);
 afterAll(async () => {
@@ -48,7 +56,9 @@ const FILTERS: Array<Record<string, string>> = [
 
 async function dashboard(planner: number, filter: Record<string, string>) {
 	const started = performance.now();
-	const response = await fetch(`${server.url}/api/trpc/reports.dashboard?input=${encodeURIComponent(JSON.stringify(filter))}`, { headers: { cookie: cookies[planner] } });
+	const response = await fetch(`${server.url}/api/trpc/reports.dashboard?input=${encodeURIComponent(JSON.stringify(filter))}`, {
+		headers: { cookie: cookies[planner] }
+	});
 	const body = await response.json();
 	return { status: response.status, body, ms: performance.now() - started, at: performance.now() };
 }
@@ -63,7 +73,9 @@ describe('dashboard fairness', () => {
 		const burst = await Promise.all([0, 1, 2, 3].map((i) => dashboard(0, FILTERS[1 + i])));
 		const refused = burst.filter((r) => r.status === 429);
 		expect(refused.length).toBeGreaterThanOrEqual(1);
-		expect(refused[0].body.error.message).toBe('You already have 3 sets of figures being worked out. Wait for them to finish, then try again.');
+		expect(refused[0].body.error.message).toBe(
+			'You already have 3 sets of figures being worked out. Wait for them to finish, then try again.'
+		);
 		expect(burst.filter((r) => r.status === 200).length).toBeGreaterThanOrEqual(3);
 	});
 
@@ -125,7 +137,10 @@ describe('dashboard time limit', () => {
 		const databasePath = join(small.path, 'survey.duckdb');
 		await createAccounts(databasePath);
 		// A limit no set of figures can meet, so every job is stopped.
-		limited = await startServer({ databasePath, env: { SETTINGS_DIR: join(small.path, 'settings'), PIPELINE_OUT: join(small.path, 'reports'), DASHBOARD_JOB_SECONDS: '0.001' } });
+		limited = await startServer({
+			databasePath,
+			env: { SETTINGS_DIR: join(small.path, 'settings'), PIPELINE_OUT: join(small.path, 'reports'), DASHBOARD_JOB_SECONDS: '0.001' }
+		});
 	});
 	afterAll(async () => {
 		await limited?.stop();
@@ -139,7 +154,9 @@ describe('dashboard time limit', () => {
 			expect(response.status).toBe(408);
 			const error = (await response.json()).error;
 			expect(error.data.code).toBe('TIMEOUT');
-			expect(error.message).toBe('These figures took longer than 1 second to work out, so they were stopped. Try again, or choose fewer filters.');
+			expect(error.message).toBe(
+				'These figures took longer than 1 second to work out, so they were stopped. Try again, or choose fewer filters.'
+			);
 		}
 		expect((await fetch(`${limited.url}/api/trpc/reports.options`, { headers: { cookie } })).status).toBe(200);
 		expect((await fetch(`${limited.url}/api/trpc/survey.wave`)).status).toBe(200);

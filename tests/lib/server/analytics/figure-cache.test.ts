@@ -56,7 +56,10 @@ describe('dashboard figures after a change', () => {
 		const db = await Database.open(databasePath, instrument);
 		await db.write((c) => generateResponses(c, { n: 600, seed: 5, waveId: '2026-27' }));
 		await db.close();
-		server = await startServer({ databasePath, env: { SETTINGS_DIR: join(dir.path, 'settings'), PIPELINE_OUT: join(dir.path, 'reports') } });
+		server = await startServer({
+			databasePath,
+			env: { SETTINGS_DIR: join(dir.path, 'settings'), PIPELINE_OUT: join(dir.path, 'reports') }
+		});
 		national = (await signIn(server.url, 'national@example.org', PASSWORD)).client;
 		admin = (await signIn(server.url, 'admin@example.org', PASSWORD)).client;
 	});
@@ -66,7 +69,8 @@ describe('dashboard figures after a change', () => {
 	});
 
 	const rowsOf = async (chartId: string) => (await national.reports.dashboard.query({})).charts.find((c) => c.id === chartId)!.table.rows;
-	const englandWorkforce = async () => (await rowsOf('coverage-by-region')).find((r) => r.region_code === 'E92000001' && r.staff_group === 'all')?.workforce;
+	const englandWorkforce = async () =>
+		(await rowsOf('coverage-by-region')).find((r) => r.region_code === 'E92000001' && r.staff_group === 'all')?.workforce;
 
 	it('new workforce denominators are used at once', async () => {
 		expect(await englandWorkforce()).toBeGreaterThan(1000);
@@ -76,7 +80,8 @@ describe('dashboard figures after a change', () => {
 	});
 
 	it('a changed target is shown at once', async () => {
-		const target = async () => (await national.reports.summary.query({})).successMeasures.find((m) => m.measure_id === 'aim2_network_member')?.target;
+		const target = async () =>
+			(await national.reports.summary.query({})).successMeasures.find((m) => m.measure_id === 'aim2_network_member')?.target;
 		expect(await target()).toBe(25);
 		await admin.admin.updateMeasure.mutate({ id: 'aim2_network_member', targets: { '2026-27': 33 }, amberWithin: 5 });
 		expect(await target()).toBe(33);

@@ -6,7 +6,15 @@ import { instrument } from '../../../../src/lib/instrument/survey';
 import { verifyPassword } from '../../../../src/lib/server/auth/passwords';
 import { createSession, userForSession } from '../../../../src/lib/server/auth/sessions';
 import { signInWaits } from '../../../../src/lib/server/auth/sign-in-waits';
-import { changeRole, createUser, findUserByEmail, listAccounts, recordSignIn, resetPassword, setDisabled } from '../../../../src/lib/server/auth/users';
+import {
+	changeRole,
+	createUser,
+	findUserByEmail,
+	listAccounts,
+	recordSignIn,
+	resetPassword,
+	setDisabled
+} from '../../../../src/lib/server/auth/users';
 import { tempDir } from '../../../../bench/kit/server';
 
 const dir = tempDir();
@@ -25,7 +33,9 @@ describe('account storage', () => {
 	it('keeps one enabled admin, ends sessions on disable and reset, and records sign-ins', async () => {
 		const admin = await createUser(db, 'admin@example.org', 'admin', null, PASSWORD);
 		const planner = await createUser(db, 'planner@example.org', 'regional', 'E40000003', PASSWORD);
-		await expect(setDisabled(db, admin.id, true)).rejects.toThrow('admin@example.org is the only enabled admin account, so it cannot be disabled');
+		await expect(setDisabled(db, admin.id, true)).rejects.toThrow(
+			'admin@example.org is the only enabled admin account, so it cannot be disabled'
+		);
 		await expect(changeRole(db, admin.id, 'national', null)).rejects.toThrow('cannot be given another role');
 		await expect(changeRole(db, planner.id, 'regional', null)).rejects.toThrow('A regional planner needs a region');
 
@@ -57,7 +67,11 @@ describe('sign-in waits', () => {
 		waits.fail('b@example.org', '10.0.0.1');
 		expect(waits.longestWait('a@example.org')).toBeGreaterThan(0);
 		waits.lift('a@example.org');
-		expect([waits.longestWait('a@example.org'), waits.failures('a@example.org', '10.0.0.2'), waits.accountFailures('a@example.org')]).toEqual([0, 0, 0]);
+		expect([
+			waits.longestWait('a@example.org'),
+			waits.failures('a@example.org', '10.0.0.2'),
+			waits.accountFailures('a@example.org')
+		]).toEqual([0, 0, 0]);
 		expect(waits.longestWait('b@example.org')).toBeGreaterThan(0);
 	});
 });

@@ -25,7 +25,11 @@ afterEach(() => {
 afterAll(() => dir.remove());
 
 const submit = (url: string, seed: number, id = randomUUID()) =>
-	fetch(`${url}/api/trpc/survey.submit`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ submissionId: id, answers: completeAnswers(seed) }) }).then(async (r) => ({ id, status: r.status, body: await r.json() }));
+	fetch(`${url}/api/trpc/survey.submit`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json' },
+		body: JSON.stringify({ submissionId: id, answers: completeAnswers(seed) })
+	}).then(async (r) => ({ id, status: r.status, body: await r.json() }));
 
 describe('storage failures', () => {
 	it('a full disk: 503 with a clear message, a log line, the server stays up, and writing resumes', async () => {
@@ -41,7 +45,9 @@ describe('storage failures', () => {
 			else refused = outcome;
 		}
 		expect(refused?.status).toBe(503);
-		expect(refused?.body.error.message).toBe('The survey server has run out of storage, so nothing was saved. Your answers are still here: please try again later.');
+		expect(refused?.body.error.message).toBe(
+			'The survey server has run out of storage, so nothing was saved. Your answers are still here: please try again later.'
+		);
 		expect(server.output()).toMatch(/Storage problem writing to .*survey\.duckdb: .*No space left on device/);
 		expect((await fetch(`${server.url}/api/trpc/survey.wave`)).status).toBe(200);
 
@@ -69,7 +75,9 @@ describe('storage failures', () => {
 		child.stderr.on('data', (d) => (output += d));
 		const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
 		expect(code).toBe(1);
-		expect(output).toMatch(/^Cannot start the survey server: Could not open the survey database at .*survey\.duckdb: .*Read-only file system/m);
+		expect(output).toMatch(
+			/^Cannot start the survey server: Could not open the survey database at .*survey\.duckdb: .*Read-only file system/m
+		);
 		expect(output).not.toMatch(/^\s+at /m);
 	});
 });

@@ -32,7 +32,11 @@ describe('acknowledged submissions survive SIGKILL at five points under load', (
 
 		for (const [i, point] of KILL_POINTS.entries()) {
 			const server = await startServer({ databasePath, env: { RATE_SUBMIT_PER_MINUTE: '100000000' } });
-			const driver = spawn(process.execPath, ['--import', 'tsx', 'tests/helpers/submit-driver.ts', server.url, String(point.clients), String(seedBase)], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+			const driver = spawn(
+				process.execPath,
+				['--import', 'tsx', 'tests/helpers/submit-driver.ts', server.url, String(point.clients), String(seedBase)],
+				{ cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] }
+			);
 			seedBase += 1_000_000;
 			let acksThisRound = 0;
 			const lines = createInterface({ input: driver.stdout! });
@@ -60,7 +64,10 @@ describe('acknowledged submissions survive SIGKILL at five points under load', (
 		for (const [id, seed] of unacknowledged) await client.survey.submit.mutate({ submissionId: id, answers: completeAnswers(seed) });
 		await server.stop();
 
-		const rows = await query(databasePath, `SELECT submission_id::VARCHAR AS id, receipt, count(*) OVER (PARTITION BY submission_id)::INTEGER AS copies FROM responses`);
+		const rows = await query(
+			databasePath,
+			`SELECT submission_id::VARCHAR AS id, receipt, count(*) OVER (PARTITION BY submission_id)::INTEGER AS copies FROM responses`
+		);
 		const stored = new Map(rows.map((r) => [String(r.id), r]));
 		for (const [id, { receipt }] of acknowledged) expect(stored.get(id), id).toMatchObject({ receipt, copies: 1 });
 		for (const id of unacknowledged.keys()) expect(stored.get(id)?.copies, id).toBe(1);

@@ -27,7 +27,11 @@ afterAll(async () => {
 });
 
 const post = (path: string, body: unknown, from: string) =>
-	fetch(`${server.url}/api/trpc/${path}`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-forwarded-for': from }, body: JSON.stringify(body) });
+	fetch(`${server.url}/api/trpc/${path}`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json', 'x-forwarded-for': from },
+		body: JSON.stringify(body)
+	});
 const errorOf = async (response: Response) => (await response.json()).error as { message: string; data: { code: string } };
 
 describe('request batching', () => {
@@ -48,8 +52,15 @@ describe('request batching', () => {
 		// Wave counts are published through disclosure control: 0 stays exactly 0, and 2 would show as suppressed.
 		const before = await client.admin.waves.list.query();
 		expect(before.every((w) => w.responses === 0)).toBe(true);
-		const body = { 0: { submissionId: randomUUID(), answers: completeAnswers(1) }, 1: { submissionId: randomUUID(), answers: completeAnswers(2) } };
-		const response = await fetch(`${server.url}/api/trpc/survey.submit,survey.submit?batch=1`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+		const body = {
+			0: { submissionId: randomUUID(), answers: completeAnswers(1) },
+			1: { submissionId: randomUUID(), answers: completeAnswers(2) }
+		};
+		const response = await fetch(`${server.url}/api/trpc/survey.submit,survey.submit?batch=1`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify(body)
+		});
 		expect(response.status).toBe(400);
 		expect(await client.admin.waves.list.query()).toEqual(before);
 	});
@@ -59,7 +70,9 @@ describe('public queries', () => {
 	it('rate-limits survey.wave, survey.instrument and auth.me per address', async () => {
 		for (let i = 0; i < 20; i++) {
 			const path = ['survey.wave', 'survey.instrument', 'auth.me'][i % 3];
-			expect((await fetch(`${server.url}/api/trpc/${path}`, { headers: { 'x-forwarded-for': '192.0.2.2' } })).status, `call ${i + 1}`).toBe(200);
+			expect((await fetch(`${server.url}/api/trpc/${path}`, { headers: { 'x-forwarded-for': '192.0.2.2' } })).status, `call ${i + 1}`).toBe(
+				200
+			);
 		}
 		const refused = await fetch(`${server.url}/api/trpc/survey.wave`, { headers: { 'x-forwarded-for': '192.0.2.2' } });
 		expect(refused.status).toBe(429);
@@ -117,7 +130,9 @@ describe('drafts', () => {
 		expect(error.message).toBe(
 			'We cannot store any more saved answers just now. Nothing you saved before is lost, and your answers on this page are still here: you can carry on and submit them, or try saving again later.'
 		);
-		expect((await post('survey.saveDraft', { answers: { sector: 'community' }, resumeCode: saved[4].code }, '198.51.100.22')).status).toBe(200);
+		expect((await post('survey.saveDraft', { answers: { sector: 'community' }, resumeCode: saved[4].code }, '198.51.100.22')).status).toBe(
+			200
+		);
 		saved[4].sector = 'community';
 		for (const [i, draft] of saved.entries()) {
 			const resumed = await post('survey.resume', { resumeCode: draft.code }, `198.51.100.${30 + i}`);
@@ -126,7 +141,9 @@ describe('drafts', () => {
 		}
 		// Submitting frees a draft's place.
 		const code = saved.pop()!.code;
-		expect((await post('survey.submit', { submissionId: randomUUID(), answers: completeAnswers(3), resumeCode: code }, '198.51.100.23')).status).toBe(200);
+		expect(
+			(await post('survey.submit', { submissionId: randomUUID(), answers: completeAnswers(3), resumeCode: code }, '198.51.100.23')).status
+		).toBe(200);
 		expect((await post('survey.saveDraft', { answers: { sector: 'hospital' } }, '198.51.100.24')).status).toBe(200);
 	});
 });

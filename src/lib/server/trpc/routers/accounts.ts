@@ -4,7 +4,18 @@ import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { audit } from '../../auth/audit';
 import { signInWaits } from '../../auth/sign-in-waits';
-import { AccountRefused, changeRole, createUser, findAccount, generatePassword, listAccounts, resetPassword, ROLES, roleProblem, setDisabled } from '../../auth/users';
+import {
+	AccountRefused,
+	changeRole,
+	createUser,
+	findAccount,
+	generatePassword,
+	listAccounts,
+	resetPassword,
+	ROLES,
+	roleProblem,
+	setDisabled
+} from '../../auth/users';
 import { adminProcedure, router } from '../trpc';
 
 /** A refusal from storage as the matching tRPC error, its words kept. */
@@ -73,7 +84,10 @@ export const accountsRouter = router({
 		try {
 			account = await createUser(ctx.survey.db, input.email, input.role, region, password);
 		} catch (error) {
-			throw new TRPCError({ code: /already exists/.test((error as Error).message) ? 'CONFLICT' : 'BAD_REQUEST', message: (error as Error).message });
+			throw new TRPCError({
+				code: /already exists/.test((error as Error).message) ? 'CONFLICT' : 'BAD_REQUEST',
+				message: (error as Error).message
+			});
 		}
 		await audit(ctx.survey.db, ctx.user.email, 'user_created', { email: account.email, role: account.role, region });
 		return { account, password };
@@ -112,7 +126,11 @@ export const accountsRouter = router({
 		.input(z.strictObject({ ...accountId.shape, ...roleFields }).superRefine(checkRole))
 		.mutation(async ({ ctx, input }) => {
 			const { before, after } = await refusing(() => changeRole(ctx.survey.db, input.id, input.role, input.region ?? null));
-			const detail = { email: after.email, from: { role: before.role, region: before.region }, to: { role: after.role, region: after.region } };
+			const detail = {
+				email: after.email,
+				from: { role: before.role, region: before.region },
+				to: { role: after.role, region: after.region }
+			};
 			await audit(ctx.survey.db, ctx.user.email, 'role_changed', detail);
 			return after;
 		})

@@ -7,14 +7,25 @@ import { adminProcedure, router } from '../trpc';
 import { accountsRouter } from './accounts';
 import { hasControls } from '../../../text';
 import { measureSchema } from '$pipelines/core/reference';
-import { checkWorkforceCsv, disclosureThreshold, environmentThreshold, publicationSettings, saveSuccessMeasures, saveWorkforceCsv, setDisclosureThreshold, successMeasures, thresholdInForce } from '$pipelines/settings';
+import {
+	checkWorkforceCsv,
+	disclosureThreshold,
+	environmentThreshold,
+	publicationSettings,
+	saveSuccessMeasures,
+	saveWorkforceCsv,
+	setDisclosureThreshold,
+	successMeasures,
+	thresholdInForce
+} from '$pipelines/settings';
 
 /** Runs a settings change, turning a validation failure into a clear BAD_REQUEST. */
 function change<T>(job: () => T): T {
 	try {
 		return job();
 	} catch (error) {
-		const message = error instanceof z.ZodError ? error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') : (error as Error).message;
+		const message =
+			error instanceof z.ZodError ? error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') : (error as Error).message;
 		throw new TRPCError({ code: 'BAD_REQUEST', message });
 	}
 }
@@ -43,7 +54,10 @@ export const adminRouter = router({
 		// Administrators are signed-in users too: they see each wave's count as published, never exact.
 		list: adminProcedure.query(async ({ ctx }) => {
 			const rule = publicationSettings().rule;
-			return (await listWaves(ctx.survey.db)).map(({ responses_key, ...w }) => ({ ...w, responses: publishedCount(w.responses, responses_key, rule) }));
+			return (await listWaves(ctx.survey.db)).map(({ responses_key, ...w }) => ({
+				...w,
+				responses: publishedCount(w.responses, responses_key, rule)
+			}));
 		}),
 
 		create: adminProcedure
@@ -86,7 +100,12 @@ export const adminRouter = router({
 	}),
 
 	// The threshold in force; `saved` is the admin's, which PIPELINE_THRESHOLD overrides when set.
-	settings: adminProcedure.query(() => ({ threshold: thresholdInForce(), saved: disclosureThreshold(), setByEnvironment: environmentThreshold() !== undefined, measures: successMeasures() })),
+	settings: adminProcedure.query(() => ({
+		threshold: thresholdInForce(),
+		saved: disclosureThreshold(),
+		setByEnvironment: environmentThreshold() !== undefined,
+		measures: successMeasures()
+	})),
 
 	/** The smallest count published (NHS Digital's rule: 8; some bodies use 10). Below the default, the
 	 *  caller must say it has shown the risk and the admin confirmed: a slip of one key should not make
@@ -122,8 +141,14 @@ export const adminRouter = router({
 			const measure = measures.find((m) => m.id === input.id);
 			if (!measure) throw new TRPCError({ code: 'NOT_FOUND', message: `There is no success measure called ${input.id}` });
 			const before = { targets: measure.targets, amberWithin: measure.amberWithin };
-			change(() => saveSuccessMeasures(measures.map((m) => (m.id === input.id ? { ...m, targets: input.targets, amberWithin: input.amberWithin } : m))));
-			await audit(ctx.survey.db, ctx.user.email, 'measure_updated', { id: input.id, before, after: { targets: input.targets, amberWithin: input.amberWithin } });
+			change(() =>
+				saveSuccessMeasures(measures.map((m) => (m.id === input.id ? { ...m, targets: input.targets, amberWithin: input.amberWithin } : m)))
+			);
+			await audit(ctx.survey.db, ctx.user.email, 'measure_updated', {
+				id: input.id,
+				before,
+				after: { targets: input.targets, amberWithin: input.amberWithin }
+			});
 			return successMeasures().find((m) => m.id === input.id)!;
 		}),
 
@@ -132,26 +157,41 @@ export const adminRouter = router({
 		.input(
 			measureSchema.superRefine((m, ctx) => {
 				for (const field of ['name', 'definition', 'unit'] as const) {
-					if (hasControls(m[field])) ctx.addIssue({ code: 'custom', path: [field], message: 'Cannot contain invisible control characters' });
+					if (hasControls(m[field]))
+						ctx.addIssue({ code: 'custom', path: [field], message: 'Cannot contain invisible control characters' });
 				}
 			})
 		)
 		.mutation(async ({ ctx, input }) => {
-		const measures = successMeasures();
-		if (measures.some((m) => m.id === input.id)) throw new TRPCError({ code: 'CONFLICT', message: `A measure called ${input.id} already exists` });
-		change(() => saveSuccessMeasures([...measures, input]));
-		await audit(ctx.survey.db, ctx.user.email, 'measure_added', { id: input.id, kind: input.kind });
-		return input;
-	}),
+			const measures = successMeasures();
+			if (measures.some((m) => m.id === input.id))
+				throw new TRPCError({ code: 'CONFLICT', message: `A measure called ${input.id} already exists` });
+			change(() => saveSuccessMeasures([...measures, input]));
+			await audit(ctx.survey.db, ctx.user.email, 'measure_added', { id: input.id, kind: input.kind });
+			return input;
+		}),
 
 	/** Replaces the workforce denominators from a CSV; nothing changes if any row is bad. */
 	uploadWorkforce: adminProcedure
-		.input(z.strictObject({ csv: z.string({ error: 'Choose a CSV file' }).min(1, { error: 'The file is empty' }).max(60_000, { error: 'The file is too large for a table of denominators' }) }))
+		.input(
+			z.strictObject({
+				csv: z
+					.string({ error: 'Choose a CSV file' })
+					.min(1, { error: 'The file is empty' })
+					.max(60_000, { error: 'The file is too large for a table of denominators' })
+			})
+		)
 		.mutation(async ({ ctx, input }) => {
 			const { rows, problems } = checkWorkforceCsv(input.csv);
 			if (problems.length > 0) {
 				const lines = new Set(problems.map((p) => p.line)).size;
-				throw new TRPCError({ code: 'BAD_REQUEST', message: `The file was not used: ${lines} ${lines === 1 ? 'row has a problem' : 'rows have problems'}. ${problems.slice(0, 20).map((p) => `Line ${p.line}: ${p.problem}.`).join(' ')}` });
+				throw new TRPCError({
+					code: 'BAD_REQUEST',
+					message: `The file was not used: ${lines} ${lines === 1 ? 'row has a problem' : 'rows have problems'}. ${problems
+						.slice(0, 20)
+						.map((p) => `Line ${p.line}: ${p.problem}.`)
+						.join(' ')}`
+				});
 			}
 			saveWorkforceCsv(input.csv);
 			await audit(ctx.survey.db, ctx.user.email, 'workforce_uploaded', { rows });
@@ -169,13 +209,20 @@ export const adminRouter = router({
 			z
 				.strictObject({
 					wave: waveId.optional(),
-					page: z.number({ error: 'Enter a page number' }).int({ error: 'Enter a whole page number' }).min(1, { error: 'Pages start at 1' }).max(100_000, { error: 'There are not that many pages' }).default(1)
+					page: z
+						.number({ error: 'Enter a page number' })
+						.int({ error: 'Enter a whole page number' })
+						.min(1, { error: 'Pages start at 1' })
+						.max(100_000, { error: 'There are not that many pages' })
+						.default(1)
 				})
 				.default({ page: 1 })
 		)
 		.query(async ({ ctx, input }) => {
 			const filter = `comments IS NOT NULL AND ($1::VARCHAR IS NULL OR wave_id = $1)`;
-			const total = Number((await ctx.survey.db.query(`SELECT count(*)::INTEGER AS n FROM responses WHERE ${filter}`, [input.wave ?? null]))[0].n);
+			const total = Number(
+				(await ctx.survey.db.query(`SELECT count(*)::INTEGER AS n FROM responses WHERE ${filter}`, [input.wave ?? null]))[0].n
+			);
 			const pages = Math.max(1, Math.ceil(total / COMMENTS_PER_PAGE));
 			const page = Math.min(input.page, pages);
 			const rows = await ctx.survey.db.query(

@@ -18,8 +18,15 @@ export const authRouter = router({
 	login: limitedProcedure('login')
 		.input(
 			z.strictObject({
-				email: z.string({ error: 'Enter your email address' }).trim().min(1, { error: 'Enter your email address' }).max(254, { error: 'That email address is too long' }),
-				password: z.string({ error: 'Enter your password' }).min(1, { error: 'Enter your password' }).max(200, { error: 'That password is too long' })
+				email: z
+					.string({ error: 'Enter your email address' })
+					.trim()
+					.min(1, { error: 'Enter your email address' })
+					.max(254, { error: 'That email address is too long' }),
+				password: z
+					.string({ error: 'Enter your password' })
+					.min(1, { error: 'Enter your password' })
+					.max(200, { error: 'That password is too long' })
 			})
 		)
 		.mutation(async ({ ctx, input }) => {
@@ -43,7 +50,8 @@ export const authRouter = router({
 				waits.fail(email, address);
 				const n = waits.failures(email, address);
 				if (n === 1) await audit(db, email, 'login_failed');
-				else if (n === config.LOGIN_ATTEMPTS) await audit(db, email, 'login_throttled', { failures: n, windowSeconds: config.LOGIN_WINDOW_SECONDS });
+				else if (n === config.LOGIN_ATTEMPTS)
+					await audit(db, email, 'login_throttled', { failures: n, windowSeconds: config.LOGIN_WINDOW_SECONDS });
 				throw new TRPCError({ code: 'UNAUTHORIZED', message: 'The email address or password is not right.' });
 			}
 			// Only someone who knows the password learns that the account is disabled.

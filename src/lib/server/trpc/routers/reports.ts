@@ -40,7 +40,8 @@ const dashboardInput = summaryInput.extend({
 	breakdown: z
 		.array(
 			z.enum(BREAKDOWN_DIMENSIONS, {
-				error: (issue) => `"${String(issue.input)}" is not a characteristic to break the figures down by. Use two of: ${BREAKDOWN_DIMENSIONS.join(', ')}`
+				error: (issue) =>
+					`"${String(issue.input)}" is not a characteristic to break the figures down by. Use two of: ${BREAKDOWN_DIMENSIONS.join(', ')}`
 			}),
 			{ error: 'A breakdown is a list of two characteristics, for example ["region", "staff_group"]' }
 		)
@@ -55,32 +56,56 @@ type User = NonNullable<Context['user']>;
 /** The region (or England) a planner's request may cover; FORBIDDEN for anything else. */
 function scopeOf(user: User, asked: string | undefined): string {
 	if (user.role !== 'regional') return asked ?? ENGLAND.code;
-	if (!user.region) throw new TRPCError({ code: 'FORBIDDEN', message: 'Your regional account has no region set. Ask an administrator to set it.' });
+	if (!user.region)
+		throw new TRPCError({ code: 'FORBIDDEN', message: 'Your regional account has no region set. Ask an administrator to set it.' });
 	if (asked && asked !== user.region) {
-		throw new TRPCError({ code: 'FORBIDDEN', message: `Your account shows figures for ${regionName(user.region)} only, not ${regionName(asked)}.` });
+		throw new TRPCError({
+			code: 'FORBIDDEN',
+			message: `Your account shows figures for ${regionName(user.region)} only, not ${regionName(asked)}.`
+		});
 	}
 	return user.region;
 }
 
 /** Says no more than the planner's wave list does: planned waves are not named, nor told apart. */
-const noSuchWave = (id: string) => new TRPCError({ code: 'NOT_FOUND', message: `There are no figures for a wave called "${id}". Choose one of the waves the dashboard offers.` });
+const noSuchWave = (id: string) =>
+	new TRPCError({
+		code: 'NOT_FOUND',
+		message: `There are no figures for a wave called "${id}". Choose one of the waves the dashboard offers.`
+	});
 
 /** `cancelled`: the client's request signal (tRPC's `signal`), so figures nobody waits for leave the queue. */
 async function figures(ctx: Context & { user: User }, filter: DashboardFilter, cancelled?: AbortSignal) {
 	const settings = publicationSettings();
 	const { config, db } = ctx.survey;
-	if (filter.wave && (await db.query(`SELECT 1 FROM waves WHERE id = $1 AND status <> 'planned'`, [filter.wave])).length === 0) throw noSuchWave(filter.wave);
+	if (filter.wave && (await db.query(`SELECT 1 FROM waves WHERE id = $1 AND status <> 'planned'`, [filter.wave])).length === 0)
+		throw noSuchWave(filter.wave);
 	try {
 		// Planners take turns (fair-queue.ts): one planner's many requests cannot hold up the others.
-		const queue = dashboardQueueOf({ perUser: config.DASHBOARD_QUEUE_PER_USER, waitMs: config.DASHBOARD_WAIT_SECONDS * 1000, jobMs: config.DASHBOARD_JOB_SECONDS * 1000 });
+		const queue = dashboardQueueOf({
+			perUser: config.DASHBOARD_QUEUE_PER_USER,
+			waitMs: config.DASHBOARD_WAIT_SECONDS * 1000,
+			jobMs: config.DASHBOARD_JOB_SECONDS * 1000
+		});
 		const policy = { everySeconds: config.DASHBOARD_SNAPSHOT_SECONDS, minNewResponses: config.DASHBOARD_SNAPSHOT_MIN_RESPONSES };
 		const cache = figureCacheOf(db, config.DASHBOARD_CACHE_ENTRIES);
-		return await queue.run(ctx.user.id, (signal) =>
-			liveCubeOf(db, policy).use(settings.measures, async (c, snapshot) => {
-				const [{ waves }] = await rows<{ waves: string }>(c, `SELECT coalesce(string_agg(id || ':' || status, ',' ORDER BY id), '') AS waves FROM waves`);
-				const key = [snapshot.takenAt, settingsVersion(settings, waves), Object.entries(filter).filter(([, v]) => v !== undefined).sort()];
-				return cache.get(key, async () => ({ ...(await interruptible(c, signal, () => dashboard(c, filter, settings))), snapshot }));
-			}),
+		return await queue.run(
+			ctx.user.id,
+			(signal) =>
+				liveCubeOf(db, policy).use(settings.measures, async (c, snapshot) => {
+					const [{ waves }] = await rows<{ waves: string }>(
+						c,
+						`SELECT coalesce(string_agg(id || ':' || status, ',' ORDER BY id), '') AS waves FROM waves`
+					);
+					const key = [
+						snapshot.takenAt,
+						settingsVersion(settings, waves),
+						Object.entries(filter)
+							.filter(([, v]) => v !== undefined)
+							.sort()
+					];
+					return cache.get(key, async () => ({ ...(await interruptible(c, signal, () => dashboard(c, filter, settings))), snapshot }));
+				}),
 			cancelled
 		);
 	} catch (error) {
@@ -89,7 +114,8 @@ async function figures(ctx: Context & { user: User }, filter: DashboardFilter, c
 			throw new TRPCError({ code: error.code, message: error.message });
 		}
 		if (error instanceof Error && /^There is no wave/.test(error.message)) throw noSuchWave(filter.wave ?? '');
-		if (error instanceof Error && /^There are no waves/.test(error.message)) throw new TRPCError({ code: 'NOT_FOUND', message: error.message });
+		if (error instanceof Error && /^There are no waves/.test(error.message))
+			throw new TRPCError({ code: 'NOT_FOUND', message: error.message });
 		throw error;
 	}
 }
@@ -97,8 +123,8 @@ async function figures(ctx: Context & { user: User }, filter: DashboardFilter, c
 type Figures = Awaited<ReturnType<typeof dashboard>> & { snapshot: SnapshotInfo };
 const caches = new WeakMap<Database, FigureCache<Figures>>();
 /** One cache of dashboard figures per database in this process. */
-const figureCacheOf = (db: Database, entries: number) => caches.get(db) ?? (caches.set(db, new FigureCache<Figures>(entries)), caches.get(db)!);
-
+const figureCacheOf = (db: Database, entries: number) =>
+	caches.get(db) ?? (caches.set(db, new FigureCache<Figures>(entries)), caches.get(db)!);
 
 export const reportsRouter = router({
 	/** What the dashboard's filters may offer this planner: reportable waves and the regions they may see. */
@@ -133,9 +159,21 @@ export const reportsRouter = router({
 	dashboard: plannerProcedure.input(dashboardInput.default({})).query(async ({ ctx, input, signal }) => {
 		const d = await figures(ctx, { ...input, scope: scopeOf(ctx.user, input.region) }, signal);
 		return {
-			wave: d.wave, waves: d.waves, region: d.scope, respondents: d.respondents, threshold: d.threshold, coverageNote: d.coverageNote, snapshot: d.snapshot, charts: d.charts,
+			wave: d.wave,
+			waves: d.waves,
+			region: d.scope,
+			respondents: d.respondents,
+			threshold: d.threshold,
+			coverageNote: d.coverageNote,
+			snapshot: d.snapshot,
+			charts: d.charts,
 			// Change between waves, region against England and weighted figures, each with its flag or note in words.
-			comparisons: Object.fromEntries(['change_between_waves', 'region_against_england', 'weighted_figures', 'weights_by_region_staff_group'].map((name) => [name, rowsOf(d.tables, name)]))
+			comparisons: Object.fromEntries(
+				['change_between_waves', 'region_against_england', 'weighted_figures', 'weights_by_region_staff_group'].map((name) => [
+					name,
+					rowsOf(d.tables, name)
+				])
+			)
 		};
 	})
 });

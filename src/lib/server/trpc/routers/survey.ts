@@ -7,7 +7,11 @@ import { SurveyError } from '../../db/errors';
 import { openWave } from '../../db/waves';
 import { enforceLimit, limitedProcedure, router } from '../trpc';
 
-const resumeCode = z.string({ error: 'Enter your resume code' }).trim().min(1, { error: 'Enter your resume code' }).max(40, { error: 'That is not a resume code: it is too long' });
+const resumeCode = z
+	.string({ error: 'Enter your resume code' })
+	.trim()
+	.min(1, { error: 'Enter your resume code' })
+	.max(40, { error: 'That is not a resume code: it is too long' });
 
 const asTRPCError = (error: unknown): never => {
 	if (error instanceof SurveyError) {
@@ -18,7 +22,10 @@ const asTRPCError = (error: unknown): never => {
 };
 
 /** What `survey.saveDraft` accepts: valid answers so far, and the draft's code once it has one. */
-export const saveDraftInput = z.strictObject({ answers: answersSchema(instrument, { complete: false }), resumeCode: resumeCode.optional() });
+export const saveDraftInput = z.strictObject({
+	answers: answersSchema(instrument, { complete: false }),
+	resumeCode: resumeCode.optional()
+});
 
 /** What `survey.submit` accepts (also the submit benchmark's floor). */
 export const submitInput = z.strictObject({

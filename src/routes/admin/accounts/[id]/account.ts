@@ -8,9 +8,17 @@ export async function accountFor(event: RequestEvent & { parent: () => Promise<u
 	const { caller } = await callerFor(event);
 	try {
 		const a = await caller.admin.accounts.get({ id: event.params.id ?? '' });
-		return { id: a.id, email: a.email, role: a.role, region: a.region, disabled: a.disabled, waitMinutes: Math.ceil(a.signInWaitSeconds / 60) };
+		return {
+			id: a.id,
+			email: a.email,
+			role: a.role,
+			region: a.region,
+			disabled: a.disabled,
+			waitMinutes: Math.ceil(a.signInWaitSeconds / 60)
+		};
 	} catch (problem) {
-		if (problem instanceof TRPCError && (problem.code === 'NOT_FOUND' || problem.code === 'BAD_REQUEST')) error(404, 'There is no such account');
+		if (problem instanceof TRPCError && (problem.code === 'NOT_FOUND' || problem.code === 'BAD_REQUEST'))
+			error(404, 'There is no such account');
 		throw problem;
 	}
 }

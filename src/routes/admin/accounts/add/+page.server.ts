@@ -15,7 +15,11 @@ const FIELDS = { email: 'email', role: 'role-national', region: 'region' };
 export const actions: Actions = {
 	default: async (event) => {
 		const form = await event.request.formData();
-		const values = { email: String(form.get('email') ?? ''), role: String(form.get('role') ?? ''), region: String(form.get('region') ?? '') };
+		const values = {
+			email: String(form.get('email') ?? ''),
+			role: String(form.get('role') ?? ''),
+			region: String(form.get('region') ?? '')
+		};
 		const step = form.get('confirm');
 		if (step === 'change') return { values };
 		if (step !== 'yes') {

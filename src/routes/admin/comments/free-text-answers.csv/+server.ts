@@ -12,10 +12,14 @@ export const GET: RequestHandler = async (event) => {
 	try {
 		const rows = await caller.admin.comments({ wave });
 		return new Response(csvOf(['wave', 'comments'], rows), {
-			headers: { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="free-text-answers${wave ? `-${wave}` : ''}.csv"` }
+			headers: {
+				'content-type': 'text/csv; charset=utf-8',
+				'content-disposition': `attachment; filename="free-text-answers${wave ? `-${wave}` : ''}.csv"`
+			}
 		});
 	} catch (problem) {
-		if (problem instanceof TRPCError && problem.code === 'UNAUTHORIZED') error(401, 'Sign in as an administrator to download free-text answers');
+		if (problem instanceof TRPCError && problem.code === 'UNAUTHORIZED')
+			error(401, 'Sign in as an administrator to download free-text answers');
 		if (problem instanceof TRPCError && problem.code === 'FORBIDDEN') error(403, 'Free-text answers are for survey administrators only');
 		if (problem instanceof TRPCError && problem.code === 'BAD_REQUEST') error(400, 'Choose a wave from the list');
 		throw problem;

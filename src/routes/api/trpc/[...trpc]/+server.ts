@@ -12,15 +12,21 @@ const handler: RequestHandler = async (event) => {
 	const { config } = await survey();
 	return fetchRequestHandler({
 		endpoint: '/api/trpc',
-		req: limitBody(request, config.SURVEY_BODY_LIMIT, () => new TRPCError({
-			code: 'PAYLOAD_TOO_LARGE',
-			message: `The answers sent were larger than the ${Math.round(config.SURVEY_BODY_LIMIT / 1024)} KB the survey accepts. Shorten your comments and try again.`
-		})),
+		req: limitBody(
+			request,
+			config.SURVEY_BODY_LIMIT,
+			() =>
+				new TRPCError({
+					code: 'PAYLOAD_TOO_LARGE',
+					message: `The answers sent were larger than the ${Math.round(config.SURVEY_BODY_LIMIT / 1024)} KB the survey accepts. Shorten your comments and try again.`
+				})
+		),
 		router: appRouter,
 		// Our own client never batches (httpLink); a batch would multiply one request's work past every
 		// per-request limit (rate limits, body size, the dashboard's queue).
 		allowBatching: false,
-		createContext: (options) => createContext(options, { user: locals.user, sessionToken: locals.sessionToken, clientAddress: clientAddress(config, event) }),
+		createContext: (options) =>
+			createContext(options, { user: locals.user, sessionToken: locals.sessionToken, clientAddress: clientAddress(config, event) }),
 		onError({ error, path }) {
 			if (error.code === 'INTERNAL_SERVER_ERROR') console.error(`tRPC ${path ?? '?'} failed:`, error.cause ?? error);
 		}

@@ -2,11 +2,17 @@
 import { error } from '@sveltejs/kit';
 import type { EntryGenerator, RequestHandler } from './$types';
 
-const icons = import.meta.glob(['/node_modules/nhsuk-frontend/dist/nhsuk/assets/images/nhsuk-icon-*.svg', '/node_modules/nhsuk-frontend/dist/nhsuk/assets/images/favicon.svg'], {
-	query: '?raw',
-	import: 'default',
-	eager: true
-}) as Record<string, string>;
+const icons = import.meta.glob(
+	[
+		'/node_modules/nhsuk-frontend/dist/nhsuk/assets/images/nhsuk-icon-*.svg',
+		'/node_modules/nhsuk-frontend/dist/nhsuk/assets/images/favicon.svg'
+	],
+	{
+		query: '?raw',
+		import: 'default',
+		eager: true
+	}
+) as Record<string, string>;
 const byName = new Map(Object.entries(icons).map(([path, svg]) => [path.split('/').pop()!, svg]));
 
 export const prerender = true;

@@ -22,13 +22,18 @@ const TYPES: Record<string, string> = {
 /** A downloaded file's name: a report's PDF is named after its place (…-london.pdf), not "report.pdf". */
 function downloadName(path: string): string {
 	const scope = /^regions\/(E\d{8})\/report\.pdf$/.exec(path)?.[1] ?? (path === 'national/report.pdf' ? ENGLAND.code : null);
-	return scope ? `pharmacy-genomics-workforce-needs-${regionName(scope).toLowerCase().replace(/[^a-z0-9]+/g, '-')}.pdf` : path.split('/').pop()!;
+	return scope
+		? `pharmacy-genomics-workforce-needs-${regionName(scope)
+				.toLowerCase()
+				.replace(/[^a-z0-9]+/g, '-')}.pdf`
+		: path.split('/').pop()!;
 }
 
 export const GET: RequestHandler = async ({ locals, params, url }) => {
 	const user = signedIn(locals, url);
 	const path = normalize(params.path);
-	if (!/^[0-9TZ]+-[0-9a-f]+$/.test(params.runId) || path.startsWith('..') || path.startsWith('/') || path.includes('\0')) error(404, 'No such file');
+	if (!/^[0-9TZ]+-[0-9a-f]+$/.test(params.runId) || path.startsWith('..') || path.startsWith('/') || path.includes('\0'))
+		error(404, 'No such file');
 	if (!mayOpenRunFile(user, path)) error(403, 'Your account can open your own region’s report only');
 	const type = TYPES[path.split('.').pop() ?? ''];
 	if (!type) error(404, 'No such file');

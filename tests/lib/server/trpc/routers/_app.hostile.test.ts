@@ -21,15 +21,23 @@ const reports = join(dir.path, 'reports');
 let server: RunningServer;
 let runId: string;
 
-const files = (root: string): string[] => readdirSync(root).flatMap((f) => (statSync(join(root, f)).isDirectory() ? files(join(root, f)) : [join(root, f)]));
+const files = (root: string): string[] =>
+	readdirSync(root).flatMap((f) => (statSync(join(root, f)).isDirectory() ? files(join(root, f)) : [join(root, f)]));
 
 beforeAll(async () => {
 	await createAccounts(databasePath);
 	// A wave label with a right-to-left override, as older data might hold (the admin API refuses it).
 	const db = await Database.open(databasePath, instrument);
-	await db.write((c) => c.run(`INSERT INTO waves (id, label, status, opened_at) VALUES ('2027-28', $1, 'open', now())`, [`${HOSTILE.script.slice(0, 40)}${HOSTILE.rightToLeft}`]));
+	await db.write((c) =>
+		c.run(`INSERT INTO waves (id, label, status, opened_at) VALUES ('2027-28', $1, 'open', now())`, [
+			`${HOSTILE.script.slice(0, 40)}${HOSTILE.rightToLeft}`
+		])
+	);
 	await db.close();
-	server = await startServer({ databasePath, env: { SETTINGS_DIR: join(dir.path, 'settings'), PIPELINE_OUT: reports, RATE_SUBMIT_PER_MINUTE: '100000' } });
+	server = await startServer({
+		databasePath,
+		env: { SETTINGS_DIR: join(dir.path, 'settings'), PIPELINE_OUT: reports, RATE_SUBMIT_PER_MINUTE: '100000' }
+	});
 	const admin = (await signIn(server.url, 'admin@example.org', PASSWORD)).client;
 	await admin.admin.addMeasure.mutate({
 		id: 'hostile_measure',
@@ -47,7 +55,10 @@ beforeAll(async () => {
 	});
 	const survey = clientFor(server.url);
 	for (let i = 0; i < 40; i++) {
-		await survey.survey.submit.mutate({ submissionId: randomUUID(), answers: completeAnswers(i, { comments: HOSTILE_VALUES[i % HOSTILE_VALUES.length] }) });
+		await survey.survey.submit.mutate({
+			submissionId: randomUUID(),
+			answers: completeAnswers(i, { comments: HOSTILE_VALUES[i % HOSTILE_VALUES.length] })
+		});
 	}
 	await admin.runs.start.mutate();
 	let progress = await admin.runs.progress.query();
@@ -75,7 +86,9 @@ describe('hostile strings', () => {
 		expect((await wave.json()).error.data.fieldErrors.label).toEqual(['Labels cannot contain invisible control characters']);
 		expect((await admin.admin.waves.list.query()).map((w) => w.id)).not.toContain('2031-32');
 		const measure = (await admin.admin.settings.query()).measures.find((m) => m.id === 'hostile_measure')!;
-		await expect(admin.admin.addMeasure.mutate({ ...measure, id: 'isolated', name: HOSTILE.isolate })).rejects.toThrow(/^Some of what was sent needs correcting: Cannot contain invisible control characters/);
+		await expect(admin.admin.addMeasure.mutate({ ...measure, id: 'isolated', name: HOSTILE.isolate })).rejects.toThrow(
+			/^Some of what was sent needs correcting: Cannot contain invisible control characters/
+		);
 	});
 
 	it('stores free text verbatim, controls and all', async () => {
@@ -86,7 +99,12 @@ describe('hostile strings', () => {
 
 	it('refuses 1 MB strings on every text input and stores nothing of them', async () => {
 		const mega = 'x'.repeat(1024 * 1024);
-		const post = (path: string, body: unknown) => fetch(`${server.url}/api/trpc/${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+		const post = (path: string, body: unknown) =>
+			fetch(`${server.url}/api/trpc/${path}`, {
+				method: 'POST',
+				headers: { 'content-type': 'application/json' },
+				body: JSON.stringify(body)
+			});
 		for (const [path, body] of [
 			['survey.submit', { submissionId: randomUUID(), answers: completeAnswers(1, { comments: mega }) }],
 			['survey.saveDraft', { answers: { comments: mega } }],
@@ -106,7 +124,8 @@ describe('hostile strings', () => {
 			const text = readFileSync(file, 'utf8');
 			// Markup matters where a browser renders the file; in CSV it is quoted data.
 			if (!file.endsWith('.csv')) {
-				for (const raw of [HOSTILE.script, HOSTILE.attribute, HOSTILE.svg, '<script', '<img', '<svg onload']) expect(text.includes(raw), `${raw} in ${file}`).toBe(false);
+				for (const raw of [HOSTILE.script, HOSTILE.attribute, HOSTILE.svg, '<script', '<img', '<svg onload'])
+					expect(text.includes(raw), `${raw} in ${file}`).toBe(false);
 			}
 			expect(INVISIBLE_CONTROLS.test(text), `control character in ${file}`).toBe(false);
 			if (file.endsWith('.csv')) {

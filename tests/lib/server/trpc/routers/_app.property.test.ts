@@ -25,7 +25,14 @@ beforeAll(async () => {
 	// One loopback address sends everything: lift the per-address limits so validation is what answers.
 	server = await startServer({
 		databasePath,
-		env: { RATE_SUBMIT_PER_MINUTE: UNLIMITED, RATE_SAVE_DRAFT_PER_MINUTE: UNLIMITED, RATE_RESUME_PER_MINUTE: UNLIMITED, RATE_LOGIN_PER_MINUTE: UNLIMITED, RATE_QUERY_PER_MINUTE: UNLIMITED, LOGIN_ATTEMPTS: UNLIMITED }
+		env: {
+			RATE_SUBMIT_PER_MINUTE: UNLIMITED,
+			RATE_SAVE_DRAFT_PER_MINUTE: UNLIMITED,
+			RATE_RESUME_PER_MINUTE: UNLIMITED,
+			RATE_LOGIN_PER_MINUTE: UNLIMITED,
+			RATE_QUERY_PER_MINUTE: UNLIMITED,
+			LOGIN_ATTEMPTS: UNLIMITED
+		}
 	});
 });
 afterAll(async () => {
@@ -36,7 +43,14 @@ afterAll(async () => {
 const ids = questionsOf(instrument).map((q) => q.id);
 const hostileKeys = ['__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty'];
 const anyKey = fc.oneof(fc.constantFrom(...ids, ...hostileKeys), fc.string({ maxLength: 30 }));
-const anyValue = fc.oneof(fc.jsonValue({ maxDepth: 3 }), fc.string({ maxLength: 200 }), fc.integer(), fc.double(), fc.constant(null), fc.array(fc.string({ maxLength: 20 }), { maxLength: 12 }));
+const anyValue = fc.oneof(
+	fc.jsonValue({ maxDepth: 3 }),
+	fc.string({ maxLength: 200 }),
+	fc.integer(),
+	fc.double(),
+	fc.constant(null),
+	fc.array(fc.string({ maxLength: 20 }), { maxLength: 12 })
+);
 
 /** A complete, valid response with one to three answers broken or added. */
 const brokenAnswers = fc
@@ -44,10 +58,10 @@ const brokenAnswers = fc
 	.map(([seed, changes, dropOne]) => {
 		const answers: Record<string, unknown> = completeAnswers(seed);
 		if (dropOne) delete answers[ids[seed % ids.length]];
-		for (const [key, value] of changes) Object.defineProperty(answers, key, { value, enumerable: true, writable: true, configurable: true });
+		for (const [key, value] of changes)
+			Object.defineProperty(answers, key, { value, enumerable: true, writable: true, configurable: true });
 		return answers;
 	});
-
 
 /** Bodies per procedure; only those the procedure's own schema rejects are sent. */
 const bodies: Record<string, { arbitrary: fc.Arbitrary<unknown>; valid: (body: unknown) => boolean }> = {
@@ -60,7 +74,11 @@ const bodies: Record<string, { arbitrary: fc.Arbitrary<unknown>; valid: (body: u
 		valid: (b) => submitInput.safeParse(b).success
 	},
 	'survey.saveDraft': {
-		arbitrary: fc.oneof(fc.record({ answers: brokenAnswers }), fc.record({ answers: fc.dictionary(anyKey, anyValue, { minKeys: 1, maxKeys: 6 }), resumeCode: anyValue }), fc.jsonValue({ maxDepth: 4 })),
+		arbitrary: fc.oneof(
+			fc.record({ answers: brokenAnswers }),
+			fc.record({ answers: fc.dictionary(anyKey, anyValue, { minKeys: 1, maxKeys: 6 }), resumeCode: anyValue }),
+			fc.jsonValue({ maxDepth: 4 })
+		),
 		valid: (b) => saveDraftInput.safeParse(b).success
 	},
 	'survey.resume': {
@@ -103,14 +121,38 @@ describe('hostile input to every public procedure', () => {
 
 	it('every query, signed in as a planner or not: malformed input gets a 4xx with a message, never a 5xx', async () => {
 		const { cookie } = await signInAs(server.url);
-		const queries = ['survey.instrument', 'survey.wave', 'auth.me', 'reports.summary', 'reports.dashboard', 'reports.options', 'runs.list', 'runs.progress', 'admin.waves.list', 'admin.auditLog', 'admin.comments', 'admin.commentsPage', 'admin.settings'];
+		const queries = [
+			'survey.instrument',
+			'survey.wave',
+			'auth.me',
+			'reports.summary',
+			'reports.dashboard',
+			'reports.options',
+			'runs.list',
+			'runs.progress',
+			'admin.waves.list',
+			'admin.auditLog',
+			'admin.comments',
+			'admin.commentsPage',
+			'admin.settings'
+		];
 		await fc.assert(
-			fc.asyncProperty(fc.constantFrom(...queries), fc.boolean(), fc.oneof(fc.jsonValue({ maxDepth: 3 }), fc.record({ wave: anyValue, region: anyValue, sector: anyValue, staffGroup: anyValue, specialty: anyValue }, { requiredKeys: [] })), async (path, signedIn, input) => {
-				const response = await fetch(`${server.url}/api/trpc/${path}?input=${encodeURIComponent(JSON.stringify(input) ?? 'null')}`, { headers: signedIn ? { cookie } : {} });
-				const text = await response.text();
-				expect(response.status, `${path} ${text}`).toBeLessThan(500);
-				if (response.status >= 400) expect(JSON.parse(text).error.message.length, text).toBeGreaterThan(0);
-			}),
+			fc.asyncProperty(
+				fc.constantFrom(...queries),
+				fc.boolean(),
+				fc.oneof(
+					fc.jsonValue({ maxDepth: 3 }),
+					fc.record({ wave: anyValue, region: anyValue, sector: anyValue, staffGroup: anyValue, specialty: anyValue }, { requiredKeys: [] })
+				),
+				async (path, signedIn, input) => {
+					const response = await fetch(`${server.url}/api/trpc/${path}?input=${encodeURIComponent(JSON.stringify(input) ?? 'null')}`, {
+						headers: signedIn ? { cookie } : {}
+					});
+					const text = await response.text();
+					expect(response.status, `${path} ${text}`).toBeLessThan(500);
+					if (response.status >= 400) expect(JSON.parse(text).error.message.length, text).toBeGreaterThan(0);
+				}
+			),
 			{ numRuns: 1500, seed: 11 }
 		);
 	});
@@ -118,7 +160,16 @@ describe('hostile input to every public procedure', () => {
 	it('refuses bodies that are not JSON, and query inputs that are malformed, with a 4xx', async () => {
 		await fc.assert(
 			fc.asyncProperty(fc.string({ maxLength: 300 }), async (raw) => {
-				fc.pre((() => { try { JSON.parse(raw); return false; } catch { return true; } })());
+				fc.pre(
+					(() => {
+						try {
+							JSON.parse(raw);
+							return false;
+						} catch {
+							return true;
+						}
+					})()
+				);
 				const { status } = await send('survey.submit', raw);
 				expect(status).toBeGreaterThanOrEqual(400);
 				expect(status).toBeLessThan(500);
@@ -133,7 +184,10 @@ describe('hostile input to every public procedure', () => {
 		expect((await fetch(`${server.url}/api/trpc/survey.wave`)).status).toBe(200);
 		expect(server.process.exitCode).toBeNull();
 		await server.stop();
-		const [counts] = await query(databasePath, `SELECT (SELECT count(*) FROM responses)::INTEGER AS responses, (SELECT count(*) FROM drafts)::INTEGER AS drafts, (SELECT count(*) FROM sessions)::INTEGER AS sessions, (SELECT count(*) FROM waves)::INTEGER AS waves`);
+		const [counts] = await query(
+			databasePath,
+			`SELECT (SELECT count(*) FROM responses)::INTEGER AS responses, (SELECT count(*) FROM drafts)::INTEGER AS drafts, (SELECT count(*) FROM sessions)::INTEGER AS sessions, (SELECT count(*) FROM waves)::INTEGER AS waves`
+		);
 		// The one session is the planner's, signed in above to fuzz signed-in queries.
 		expect(counts).toEqual({ responses: 0, drafts: 0, sessions: 1, waves: 1 });
 		server = await startServer({ databasePath });

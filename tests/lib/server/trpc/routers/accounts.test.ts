@@ -22,7 +22,10 @@ afterAll(async () => {
 });
 
 const idOf = async (email: string) => (await admin.admin.accounts.list.query()).find((a) => a.email === email)!.id;
-const actions = async () => (await admin.admin.auditLog.query({ limit: 1000 })).map((e) => `${e.action} ${typeof e.detail === 'string' ? e.detail : JSON.stringify(e.detail)}`);
+const actions = async () =>
+	(await admin.admin.auditLog.query({ limit: 1000 })).map(
+		(e) => `${e.action} ${typeof e.detail === 'string' ? e.detail : JSON.stringify(e.detail)}`
+	);
 const signInFails = (email: string, password: string) => failureOf(clientFor(server.url).auth.login.mutate({ email, password }));
 
 describe('accounts, for admins only', () => {
@@ -48,7 +51,11 @@ describe('accounts, for admins only', () => {
 
 describe('adding an account and resetting a password', () => {
 	it('adds an account with a generated password that signs in, returned only by the call that made it', async () => {
-		const { account, password } = await admin.admin.accounts.add.mutate({ email: ' New.Planner@Example.org ', role: 'regional', region: 'E40000006' });
+		const { account, password } = await admin.admin.accounts.add.mutate({
+			email: ' New.Planner@Example.org ',
+			role: 'regional',
+			region: 'E40000006'
+		});
 		expect(account).toMatchObject({ email: 'new.planner@example.org', role: 'regional', region: 'E40000006' });
 		expect(password).toMatch(/^[a-z2-9]{5}(-[a-z2-9]{5}){3}$/);
 		expect(JSON.stringify(await admin.admin.accounts.list.query())).not.toContain(password);
@@ -64,8 +71,13 @@ describe('adding an account and resetting a password', () => {
 		expect((await failureOf(admin.admin.accounts.add.mutate({ email: 'x@example.org', role: 'regional' }))).fieldErrors.region).toEqual([
 			'A regional planner needs a region: give its ONS code, for example E40000003 for London'
 		]);
-		expect((await failureOf(admin.admin.accounts.add.mutate({ email: 'x@example.org', role: 'national', region: 'E40000003' }))).fieldErrors.region).toEqual(['Only regional planners have a region']);
-		expect((await failureOf(admin.admin.accounts.add.mutate({ email: 'not an address', role: 'national' }))).fieldErrors.email).toEqual(['Enter an email address, such as name@nhs.net']);
+		expect(
+			(await failureOf(admin.admin.accounts.add.mutate({ email: 'x@example.org', role: 'national', region: 'E40000003' }))).fieldErrors
+				.region
+		).toEqual(['Only regional planners have a region']);
+		expect((await failureOf(admin.admin.accounts.add.mutate({ email: 'not an address', role: 'national' }))).fieldErrors.email).toEqual([
+			'Enter an email address, such as name@nhs.net'
+		]);
 	});
 
 	it('resets a password: the new one signs in, the old one does not, and the old sessions end', async () => {
@@ -79,7 +91,9 @@ describe('adding an account and resetting a password', () => {
 	});
 
 	it('says an unknown account is unknown', async () => {
-		expect(await failureOf(admin.admin.accounts.resetPassword.mutate({ id: '00000000-0000-4000-8000-000000000000' }))).toMatchObject({ code: 'NOT_FOUND' });
+		expect(await failureOf(admin.admin.accounts.resetPassword.mutate({ id: '00000000-0000-4000-8000-000000000000' }))).toMatchObject({
+			code: 'NOT_FOUND'
+		});
 		expect((await failureOf(admin.admin.accounts.disable.mutate({ id: 'nope' }))).fieldErrors.id).toEqual(['There is no such account']);
 	});
 });
@@ -103,8 +117,14 @@ describe('disabling and roles', () => {
 		const id = await idOf('london@example.org');
 		expect(await admin.admin.accounts.disable.mutate({ id })).toMatchObject({ disabled: true });
 		expect(await failureOf(session.client.reports.options.query())).toMatchObject({ code: 'UNAUTHORIZED' });
-		expect(await signInFails('london@example.org', PASSWORD)).toMatchObject({ code: 'FORBIDDEN', message: 'This account is disabled. Ask an administrator to enable it again.' });
-		expect(await failureOf(admin.admin.accounts.disable.mutate({ id }))).toMatchObject({ code: 'CONFLICT', message: 'london@example.org is already disabled' });
+		expect(await signInFails('london@example.org', PASSWORD)).toMatchObject({
+			code: 'FORBIDDEN',
+			message: 'This account is disabled. Ask an administrator to enable it again.'
+		});
+		expect(await failureOf(admin.admin.accounts.disable.mutate({ id }))).toMatchObject({
+			code: 'CONFLICT',
+			message: 'london@example.org is already disabled'
+		});
 		await admin.admin.accounts.enable.mutate({ id });
 		await signIn(server.url, 'london@example.org', PASSWORD);
 		const log = await actions();
@@ -117,14 +137,25 @@ describe('disabling and roles', () => {
 		expect((await failureOf(admin.admin.accounts.changeRole.mutate({ id, role: 'regional', region: '' }))).fieldErrors.region).toEqual([
 			'A regional planner needs a region: give its ONS code, for example E40000003 for London'
 		]);
-		expect(await admin.admin.accounts.changeRole.mutate({ id, role: 'regional', region: 'E40000005' })).toMatchObject({ role: 'regional', region: 'E40000005' });
-		expect(await admin.admin.accounts.changeRole.mutate({ id, role: 'national', region: '' })).toMatchObject({ role: 'national', region: null });
-		expect(await actions()).toContainEqual(expect.stringMatching(/^role_changed .*london@example\.org.*"to":\{"role":"national","region":null\}/));
+		expect(await admin.admin.accounts.changeRole.mutate({ id, role: 'regional', region: 'E40000005' })).toMatchObject({
+			role: 'regional',
+			region: 'E40000005'
+		});
+		expect(await admin.admin.accounts.changeRole.mutate({ id, role: 'national', region: '' })).toMatchObject({
+			role: 'national',
+			region: null
+		});
+		expect(await actions()).toContainEqual(
+			expect.stringMatching(/^role_changed .*london@example\.org.*"to":\{"role":"national","region":null\}/)
+		);
 	});
 
 	it('never disables or demotes the last enabled admin', async () => {
 		const id = await idOf('admin@example.org');
-		const refusal = (what: string) => ({ code: 'CONFLICT', message: `admin@example.org is the only enabled admin account, so it cannot be ${what}. Add or enable another admin first.` });
+		const refusal = (what: string) => ({
+			code: 'CONFLICT',
+			message: `admin@example.org is the only enabled admin account, so it cannot be ${what}. Add or enable another admin first.`
+		});
 		expect(await failureOf(admin.admin.accounts.disable.mutate({ id }))).toMatchObject(refusal('disabled'));
 		expect(await failureOf(admin.admin.accounts.changeRole.mutate({ id, role: 'national' }))).toMatchObject(refusal('given another role'));
 		// A second admin, disabled, does not count: it cannot run the survey either.
@@ -135,6 +166,10 @@ describe('disabling and roles', () => {
 		const other = (await signIn(server.url, 'second.admin@example.org', second.password)).client;
 		expect(await other.admin.accounts.changeRole.mutate({ id, role: 'national' })).toMatchObject({ role: 'national' });
 		expect(await failureOf(other.admin.accounts.disable.mutate({ id: second.account.id }))).toMatchObject({ code: 'CONFLICT' });
-		expect((await other.admin.auditLog.query({ limit: 1000 })).filter((e) => e.actor === 'second.admin@example.org' && e.action === 'role_changed')).toHaveLength(1);
+		expect(
+			(await other.admin.auditLog.query({ limit: 1000 })).filter(
+				(e) => e.actor === 'second.admin@example.org' && e.action === 'role_changed'
+			)
+		).toHaveLength(1);
 	});
 });

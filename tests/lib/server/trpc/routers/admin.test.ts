@@ -15,7 +15,10 @@ let admin: Awaited<ReturnType<typeof signIn>>['client'];
 beforeAll(async () => {
 	await createAccounts(databasePath);
 	// Every role signs in for every procedure from one loopback address: lift the per-address sign-in limit.
-	server = await startServer({ databasePath, env: { SETTINGS_DIR: join(dir.path, 'settings'), PIPELINE_OUT: join(dir.path, 'reports'), RATE_LOGIN_PER_MINUTE: '10000' } });
+	server = await startServer({
+		databasePath,
+		env: { SETTINGS_DIR: join(dir.path, 'settings'), PIPELINE_OUT: join(dir.path, 'reports'), RATE_LOGIN_PER_MINUTE: '10000' }
+	});
 	admin = (await signIn(server.url, 'admin@example.org', PASSWORD)).client;
 });
 afterAll(async () => {
@@ -80,15 +83,25 @@ describe('admin procedures', () => {
 
 		await admin.admin.waves.close.mutate({ id: '2027-28' });
 		expect(await survey.survey.wave.query()).toBeNull();
-		expect((await failureOf(survey.survey.submit.mutate({ submissionId: randomUUID(), answers: completeAnswers() }))).code).toBe('PRECONDITION_FAILED');
+		expect((await failureOf(survey.survey.submit.mutate({ submissionId: randomUUID(), answers: completeAnswers() }))).code).toBe(
+			'PRECONDITION_FAILED'
+		);
 		await admin.admin.waves.open.mutate({ id: '2027-28' });
 	});
 
 	it('refuses bad wave input in words and changes nothing', async () => {
 		const before = await admin.admin.waves.list.query();
-		expect((await failureOf(admin.admin.waves.create.mutate({ id: 'next year', label: 'x' }))).fieldErrors.id).toEqual(['A wave id is a financial year such as 2027-28']);
-		expect(await failureOf(admin.admin.waves.create.mutate({ id: '2027-28', label: 'again' }))).toMatchObject({ code: 'CONFLICT', message: 'A wave called 2027-28 already exists' });
-		expect(await failureOf(admin.admin.waves.open.mutate({ id: '2099-00' }))).toMatchObject({ code: 'NOT_FOUND', message: 'There is no wave called 2099-00' });
+		expect((await failureOf(admin.admin.waves.create.mutate({ id: 'next year', label: 'x' }))).fieldErrors.id).toEqual([
+			'A wave id is a financial year such as 2027-28'
+		]);
+		expect(await failureOf(admin.admin.waves.create.mutate({ id: '2027-28', label: 'again' }))).toMatchObject({
+			code: 'CONFLICT',
+			message: 'A wave called 2027-28 already exists'
+		});
+		expect(await failureOf(admin.admin.waves.open.mutate({ id: '2099-00' }))).toMatchObject({
+			code: 'NOT_FOUND',
+			message: 'There is no wave called 2099-00'
+		});
 		expect(await admin.admin.waves.list.query()).toEqual(before);
 	});
 
@@ -106,9 +119,13 @@ describe('settings', () => {
 	it('sets the disclosure threshold, refusing values outside 3 to 100 in words', async () => {
 		expect((await admin.admin.settings.query()).threshold).toBe(8);
 		expect(await admin.admin.setThreshold.mutate({ threshold: 10 })).toEqual({ threshold: 10 });
-		expect((await failureOf(admin.admin.setThreshold.mutate({ threshold: 2 }))).fieldErrors.threshold).toEqual(['The threshold must be at least 3']);
+		expect((await failureOf(admin.admin.setThreshold.mutate({ threshold: 2 }))).fieldErrors.threshold).toEqual([
+			'The threshold must be at least 3'
+		]);
 		expect((await admin.admin.settings.query()).threshold).toBe(10);
-		expect((await failureOf(admin.admin.setThreshold.mutate({ threshold: 101 }))).fieldErrors.threshold).toEqual(['The threshold must be 100 or less']);
+		expect((await failureOf(admin.admin.setThreshold.mutate({ threshold: 101 }))).fieldErrors.threshold).toEqual([
+			'The threshold must be 100 or less'
+		]);
 	});
 
 	it('sets a threshold below the default of 8 only when the risk was shown and confirmed', async () => {
@@ -138,8 +155,12 @@ describe('settings', () => {
 		const unknownCode = await failureOf(admin.admin.addMeasure.mutate({ ...newMeasure, id: 'bad_codes', codes: ['perhaps'] }));
 		expect(unknownCode).toMatchObject({ code: 'BAD_REQUEST' });
 		expect(unknownCode.message).toMatch(/perhaps not options of mentor_access/);
-		expect(await failureOf(admin.admin.updateMeasure.mutate({ id: 'no_such_measure', targets: {}, amberWithin: 1 }))).toMatchObject({ code: 'NOT_FOUND' });
-		expect((await failureOf(admin.admin.updateMeasure.mutate({ id: before.measures[0].id, targets: { '2026-27': -1 }, amberWithin: 1 }))).code).toBe('BAD_REQUEST');
+		expect(await failureOf(admin.admin.updateMeasure.mutate({ id: 'no_such_measure', targets: {}, amberWithin: 1 }))).toMatchObject({
+			code: 'NOT_FOUND'
+		});
+		expect(
+			(await failureOf(admin.admin.updateMeasure.mutate({ id: before.measures[0].id, targets: { '2026-27': -1 }, amberWithin: 1 }))).code
+		).toBe('BAD_REQUEST');
 		expect(await admin.admin.settings.query()).toEqual(before);
 	});
 
@@ -147,11 +168,17 @@ describe('settings', () => {
 		const good = 'region_code,staff_group,workforce\r\nE40000003,pharmacist,4200\r\nE40000003,pharmacy_technician,2100\r\n';
 		expect(await admin.admin.uploadWorkforce.mutate({ csv: good })).toEqual({ rows: 2 });
 		const bad = await failureOf(
-			admin.admin.uploadWorkforce.mutate({ csv: 'region_code,staff_group,workforce\nE40000099,pharmacist,10\nE40000003,wizard,-3\nE40000003,pharmacist\n' })
+			admin.admin.uploadWorkforce.mutate({
+				csv: 'region_code,staff_group,workforce\nE40000099,pharmacist,10\nE40000003,wizard,-3\nE40000003,pharmacist\n'
+			})
 		);
 		expect(bad.code).toBe('BAD_REQUEST');
-		expect(bad.message).toMatch(/^The file was not used: 3 rows have problems\. Line 2: "E40000099" is not an NHS England region code\. Line 3: "wizard" is not a staff group code\. Line 3: The workforce "-3" must be a whole number of people, at least 1\. Line 4: Expected 3 values, found 2\.$/);
-		expect((await failureOf(admin.admin.uploadWorkforce.mutate({ csv: 'a,b\n1,2' }))).message).toMatch(/Line 1: The first line must be the header/);
+		expect(bad.message).toMatch(
+			/^The file was not used: 3 rows have problems\. Line 2: "E40000099" is not an NHS England region code\. Line 3: "wizard" is not a staff group code\. Line 3: The workforce "-3" must be a whole number of people, at least 1\. Line 4: Expected 3 values, found 2\.$/
+		);
+		expect((await failureOf(admin.admin.uploadWorkforce.mutate({ csv: 'a,b\n1,2' }))).message).toMatch(
+			/Line 1: The first line must be the header/
+		);
 		const log = await admin.admin.auditLog.query();
 		expect(log.filter((e) => e.action === 'workforce_uploaded')).toHaveLength(1);
 	});
@@ -189,7 +216,10 @@ describe('runs', () => {
 		expect((await as('admin@example.org', '..%2F..%2Fsurvey.duckdb')).status).toBe(404);
 		expect((await as('national@example.org', 'tables/needs_by_competency_region.parquet')).status).toBe(200);
 		const exports = (await admin.admin.auditLog.query()).filter((e) => e.action === 'table_exported');
-		expect(exports.map((e) => [e.actor, JSON.parse(String(e.detail)).file])).toContainEqual(['national@example.org', 'tables/needs_by_competency_region.parquet']);
+		expect(exports.map((e) => [e.actor, JSON.parse(String(e.detail)).file])).toContainEqual([
+			'national@example.org',
+			'tables/needs_by_competency_region.parquet'
+		]);
 		const anonymous = await fetch(`${server.url}/runs/${runId}/national/index.html`, { redirect: 'manual' });
 		expect(anonymous.status).toBe(303);
 		expect(anonymous.headers.get('location')).toMatch(/^\/login\?next=/);

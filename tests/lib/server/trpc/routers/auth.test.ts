@@ -64,7 +64,8 @@ describe('auth', () => {
 	});
 
 	it('keeps slowing, never locking, when the account is attacked from many addresses', async () => {
-		for (let a = 1; a <= 5; a++) for (let i = 0; i < 3; i++) expect((await attempt(`192.0.2.${a}`, 'guess', 'london@example.org')).status).toBe(401);
+		for (let a = 1; a <= 5; a++)
+			for (let i = 0; i < 3; i++) expect((await attempt(`192.0.2.${a}`, 'guess', 'london@example.org')).status).toBe(401);
 		expect((await attempt('203.0.113.9', PASSWORD, 'london@example.org')).status).toBe(200);
 	});
 
@@ -92,7 +93,11 @@ describe('auth', () => {
 		expect(actions).toContain('login_throttled admin@example.org');
 		// One row for the first failure and one when throttling starts, per account, address and window:
 		// the attacker's ten tries on admin wrote two rows, not ten.
-		expect(actions.filter((a) => a.endsWith(' admin@example.org') && a.startsWith('login'))).toEqual(['login_failed admin@example.org', 'login_throttled admin@example.org', 'login admin@example.org']);
+		expect(actions.filter((a) => a.endsWith(' admin@example.org') && a.startsWith('login'))).toEqual([
+			'login_failed admin@example.org',
+			'login_throttled admin@example.org',
+			'login admin@example.org'
+		]);
 		expect(actions).toContain('logout national@example.org');
 		expect(ACCOUNTS.length).toBe(4);
 		server = await startServer({ databasePath });

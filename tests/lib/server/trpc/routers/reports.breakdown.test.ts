@@ -73,7 +73,8 @@ describe('reports.dashboard with a two-way breakdown', () => {
 
 	it('gives a regional planner only their own region in the region dimension', async () => {
 		const d = await london.reports.dashboard.query({ breakdown: ['region', 'sector'] });
-		for (const id of ['needs-two-way', 'success-measures-two-way']) expect(new Set(chart(d, id).table.rows.map((r) => r.group_1))).toEqual(new Set([LONDON]));
+		for (const id of ['needs-two-way', 'success-measures-two-way'])
+			expect(new Set(chart(d, id).table.rows.map((r) => r.group_1))).toEqual(new Set([LONDON]));
 		expect(d).toEqual(await national.reports.dashboard.query({ region: LONDON, breakdown: ['region', 'sector'] }));
 		expectCountsProtected(d);
 	});
@@ -89,7 +90,10 @@ describe('reports.dashboard with a two-way breakdown', () => {
 		const cases: Array<[unknown, RegExp]> = [
 			[['region', 'region'], /Choose two different characteristics to break the figures down by/],
 			[['region'], /Choose two characteristics to break the figures down by, from: region, sector, staff_group, specialty/],
-			[['region', 'age'], /"age" is not a characteristic to break the figures down by\. Use two of: region, sector, staff_group, specialty/],
+			[
+				['region', 'age'],
+				/"age" is not a characteristic to break the figures down by\. Use two of: region, sector, staff_group, specialty/
+			],
 			['region', /A breakdown is a list of two characteristics/]
 		];
 		for (const [breakdown, message] of cases) {

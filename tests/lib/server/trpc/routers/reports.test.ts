@@ -126,11 +126,26 @@ describe('reports.dashboard', () => {
 		const d = await as.national.reports.dashboard.query({ sector: 'hospital' });
 		// A sector has no workforce figures: no coverage chart, and a note saying why.
 		expect(d.charts.map((c) => c.id)).toEqual([
-			'needs-ranking', 'locus-for-focus', 'ratings-likert', 'needs-heatmap-sector', 'success-measures', 'success-measures-trend', 'training-done', 'learning-formats', 'barriers',
-			'needs-heatmap-specialty', 'pathway-readiness', 'mentors',
-			'change-shares', 'change-means', 'region-against-england', 'weighted-needs'
+			'needs-ranking',
+			'locus-for-focus',
+			'ratings-likert',
+			'needs-heatmap-sector',
+			'success-measures',
+			'success-measures-trend',
+			'training-done',
+			'learning-formats',
+			'barriers',
+			'needs-heatmap-specialty',
+			'pathway-readiness',
+			'mentors',
+			'change-shares',
+			'change-means',
+			'region-against-england',
+			'weighted-needs'
 		]);
-		expect(d.coverageNote).toBe('Coverage is not available when a sector or specialty is chosen: there are no workforce figures by sector or specialty.');
+		expect(d.coverageNote).toBe(
+			'Coverage is not available when a sector or specialty is chosen: there are no workforce figures by sector or specialty.'
+		);
 		for (const chart of d.charts) {
 			expect(chart.spec.$schema).toMatch(/vega-lite/);
 			expect(chart.table.columns.length).toBeGreaterThan(1);
@@ -150,13 +165,22 @@ describe('reports.dashboard', () => {
 	it('narrows the figures with each filter', async () => {
 		const all = await as.national.reports.dashboard.query({});
 		const hospital = await as.national.reports.dashboard.query({ sector: 'hospital' });
-		const narrow = await as.national.reports.dashboard.query({ sector: 'hospital', staffGroup: 'pharmacist', specialty: 'oncology_haematology', wave: '2026-27' });
+		const narrow = await as.national.reports.dashboard.query({
+			sector: 'hospital',
+			staffGroup: 'pharmacist',
+			specialty: 'oncology_haematology',
+			wave: '2026-27'
+		});
 		expect(all.respondents).toBe(4000);
 		expect(hospital.respondents!).toBeLessThan(all.respondents!);
 		expect(narrow.respondents!).toBeLessThan(hospital.respondents!);
 		// Nobody matches (trainee technicians work in community pharmacy and hospitals): zero, which the page
 		// shows as one message; the charts (all but coverage, as a sector is chosen) are still built.
-		const nobody = await as.national.reports.dashboard.query({ region: 'E40000007', sector: 'icb', staffGroup: 'trainee_pharmacy_technician' });
+		const nobody = await as.national.reports.dashboard.query({
+			region: 'E40000007',
+			sector: 'icb',
+			staffGroup: 'trainee_pharmacy_technician'
+		});
 		expect(nobody.respondents).toBe(0);
 		expect(nobody.charts).toHaveLength(16);
 	});
@@ -168,7 +192,11 @@ describe('reports.dashboard', () => {
 		for (const r of change) expect([null, 'increase', 'decrease', 'no clear change']).toContain(r.change);
 		expect(new Set(against.map((r) => r.region_code))).toEqual(new Set(regions.map((r) => r.code)));
 		for (const r of against) expect([null, 'above England', 'below England', 'not different from England']).toContain(r.against_england);
-		expect(weighted.filter((r) => r.region_code === ENGLAND && !r.suppressed).every((r) => typeof r.weighted === 'number' && r.effective_sample_size !== null)).toBe(true);
+		expect(
+			weighted
+				.filter((r) => r.region_code === ENGLAND && !r.suppressed)
+				.every((r) => typeof r.weighted === 'number' && r.effective_sample_size !== null)
+		).toBe(true);
 		// The words are in the charts' data tables too, not only in colour.
 		const table = national.charts.find((c) => c.id === 'change-means')!.table;
 		expect(table.columns.map((c) => c.key)).toContain('change');
@@ -182,15 +210,26 @@ describe('reports.dashboard', () => {
 		expect(london.comparisons.region_against_england.every((r) => r.against_england === null)).toBe(true);
 		expect(london.charts.find((c) => c.id === 'region-against-england')!.description).toContain('shown for the region as a whole only');
 		// ... and no figure of England or the rest of England at all.
-		for (const r of [...whole.comparisons.region_against_england, ...london.comparisons.region_against_england]) for (const k of ['england_value', 'rest_of_england_value', 'rest_of_england_base', 'difference_from_rest', 'ci_low', 'ci_high']) expect(r[k as keyof typeof r], k).toBeNull();
+		for (const r of [...whole.comparisons.region_against_england, ...london.comparisons.region_against_england])
+			for (const k of ['england_value', 'rest_of_england_value', 'rest_of_england_base', 'difference_from_rest', 'ci_low', 'ci_high'])
+				expect(r[k as keyof typeof r], k).toBeNull();
 		expectDisclosureControlled(london);
 	});
 
 	it('never gives a regional planner another region’s figures, whatever the filters', async () => {
 		for (const region of [ENGLAND, MIDLANDS]) {
-			expect(await failureOf(as.london.reports.dashboard.query({ region, sector: 'hospital' }))).toMatchObject({ code: 'FORBIDDEN', status: 403 });
+			expect(await failureOf(as.london.reports.dashboard.query({ region, sector: 'hospital' }))).toMatchObject({
+				code: 'FORBIDDEN',
+				status: 403
+			});
 		}
-		const filters = [{}, { region: LONDON }, { sector: 'community' }, { staffGroup: 'pharmacy_technician', wave: '2025-26' }, { specialty: 'mental_health', sector: 'mental_health' }];
+		const filters = [
+			{},
+			{ region: LONDON },
+			{ sector: 'community' },
+			{ staffGroup: 'pharmacy_technician', wave: '2025-26' },
+			{ specialty: 'mental_health', sector: 'mental_health' }
+		];
 		for (const filter of filters) {
 			const d = await as.london.reports.dashboard.query(filter);
 			expect(d.region.code).toBe(LONDON);
@@ -200,11 +239,17 @@ describe('reports.dashboard', () => {
 		}
 		// The same figures a national planner gets for London.
 		const filter = { sector: 'hospital' } as const;
-		expect((await as.london.reports.dashboard.query(filter)).charts).toEqual((await as.national.reports.dashboard.query({ ...filter, region: LONDON })).charts);
+		expect((await as.london.reports.dashboard.query(filter)).charts).toEqual(
+			(await as.national.reports.dashboard.query({ ...filter, region: LONDON })).charts
+		);
 	});
 
 	it('publishes no count below the threshold, suppressing small cells as null', async () => {
-		const small = await as.national.reports.dashboard.query({ region: MIDLANDS, staffGroup: 'support_worker', specialty: 'cardiology_lipids' });
+		const small = await as.national.reports.dashboard.query({
+			region: MIDLANDS,
+			staffGroup: 'support_worker',
+			specialty: 'cardiology_lipids'
+		});
 		expectDisclosureControlled(small);
 		expectDisclosureControlled(await as.admin.reports.dashboard.query({}));
 		expectDisclosureControlled(await as.national.reports.summary.query({ region: LONDON }));

@@ -51,7 +51,10 @@ describe('survey.submit', () => {
 		const first = await client.survey.submit.mutate({ submissionId, answers });
 		expect(first.receipt).toMatch(/^PGW-[0-9A-Z]{4}-[0-9A-Z]{4}$/);
 		expect(first.submissionId).toBe(submissionId);
-		const again = await client.survey.submit.mutate({ submissionId, answers: { ...answers, specialties: [...(answers.specialties as string[])].reverse() } });
+		const again = await client.survey.submit.mutate({
+			submissionId,
+			answers: { ...answers, specialties: [...(answers.specialties as string[])].reverse() }
+		});
 		expect(again).toEqual(first);
 	});
 
@@ -65,8 +68,12 @@ describe('survey.submit', () => {
 
 	it('stores 50 concurrent submissions once each, and their retries not at all', async () => {
 		const ids = Array.from({ length: 50 }, () => randomUUID());
-		const receipts = await Promise.all(ids.map((id, i) => client.survey.submit.mutate({ submissionId: id, answers: completeAnswers(100 + i) })));
-		const retries = await Promise.all(ids.map((id, i) => client.survey.submit.mutate({ submissionId: id, answers: completeAnswers(100 + i) })));
+		const receipts = await Promise.all(
+			ids.map((id, i) => client.survey.submit.mutate({ submissionId: id, answers: completeAnswers(100 + i) }))
+		);
+		const retries = await Promise.all(
+			ids.map((id, i) => client.survey.submit.mutate({ submissionId: id, answers: completeAnswers(100 + i) }))
+		);
 		expect(retries).toEqual(receipts);
 		expect(new Set(receipts.map((r) => r.receipt)).size).toBe(50);
 	});
@@ -78,7 +85,12 @@ describe('bad input', () => {
 		['an unknown option code', { sector: 'lunar' }, 'sector', /"lunar" is not one of the answers/],
 		['a scale value out of range', { imp_fh: 0 }, 'imp_fh', /Select a rating from 1 to 5/],
 		['a missing required answer', { region: undefined }, 'region', /^Select the NHS England region you mainly work in$/],
-		['an answer skip logic hides', { prescriber: 'no', prescribing_genomic_change: 'yes' }, 'prescribing_genomic_change', /^Remove your answer/],
+		[
+			'an answer skip logic hides',
+			{ prescriber: 'no', prescribing_genomic_change: 'yes' },
+			'prescribing_genomic_change',
+			/^Remove your answer/
+		],
 		['an unknown key', { favourite_colour: 'blue' }, 'favourite_colour', /is not a question in this survey/],
 		['text over its limit', { comments: 'x'.repeat(2001) }, 'comments', /2000 characters or fewer/]
 	];
@@ -98,7 +110,10 @@ describe('bad input', () => {
 	});
 
 	it('refuses a payload over the body limit with PAYLOAD_TOO_LARGE', async () => {
-		const response = await post('survey.submit', JSON.stringify({ submissionId: randomUUID(), answers: { ...completeAnswers(), comments: 'y'.repeat(200_000) } }));
+		const response = await post(
+			'survey.submit',
+			JSON.stringify({ submissionId: randomUUID(), answers: { ...completeAnswers(), comments: 'y'.repeat(200_000) } })
+		);
 		expect(response.status).toBe(413);
 		const body = await response.json();
 		expect(body.error.data.code).toBe('PAYLOAD_TOO_LARGE');
@@ -123,7 +138,10 @@ describe('drafts', () => {
 	it('saves a draft, shows its resume code once, updates it and restores it', async () => {
 		const first = await client.survey.saveDraft.mutate({ answers: { staff_group: 'pharmacy_technician' } });
 		expect(first.resumeCode).toMatch(/^[0-9A-Z]{4}(-[0-9A-Z]{4}){3}$/);
-		const second = await client.survey.saveDraft.mutate({ answers: { staff_group: 'pharmacy_technician', sector: 'community' }, resumeCode: first.resumeCode });
+		const second = await client.survey.saveDraft.mutate({
+			answers: { staff_group: 'pharmacy_technician', sector: 'community' },
+			resumeCode: first.resumeCode
+		});
 		expect(second.resumeCode).toBeUndefined();
 		const restored = await client.survey.resume.mutate({ resumeCode: first.resumeCode!.toLowerCase().replaceAll('-', ' ') });
 		expect(restored.answers).toEqual({ staff_group: 'pharmacy_technician', sector: 'community' });
@@ -148,10 +166,22 @@ describe('what is stored', () => {
 		const rows = await query(databasePath, `SELECT count(*)::INTEGER AS n, count(DISTINCT submission_id)::INTEGER AS ids FROM responses`);
 		// 1 + 1 (the first of the conflicting pair) + 50 concurrent + 1 submitted from a draft.
 		expect(rows[0]).toEqual({ n: 53, ids: 53 });
-		const columns = (await query(databasePath, `SELECT column_name FROM information_schema.columns WHERE table_name = 'responses'`)).map((r) => String(r.column_name));
+		const columns = (await query(databasePath, `SELECT column_name FROM information_schema.columns WHERE table_name = 'responses'`)).map(
+			(r) => String(r.column_name)
+		);
 		for (const personal of ['name', 'email', 'ip', 'ip_address', 'user_agent']) expect(columns).not.toContain(personal);
-		const hostile = await query(databasePath, `SELECT comments, answers->>'$.comments' AS raw, specialties, imp_fh FROM responses WHERE comments LIKE '<script>%'`);
-		expect(hostile).toEqual([{ comments: '<script>alert("x")</script> =SUM(A1:A9) @cmd', raw: '<script>alert("x")</script> =SUM(A1:A9) @cmd', specialties: ['oncology_haematology', 'cardiology_lipids'], imp_fh: expect.any(Number) }]);
+		const hostile = await query(
+			databasePath,
+			`SELECT comments, answers->>'$.comments' AS raw, specialties, imp_fh FROM responses WHERE comments LIKE '<script>%'`
+		);
+		expect(hostile).toEqual([
+			{
+				comments: '<script>alert("x")</script> =SUM(A1:A9) @cmd',
+				raw: '<script>alert("x")</script> =SUM(A1:A9) @cmd',
+				specialties: ['oncology_haematology', 'cardiology_lipids'],
+				imp_fh: expect.any(Number)
+			}
+		]);
 		const drafts = await query(databasePath, `SELECT count(*)::INTEGER AS n FROM drafts`);
 		expect(drafts[0].n).toBe(1);
 		const codes = await query(databasePath, `SELECT code_hash FROM drafts`);

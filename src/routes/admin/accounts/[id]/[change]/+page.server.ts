@@ -8,7 +8,8 @@ const CHANGES = ['reset-password', 'lift-wait', 'disable', 'enable'] as const;
 type Change = (typeof CHANGES)[number];
 
 const changeOf = (change: string): Change => {
-	if (!(CHANGES as readonly string[]).includes(change)) error(404, 'An account can have its password reset, a sign-in wait lifted, or be disabled or enabled');
+	if (!(CHANGES as readonly string[]).includes(change))
+		error(404, 'An account can have its password reset, a sign-in wait lifted, or be disabled or enabled');
 	return change as Change;
 };
 

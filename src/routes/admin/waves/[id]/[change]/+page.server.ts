@@ -17,7 +17,11 @@ export const load: PageServerLoad = async (event) => {
 	const wave = waves.find((w) => w.id === event.params.id);
 	if (!wave) error(404, `There is no wave called ${event.params.id}`);
 	const open = waves.find((w) => w.status === 'open' && w.id !== wave.id);
-	return { change, wave: { id: wave.id, label: wave.label, status: wave.status }, alsoCloses: change === 'open' && open ? open.label : null };
+	return {
+		change,
+		wave: { id: wave.id, label: wave.label, status: wave.status },
+		alsoCloses: change === 'open' && open ? open.label : null
+	};
 };
 
 export const actions: Actions = {
