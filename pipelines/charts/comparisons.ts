@@ -273,10 +273,13 @@ function weightedNeeds(tables: PublishedTable[], region: string, id: string): Ch
 /** The comparison charts of a scope; `stem` prefixes ids (national, a region code, or '' on the dashboard). */
 export function comparisonCharts(tables: PublishedTable[], region: string, stem: string): Chart[] {
 	const named = (name: string) => (stem ? `${stem}-${name}` : name);
+	// Each chart is drawn from its own table, when that table is among those given.
+	const has = (name: string) => tables.some((t) => t.name === name);
 	return [
-		changeChart(tables, region, named('change-shares'), true),
-		changeChart(tables, region, named('change-means'), false),
-		againstEngland(tables, region, named('region-against-england')),
-		weightedNeeds(tables, region, named('weighted-needs'))
+		...(has('change_between_waves')
+			? [changeChart(tables, region, named('change-shares'), true), changeChart(tables, region, named('change-means'), false)]
+			: []),
+		...(has('region_against_england') ? [againstEngland(tables, region, named('region-against-england'))] : []),
+		...(has('weighted_figures') ? [weightedNeeds(tables, region, named('weighted-needs'))] : [])
 	];
 }

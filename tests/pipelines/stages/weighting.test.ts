@@ -11,9 +11,7 @@ import { combined, kish, MIN_WEIGHTING_CELL, WEIGHT_CAP_RATIO, weightsWithinRegi
 import { NHS_DIGITAL_RULE, publishedCount, type DisclosureRule } from '../../../pipelines/disclosure/protect';
 import { rows } from '../../../pipelines/core/sql';
 import { ratingColumns, staffGroups } from '../../../pipelines/core/reference';
-import { syntheticFile } from '../fixtures';
-import { EXACT, stageContext } from '../fixtures';
-import { expectGolden } from '../fixtures';
+import { EXACT, expectGolden, stageContext, syntheticFile } from '../fixtures';
 
 const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
 
@@ -132,6 +130,23 @@ describe('weights and weighted figures over random cells (properties)', () => {
 			{ selector: (c) => `${c.region}|${c.group}`, minLength: 1, maxLength: 21 }
 		)
 		.map((xs) => xs.map((x) => counted(NHS_DIGITAL_RULE)(x.region, x.group, x.workforce, x.n, x.key)));
+
+	it('leave every other region’s weights as they were when one region’s cell empties', () => {
+		const weightsBesides = (cells: Counted[], region: string) =>
+			[...weightsWithinRegions(cells, poolCount(NHS_DIGITAL_RULE))]
+				.filter(([r]) => r !== region)
+				.map(([r, fit]) => [r, fit.cells.map((w) => [w.members.map((m) => m.staff_group), w.weight, w.capped])]);
+		fc.assert(
+			fc.property(cellsArb, fc.nat(), (cells, pick) => {
+				const emptied = cells[pick % cells.length];
+				const after = cells.map((c) =>
+					c === emptied ? counted(NHS_DIGITAL_RULE)(c.region_code, c.staff_group, c.workforce ?? 100, 0) : c
+				);
+				expect(weightsBesides(after, emptied.region_code)).toEqual(weightsBesides(cells, emptied.region_code));
+			}),
+			{ numRuns: 300 }
+		);
+	});
 
 	it('pool within a region only, to 20 or more respondents, cap every weight, keep each region’s total, and place every cell', () => {
 		fc.assert(
