@@ -106,25 +106,21 @@ describe('the workforce upload without JavaScript', () => {
 		const page = await admin(false, '/admin/workforce');
 		await page.getByRole('button', { name: 'Upload' }).click();
 		expect(await page.getByTestId('upload-problem').textContent()).toMatch(/Choose a CSV file/);
-		await page
-			.getByLabel('CSV file')
-			.setInputFiles({
-				name: 'workforce.csv',
-				mimeType: 'text/csv',
-				buffer: Buffer.from('region_code,staff_group,workforce\nE40000003,pharmacist,many\nNarnia,pharmacist,10\n')
-			});
+		await page.getByLabel('CSV file').setInputFiles({
+			name: 'workforce.csv',
+			mimeType: 'text/csv',
+			buffer: Buffer.from('region_code,staff_group,workforce\nE40000003,pharmacist,many\nNarnia,pharmacist,10\n')
+		});
 		await page.getByRole('button', { name: 'Upload' }).click();
 		expect(await page.getByTestId('upload-problem').textContent()).toMatch(
 			/Line 2: The workforce "many" must be a whole number.*Line 3: "Narnia" is not an NHS England region code/
 		);
 		expect(await seriousViolationsWithoutScript(page)).toEqual([]);
-		await page
-			.getByLabel('CSV file')
-			.setInputFiles({
-				name: 'workforce.csv',
-				mimeType: 'text/csv',
-				buffer: Buffer.from('region_code,staff_group,workforce\nE40000003,pharmacist,120\nE40000003,pharmacy_technician,80\n')
-			});
+		await page.getByLabel('CSV file').setInputFiles({
+			name: 'workforce.csv',
+			mimeType: 'text/csv',
+			buffer: Buffer.from('region_code,staff_group,workforce\nE40000003,pharmacist,120\nE40000003,pharmacy_technician,80\n')
+		});
 		await page.getByRole('button', { name: 'Upload' }).click();
 		await page.waitForURL(/\/admin\/workforce\?saved=2/);
 		expect(await page.getByTestId('done').textContent()).toBe('Saved 2 rows of workforce denominators. The next pipeline run uses them.');
