@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { loadSuccessMeasures, parseSuccessMeasures, REFERENCE_DIR, type SuccessMeasure } from './core/reference';
 import type { PipelineContext } from './core/context';
-import { NHS_DIGITAL_RULE, ruleWithThreshold, thresholdSchema } from './disclosure/protect';
+import { NHS_DIGITAL_RULE, ruleWithThreshold, thresholdSchema, thresholdText } from './disclosure/protect';
 import { regions, staffGroups } from '../src/lib/instrument/reference';
 import { parseCsv } from './core/csv';
 
@@ -32,8 +32,8 @@ export function disclosureThreshold(): number {
 /** PIPELINE_THRESHOLD, when set: it fixes the threshold for this server and its batch runs alike. */
 export function environmentThreshold(env: Record<string, string | undefined> = process.env): number | undefined {
 	const raw = env.PIPELINE_THRESHOLD;
-	if (raw === undefined || raw === '') return undefined;
-	const parsed = thresholdSchema.safeParse(/^\d+$/.test(raw.trim()) ? Number(raw) : Number.NaN);
+	if (raw === undefined) return undefined;
+	const parsed = thresholdText.safeParse(raw);
 	if (!parsed.success) throw new Error(`PIPELINE_THRESHOLD: ${parsed.error.issues[0].message}, not "${raw}"`);
 	return parsed.data;
 }

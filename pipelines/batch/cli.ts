@@ -11,7 +11,7 @@ import { terminalProgress } from './progress';
 import { schedulePipeline } from './schedule';
 import { mappingSchema, readImport } from '../sources/import';
 import { storeImported } from '../../src/lib/server/db/imported';
-import { THRESHOLD_RANGE, thresholdSchema } from '../disclosure/protect';
+import { THRESHOLD_RANGE, thresholdText } from '../disclosure/protect';
 
 const USAGE = `Usage:
   npm run pipeline -- [--wave ID] [--db FILE] [--out DIR] [--threshold N]
@@ -48,7 +48,7 @@ function flags(args: string[]) {
 
 function threshold(value: string | undefined): number | undefined {
 	if (value === undefined) return undefined;
-	const parsed = thresholdSchema.safeParse(/^\d+$/.test(value) ? Number(value) : Number.NaN);
+	const parsed = thresholdText.safeParse(value);
 	if (!parsed.success)
 		throw new UsageError(
 			`--threshold must be a whole number from ${THRESHOLD_RANGE.min} to ${THRESHOLD_RANGE.max} (the smallest count published), not "${value}"`

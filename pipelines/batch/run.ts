@@ -169,6 +169,8 @@ export async function runPipeline(c: DuckDBConnection, options: RunOptions): Pro
 	let waveId: string | null = options.waveId ?? null;
 	const record = (fields: Parameters<RunRecorder['record']>[0]) => options.recorder?.record(fields).catch(() => undefined);
 	await record({ runId, waveId, trigger, startedAt: started.toISOString(), status: 'running' });
+	const finished = (fields: Pick<Parameters<RunRecorder['record']>[0], 'status' | 'respondents' | 'counts' | 'output' | 'error'>) =>
+		record({ runId, waveId, trigger, startedAt: started.toISOString(), finishedAt: new Date().toISOString(), ...fields });
 
 	let index = 0;
 	const stage = async <T>(name: string, job: () => Promise<T>): Promise<T> => {
@@ -223,17 +225,7 @@ export async function runPipeline(c: DuckDBConnection, options: RunOptions): Pro
 		);
 		const counts = { tables: tables.length, charts: allCharts.length, reports: Object.keys(reports).length, files: written.files.length };
 		// The run listing is shown to planners: it carries the published count, never the exact one.
-		await record({
-			runId,
-			waveId,
-			trigger,
-			startedAt: started.toISOString(),
-			finishedAt: new Date().toISOString(),
-			status: 'succeeded',
-			respondents: manifest.respondents,
-			counts,
-			output: written.dir
-		});
+		await finished({ status: 'succeeded', respondents: manifest.respondents, counts, output: written.dir });
 		return {
 			runId,
 			wave,
@@ -244,16 +236,7 @@ export async function runPipeline(c: DuckDBConnection, options: RunOptions): Pro
 			peakRssMb: Math.round(peak / 2 ** 20)
 		};
 	} catch (error) {
-		await record({
-			runId,
-			waveId,
-			trigger,
-			startedAt: started.toISOString(),
-			finishedAt: new Date().toISOString(),
-			status: 'failed',
-			respondents: null,
-			error: (error as Error).message
-		});
+		await finished({ status: 'failed', respondents: null, error: (error as Error).message });
 		throw error;
 	} finally {
 		clearInterval(sampler);

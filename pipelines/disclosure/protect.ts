@@ -70,6 +70,9 @@ export const thresholdSchema = z
 	.min(THRESHOLD_RANGE.min, { error: `The threshold must be at least ${THRESHOLD_RANGE.min}` })
 	.max(THRESHOLD_RANGE.max, { error: `The threshold must be ${THRESHOLD_RANGE.max} or less` });
 
+/** A threshold written as text (an environment variable, a command-line flag): digits only, then the range. */
+export const thresholdText = z.string().trim().regex(/^\d+$/, { error: 'Enter a whole number' }).transform(Number).pipe(thresholdSchema);
+
 export function ruleWithThreshold(threshold?: number, cellKey = process.env.DISCLOSURE_CELL_KEY ?? 'on'): DisclosureRule {
 	const rule = cellKey === 'off' ? ROUNDING_ONLY : NHS_DIGITAL_RULE;
 	return threshold === undefined ? rule : { ...rule, threshold };

@@ -18,8 +18,6 @@ export const MIDLANDS = 'E40000011';
 
 import { EXACT } from './fixtures';
 
-export { EXACT };
-
 const PEOPLE = [
 	{
 		region: LONDON,

@@ -1,6 +1,6 @@
 // Configuration from the environment, validated once, with defaults that work on a fresh clone.
 import { z } from 'zod';
-import { thresholdSchema } from '$pipelines/disclosure/protect';
+import { thresholdText } from '$pipelines/disclosure/protect';
 
 const seconds = z.coerce.number().int().positive();
 
@@ -51,7 +51,7 @@ const schema = z.object({
 	PIPELINE_TIMEZONE: z.string().min(1).default('Europe/London'),
 	PIPELINE_OUT: z.string().min(1).default('data/reports'),
 	// The threshold for the dashboard and every batch run alike (settings.ts, thresholdInForce).
-	PIPELINE_THRESHOLD: z.coerce.number().pipe(thresholdSchema).optional(),
+	PIPELINE_THRESHOLD: thresholdText.optional(),
 	PIPELINE_SCHEDULE_IN_SERVER: z
 		.enum(['true', 'false'])
 		.default('false')

@@ -17,7 +17,7 @@ import {
 } from '../../../pipelines/stages/locus-for-focus';
 import { loadSuccessMeasures, WORKFORCE_CSV } from '../../../pipelines/core/reference';
 import type { PipelineContext } from '../../../pipelines/core/context';
-import { EXACT } from '../worked-example';
+import { EXACT } from '../fixtures';
 import { expectGolden, syntheticStages, type SyntheticStages } from '../fixtures';
 
 // Ratings of P1–P4 from docs/needs-assessment.md: [importance, confidence] per competency.

@@ -13,7 +13,7 @@ import { ENGLAND, loadSuccessMeasures, ratingColumns, WORKFORCE_CSV } from '../.
 import { ident, literal } from '../../../pipelines/core/sql';
 import { summaryHtml } from '../../../pipelines/reports/summary';
 import type { PublishedTable } from '../../../pipelines/core/context';
-import { EXACT } from '../worked-example';
+import { EXACT } from '../fixtures';
 
 type Pmf = [number, number, number, number, number];
 

@@ -9,7 +9,7 @@ import { loadPathways, parsePathways, pathwayCompetencies, pathwayReadinessTable
 import { needs } from '../../../pipelines/stages/needs';
 import { ratingColumns } from '../../../pipelines/core/reference';
 import { rows } from '../../../pipelines/core/sql';
-import { EXACT } from '../worked-example';
+import { EXACT } from '../fixtures';
 import { expectGolden, syntheticStages, type SyntheticStages } from '../fixtures';
 import type { PublishedTable } from '../../../pipelines/core/context';
 
