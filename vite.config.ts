@@ -31,6 +31,8 @@ export default defineConfig({
 					name: 'unit',
 					include: ['tests/**/*.test.ts'],
 					exclude: [...files(SERVER), ...files(ONE_AT_A_TIME)],
+					// Vitest's default is one worker fewer than the cores: one, on a 2-core machine.
+					maxWorkers: 2,
 					sequence: { groupOrder: 0 }
 				}
 			},

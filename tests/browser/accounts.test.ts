@@ -11,7 +11,8 @@ const app = browserApp({ dirs: ['settings'], env: { RATE_LOGIN_PER_MINUTE: '1000
 async function trySignIn(email: string, password: string, javaScriptEnabled = false): Promise<Page> {
 	const context = await app.browser.newContext({ javaScriptEnabled });
 	const page = await context.newPage();
-	await page.goto(`${app.server.url}/login?next=%2Freports`);
+	// With JavaScript, once the page has hydrated: a click in the middle of hydration can be lost.
+	await page.goto(`${app.server.url}/login?next=%2Freports`, { waitUntil: javaScriptEnabled ? 'networkidle' : 'load' });
 	await page.getByLabel('Email address').fill(email);
 	await page.getByLabel('Password').fill(password);
 	await page.getByRole('button', { name: 'Sign in' }).click();

@@ -11,7 +11,7 @@ const app = browserApp({ dirs: ['settings'], env: { RATE_LOGIN_PER_MINUTE: '1000
 
 async function admin(javaScriptEnabled: boolean, next: string): Promise<Page> {
 	const page = await (await app.browser.newContext({ javaScriptEnabled })).newPage();
-	await page.goto(`${app.server.url}/login?next=${encodeURIComponent(next)}`);
+	await page.goto(`${app.server.url}/login?next=${encodeURIComponent(next)}`, { waitUntil: 'networkidle' });
 	await page.getByLabel('Email address').fill('admin@example.org');
 	await page.getByLabel('Password').fill(PASSWORD);
 	await page.getByRole('button', { name: 'Sign in' }).click();

@@ -27,7 +27,7 @@ beforeAll(async () => {
 
 async function signInAs(email: string, next = '/runs'): Promise<Page> {
 	const page = await newPage(app.browser);
-	await page.goto(`${app.server.url}/login?next=${encodeURIComponent(next)}`);
+	await page.goto(`${app.server.url}/login?next=${encodeURIComponent(next)}`, { waitUntil: 'networkidle' });
 	expect(await seriousViolations(page)).toEqual([]);
 	await page.getByLabel('Email address').fill(email);
 	await page.getByLabel('Password').fill(PASSWORD);
@@ -39,7 +39,7 @@ async function signInAs(email: string, next = '/runs'): Promise<Page> {
 describe('signed in, in Chromium', () => {
 	it('shows an error summary for a wrong password', async () => {
 		const page = await newPage(app.browser);
-		await page.goto(`${app.server.url}/login`);
+		await page.goto(`${app.server.url}/login`, { waitUntil: 'networkidle' });
 		await page.getByLabel('Email address').fill('admin@example.org');
 		await page.getByLabel('Password').fill('wrong password');
 		await page.getByRole('button', { name: 'Sign in' }).click();
@@ -183,7 +183,7 @@ describe('signed in, in Chromium', () => {
 	it('asks before closing or opening a wave without JavaScript, and plans a wave through the form', async () => {
 		const context = await app.browser.newContext({ javaScriptEnabled: false });
 		const page = await context.newPage();
-		await page.goto(`${app.server.url}/login?next=%2Fadmin`);
+		await page.goto(`${app.server.url}/login?next=%2Fadmin`, { waitUntil: 'networkidle' });
 		await page.getByLabel('Email address').fill('admin@example.org');
 		await page.getByLabel('Password').fill(PASSWORD);
 		await page.getByRole('button', { name: 'Sign in' }).click();
@@ -267,7 +267,7 @@ describe('signed in, in Chromium', () => {
 	it('shows the runs and a run page without JavaScript, and starts a run with a form post', async () => {
 		const context = await app.browser.newContext({ javaScriptEnabled: false });
 		const page = await context.newPage();
-		await page.goto(`${app.server.url}/login?next=%2Fruns`);
+		await page.goto(`${app.server.url}/login?next=%2Fruns`, { waitUntil: 'networkidle' });
 		await page.getByLabel('Email address').fill('admin@example.org');
 		await page.getByLabel('Password').fill(PASSWORD);
 		await page.getByRole('button', { name: 'Sign in' }).click();

@@ -15,7 +15,7 @@ describe.each([
 		const context = await app.browser.newContext({ javaScriptEnabled });
 		const page = await context.newPage();
 		// From the dashboard: every signed-in page carries the form, not only the pages with forms of their own.
-		await page.goto(`${app.server.url}/login?next=%2Freports`);
+		await page.goto(`${app.server.url}/login?next=%2Freports`, { waitUntil: 'networkidle' });
 		await page.getByLabel('Email address').fill('national@example.org');
 		await page.getByLabel('Password').fill(PASSWORD);
 		await page.getByRole('button', { name: 'Sign in' }).click();

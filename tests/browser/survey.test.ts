@@ -2,23 +2,14 @@
 // whole survey with the keyboard, the error summary, changing an answer from the check page, save and
 // resume on another device, sending twice, and accessibility on every page, on a 320 px screen.
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import type { BrowserContextOptions, Page } from 'playwright-core';
 import { instrument } from '../../src/lib/instrument/survey';
 import type { Answers } from '../../src/lib/instrument/types';
 import { completeAnswers } from '../../bench/kit/answers';
 import { query } from '../../bench/kit/db';
-import { launchChromium, seriousViolations, seriousViolationsWithoutScript, tabTo } from '../helpers/browser';
-import { startServer, tempDir, type RunningServer } from '../../bench/kit/server';
-
-let browser: Browser;
-beforeAll(async () => {
-	browser = await launchChromium();
-});
-afterAll(async () => {
-	await browser?.close();
-});
+import { seriousViolations, seriousViolationsWithoutScript, tabTo } from '../helpers/browser';
+import { browserApp } from '../helpers/browser-app';
 
 const TEXT = '<img src=x onerror=alert(1)> =HYPERLINK("http://example.org")';
 // The caption, not SvelteKit's route announcer (which reads out the title, which also names the step).
@@ -62,19 +53,10 @@ describe.each([
 	{ mode: 'without JavaScript', javaScriptEnabled: false },
 	{ mode: 'with JavaScript', javaScriptEnabled: true }
 ])('the survey in Chromium $mode', ({ javaScriptEnabled }) => {
-	const dir = tempDir();
-	const databasePath = join(dir.path, 'survey.duckdb');
-	let server: RunningServer;
-	const context = (options: BrowserContextOptions = {}) => browser.newContext({ javaScriptEnabled, ...options });
+	// A server, a DuckDB file and Chromium for each mode, so one mode's response is not the other's.
+	const app = browserApp({ accounts: false });
+	const context = (options: BrowserContextOptions = {}) => app.browser.newContext({ javaScriptEnabled, ...options });
 	const axe = (page: Page) => (javaScriptEnabled ? seriousViolations(page) : seriousViolationsWithoutScript(page));
-
-	beforeAll(async () => {
-		server = await startServer({ databasePath });
-	});
-	afterAll(async () => {
-		await server?.stop();
-		dir.remove();
-	});
 
 	it('can be completed with the keyboard alone, on a 320 px screen, sent once however often "Send my answers" is pressed, with no serious accessibility problem on any page', async () => {
 		const ctx = await context({ viewport: { width: 320, height: 640 } });
@@ -91,7 +73,7 @@ describe.each([
 			if (!javaScriptEnabled && new URL(r.url()).pathname.startsWith('/_app/immutable/') && r.url().endsWith('.js')) return;
 			errors.push(`${r.url()} ${failure}`);
 		});
-		await page.goto(server.url);
+		await page.goto(app.server.url);
 		expect(await axe(page)).toEqual([]);
 		expect(await page.getByText('pgwn_draft').count()).toBe(1); // the privacy notice names the cookie
 		await tabTo(page, 'a.nhsuk-button');
@@ -114,7 +96,7 @@ describe.each([
 		expect(await axe(page), 'check page').toEqual([]);
 		// A second tab on the same page: its form will be sent after the first has gone.
 		const tab = await ctx.newPage();
-		await tab.goto(`${server.url}/survey/check`);
+		await tab.goto(`${app.server.url}/survey/check`);
 		await pressSubmit(page);
 
 		await page.waitForURL('**/survey/complete');
@@ -144,27 +126,24 @@ describe.each([
 		await ctx.close();
 
 		// One response, with the keyboard's answers, including the skip-logic ones.
-		await server.stop();
-		try {
-			const rows = await query(
-				databasePath,
+		const rows = await app.whileStopped(() =>
+			query(
+				app.databasePath,
 				`SELECT receipt, prescriber, prescribing_genomic_change, network_member, networks, imp_fh, conf_fh, comments FROM responses`
-			);
-			expect(rows).toEqual([
-				{
-					receipt,
-					prescriber: 'yes',
-					prescribing_genomic_change: 'yes',
-					network_member: 'yes',
-					networks: ['gmsa_pharmacy'],
-					imp_fh: 5,
-					conf_fh: 1,
-					comments: TEXT
-				}
-			]);
-		} finally {
-			server = await startServer({ databasePath });
-		}
+			)
+		);
+		expect(rows).toEqual([
+			{
+				receipt,
+				prescriber: 'yes',
+				prescribing_genomic_change: 'yes',
+				network_member: 'yes',
+				networks: ['gmsa_pharmacy'],
+				imp_fh: 5,
+				conf_fh: 1,
+				comments: TEXT
+			}
+		]);
 		// Nine pages checked with axe and every question answered by keyboard: on two shared cores under
 		// load this takes longer than the default limit (a limit on waiting, not a timing assertion).
 	}, 240_000);
@@ -172,7 +151,7 @@ describe.each([
 	it('shows an error summary linking to each question to answer, on the step and from the check page', async () => {
 		const ctx = await context();
 		const page = await ctx.newPage();
-		await page.goto(`${server.url}/survey/about_you`);
+		await page.goto(`${app.server.url}/survey/about_you`);
 		await stepHeading(page, 1).waitFor();
 		await page.getByRole('radio', { name: 'Pharmacist', exact: true }).check();
 		await page.getByRole('button', { name: 'Continue' }).click();
@@ -201,7 +180,7 @@ describe.each([
 		await fillStep(page, completeAnswers(0));
 		await page.getByRole('button', { name: 'Continue' }).click();
 		await page.waitForURL('**/survey/awareness');
-		await page.goto(`${server.url}/survey/check`);
+		await page.goto(`${app.server.url}/survey/check`);
 		await page.getByRole('button', { name: 'Send my answers' }).click();
 		await summary.waitFor();
 		expect(await page.title()).toMatch(/^Error: Check your answers/);
@@ -222,7 +201,7 @@ describe.each([
 		const ctx = await context();
 		const page = await ctx.newPage();
 		const answers = completeAnswers(5, { prescriber: 'yes', prescribing_genomic_change: 'no' });
-		await page.goto(`${server.url}/survey/about_you`);
+		await page.goto(`${app.server.url}/survey/about_you`);
 		for (const [index] of instrument.sections.entries()) {
 			await stepHeading(page, index + 1).waitFor();
 			await fillStep(page, answers);
@@ -245,7 +224,7 @@ describe.each([
 		await page.reload();
 		expect((await row('Are you an independent prescriber?').locator('.nhsuk-summary-list__value').textContent())?.trim()).toBe('No');
 		const tab = await ctx.newPage();
-		await tab.goto(`${server.url}/survey/about_you`);
+		await tab.goto(`${app.server.url}/survey/about_you`);
 		expect(await tab.getByRole('radio', { name: 'No', exact: true }).first().isChecked()).toBe(true);
 		await page.getByRole('button', { name: 'Send my answers' }).click();
 		await page.waitForURL('**/survey/complete');
@@ -255,7 +234,7 @@ describe.each([
 	it('saves answers and resumes them on another device with the resume code', async () => {
 		const phone = await context({ viewport: { width: 320, height: 640 } });
 		const page = await phone.newPage();
-		await page.goto(`${server.url}/survey/about_you`);
+		await page.goto(`${app.server.url}/survey/about_you`);
 		await stepHeading(page, 1).waitFor();
 		await page.getByRole('radio', { name: 'Pharmacy technician', exact: true }).check();
 		await page.getByRole('radio', { name: 'Community pharmacy' }).check();
@@ -276,7 +255,7 @@ describe.each([
 
 		const laptop = await context();
 		const other = await laptop.newPage();
-		await other.goto(`${server.url}/survey/resume`);
+		await other.goto(`${app.server.url}/survey/resume`);
 		expect(await axe(other)).toEqual([]);
 		await other.getByLabel('Continue with a resume code').fill('nope');
 		await other.getByRole('button', { name: 'Continue' }).click();

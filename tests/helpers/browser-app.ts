@@ -40,6 +40,9 @@ export interface BrowserApp {
 	signedInPage(email: string, options?: BrowserContextOptions): Promise<Page>;
 	/** A page in its own context carrying a session cookie (`name=value`) signed in already. */
 	sessionPage(cookie: string, options?: BrowserContextOptions): Promise<Page>;
+	/** Stops the server, runs `read` (DuckDB lets one process hold the file, so a test reads what was
+	 *  stored this way), and starts the server again on the same file and settings, even if `read` fails. */
+	whileStopped<T>(read: () => Promise<T>): Promise<T>;
 }
 
 const ENV_DIRS = { settings: ['SETTINGS_DIR', 'settings'], reports: ['PIPELINE_OUT', 'reports'] } as const;
@@ -59,8 +62,20 @@ export function browserApp(options: BrowserAppOptions = {}): BrowserApp {
 			const page = await newPage(app.browser, contextOptions);
 			await page.context().addCookies([{ name, value, url: app.server.url }]);
 			return page;
+		},
+		async whileStopped(read) {
+			await app.server.stop();
+			try {
+				return await read();
+			} finally {
+				app.server = await startServer({ databasePath: app.databasePath, env: serverEnv() });
+			}
 		}
 	};
+	const serverEnv = () => ({
+		...Object.fromEntries((options.dirs ?? []).map((d) => [ENV_DIRS[d][0], join(app.dir, ENV_DIRS[d][1])])),
+		...options.env
+	});
 
 	beforeAll(async () => {
 		folder = tempDir();
@@ -80,8 +95,7 @@ export function browserApp(options: BrowserAppOptions = {}): BrowserApp {
 				await db.close();
 			}
 		}
-		const env = { ...Object.fromEntries((options.dirs ?? []).map((d) => [ENV_DIRS[d][0], join(app.dir, ENV_DIRS[d][1])])), ...options.env };
-		app.server = await startServer({ databasePath: app.databasePath, env });
+		app.server = await startServer({ databasePath: app.databasePath, env: serverEnv() });
 		app.browser = await launchChromium();
 	}, options.timeout);
 
