@@ -11,9 +11,12 @@ const SERVER = [
 	'tests/pipelines/settings.test.ts',
 	'tests/pipelines/batch/**'
 ];
-/** Tests that drive Chromium, and the one that compares response times (fairness between planners):
- *  one file at a time, so nothing else competes for the two cores while they run. */
-const ONE_AT_A_TIME = ['tests/browser/**', 'tests/pipelines/reports/pdf.test.ts', 'tests/lib/server/analytics/fair-queue.test.ts'];
+/** Tests that drive Chromium (each its own server and browser), and the PDF test that prints with Chromium:
+ *  two files at a time, after the others. */
+const BROWSER = ['tests/browser/**', 'tests/pipelines/reports/pdf.test.ts'];
+/** The test that compares response times (fairness between planners): last and alone, so nothing else
+ *  competes for the two cores while it measures. */
+const ALONE = ['tests/lib/server/analytics/fair-queue.test.ts'];
 const files = (globs: string[]) => globs.map((p) => (p.endsWith('.ts') ? p : `${p}/*.test.ts`));
 
 export default defineConfig({
@@ -30,17 +33,17 @@ export default defineConfig({
 				test: {
 					name: 'unit',
 					include: ['tests/**/*.test.ts'],
-					exclude: [...files(SERVER), ...files(ONE_AT_A_TIME)],
-					// Vitest's default is one worker fewer than the cores: one, on a 2-core machine.
-					maxWorkers: 2,
+					exclude: files([...SERVER, ...BROWSER, ...ALONE]),
+					maxWorkers: 3,
 					sequence: { groupOrder: 0 }
 				}
 			},
 			{
 				extends: true,
-				test: { name: 'server', include: files(SERVER), exclude: files(ONE_AT_A_TIME), maxWorkers: 2, sequence: { groupOrder: 1 } }
+				test: { name: 'server', include: files(SERVER), exclude: files([...BROWSER, ...ALONE]), maxWorkers: 3, sequence: { groupOrder: 0 } }
 			},
-			{ extends: true, test: { name: 'one at a time', include: files(ONE_AT_A_TIME), fileParallelism: false, sequence: { groupOrder: 2 } } }
+			{ extends: true, test: { name: 'browser', include: files(BROWSER), maxWorkers: 2, sequence: { groupOrder: 1 } } },
+			{ extends: true, test: { name: 'alone', include: files(ALONE), sequence: { groupOrder: 2 } } }
 		]
 	}
 });
