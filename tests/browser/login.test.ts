@@ -24,7 +24,8 @@ describe.each([
 		const context = await app.browser.newContext({ javaScriptEnabled });
 		const page = await context.newPage();
 		const addresses = addressesOf(page);
-		await page.goto(`${app.server.url}${path}`);
+		// With JavaScript, once the page has hydrated: a click in the middle of hydration can be lost.
+		await page.goto(`${app.server.url}${path}`, { waitUntil: javaScriptEnabled ? 'networkidle' : 'load' });
 		return { page, addresses };
 	};
 	const axe = (page: Page) => (javaScriptEnabled ? seriousViolations(page) : seriousViolationsWithoutScript(page));
