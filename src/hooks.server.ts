@@ -3,6 +3,7 @@ import { building } from '$app/environment';
 import { survey } from '$lib/server/survey';
 import { readCookie, SESSION_COOKIE, userForSession } from '$lib/server/auth/sessions';
 import { startPipelineInServer } from '$lib/server/pipeline';
+import { pullSettings } from '$lib/server/db/shared-settings';
 import { securityHeaders, servedOverHttps } from '$lib/server/security-headers.js';
 
 /** Open (create and migrate) the database before the first request is served. */
@@ -33,6 +34,8 @@ export const handle: Handle = async ({ event, resolve }) => {
 	// Resolved once per request, for pages and for the tRPC context alike.
 	event.locals.sessionToken = readCookie(event.request.headers.get('cookie'), SESSION_COOKIE);
 	event.locals.user = event.locals.sessionToken ? await userForSession((await survey()).db, event.locals.sessionToken) : null;
+	// Several instances on one PostgreSQL: the admin's settings as the database holds them (once a second).
+	if (!building && (event.locals.user || event.url.pathname === '/privacy')) await pullSettings((await survey()).db);
 	const response = await resolve(event);
 	// Also set by scripts/serve.js on every response; here too so `vite dev` and preview have them.
 	for (const [name, value] of Object.entries(securityHeaders(servedOverHttps(event.url)))) response.headers.set(name, value);

@@ -19,7 +19,7 @@ const USAGE = `Usage:
   npm run pipeline:schedule            (cron from PIPELINE_CRON, default '0 2 * * *' Europe/London)
 
   --wave       survey wave id, for example 2026-27 (default: the latest wave)
-  --db         survey database file (default: DATABASE_PATH or data/survey.duckdb)
+  --db         survey database file (default: DATABASE_URL's PostgreSQL if set, else DATABASE_PATH or data/survey.duckdb)
   --out        folder for published runs (default: PIPELINE_OUT or data/reports)
   --threshold  smallest count published, 3 to 100 (default: PIPELINE_THRESHOLD, else the admin's setting, else 8: NHS Digital's rule suppresses 1 to 7)`;
 
@@ -62,21 +62,25 @@ function wave(value: string | undefined): string | undefined {
 	return value;
 }
 
-async function batch(options: { wave?: string; db: string; out: string; threshold?: number; pdf: boolean }): Promise<void> {
-	const source = await openSource(options.db);
+async function batch(options: { wave?: string; db: string; url?: string; out: string; threshold?: number; pdf: boolean }): Promise<void> {
+	const source = await openSource(options.db, options.url);
 	const input = await runInput(source);
 	const progress = terminalProgress();
 	try {
 		if (source.kind === 'server') console.log('The survey server holds the database: running on a snapshot it provided.');
-		const result = await runPipeline(input.connection, {
-			out: options.out,
-			waveId: options.wave,
-			...publicationSettings(options.threshold),
-			trigger: 'cli',
-			recorder: input.recorder,
-			progress,
-			pdf: options.pdf
-		});
+		const run = () =>
+			runPipeline(input.connection, {
+				out: options.out,
+				waveId: options.wave,
+				...publicationSettings(options.threshold),
+				trigger: 'cli',
+				recorder: input.recorder,
+				progress,
+				pdf: options.pdf
+			});
+		// On PostgreSQL, one run at a time among the CLI and every server instance.
+		const result = source.kind === 'file' ? await source.db.exclusively('pipeline-run', run) : await run();
+		if (!result) throw new Error('A pipeline run is already in progress on another instance; wait for it to finish.');
 		progress.stop();
 		console.log(
 			`Published run ${result.runId} for wave ${result.wave.label} (${result.respondents === null ? 'too few respondents to publish' : `about ${result.respondents.toLocaleString('en-GB')} respondents`}) to ${result.dir}`
@@ -87,7 +91,7 @@ async function batch(options: { wave?: string; db: string; out: string; threshol
 	}
 }
 
-async function importFile(options: { file?: string; mapping?: string; db: string }): Promise<number> {
+async function importFile(options: { file?: string; mapping?: string; db: string; url?: string }): Promise<number> {
 	if (!options.file) throw new UsageError('import needs --file FILE.csv');
 	if (!existsSync(options.file)) throw new UsageError(`--file: there is no file ${options.file}`);
 	if (options.mapping && !existsSync(options.mapping)) throw new UsageError(`--mapping: there is no file ${options.mapping}`);
@@ -96,7 +100,7 @@ async function importFile(options: { file?: string; mapping?: string; db: string
 	const bad = results.filter((r) => r.errors);
 	const good = results.filter((r) => r.answers).map((r) => ({ submissionId: r.submissionId!, answers: r.answers! }));
 	for (const r of bad) console.log(`Line ${r.line}: not imported: ${r.errors!.join('; ')}`);
-	const source = await openSource(options.db);
+	const source = await openSource(options.db, options.url);
 	let outcome;
 	if (source.kind === 'server') outcome = await source.server.importRows(good);
 	else {
@@ -112,7 +116,10 @@ async function importFile(options: { file?: string; mapping?: string; db: string
 	return bad.length > 0 ? 1 : 0;
 }
 
-function schedule(config: ReturnType<typeof loadConfig>, options: { db: string; out: string; threshold?: number; pdf: boolean }): void {
+function schedule(
+	config: ReturnType<typeof loadConfig>,
+	options: { db: string; url?: string; out: string; threshold?: number; pdf: boolean }
+): void {
 	const job = schedulePipeline(config.PIPELINE_CRON, config.PIPELINE_TIMEZONE, () => batch(options));
 	console.log(
 		`Pipeline scheduled on "${config.PIPELINE_CRON}" (${config.PIPELINE_TIMEZONE}); next run ${job.nextRun()?.toISOString() ?? 'never'}.`
@@ -131,14 +138,17 @@ async function main(argv: string[]): Promise<number> {
 		throw new UsageError(`Unknown command "${positionals.join(' ')}"`);
 	if (command !== 'import' && (values.file || values.mapping)) throw new UsageError('--file and --mapping only go with the import command');
 	const db = values.db ?? config.DATABASE_PATH;
+	// --db names a file: it wins over DATABASE_URL, so a file can still be read on a PostgreSQL host.
+	const url = values.db ? undefined : config.DATABASE_URL;
 	const common = {
 		db,
+		url,
 		out: values.out ?? config.PIPELINE_OUT,
 		threshold: threshold(values.threshold),
 		wave: wave(values.wave),
 		pdf: config.PIPELINE_PDF === 'on'
 	};
-	if (command === 'import') return importFile({ file: values.file, mapping: values.mapping, db });
+	if (command === 'import') return importFile({ file: values.file, mapping: values.mapping, db, url });
 	if (command === 'schedule') return (schedule(config, common), 0);
 	await batch(common);
 	return 0;

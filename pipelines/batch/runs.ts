@@ -1,7 +1,7 @@
 // Where runs are recorded: the pipeline_runs table (migration 002_pipeline_runs), written directly
 // when this process holds the database, or through the server when the server does.
 import { z } from 'zod';
-import type { Database } from '../../src/lib/server/db/database';
+import type { Store } from '../../src/lib/server/db/store';
 
 export interface RunRecord {
 	runId: string;
@@ -27,7 +27,7 @@ export const RECORD_RUN_SQL = `
 		respondents = excluded.respondents, counts = excluded.counts, output = excluded.output, error = excluded.error`;
 
 /** Records through the database's single write queue (safe beside live submissions). */
-export function databaseRecorder(db: Database): RunRecorder {
+export function databaseRecorder(db: Store): RunRecorder {
 	return {
 		record: (r) =>
 			db

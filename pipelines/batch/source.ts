@@ -1,20 +1,25 @@
-// Where a CLI run reads from: the database file directly when nothing else holds it, otherwise the
+// Where a CLI run reads from: PostgreSQL when DATABASE_URL is set (a local mirror of the responses, as
+// the server's analytics); else the database file directly when nothing else holds it, otherwise the
 // running server (DuckDB lets one process hold the file), through its loopback endpoints.
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { Database } from '../../src/lib/server/db/database';
+import { PostgresStore } from '../../src/lib/server/db/postgres';
+import { pullSettings } from '../../src/lib/server/db/shared-settings';
+import { settledInstant, type Store } from '../../src/lib/server/db/store';
 import { instrument } from '../core/reference';
 import { ServerClient } from './internal';
 import { databaseRecorder, type RunRecorder } from './runs';
 import { literal } from '../core/sql';
 
-export type Source = { kind: 'file'; db: Database } | { kind: 'server'; server: ServerClient };
+export type Source = { kind: 'file'; db: Store } | { kind: 'server'; server: ServerClient };
 
 const isLocked = (error: unknown) => /Could not set lock/i.test((error as Error).message);
 
-export async function openSource(databasePath: string): Promise<Source> {
+export async function openSource(databasePath: string, databaseUrl?: string): Promise<Source> {
+	if (databaseUrl) return { kind: 'file', db: await PostgresStore.open(databaseUrl, instrument) };
 	if (!existsSync(databasePath))
 		throw new Error(`There is no survey database at ${databasePath}. Check --db (or start the server once to create it).`);
 	try {
@@ -40,7 +45,11 @@ export interface RunInput {
 
 export async function runInput(source: Source): Promise<RunInput> {
 	if (source.kind === 'file') {
-		const connection = await source.db.instance.connect();
+		// On PostgreSQL: the admin's settings as the database holds them, and the settled responses.
+		await pullSettings(source.db, { force: true });
+		const analytics = await source.db.analytics();
+		await analytics.catchUp(await settledInstant(source.db));
+		const connection = await analytics.instance.connect();
 		return {
 			connection,
 			recorder: databaseRecorder(source.db),

@@ -1,4 +1,5 @@
 import { Database } from '../../src/lib/server/db/database';
+import { PostgresStore } from '../../src/lib/server/db/postgres';
 import { createUser, type Role } from '../../src/lib/server/auth/users';
 import { instrument } from '../../src/lib/instrument/survey';
 
@@ -11,9 +12,9 @@ export const ACCOUNTS: Array<{ email: string; role: Role; region: string | null 
 	{ email: 'admin@example.org', role: 'admin', region: null }
 ];
 
-/** Creates the test accounts in a database file before a server opens it. */
+/** Creates the test accounts in a database file (or a postgres:// database) before a server opens it. */
 export async function createAccounts(path: string): Promise<void> {
-	const db = await Database.open(path, instrument);
+	const db = /^postgres(ql)?:\/\//.test(path) ? await PostgresStore.open(path, instrument) : await Database.open(path, instrument);
 	try {
 		for (const a of ACCOUNTS) await createUser(db, a.email, a.role, a.region, PASSWORD);
 	} finally {

@@ -12,6 +12,7 @@ import { importRequestSchema } from '$pipelines/sources/import';
 import { storeImported } from './db/imported';
 import { databaseRecorder, runRecordSchema } from '$pipelines/batch/runs';
 import { parquetSnapshot } from '$lib/server/analytics/parquet-snapshot';
+import { settledInstant } from './db/store';
 
 // Import sends every row in one request; only the token's holder can send one at all.
 const BODY_LIMIT = 256 * 1024 * 1024;
@@ -57,7 +58,9 @@ function authorised(req: IncomingMessage, token: string): boolean {
 async function route(services: SurveyServices, req: IncomingMessage, res: ServerResponse): Promise<void> {
 	const path = new URL(req.url ?? '/', 'http://internal').pathname;
 	if (req.method === 'GET' && path === '/api/internal/snapshot') {
-		const snapshot = await parquetSnapshot(services.db.instance);
+		const analytics = await services.db.analytics();
+		await analytics.catchUp(await settledInstant(services.db));
+		const snapshot = await parquetSnapshot(analytics.instance);
 		res.writeHead(200, {
 			'content-type': 'application/vnd.apache.parquet',
 			'x-pipeline-waves': encodeURIComponent(JSON.stringify(snapshot.waves))

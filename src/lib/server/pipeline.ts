@@ -12,12 +12,21 @@ import { runPipeline, STAGES, type RunResult } from '$pipelines/batch/run';
 import { databaseRecorder } from '$pipelines/batch/runs';
 import { publicationSettings } from '$pipelines/settings';
 import { internalSocketPath, startInternalApi } from './internal-api';
+import { settledInstant } from './db/store';
+import { pullSettings } from './db/shared-settings';
 
 let schedule: Cron | undefined;
 
 /** Called once from the server's init hook. */
 export async function startPipelineInServer(services: SurveyServices): Promise<void> {
 	const { config } = services;
+	// On PostgreSQL the CLI reads the database itself (DATABASE_URL): no socket beside a file to offer.
+	if (services.db.dialect === 'postgres') {
+		if (config.PIPELINE_SCHEDULE_IN_SERVER && !schedule)
+			schedule = schedulePipeline(config.PIPELINE_CRON, config.PIPELINE_TIMEZONE, () => runInServer(services, 'server'));
+		process.once('sveltekit:shutdown', () => schedule?.stop());
+		return;
+	}
 	const token = randomBytes(32).toString('hex');
 	const socket = internalSocketPath(config.DATABASE_PATH);
 	const internal = await startInternalApi(services, socket, token);
@@ -63,26 +72,36 @@ export function runInServer(services: SurveyServices, trigger: 'server' | 'admin
 	const { config } = services;
 	progress = { status: 'running', trigger, steps: STAGES.length, startedAt: new Date().toISOString() };
 	current = (async () => {
-		const c = await services.db.instance.connect();
 		try {
-			const result = await runPipeline(c, {
-				out: config.PIPELINE_OUT,
-				...publicationSettings(),
-				trigger,
-				pdf: config.PIPELINE_PDF === 'on',
-				recorder: databaseRecorder(services.db),
-				progress: {
-					stage: (name, index) => (progress = { ...progress, stage: name, step: index + 1 }),
-					done: () => undefined
+			// Several instances on one PostgreSQL: one run at a time among them all.
+			const ran = await services.db.exclusively('pipeline-run', async () => {
+				await pullSettings(services.db, { force: true });
+				const analytics = await services.db.analytics();
+				await analytics.catchUp(await settledInstant(services.db));
+				const c = await analytics.instance.connect();
+				try {
+					return await runPipeline(c, {
+						out: config.PIPELINE_OUT,
+						...publicationSettings(),
+						trigger,
+						pdf: config.PIPELINE_PDF === 'on',
+						recorder: databaseRecorder(services.db),
+						progress: {
+							stage: (name, index) => (progress = { ...progress, stage: name, step: index + 1 }),
+							done: () => undefined
+						}
+					});
+				} finally {
+					c.closeSync();
 				}
 			});
-			progress = { ...progress, status: 'succeeded', runId: result.runId, stage: undefined };
-			return result;
+			if (!ran) throw new Error('A pipeline run is already in progress on another instance; wait for it to finish.');
+			progress = { ...progress, status: 'succeeded', runId: ran.runId, stage: undefined };
+			return ran;
 		} catch (error) {
 			progress = { ...progress, status: 'failed', error: (error as Error).message };
 			throw error;
 		} finally {
-			c.closeSync();
 			current = undefined;
 		}
 	})();

@@ -2,6 +2,9 @@
 import { instrument } from '../instrument/survey';
 import type { Instrument } from '../instrument/types';
 import { Database } from './db/database';
+import { PostgresStore } from './db/postgres';
+import type { Store } from './db/store';
+import { pullSettings } from './db/shared-settings';
 import { DraftStore } from './db/drafts';
 import { ResponseStore } from './db/responses';
 import { ensureDefaultWave, financialYear } from './db/waves';
@@ -10,7 +13,7 @@ import { loadConfig, type Config } from './env';
 export interface SurveyServices {
 	config: Config;
 	instrument: Instrument;
-	db: Database;
+	db: Store;
 	responses: ResponseStore;
 	drafts: DraftStore;
 	close(): Promise<void>;
@@ -21,7 +24,8 @@ export async function startSurvey(config: Config = loadConfig()): Promise<Survey
 		console.warn(
 			'WARNING: DISCLOSURE_CELL_KEY=off: published figures are only rounded, which differencing defeats. Use it only to test the attack suite.'
 		);
-	const db = await Database.open(config.DATABASE_PATH, instrument);
+	const db = await openStore(config, instrument);
+	await pullSettings(db, { force: true });
 	const fallback = financialYear(new Date());
 	await ensureDefaultWave(db, { id: config.DEFAULT_WAVE_ID ?? fallback.id, label: config.DEFAULT_WAVE_LABEL ?? fallback.label });
 	const drafts = new DraftStore(db, instrument, config.DRAFT_TTL_SECONDS, config.DRAFTS_MAX);
@@ -45,3 +49,10 @@ let services: Promise<SurveyServices> | undefined;
 
 /** The process-wide services, started on first use (the server's init hook calls this at start). */
 export const survey = (): Promise<SurveyServices> => (services ??= startSurvey());
+
+/** PostgreSQL when DATABASE_URL is set, otherwise the embedded DuckDB file. */
+export const openStore = (
+	config: Pick<Config, 'DATABASE_URL' | 'DATABASE_PATH'>,
+	forInstrument: Instrument = instrument
+): Promise<Store> =>
+	config.DATABASE_URL ? PostgresStore.open(config.DATABASE_URL, forInstrument) : Database.open(config.DATABASE_PATH, forInstrument);

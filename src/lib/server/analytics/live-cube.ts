@@ -9,10 +9,9 @@
 // `dashboard_snapshots`, so a restart or a changed success measure rebuilds the same responses.
 import { createHash } from 'node:crypto';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import type { Database } from '../db/database';
+import { SETTLE_MS, type Store } from '../db/store';
 import { Serial } from '../db/serial';
 import { CUBE_SQL } from '$pipelines/core/cube';
-import { rows } from '$pipelines/core/sql';
 import type { SuccessMeasure } from '$pipelines/core/reference';
 
 export const LIVE_CUBE = 'live_cube';
@@ -43,17 +42,19 @@ export class LiveCube {
 	#checkedAt = 0;
 
 	constructor(
-		readonly db: Database,
+		readonly db: Store,
 		readonly policy: SnapshotPolicy
 	) {}
 
 	/** Runs `job` on the cube's connection, one job at a time, after moving to a new snapshot if one is due. */
 	use<T>(measures: SuccessMeasure[], job: (c: DuckDBConnection, snapshot: SnapshotInfo) => Promise<T>): Promise<T> {
 		return this.#serial.run(async () => {
-			const c = (this.#connection ??= await this.db.instance.connect());
-			const snapshot = await this.#current(c);
+			const c = await this.#connect();
+			const snapshot = await this.#current();
 			const version = `${snapshot.takenAt}|${hashOf(measures)}`;
 			if (this.#built !== version) {
+				// On PostgreSQL the analytics read a local mirror: bring it up to the snapshot's watermark.
+				await (await this.db.analytics()).catchUp(snapshot.watermark);
 				const source = `(SELECT * FROM responses WHERE submitted_at <= '${snapshot.watermark}'::TIMESTAMPTZ)`;
 				await c.run(`CREATE OR REPLACE TEMP TABLE ${LIVE_CUBE} AS ${CUBE_SQL(measures, source)}`);
 				this.#built = version;
@@ -65,59 +66,78 @@ export class LiveCube {
 	/** Takes a snapshot now, whatever the policy; for benchmarks and tests that load data first. */
 	publishNow(): Promise<void> {
 		return this.#serial.run(async () => {
-			const c = (this.#connection ??= await this.db.instance.connect());
-			this.#snapshot = await this.#take(c);
+			this.#snapshot = await this.#take();
 		});
 	}
 
-	async #current(c: DuckDBConnection): Promise<Snapshot> {
-		this.#snapshot ??= (await this.#latest(c)) ?? (await this.#take(c));
-		const due = Date.now() - Date.parse(this.#snapshot.takenAt) >= this.policy.everySeconds * 1000;
+	async #connect(): Promise<DuckDBConnection> {
+		return (this.#connection ??= await (await this.db.analytics()).instance.connect());
+	}
+
+	async #current(): Promise<Snapshot> {
+		// Several instances share one PostgreSQL: each moves to the newest snapshot any of them recorded,
+		// so they all show the same figures (two snapshots at once would be a before and an after).
+		if (this.db.dialect === 'postgres' || !this.#snapshot) this.#snapshot = (await this.#latest()) ?? this.#snapshot;
+		const due = (snapshot: Snapshot) => Date.now() - Date.parse(snapshot.takenAt) >= this.policy.everySeconds * 1000;
+		// One instance takes a snapshot; the others find it recorded (or wait a moment for it).
+		const takeOnce = async (): Promise<Snapshot | undefined> =>
+			this.db.exclusively('dashboard-snapshot', async () => {
+				const latest = await this.#latest();
+				return latest && (!due(latest) || latest.takenAt !== this.#snapshot?.takenAt) ? latest : this.#take();
+			});
+		while (!this.#snapshot) {
+			this.#snapshot = (await takeOnce()) ?? (await this.#latest());
+			if (!this.#snapshot) await new Promise((ok) => setTimeout(ok, 50));
+		}
 		// Counting responses is cheap, but not worth doing on every request once a snapshot is due.
-		if (due && Date.now() - this.#checkedAt >= Math.min(5_000, this.policy.everySeconds * 1000)) {
+		if (due(this.#snapshot) && Date.now() - this.#checkedAt >= Math.min(5_000, this.policy.everySeconds * 1000)) {
 			this.#checkedAt = Date.now();
-			const [{ n }] = await rows<{ n: number }>(c, 'SELECT count(*)::INTEGER AS n FROM responses');
-			if (n - this.#snapshot.responses >= this.policy.minNewResponses) this.#snapshot = await this.#take(c);
+			const [{ n }] = await this.db.query('SELECT count(*)::INTEGER AS n FROM responses');
+			if (Number(n) - this.#snapshot.responses >= this.policy.minNewResponses)
+				this.#snapshot = (await takeOnce()) ?? (await this.#latest()) ?? this.#snapshot;
 		}
 		return this.#snapshot;
 	}
 
-	async #latest(c: DuckDBConnection): Promise<Snapshot | undefined> {
-		const [latest] = await rows<{ taken_at: string; watermark: string; responses: number }>(
-			c,
-			`SELECT strftime(taken_at AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%S.%gZ') AS taken_at,
-				strftime(watermark AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%S.%gZ') AS watermark, responses
-			 FROM dashboard_snapshots ORDER BY taken_at DESC LIMIT 1`
+	async #latest(): Promise<Snapshot | undefined> {
+		const [latest] = await this.db.query(
+			`SELECT taken_at::VARCHAR AS taken_at, watermark::VARCHAR AS watermark, responses FROM dashboard_snapshots ORDER BY taken_at DESC LIMIT 1`
 		);
-		return latest && { takenAt: latest.taken_at, watermark: latest.watermark, responses: latest.responses };
+		return latest && { takenAt: iso(latest.taken_at), watermark: iso(latest.watermark), responses: Number(latest.responses) };
 	}
 
 	/** Records a new snapshot of the responses submitted until two seconds ago: a submission is
 	 *  timestamped when its batch starts writing and committed milliseconds later, so every response up
-	 *  to the watermark is committed, and any rebuild finds the same set again. */
-	async #take(c: DuckDBConnection): Promise<Snapshot> {
-		const watermark = new Date(Date.now() - WATERMARK_MARGIN_MS).toISOString();
-		const [{ n }] = await rows<{ n: number }>(c, `SELECT count(*)::INTEGER AS n FROM responses WHERE submitted_at <= $1::TIMESTAMPTZ`, [
-			watermark
-		]);
-		const takenAt = new Date().toISOString();
+	 *  to the watermark is committed, and any rebuild finds the same set again. The store's clock, so
+	 *  instances on other hosts agree. */
+	async #take(): Promise<Snapshot> {
+		const now = await this.db.now();
+		const watermark = new Date(Date.parse(now) - SETTLE_MS).toISOString();
+		const [{ n }] = await this.db.query(`SELECT count(*)::INTEGER AS n FROM responses WHERE submitted_at <= $1::TIMESTAMPTZ`, [watermark]);
+		const takenAt = now;
 		await this.db.write((wc) =>
 			wc.run('INSERT INTO dashboard_snapshots (taken_at, watermark, responses) VALUES ($1::TIMESTAMPTZ, $2::TIMESTAMPTZ, $3)', [
 				takenAt,
 				watermark,
-				n
+				Number(n)
 			])
 		);
-		return { takenAt, watermark, responses: n };
+		return { takenAt, watermark, responses: Number(n) };
 	}
 }
 
-const WATERMARK_MARGIN_MS = 2_000;
+/** An instant as the store wrote it as text ("2026-12-05 10:00:00.123+00"), as an ISO string. */
+const iso = (text: unknown) => {
+	const s = String(text)
+		.replace(' ', 'T')
+		.replace(/([+-]\d\d)$/, '$1:00');
+	return new Date(s).toISOString();
+};
 
 const hashOf = (measures: SuccessMeasure[]) => createHash('sha256').update(JSON.stringify(measures)).digest('hex');
 
-const cubes = new WeakMap<Database, LiveCube>();
+const cubes = new WeakMap<Store, LiveCube>();
 
 /** The one live cube of a database in this process. */
-export const liveCubeOf = (db: Database, policy: SnapshotPolicy): LiveCube =>
+export const liveCubeOf = (db: Store, policy: SnapshotPolicy): LiveCube =>
 	cubes.get(db) ?? (cubes.set(db, new LiveCube(db, policy)), cubes.get(db)!);

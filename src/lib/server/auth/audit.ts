@@ -1,10 +1,10 @@
-import type { Database } from '../db/database';
+import type { Store } from '../db/store';
 import { regions } from '../../instrument/reference';
 
 const regionName = (code: string) => `${regions.find((r) => r.code === code)?.name ?? 'region'} (${code})`;
 
 /** Records who did what: logins, failed logins, exports and every admin change. */
-export async function audit(db: Database, actor: string | null, action: string, detail: Record<string, unknown> = {}): Promise<void> {
+export async function audit(db: Store, actor: string | null, action: string, detail: Record<string, unknown> = {}): Promise<void> {
 	await db.write(
 		(c) => c.run('INSERT INTO audit_log (actor, action, detail) VALUES ($1, $2, $3)', [actor, action, JSON.stringify(detail)]),
 		{
@@ -13,7 +13,7 @@ export async function audit(db: Database, actor: string | null, action: string, 
 	);
 }
 
-export async function auditLog(db: Database, limit = 200) {
+export async function auditLog(db: Store, limit = 200) {
 	return db.query(`SELECT id::INTEGER AS id, occurred_at, actor, action, detail FROM audit_log ORDER BY id DESC LIMIT $1`, [limit]);
 }
 

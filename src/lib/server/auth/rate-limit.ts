@@ -1,3 +1,5 @@
+import type { Store } from '../db/store';
+
 /**
  * A fixed-window counter per key, in memory (one server process owns the database, so one process
  * sees every attempt). Used for the per-address rate limits and for failed sign-ins.
@@ -54,5 +56,128 @@ export class RateLimit {
 
 	#sweep(now: number) {
 		for (const [key, w] of this.#windows) if (w.resetAt <= now) this.#windows.delete(key);
+	}
+}
+
+/** Fixed windows counted by the store of record, so every instance on one PostgreSQL sees every
+ *  attempt: for failed sign-ins, where an attacker spreading tries over instances must not gain. */
+export class SharedCounter {
+	constructor(
+		private readonly db: Store,
+		private readonly name: string,
+		readonly limit: number,
+		readonly windowSeconds: number
+	) {}
+
+	#key = (key: string) => `${this.name}:${key}`;
+
+	/** Counts an attempt; returns the count in the window after it. */
+	async hit(key: string): Promise<number> {
+		const [row] = await this.db.write((c) =>
+			this.db.query(
+				`INSERT INTO rate_limits (key, count, reset_at) VALUES ($1, 1, now() + make_interval(secs => $2))
+				 ON CONFLICT (key) DO UPDATE SET
+					count = CASE WHEN rate_limits.reset_at <= now() THEN 1 ELSE rate_limits.count + 1 END,
+					reset_at = CASE WHEN rate_limits.reset_at <= now() THEN now() + make_interval(secs => $2) ELSE rate_limits.reset_at END
+				 RETURNING count`,
+				[this.#key(key), this.windowSeconds],
+				c
+			)
+		);
+		return Number(row.count);
+	}
+
+	async count(key: string): Promise<number> {
+		const [row] = await this.db.query('SELECT count FROM rate_limits WHERE key = $1 AND reset_at > now()', [this.#key(key)]);
+		return row ? Number(row.count) : 0;
+	}
+
+	async secondsLeft(key: string): Promise<number> {
+		const [row] = await this.db.query(
+			`SELECT ceil(extract(epoch FROM reset_at - now()))::INTEGER AS s FROM rate_limits WHERE key = $1 AND reset_at > now()`,
+			[this.#key(key)]
+		);
+		return row ? Number(row.s) : 0;
+	}
+
+	async reset(key: string): Promise<void> {
+		await this.db.write((c) => c.run('DELETE FROM rate_limits WHERE key = $1', [this.#key(key)]));
+	}
+
+	async resetPrefix(prefix: string): Promise<void> {
+		await this.db.write((c) => c.run('DELETE FROM rate_limits WHERE starts_with(key, $1)', [this.#key(prefix)]));
+	}
+
+	async longestWait(prefix: string): Promise<number> {
+		const [row] = await this.db.query(
+			`SELECT coalesce(max(ceil(extract(epoch FROM reset_at - now()))), 0)::INTEGER AS s FROM rate_limits
+			 WHERE starts_with(key, $1) AND reset_at > now() AND count >= $2`,
+			[this.#key(prefix), this.limit]
+		);
+		return Number(row.s);
+	}
+}
+
+/**
+ * Request limits shared by instances without a round trip per request: each instance counts in memory
+ * and, every `syncMs`, adds what it counted to the store and reads back what all instances counted.
+ * Another instance's requests are seen within `syncMs`; the answer itself never waits on the database.
+ */
+export class SyncedRateLimit extends RateLimit {
+	readonly #unsent = new Map<string, number>();
+	/** What the other instances had counted at the last sync, per key. */
+	readonly #others = new Map<string, { count: number; resetAt: number }>();
+	#timer: NodeJS.Timeout;
+
+	constructor(
+		private readonly db: Store,
+		private readonly name: string,
+		limit: number,
+		windowSeconds: number,
+		syncMs = 250
+	) {
+		super(limit, windowSeconds);
+		this.#timer = setInterval(() => void this.sync().catch(() => undefined), syncMs);
+		this.#timer.unref();
+	}
+
+	override hit(key: string, now = Date.now()): number {
+		this.#unsent.set(key, (this.#unsent.get(key) ?? 0) + 1);
+		const local = super.hit(key, now);
+		const others = this.#others.get(key);
+		if (!others || others.resetAt <= now) return local;
+		return super.count(key, now) + others.count > this.limit ? Math.ceil((others.resetAt - now) / 1000) : 0;
+	}
+
+	/** Adds this instance's counts to the shared ones and learns the others'. */
+	async sync(): Promise<void> {
+		if (this.#unsent.size === 0) return;
+		const sent = [...this.#unsent];
+		this.#unsent.clear();
+		const rows = await this.db.write(async (c) => {
+			const out = [];
+			for (const [key, n] of sent)
+				out.push(
+					...(
+						await this.db.query(
+							`INSERT INTO rate_limits (key, count, reset_at) VALUES ($1, $2, now() + make_interval(secs => $3))
+						 ON CONFLICT (key) DO UPDATE SET
+							count = CASE WHEN rate_limits.reset_at <= now() THEN $2 ELSE rate_limits.count + $2 END,
+							reset_at = CASE WHEN rate_limits.reset_at <= now() THEN now() + make_interval(secs => $3) ELSE rate_limits.reset_at END
+						 RETURNING count, (extract(epoch FROM reset_at - now()) * 1000)::DOUBLE PRECISION AS left_ms`,
+							[`${this.name}:${key}`, n, this.windowSeconds],
+							c
+						)
+					).map((r) => ({ key, total: Number(r.count), leftMs: Number(r.left_ms) }))
+				);
+			return out;
+		});
+		const now = Date.now();
+		for (const { key, total, leftMs } of rows)
+			this.#others.set(key, { count: Math.max(0, total - this.count(key, now)), resetAt: now + leftMs });
+	}
+
+	stop() {
+		clearInterval(this.#timer);
 	}
 }

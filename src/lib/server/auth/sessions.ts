@@ -1,11 +1,11 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { Database } from '../db/database';
+import type { Store } from '../db/store';
 import type { Role, User } from './users';
 
 export const SESSION_COOKIE = 'pgwn_session';
 const hashToken = (token: string) => createHash('sha256').update(`session:${token}`).digest('hex');
 
-export async function createSession(db: Database, userId: string, ttlSeconds: number): Promise<{ token: string; expiresAt: Date }> {
+export async function createSession(db: Store, userId: string, ttlSeconds: number): Promise<{ token: string; expiresAt: Date }> {
 	const token = randomBytes(32).toString('base64url');
 	const expiresAt = new Date(Date.now() + ttlSeconds * 1000);
 	await db.write((c) =>
@@ -18,7 +18,7 @@ export async function createSession(db: Database, userId: string, ttlSeconds: nu
 	return { token, expiresAt };
 }
 
-export async function userForSession(db: Database, token: string | undefined): Promise<User | null> {
+export async function userForSession(db: Store, token: string | undefined): Promise<User | null> {
 	if (!token || token.length > 100) return null;
 	const rows = await db.query(
 		`SELECT u.id::VARCHAR AS id, u.email, u.role, u.region FROM sessions s JOIN users u ON u.id = s.user_id
@@ -30,7 +30,7 @@ export async function userForSession(db: Database, token: string | undefined): P
 	return { id: String(r.id), email: String(r.email), role: r.role as Role, region: (r.region as string | null) ?? null };
 }
 
-export async function endSession(db: Database, token: string | undefined): Promise<void> {
+export async function endSession(db: Store, token: string | undefined): Promise<void> {
 	if (!token) return;
 	await db.write((c) => c.run('DELETE FROM sessions WHERE token_hash = $1 OR expires_at <= now()', [hashToken(token)]));
 }

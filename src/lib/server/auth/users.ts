@@ -1,5 +1,5 @@
 import { randomInt, randomUUID } from 'node:crypto';
-import type { Database } from '../db/database';
+import type { Store } from '../db/store';
 import { regions } from '../../instrument/reference';
 import { hashPassword, passwordProblem } from './passwords';
 
@@ -31,7 +31,7 @@ export function accountProblem(email: string, role: string, region: string | und
 	return roleProblem(role, region) ?? passwordProblem(password);
 }
 
-export async function createUser(db: Database, email: string, role: Role, region: string | null, password: string): Promise<User> {
+export async function createUser(db: Store, email: string, role: Role, region: string | null, password: string): Promise<User> {
 	const problem = accountProblem(email, role, region ?? undefined, password);
 	if (problem) throw new Error(problem);
 	const user: User = { id: randomUUID(), email: normaliseEmail(email), role, region };
@@ -50,7 +50,7 @@ export async function createUser(db: Database, email: string, role: Role, region
 	return user;
 }
 
-export async function findUserByEmail(db: Database, email: string): Promise<(User & { passwordHash: string; disabled: boolean }) | null> {
+export async function findUserByEmail(db: Store, email: string): Promise<(User & { passwordHash: string; disabled: boolean }) | null> {
 	const rows = await db.query(
 		'SELECT id::VARCHAR AS id, email, role, region, password_hash, disabled_at IS NOT NULL AS disabled FROM users WHERE email = $1',
 		[normaliseEmail(email)]
@@ -86,7 +86,8 @@ export class AccountRefused extends Error {
 
 // Instants as milliseconds since the epoch: no connection's time zone can change them.
 const ACCOUNT_COLUMNS = `id::VARCHAR AS id, email, role, region, disabled_at IS NOT NULL AS disabled,
-	epoch_ms(last_sign_in_at)::DOUBLE AS last_sign_in_at, epoch_ms(created_at)::DOUBLE AS created_at`;
+	(extract(epoch FROM last_sign_in_at) * 1000)::DOUBLE PRECISION AS last_sign_in_at,
+	(extract(epoch FROM created_at) * 1000)::DOUBLE PRECISION AS created_at`;
 const isoOf = (ms: unknown) => (ms === null || ms === undefined ? null : new Date(Number(ms)).toISOString());
 
 const accountOf = (r: Record<string, unknown>): Account => ({
@@ -99,11 +100,11 @@ const accountOf = (r: Record<string, unknown>): Account => ({
 	createdAt: isoOf(r.created_at)!
 });
 
-export async function listAccounts(db: Database): Promise<Account[]> {
+export async function listAccounts(db: Store): Promise<Account[]> {
 	return (await db.query(`SELECT ${ACCOUNT_COLUMNS} FROM users ORDER BY email`)).map(accountOf);
 }
 
-export async function findAccount(db: Database, id: string, connection?: Parameters<Database['query']>[2]): Promise<Account> {
+export async function findAccount(db: Store, id: string, connection?: Parameters<Store['query']>[2]): Promise<Account> {
 	const rows = /^[0-9a-f-]{36}$/i.test(id)
 		? await db.query(`SELECT ${ACCOUNT_COLUMNS} FROM users WHERE id = $1::UUID`, [id], connection)
 		: [];
@@ -122,7 +123,7 @@ export function generatePassword(): string {
 }
 
 /** Sets a generated password and ends the account's sessions; returns the password (shown once). */
-export async function resetPassword(db: Database, id: string): Promise<{ account: Account; password: string }> {
+export async function resetPassword(db: Store, id: string): Promise<{ account: Account; password: string }> {
 	const account = await findAccount(db, id);
 	const password = generatePassword();
 	const passwordHash = await hashPassword(password);
@@ -134,7 +135,7 @@ export async function resetPassword(db: Database, id: string): Promise<{ account
 }
 
 /** Refuses a change that would leave no enabled admin: someone must be able to run the survey. */
-async function keepAnAdmin(db: Database, c: Parameters<Database['query']>[2], account: Account, what: string) {
+async function keepAnAdmin(db: Store, c: Parameters<Store['query']>[2], account: Account, what: string) {
 	if (account.role !== 'admin' || account.disabled) return;
 	const others = await db.query(
 		"SELECT count(*)::INTEGER AS n FROM users WHERE role = 'admin' AND disabled_at IS NULL AND id <> $1::UUID",
@@ -150,7 +151,7 @@ async function keepAnAdmin(db: Database, c: Parameters<Database['query']>[2], ac
 }
 
 /** Disables an account (it cannot sign in and its sessions end) or enables it again. */
-export async function setDisabled(db: Database, id: string, disabled: boolean): Promise<Account> {
+export async function setDisabled(db: Store, id: string, disabled: boolean): Promise<Account> {
 	await db.write(async (c) => {
 		const account = await findAccount(db, id, c);
 		if (account.disabled === disabled)
@@ -163,12 +164,7 @@ export async function setDisabled(db: Database, id: string, disabled: boolean): 
 }
 
 /** Changes an account's role and region (a regional planner needs a region, no one else has one). */
-export async function changeRole(
-	db: Database,
-	id: string,
-	role: Role,
-	region: string | null
-): Promise<{ before: Account; after: Account }> {
+export async function changeRole(db: Store, id: string, role: Role, region: string | null): Promise<{ before: Account; after: Account }> {
 	const problem = roleProblem(role, region);
 	if (problem) throw new AccountRefused(problem, 'invalid');
 	const before = await db.write(async (c) => {
@@ -182,6 +178,6 @@ export async function changeRole(
 	return { before, after: await findAccount(db, id) };
 }
 
-export async function recordSignIn(db: Database, id: string): Promise<void> {
+export async function recordSignIn(db: Store, id: string): Promise<void> {
 	await db.write((c) => c.run('UPDATE users SET last_sign_in_at = now() WHERE id = $1::UUID', [id]), { transaction: false });
 }

@@ -1,12 +1,13 @@
 import { chmodSync, existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import type { Instrument } from '../../instrument/types';
 import { migrate } from './migrations';
 import { Serial } from './serial';
 import { storageProblem, SurveyError } from './errors';
+import type { Analytics, Row, SqlTransaction, SqlValue, Store } from './store';
 
-export type Row = Record<string, unknown>;
+export type { Row } from './store';
 
 const chmodSyncQuietly = (path: string) => {
 	try {
@@ -18,8 +19,10 @@ const chmodSyncQuietly = (path: string) => {
 
 /** The server's single DuckDB instance (DuckDB allows one writing process per file). Writes go
  *  through one connection, one transaction at a time; reads use their own connection (MVCC). */
-export class Database {
+export class Database implements Store {
+	readonly dialect = 'duckdb';
 	readonly #writeQueue = new Serial();
+	readonly #held = new Set<string>();
 
 	private constructor(
 		readonly path: string,
@@ -56,7 +59,7 @@ export class Database {
 	}
 
 	/** Runs `job` on the write connection with nothing else writing; `transaction` wraps it in BEGIN/COMMIT. */
-	write<T>(job: (c: DuckDBConnection) => Promise<T>, { transaction = true } = {}): Promise<T> {
+	write<T>(job: (c: DuckDBConnection) => Promise<T>, { transaction = true }: { transaction?: boolean } = {}): Promise<T> {
 		return this.#writeQueue.run(async () => {
 			try {
 				if (!transaction) return await job(this.writer);
@@ -78,9 +81,29 @@ export class Database {
 		});
 	}
 
-	async query(sql: string, params: DuckDBValue[] = [], connection: DuckDBConnection = this.reader): Promise<Row[]> {
-		const reader = await connection.runAndReadAll(sql, params);
+	async query(sql: string, params: SqlValue[] = [], connection: SqlTransaction = this.reader): Promise<Row[]> {
+		const reader = await (connection as DuckDBConnection).runAndReadAll(sql, params);
 		return reader.getRowObjectsJson() as Row[];
+	}
+
+	async now(): Promise<string> {
+		return new Date().toISOString();
+	}
+
+	/** The analytics run on the file itself: every committed response is already there. */
+	async analytics(): Promise<Analytics> {
+		return { instance: this.instance, catchUp: async () => undefined };
+	}
+
+	/** One process holds the file, so a lock of this process is the only lock there is. */
+	async exclusively<T>(name: string, job: () => Promise<T>): Promise<T | undefined> {
+		if (this.#held.has(name)) return undefined;
+		this.#held.add(name);
+		try {
+			return await job();
+		} finally {
+			this.#held.delete(name);
+		}
 	}
 
 	async close(): Promise<void> {

@@ -1,6 +1,5 @@
-import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Answers, Instrument } from '../../instrument/types';
-import type { Database } from './database';
+import type { SqlTransaction, Store } from './store';
 import { hashResumeCode, newResumeCode, normaliseResumeCode } from './codes';
 import { SurveyError } from './errors';
 
@@ -22,7 +21,7 @@ export const DRAFTS_FULL =
 	'We cannot store any more saved answers just now. Nothing you saved before is lost, and your answers on this page are still here: you can carry on and submit them, or try saving again later.';
 
 interface Pending {
-	job: (c: DuckDBConnection) => Promise<unknown>;
+	job: (c: SqlTransaction) => Promise<unknown>;
 	resolve: (value: unknown) => void;
 	reject: (error: unknown) => void;
 }
@@ -36,14 +35,14 @@ export class DraftStore {
 	#flushing = false;
 
 	constructor(
-		private readonly db: Database,
+		private readonly db: Store,
 		private readonly instrument: Instrument,
 		private readonly ttlSeconds: number,
 		/** Live drafts kept at most: storage stays bounded whatever is sent (DRAFTS_MAX). */
 		private readonly maxDrafts = Number.POSITIVE_INFINITY
 	) {}
 
-	#grouped<T>(job: (c: DuckDBConnection) => Promise<T>): Promise<T> {
+	#grouped<T>(job: (c: SqlTransaction) => Promise<T>): Promise<T> {
 		return new Promise<T>((resolve, reject) => {
 			this.#pending.push({ job, resolve: resolve as (value: unknown) => void, reject });
 			if (!this.#flushing) {

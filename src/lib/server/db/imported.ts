@@ -4,12 +4,12 @@
 import { canonicalAnswers } from '../../instrument/questions';
 import type { Answers } from '../../instrument/types';
 import { instrument } from '../../instrument/survey';
-import type { Database } from './database';
+import type { Store } from './store';
 import type { ResponseStore } from './responses';
 
 /** Stores checked rows through the response store (idempotent per submission id). */
 export async function storeImported(
-	db: Database,
+	db: Store,
 	store: ResponseStore,
 	rows: Array<{ submissionId: string; answers: Record<string, unknown> }>
 ) {

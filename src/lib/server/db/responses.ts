@@ -3,7 +3,7 @@ import { DuckDBUUIDValue, LIST, listValue, timestampTZValue, VARCHAR, type DuckD
 import type { Answers, Instrument } from '../../instrument/types';
 import { columnType } from '../../instrument/storage';
 import { questionsOf } from '../../instrument/questions';
-import type { Database } from './database';
+import type { SqlTransaction, SqlValue, Store } from './store';
 import { SurveyError } from './errors';
 import { newReceipt } from './codes';
 import { openWave } from './waves';
@@ -95,7 +95,7 @@ export class ResponseStore {
 	#writers: ColumnWriter[] | undefined;
 
 	constructor(
-		private readonly db: Database,
+		private readonly db: Store,
 		private readonly instrument: Instrument,
 		private readonly maxBatch = 512
 	) {}
@@ -148,9 +148,9 @@ export class ResponseStore {
 		this.#flushing = false;
 	}
 
-	async #writeBatch(c: DuckDBConnection, batch: Pending[]): Promise<Array<Receipt | Error>> {
-		const ids = [...new Set(batch.map((p) => p.submissionId))];
+	async #existing(c: SqlTransaction, ids: string[]): Promise<Map<string, { hash: string; receipt: Receipt }>> {
 		const existing = new Map<string, { hash: string; receipt: Receipt }>();
+		if (ids.length === 0) return existing;
 		const rows = await this.db.query(
 			`SELECT r.submission_id::VARCHAR AS id, r.answers_hash, r.receipt, r.submitted_at, r.wave_id, w.label
 			 FROM responses r LEFT JOIN waves w ON w.id = r.wave_id
@@ -169,12 +169,18 @@ export class ResponseStore {
 				}
 			});
 		}
+		return existing;
+	}
+
+	async #writeBatch(c: SqlTransaction, batch: Pending[]): Promise<Array<Receipt | Error>> {
+		const existing = await this.#existing(c, [...new Set(batch.map((p) => p.submissionId))]);
 		const open = await openWave(this.db, c);
 		const wave = open ? { id: open.id, label: open.label } : null;
-		const now = new Date();
+		// The store's clock: on PostgreSQL, instances on several hosts then agree with the snapshots' watermarks.
+		const now = new Date(this.db.dialect === 'postgres' ? String((await this.db.query('SELECT now() AS now', [], c))[0].now) : Date.now());
 		const submittedAt = now.toISOString();
 		const inserts: Row[] = [];
-		const outcomes = batch.map((p): Receipt | Error => {
+		const decide = (p: Pending): Receipt | Error => {
 			const known = existing.get(p.submissionId);
 			if (known) {
 				return known.hash === p.hash
@@ -201,24 +207,26 @@ export class ResponseStore {
 				submitted_at: now
 			});
 			return receipt;
-		});
-		if (inserts.length > 0) await this.#append(c, inserts);
-		return outcomes;
+		};
+		const outcomes = batch.map(decide);
+		if (inserts.length === 0) return outcomes;
+		if (this.db.dialect === 'duckdb') {
+			await this.#append(c as DuckDBConnection, inserts);
+			return outcomes;
+		}
+		// Another instance may have stored the same submission id since we looked (a retry sent to two
+		// instances): the unique id keeps one row, and this batch answers with what was stored.
+		const lost = await this.#insert(c, inserts);
+		if (lost.size === 0) return outcomes;
+		for (const id of lost) existing.delete(id);
+		for (const [id, row] of await this.#existing(c, [...lost])) existing.set(id, row);
+		return batch.map((p, i) => (lost.has(p.submissionId) ? decide(p) : outcomes[i]));
 	}
 
 	/** Appends rows inside the caller's transaction: the appender is far cheaper than INSERT for a batch. */
 	async #append(c: DuckDBConnection, rows: Row[]): Promise<void> {
-		if (!this.#writers) {
-			const columns = await this.db.query(
-				`SELECT column_name FROM information_schema.columns WHERE table_name = 'responses' ORDER BY ordinal_position`,
-				[],
-				c
-			);
-			this.#writers = columnWriters(
-				this.instrument,
-				columns.map((r) => String(r.column_name))
-			);
-		}
+		const columns = await this.#columns(c);
+		this.#writers ??= columnWriters(this.instrument, columns);
 		const appender = await c.createAppender('responses');
 		try {
 			for (const row of rows) {
@@ -229,5 +237,58 @@ export class ResponseStore {
 		} finally {
 			appender.closeSync();
 		}
+	}
+
+	#columnNames: string[] | undefined;
+	async #columns(c: SqlTransaction): Promise<string[]> {
+		return (this.#columnNames ??= (
+			await this.db.query(
+				`SELECT column_name FROM information_schema.columns WHERE table_name = 'responses' AND table_schema = current_schema() ORDER BY ordinal_position`,
+				[],
+				c
+			)
+		).map((r) => String(r.column_name)));
+	}
+
+	/** PostgreSQL: one multi-row INSERT per chunk; returns the ids another instance stored first. */
+	async #insert(c: SqlTransaction, rows: Row[]): Promise<Set<string>> {
+		const columns = await this.#columns(c);
+		const questions = new Set(questionsOf(this.instrument).map((q) => q.id));
+		const valueOf = (name: string, r: Row): unknown => {
+			switch (name) {
+				case 'submission_id':
+				case 'receipt':
+				case 'wave_id':
+				case 'answers_hash':
+					return r[name];
+				case 'instrument_id':
+					return this.instrument.id;
+				case 'instrument_version':
+					return this.instrument.version;
+				case 'answers':
+					return r.answers_json;
+				case 'submitted_at':
+					return r.submitted_at.toISOString();
+				case 'record_key':
+					return randomInt(256);
+			}
+			return questions.has(name) ? (r.answers[name] ?? null) : null;
+		};
+		const lost = new Set(rows.map((r) => r.submission_id));
+		const quoted = columns.map((name) => `"${name.replaceAll('"', '""')}"`).join(', ');
+		// PostgreSQL takes at most 65,535 parameters in one statement.
+		const perChunk = Math.max(1, Math.floor(60_000 / columns.length));
+		for (let start = 0; start < rows.length; start += perChunk) {
+			const chunk = rows.slice(start, start + perChunk);
+			const params: unknown[] = [];
+			const tuples = chunk.map((r) => `(${columns.map((name) => `$${params.push(valueOf(name, r))}`).join(', ')})`);
+			const stored = await this.db.query(
+				`INSERT INTO responses (${quoted}) VALUES ${tuples.join(', ')} ON CONFLICT (submission_id) DO NOTHING RETURNING submission_id::VARCHAR AS id`,
+				params as SqlValue[],
+				c
+			);
+			for (const r of stored) lost.delete(String(r.id));
+		}
+		return lost;
 	}
 }

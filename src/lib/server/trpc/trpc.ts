@@ -42,7 +42,7 @@ export function enforceLimit(
 	message = (wait: number) =>
 		`Too many requests from your network just now. Please wait ${wait} seconds and try again: nothing has been lost.`
 ) {
-	const wait = overLimit(ctx.survey.config, what, ctx.clientAddress);
+	const wait = overLimit(ctx.survey.config, what, ctx.clientAddress, ctx.survey.db);
 	if (wait > 0) {
 		ctx.resHeaders.set('retry-after', String(wait));
 		throw new TRPCError({ code: 'TOO_MANY_REQUESTS', message: message(wait) });

@@ -67,13 +67,15 @@ export const newAccountInput = z
 export const accountsRouter = router({
 	/** Every account with its role, region, last sign-in and whether a sign-in wait holds it. */
 	list: adminProcedure.query(async ({ ctx }) => {
-		const waits = signInWaits(ctx.survey.config);
-		return (await listAccounts(ctx.survey.db)).map((a) => ({ ...a, signInWaitSeconds: waits.longestWait(a.email) }));
+		const waits = signInWaits(ctx.survey.config, ctx.survey.db);
+		return Promise.all(
+			(await listAccounts(ctx.survey.db)).map(async (a) => ({ ...a, signInWaitSeconds: await waits.longestWait(a.email) }))
+		);
 	}),
 
 	get: adminProcedure.input(accountId).query(async ({ ctx, input }) => {
 		const account = await refusing(() => findAccount(ctx.survey.db, input.id));
-		return { ...account, signInWaitSeconds: signInWaits(ctx.survey.config).longestWait(account.email) };
+		return { ...account, signInWaitSeconds: await signInWaits(ctx.survey.config, ctx.survey.db).longestWait(account.email) };
 	}),
 
 	/** Adds an account with a generated password, returned this once for the admin to pass on. */
@@ -103,9 +105,9 @@ export const accountsRouter = router({
 	/** Lets the account try to sign in again at once, from every address. */
 	liftSignInWait: adminProcedure.input(accountId).mutation(async ({ ctx, input }) => {
 		const account = await refusing(() => findAccount(ctx.survey.db, input.id));
-		const waits = signInWaits(ctx.survey.config);
-		const seconds = waits.longestWait(account.email);
-		waits.lift(account.email);
+		const waits = signInWaits(ctx.survey.config, ctx.survey.db);
+		const seconds = await waits.longestWait(account.email);
+		await waits.lift(account.email);
 		await audit(ctx.survey.db, ctx.user.email, 'sign_in_wait_lifted', { email: account.email, seconds });
 		return { account, seconds };
 	}),

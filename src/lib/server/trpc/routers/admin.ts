@@ -1,5 +1,6 @@
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
+import { pushSettings } from '../../db/shared-settings';
 import { audit, auditLog } from '../../auth/audit';
 import { createWave, listWaves, setWaveStatus } from '../../db/waves';
 import { NHS_DIGITAL_RULE, publishedCount, thresholdSchema } from '$pipelines/disclosure/protect';
@@ -123,6 +124,7 @@ export const adminRouter = router({
 				throw new TRPCError({ code: 'PRECONDITION_FAILED', message: belowDefaultRisk(input.threshold) });
 			}
 			change(() => setDisclosureThreshold(input.threshold));
+			await pushSettings(ctx.survey.db);
 			await audit(ctx.survey.db, ctx.user.email, 'threshold_changed', { from: before, to: input.threshold });
 			return { threshold: disclosureThreshold() };
 		}),
@@ -144,6 +146,7 @@ export const adminRouter = router({
 			change(() =>
 				saveSuccessMeasures(measures.map((m) => (m.id === input.id ? { ...m, targets: input.targets, amberWithin: input.amberWithin } : m)))
 			);
+			await pushSettings(ctx.survey.db);
 			await audit(ctx.survey.db, ctx.user.email, 'measure_updated', {
 				id: input.id,
 				before,
@@ -167,6 +170,7 @@ export const adminRouter = router({
 			if (measures.some((m) => m.id === input.id))
 				throw new TRPCError({ code: 'CONFLICT', message: `A measure called ${input.id} already exists` });
 			change(() => saveSuccessMeasures([...measures, input]));
+			await pushSettings(ctx.survey.db);
 			await audit(ctx.survey.db, ctx.user.email, 'measure_added', { id: input.id, kind: input.kind });
 			return input;
 		}),
@@ -194,6 +198,7 @@ export const adminRouter = router({
 				});
 			}
 			saveWorkforceCsv(input.csv);
+			await pushSettings(ctx.survey.db);
 			await audit(ctx.survey.db, ctx.user.email, 'workforce_uploaded', { rows });
 			return { rows };
 		}),
@@ -228,7 +233,7 @@ export const adminRouter = router({
 			const rows = await ctx.survey.db.query(
 				// Newest first, as an admin reads them; the day only (London time), not the minute, which
 				// would help tie an anonymous comment to a person.
-				`SELECT wave_id AS wave, strftime(timezone('Europe/London', submitted_at), '%Y-%m-%d') AS day, comments FROM responses
+				`SELECT wave_id AS wave, CAST(timezone('Europe/London', submitted_at) AS DATE)::VARCHAR AS day, comments FROM responses
 				 WHERE ${filter} ORDER BY submitted_at DESC, submission_id LIMIT ${COMMENTS_PER_PAGE} OFFSET $2`,
 				[input.wave ?? null, (page - 1) * COMMENTS_PER_PAGE]
 			);

@@ -31,11 +31,11 @@ export const authRouter = router({
 		)
 		.mutation(async ({ ctx, input }) => {
 			const { db, config } = ctx.survey;
-			const waits = signInWaits(config);
+			const waits = signInWaits(config, db);
 			const email = normaliseEmail(input.email);
 			const address = ctx.clientAddress;
-			if (waits.failures(email, address) >= config.LOGIN_ATTEMPTS) {
-				const wait = waits.secondsLeft(email, address);
+			if ((await waits.failures(email, address)) >= config.LOGIN_ATTEMPTS) {
+				const wait = await waits.secondsLeft(email, address);
 				ctx.resHeaders.set('retry-after', String(wait));
 				throw new TRPCError({
 					code: 'TOO_MANY_REQUESTS',
@@ -43,12 +43,12 @@ export const authRouter = router({
 				});
 			}
 			// Many failures from many addresses: slow every try for this account down, but let it through.
-			if (waits.accountFailures(email) >= config.LOGIN_ATTEMPTS * 4) await new Promise((r) => setTimeout(r, ACCOUNT_SLOW_DOWN_MS));
+			if ((await waits.accountFailures(email)) >= config.LOGIN_ATTEMPTS * 4) await new Promise((r) => setTimeout(r, ACCOUNT_SLOW_DOWN_MS));
 			const user = await findUserByEmail(db, email);
 			const ok = await verifyPassword(user?.passwordHash ?? DUMMY_HASH, input.password);
 			if (!user || !ok) {
-				waits.fail(email, address);
-				const n = waits.failures(email, address);
+				await waits.fail(email, address);
+				const n = await waits.failures(email, address);
 				if (n === 1) await audit(db, email, 'login_failed');
 				else if (n === config.LOGIN_ATTEMPTS)
 					await audit(db, email, 'login_throttled', { failures: n, windowSeconds: config.LOGIN_WINDOW_SECONDS });
@@ -59,7 +59,7 @@ export const authRouter = router({
 				await audit(db, user.email, 'login_disabled');
 				throw new TRPCError({ code: 'FORBIDDEN', message: 'This account is disabled. Ask an administrator to enable it again.' });
 			}
-			waits.succeed(email, address);
+			await waits.succeed(email, address);
 			await recordSignIn(db, user.id);
 			const session = await createSession(db, user.id, config.SESSION_TTL_SECONDS);
 			ctx.resHeaders.append('set-cookie', sessionCookie(session.token, config.SESSION_TTL_SECONDS, ctx.secure));

@@ -17,7 +17,7 @@ import { liveCubeOf, type SnapshotInfo } from '../../analytics/live-cube';
 import { FigureCache, settingsVersion } from '../../analytics/figure-cache';
 import { rows } from '$pipelines/core/sql';
 import { rowsOf } from '$pipelines/core/context';
-import type { Database } from '../../db/database';
+import type { Store } from '../../db/store';
 import { dashboardQueueOf, interruptible, QueueRefusal } from '../../analytics/fair-queue';
 import { publicationSettings } from '$pipelines/settings';
 import { plannerProcedure, router } from '../trpc';
@@ -121,9 +121,9 @@ async function figures(ctx: Context & { user: User }, filter: DashboardFilter, c
 }
 
 type Figures = Awaited<ReturnType<typeof dashboard>> & { snapshot: SnapshotInfo };
-const caches = new WeakMap<Database, FigureCache<Figures>>();
+const caches = new WeakMap<Store, FigureCache<Figures>>();
 /** One cache of dashboard figures per database in this process. */
-const figureCacheOf = (db: Database, entries: number) =>
+const figureCacheOf = (db: Store, entries: number) =>
 	caches.get(db) ?? (caches.set(db, new FigureCache<Figures>(entries)), caches.get(db)!);
 
 export const reportsRouter = router({

@@ -1,0 +1,100 @@
+// A throwaway PostgreSQL cluster for tests: Debian's server, initdb in a temporary folder (as the
+// postgres user when the tests run as root, since the server refuses to run as root), listening on a
+// free port on 127.0.0.1 only. No Docker, no imitation: the same server the service runs on.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+
+export interface PostgresCluster {
+	/** A new, empty database on the cluster, as a DATABASE_URL. */
+	createDatabase(name?: string): Promise<string>;
+	/** The cluster's admin URL (database `postgres`). */
+	url: string;
+	bin: string;
+	stop(): Promise<void>;
+}
+
+/** Debian installs the server's programs under /usr/lib/postgresql/<version>/bin, not on PATH. */
+export function postgresBin(): string {
+	const root = '/usr/lib/postgresql';
+	const versions = existsSync(root)
+		? readdirSync(root)
+				.filter((v) => existsSync(join(root, v, 'bin', 'initdb')))
+				.sort((a, b) => Number(b) - Number(a))
+		: [];
+	if (versions.length === 0)
+		throw new Error('PostgreSQL is not installed (no /usr/lib/postgresql/*/bin/initdb). Install it: apt-get install postgresql');
+	return join(root, versions[0], 'bin');
+}
+
+const freePort = () =>
+	new Promise<number>((resolve, reject) => {
+		const server = createServer();
+		server.unref();
+		server.on('error', reject);
+		server.listen(0, '127.0.0.1', () => {
+			const { port } = server.address() as { port: number };
+			server.close(() => resolve(port));
+		});
+	});
+
+const asRoot = process.getuid?.() === 0;
+
+/** Runs a server program as the postgres user when we are root. */
+function runAsPostgres(command: string, args: string[]) {
+	const [file, argv] = asRoot ? ['runuser', ['-u', 'postgres', '--', command, ...args]] : [command, args];
+	const result = spawnSync(file, argv, { encoding: 'utf8' });
+	if (result.status !== 0) throw new Error(`${command} failed: ${result.stderr || result.stdout}`);
+}
+
+let counter = 0;
+
+export async function startPostgres(): Promise<PostgresCluster> {
+	const bin = postgresBin();
+	const dir = mkdtempSync(join(tmpdir(), 'pgw-postgres-'));
+	const data = join(dir, 'data');
+	if (asRoot) {
+		const uid = Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).trim());
+		const gid = Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' }).trim());
+		chownSync(dir, uid, gid);
+	}
+	chmodSync(dir, 0o700);
+	runAsPostgres(join(bin, 'initdb'), ['-D', data, '-A', 'trust', '-U', 'postgres', '-E', 'UTF8', '--no-locale', '--no-sync']);
+	const port = await freePort();
+	// fsync off: a throwaway cluster has nothing to keep after a crash, and the tests run faster.
+	runAsPostgres(join(bin, 'pg_ctl'), [
+		'-D',
+		data,
+		'-l',
+		join(dir, 'server.log'),
+		'-w',
+		'-o',
+		`-p ${port} -h 127.0.0.1 -k ${dir} -c fsync=off -c max_connections=300`,
+		'start'
+	]);
+	const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
+	return {
+		url,
+		bin,
+		async createDatabase(name = `test_${process.pid}_${++counter}`) {
+			const client = new pg.Client({ connectionString: url });
+			await client.connect();
+			try {
+				await client.query(`CREATE DATABASE ${name}`);
+			} finally {
+				await client.end();
+			}
+			return `postgres://postgres@127.0.0.1:${port}/${name}`;
+		},
+		async stop() {
+			try {
+				runAsPostgres(join(bin, 'pg_ctl'), ['-D', data, '-m', 'immediate', '-w', 'stop']);
+			} finally {
+				rmSync(dir, { recursive: true, force: true });
+			}
+		}
+	};
+}

@@ -1,0 +1,149 @@
+// Three instances of the built server on one real PostgreSQL (a throwaway cluster), as behind a load
+// balancer: submissions spread over them with one killed half-way, a planner's session and an
+// attacker's failed sign-ins across them, and the same dashboard figures on each.
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { completeAnswers } from '../../../../bench/kit/answers';
+import { startServer, tempDir, type RunningServer } from '../../../../bench/kit/server';
+import { clientFor, failureOf, signIn } from '../../../../bench/kit/trpc';
+import { createAccounts, PASSWORD } from '../../../helpers/accounts';
+import { startPostgres, type PostgresCluster } from '../../../helpers/postgres';
+
+const dir = tempDir();
+let cluster: PostgresCluster;
+let url: string;
+let servers: RunningServer[] = [];
+
+const start = (i: number, env: Record<string, string> = {}) =>
+	startServer({
+		databasePath: join(dir.path, `unused-${i}.duckdb`),
+		env: {
+			DATABASE_URL: url,
+			SETTINGS_DIR: join(dir.path, `settings-${i}`),
+			PIPELINE_OUT: join(dir.path, 'reports'),
+			RATE_SUBMIT_PER_MINUTE: '100000',
+			LOGIN_ATTEMPTS: '3',
+			DASHBOARD_SNAPSHOT_SECONDS: '3600',
+			...env
+		}
+	});
+
+beforeAll(async () => {
+	cluster = await startPostgres();
+	url = await cluster.createDatabase();
+	await createAccounts(url);
+	// Started together: the migrations run once under an advisory lock.
+	servers = await Promise.all([0, 1, 2].map((i) => start(i)));
+}, 120_000);
+afterAll(async () => {
+	await Promise.all(servers.map((s) => s.stop()));
+	await cluster?.stop();
+	dir.remove();
+});
+
+async function countsById(): Promise<Map<string, number>> {
+	const client = new pg.Client({ connectionString: url });
+	await client.connect();
+	try {
+		const { rows } = await client.query('SELECT submission_id::text AS id, count(*)::int AS n FROM responses GROUP BY 1');
+		return new Map(rows.map((r) => [r.id as string, r.n as number]));
+	} finally {
+		await client.end();
+	}
+}
+
+const post = (server: RunningServer, id: string, seed: number) =>
+	fetch(`${server.url}/api/trpc/survey.submit`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json' },
+		body: JSON.stringify({ submissionId: id, answers: completeAnswers(seed) })
+	});
+
+describe('three instances on one PostgreSQL', () => {
+	it('stores every acknowledged submission exactly once, with one instance killed half-way and its requests retried on the others', async () => {
+		const TOTAL = 1_000;
+		const acknowledged = new Map<string, string>();
+		let retried = 0;
+		let killed = false;
+		const jobs = Array.from({ length: TOTAL }, (_, i) => ({ id: randomUUID(), seed: i }));
+		let next = 0;
+		// 24 clients, each sending its submissions round the instances; an unanswered request is sent
+		// again, with the same submission id, to the next instance that is still up.
+		const client = async (c: number) => {
+			while (next < jobs.length) {
+				const job = jobs[next++];
+				for (let attempt = 0; ; attempt++) {
+					const server = servers[(job.seed + c + attempt) % 3];
+					try {
+						const response = await post(server, job.id, job.seed);
+						expect(response.status).toBe(200);
+						const body = (await response.json()) as { result: { data: { receipt: string } } };
+						acknowledged.set(job.id, body.result.data.receipt);
+						break;
+					} catch (error) {
+						if (attempt > 5) throw error;
+						retried++;
+					}
+				}
+				if (!killed && acknowledged.size >= TOTAL / 2) {
+					killed = true;
+					servers[0].process.kill('SIGKILL');
+				}
+			}
+		};
+		await Promise.all(Array.from({ length: 24 }, (_, c) => client(c)));
+		expect(killed).toBe(true);
+		expect(servers[0].process.signalCode).toBe('SIGKILL');
+		expect(retried).toBeGreaterThan(0);
+		expect(acknowledged.size).toBe(TOTAL);
+		const stored = await countsById();
+		for (const id of acknowledged.keys()) expect(stored.get(id), id).toBe(1);
+		expect(stored.size).toBe(TOTAL);
+		servers[0] = await start(0);
+	}, 300_000);
+
+	it('stores the same submission sent to two instances at once only once, with one receipt', async () => {
+		const id = randomUUID();
+		const [a, b] = await Promise.all([post(servers[1], id, 7), post(servers[2], id, 7)]);
+		const [ra, rb] = await Promise.all([a.json(), b.json()]);
+		expect(ra.result.data.receipt).toBe(rb.result.data.receipt);
+		expect((await countsById()).get(id)).toBe(1);
+	});
+
+	it('keeps a planner signed in on every instance, and signing out on one ends it on all', async () => {
+		const { client, cookie } = await signIn(servers[0].url, 'national@example.org', PASSWORD);
+		const on = (server: RunningServer) =>
+			fetch(`${server.url}/api/trpc/auth.me`, { headers: { cookie } }).then(async (r) => (await r.json()).result.data);
+		expect((await on(servers[1]))?.email).toBe('national@example.org');
+		expect((await on(servers[2]))?.email).toBe('national@example.org');
+		await client.auth.logout.mutate();
+		expect(await on(servers[1])).toBeNull();
+		expect(await on(servers[2])).toBeNull();
+	});
+
+	it('counts an attacker’s failed sign-ins on every instance', async () => {
+		const attempt = (server: RunningServer) =>
+			failureOf(clientFor(server.url).auth.login.mutate({ email: 'london@example.org', password: 'wrong guess' }));
+		expect((await attempt(servers[0])).code).toBe('UNAUTHORIZED');
+		expect((await attempt(servers[1])).code).toBe('UNAUTHORIZED');
+		expect((await attempt(servers[2])).code).toBe('UNAUTHORIZED');
+		// Three failures in all (LOGIN_ATTEMPTS=3), one on each instance: every instance now refuses.
+		for (const server of servers) expect((await attempt(server)).code).toBe('TOO_MANY_REQUESTS');
+	});
+
+	it('shows the same dashboard figures on every instance for the same snapshot', async () => {
+		// Responses become part of a snapshot once settled (two seconds after they were stored).
+		await new Promise((ok) => setTimeout(ok, 2_500));
+		const figures = await Promise.all(
+			servers.map(async (server) => {
+				const { client } = await signIn(server.url, 'national@example.org', PASSWORD);
+				return client.reports.dashboard.query({});
+			})
+		);
+		expect(figures[0].respondents).not.toBeNull();
+		expect(figures[1]).toEqual(figures[0]);
+		expect(figures[2]).toEqual(figures[0]);
+	});
+});
