@@ -7,7 +7,7 @@ export type Limited = 'submit' | 'saveDraft' | 'resume' | 'login' | 'query' | 'n
 
 let limits: Record<Limited, RateLimit> | undefined;
 
-function limitsFor(config: Config, db?: Store): Record<Limited, RateLimit> {
+export function limitsFor(config: Config, db?: Store): Record<Limited, RateLimit> {
 	// Several instances on one PostgreSQL count together (SyncedRateLimit); one embedded process alone.
 	const limit = (name: Limited, perWindow: number, windowSeconds: number) =>
 		db?.dialect === 'postgres'

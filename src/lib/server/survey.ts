@@ -5,6 +5,8 @@ import { Database } from './db/database';
 import { PostgresStore } from './db/postgres';
 import type { Store } from './db/store';
 import { pullSettings } from './db/shared-settings';
+import { checkSharedOutput } from './db/shared-output';
+import { limitsFor } from './rate-limits';
 import { DraftStore } from './db/drafts';
 import { ResponseStore } from './db/responses';
 import { ensureDefaultWave, financialYear } from './db/waves';
@@ -25,7 +27,15 @@ export async function startSurvey(config: Config = loadConfig()): Promise<Survey
 			'WARNING: DISCLOSURE_CELL_KEY=off: published figures are only rounded, which differencing defeats. Use it only to test the attack suite.'
 		);
 	const db = await openStore(config, instrument);
-	await pullSettings(db, { force: true });
+	try {
+		await pullSettings(db, { force: true });
+		await checkSharedOutput(db, config.PIPELINE_OUT);
+	} catch (error) {
+		await db.close();
+		throw error;
+	}
+	// Made now, not at the first request: on PostgreSQL they learn the other instances' counts at once.
+	limitsFor(config, db);
 	const fallback = financialYear(new Date());
 	await ensureDefaultWave(db, { id: config.DEFAULT_WAVE_ID ?? fallback.id, label: config.DEFAULT_WAVE_LABEL ?? fallback.label });
 	const drafts = new DraftStore(db, instrument, config.DRAFT_TTL_SECONDS, config.DRAFTS_MAX);

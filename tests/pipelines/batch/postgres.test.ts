@@ -36,8 +36,13 @@ afterAll(async () => {
 /** One CLI run, on the file (`--db`) or on PostgreSQL (DATABASE_URL); returns the published run's folder. */
 async function pipeline(out: string, on: { db: string } | { url: string }): Promise<string> {
 	const args = ['tsx', 'pipelines/batch/cli.ts', '--out', out, ...('db' in on ? ['--db', on.db] : [])];
-	const env = { ...process.env, PIPELINE_PDF: 'off', SETTINGS_DIR: join(folder.path, 'settings'), DATABASE_URL: 'url' in on ? on.url : '' };
-	if (!('url' in on)) delete env.DATABASE_URL;
+	const { DATABASE_URL: _, ...inherited } = process.env;
+	const env = {
+		...inherited,
+		PIPELINE_PDF: 'off',
+		SETTINGS_DIR: join(folder.path, 'settings'),
+		...('url' in on && { DATABASE_URL: on.url })
+	};
 	const { stdout } = await run('npx', args, { env });
 	expect(stdout).toMatch(/Published run/);
 	const [runId] = readdirSync(out).filter((name) => name !== 'latest');

@@ -146,35 +146,38 @@ export class SyncedRateLimit extends RateLimit {
 		const local = super.hit(key, now);
 		const others = this.#others.get(key);
 		if (!others || others.resetAt <= now) return local;
+		if (local > 0) return local;
 		return super.count(key, now) + others.count > this.limit ? Math.ceil((others.resetAt - now) / 1000) : 0;
 	}
 
-	/** Adds this instance's counts to the shared ones and learns the others'. */
+	/** Adds this instance's counts to the shared ones and learns every instance's, including for keys
+	 *  this instance has not seen yet (so a client moving to another instance is known there). */
 	async sync(): Promise<void> {
-		if (this.#unsent.size === 0) return;
 		const sent = [...this.#unsent];
 		this.#unsent.clear();
+		const prefix = `${this.name}:`;
 		const rows = await this.db.write(async (c) => {
-			const out = [];
 			for (const [key, n] of sent)
-				out.push(
-					...(
-						await this.db.query(
-							`INSERT INTO rate_limits (key, count, reset_at) VALUES ($1, $2, now() + make_interval(secs => $3))
-						 ON CONFLICT (key) DO UPDATE SET
-							count = CASE WHEN rate_limits.reset_at <= now() THEN $2 ELSE rate_limits.count + $2 END,
-							reset_at = CASE WHEN rate_limits.reset_at <= now() THEN now() + make_interval(secs => $3) ELSE rate_limits.reset_at END
-						 RETURNING count, (extract(epoch FROM reset_at - now()) * 1000)::DOUBLE PRECISION AS left_ms`,
-							[`${this.name}:${key}`, n, this.windowSeconds],
-							c
-						)
-					).map((r) => ({ key, total: Number(r.count), leftMs: Number(r.left_ms) }))
+				await c.run(
+					`INSERT INTO rate_limits (key, count, reset_at) VALUES ($1, $2, now() + make_interval(secs => $3))
+					 ON CONFLICT (key) DO UPDATE SET
+						count = CASE WHEN rate_limits.reset_at <= now() THEN $2 ELSE rate_limits.count + $2 END,
+						reset_at = CASE WHEN rate_limits.reset_at <= now() THEN now() + make_interval(secs => $3) ELSE rate_limits.reset_at END`,
+					[`${prefix}${key}`, n, this.windowSeconds]
 				);
-			return out;
+			return this.db.query(
+				`SELECT substr(key, $2) AS key, count, (extract(epoch FROM reset_at - now()) * 1000)::DOUBLE PRECISION AS left_ms
+				 FROM rate_limits WHERE starts_with(key, $1) AND reset_at > now()`,
+				[prefix, prefix.length + 1],
+				c
+			);
 		});
 		const now = Date.now();
-		for (const { key, total, leftMs } of rows)
-			this.#others.set(key, { count: Math.max(0, total - this.count(key, now)), resetAt: now + leftMs });
+		this.#others.clear();
+		for (const r of rows) {
+			const key = String(r.key);
+			this.#others.set(key, { count: Math.max(0, Number(r.count) - this.count(key, now)), resetAt: now + Number(r.left_ms) });
+		}
 	}
 
 	stop() {

@@ -133,6 +133,36 @@ describe('three instances on one PostgreSQL', () => {
 		for (const server of servers) expect((await attempt(server)).code).toBe('TOO_MANY_REQUESTS');
 	});
 
+	it('counts one address’s requests on every instance against one limit', async () => {
+		// RATE_RESUME_PER_MINUTE is 30 per address: 12 tries on each instance stay under it on any one
+		// instance alone, but not across the three.
+		const statuses: number[] = [];
+		for (const server of servers) {
+			for (let i = 0; i < 12; i++) {
+				const response = await fetch(`${server.url}/api/trpc/survey.resume`, {
+					method: 'POST',
+					headers: { 'content-type': 'application/json' },
+					body: JSON.stringify({ resumeCode: 'ABCD-EFGH-JKLM-NPQR' })
+				});
+				statuses.push(response.status);
+			}
+			// Instances share their counts a few times a second.
+			await new Promise((ok) => setTimeout(ok, 600));
+		}
+		expect(statuses.slice(0, 30).every((s) => s === 404)).toBe(true);
+		expect(statuses.slice(30)).toContain(429);
+	});
+
+	it('refuses to start an instance whose PIPELINE_OUT is not the folder the others publish to', async () => {
+		const failure = await start(3, { PIPELINE_OUT: join(dir.path, 'reports-of-its-own') }).then(
+			() => 'started',
+			(error: Error) => error.message
+		);
+		expect(failure).toMatch(
+			/Cannot start the survey server: PIPELINE_OUT \(.*reports-of-its-own\) is not the folder the other instances publish to/
+		);
+	});
+
 	it('shows the same dashboard figures on every instance for the same snapshot', async () => {
 		// Responses become part of a snapshot once settled (two seconds after they were stored).
 		await new Promise((ok) => setTimeout(ok, 2_500));
