@@ -5,8 +5,9 @@ import { parseArgs } from 'node:util';
 import { instrument } from '../src/lib/instrument/survey';
 import { createUser, accountProblem, type Role } from '../src/lib/server/auth/users';
 import { audit } from '../src/lib/server/auth/audit';
-import { Database } from '../src/lib/server/db/database';
+import type { Store } from '../src/lib/server/db/store';
 import { loadConfig } from '../src/lib/server/env';
+import { openStore } from '../src/lib/server/survey';
 
 const USAGE = 'Usage: npm run user:add -- --email E --role national|regional|admin [--region ONS_CODE] [--password P] [--db FILE]';
 
@@ -49,10 +50,12 @@ const password = values.password ?? (await askPassword('Password (at least 12 ch
 const problem = accountProblem(values.email, values.role, values.region, password);
 if (problem) fail(problem);
 
-const path = values.db ?? loadConfig().DATABASE_PATH;
-let db: Database;
+const config = loadConfig();
+// --db names a file; otherwise DATABASE_URL's PostgreSQL (any time: it takes several writers) or DATABASE_PATH.
+const path = values.db ?? config.DATABASE_PATH;
+let db: Store;
 try {
-	db = await Database.open(path, instrument);
+	db = await openStore({ DATABASE_URL: values.db ? undefined : config.DATABASE_URL, DATABASE_PATH: path }, instrument);
 } catch (error) {
 	const locked = /lock/i.test((error as Error).message);
 	fail(

@@ -50,6 +50,14 @@ export class ServerClient {
 		};
 	}
 
+	/** Asks the server to copy its database to `to` (an absolute path it can write). */
+	async backup(to: string): Promise<{ file: string; responses: number }> {
+		return (await this.#fetch('/api/internal/backup', { method: 'POST', body: JSON.stringify({ to }) })).json() as Promise<{
+			file: string;
+			responses: number;
+		}>;
+	}
+
 	async importRows(rows: Array<{ submissionId: string; answers: Record<string, unknown> }>): Promise<ImportOutcome> {
 		return (await this.#fetch('/api/internal/import', { method: 'POST', body: JSON.stringify({ rows }) })).json() as Promise<ImportOutcome>;
 	}

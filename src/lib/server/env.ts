@@ -7,10 +7,13 @@ const seconds = z.coerce.number().int().positive();
 const schema = z.object({
 	DATABASE_PATH: z.string().min(1).default('data/survey.duckdb'),
 	// PostgreSQL as the store of record for several instances (README, Deployment); unset, the embedded file.
-	DATABASE_URL: z
-		.string()
-		.regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL (or unset, for the embedded database file)')
-		.optional(),
+	DATABASE_URL: z.preprocess(
+		(v) => (v === '' ? undefined : v),
+		z
+			.string()
+			.regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL (or unset, for the embedded database file)')
+			.optional()
+	),
 	DRAFT_TTL_SECONDS: seconds.default(14 * 24 * 3600),
 	SURVEY_BODY_LIMIT: z.coerce
 		.number()

@@ -13,6 +13,8 @@ import { storeImported } from './db/imported';
 import { databaseRecorder, runRecordSchema } from '$pipelines/batch/runs';
 import { parquetSnapshot } from '$lib/server/analytics/parquet-snapshot';
 import { settledInstant } from './db/store';
+import { Database } from './db/database';
+import { backUp } from './db/backup';
 
 // Import sends every row in one request; only the token's holder can send one at all.
 const BODY_LIMIT = 256 * 1024 * 1024;
@@ -86,6 +88,17 @@ async function route(services: SurveyServices, req: IncomingMessage, res: Server
 					.slice(0, 500)
 			);
 		return json(res, await storeImported(services.db, services.responses, parsed.data.rows));
+	}
+	if (req.method === 'POST' && path === '/api/internal/backup') {
+		const body = (await bodyOf(req)) as { to?: unknown };
+		if (typeof body?.to !== 'string' || !body.to.startsWith('/')) throw new HttpProblem(400, 'Give the backup file as an absolute path');
+		if (!(services.db instanceof Database))
+			throw new HttpProblem(400, 'This server stores its data in PostgreSQL: back it up with pg_dump');
+		try {
+			return json(res, await backUp(services.db, body.to));
+		} catch (error) {
+			throw new HttpProblem(400, (error as Error).message);
+		}
 	}
 	throw new HttpProblem(404, 'No such internal endpoint');
 }
