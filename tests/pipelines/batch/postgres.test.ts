@@ -11,7 +11,7 @@ import { PostgresStore } from '../../../src/lib/server/db/postgres';
 import { startServer, tempDir } from '../../../bench/kit/server';
 import { signIn } from '../../../bench/kit/trpc';
 import { createAccounts, PASSWORD } from '../../helpers/accounts';
-import { copyResponsesToPostgres, postgresTool, startPostgres, type PostgresCluster } from '../../helpers/postgres';
+import { copyResponsesToPostgres, postgresTool, startPostgres, type PostgresCluster } from '../../../bench/kit/postgres';
 import { relativeFiles, syntheticDatabase } from '../fixtures';
 
 const run = promisify(execFile);

@@ -173,11 +173,32 @@ export class ResponseStore {
 	}
 
 	async #writeBatch(c: SqlTransaction, batch: Pending[]): Promise<Array<Receipt | Error>> {
-		const existing = await this.#existing(c, [...new Set(batch.map((p) => p.submissionId))]);
-		const open = await openWave(this.db, c);
-		const wave = open ? { id: open.id, label: open.label } : null;
-		// The store's clock: on PostgreSQL, instances on several hosts then agree with the snapshots' watermarks.
-		const now = new Date(this.db.dialect === 'postgres' ? String((await this.db.query('SELECT now() AS now', [], c))[0].now) : Date.now());
+		const postgres = this.db.dialect === 'postgres';
+		// On PostgreSQL a stored id is found by the insert itself (ON CONFLICT), which saves a round trip
+		// for the usual batch of new submissions; the embedded appender needs to know beforehand.
+		const existing = postgres
+			? new Map<string, { hash: string; receipt: Receipt }>()
+			: await this.#existing(c, [...new Set(batch.map((p) => p.submissionId))]);
+		let wave: { id: string; label: string } | null;
+		let now: Date;
+		if (postgres) {
+			// The open wave and the store's clock in one round trip: instances on several hosts then agree
+			// with the snapshots' watermarks.
+			const [row] = await this.db.query(
+				`SELECT now() AS now, w.id, w.label FROM (SELECT 1) one
+				 LEFT JOIN (SELECT id, label FROM waves WHERE status = 'open' ORDER BY opened_at DESC LIMIT 1) w ON true`,
+				[],
+				c
+			);
+			wave = row.id ? { id: String(row.id), label: String(row.label) } : null;
+			now = new Date(String(row.now));
+			// Closed: nothing new is stored, but a retry of a stored submission still gets its receipt.
+			if (!wave) for (const [id, known] of await this.#existing(c, [...new Set(batch.map((p) => p.submissionId))])) existing.set(id, known);
+		} else {
+			const open = await openWave(this.db, c);
+			wave = open ? { id: open.id, label: open.label } : null;
+			now = new Date();
+		}
 		const submittedAt = now.toISOString();
 		const inserts: Row[] = [];
 		const decide = (p: Pending): Receipt | Error => {

@@ -9,7 +9,7 @@ import { completeAnswers } from '../../../../bench/kit/answers';
 import { startServer, tempDir, type RunningServer } from '../../../../bench/kit/server';
 import { clientFor, failureOf, signIn } from '../../../../bench/kit/trpc';
 import { createAccounts, PASSWORD } from '../../../helpers/accounts';
-import { startPostgres, type PostgresCluster } from '../../../helpers/postgres';
+import { startPostgres, type PostgresCluster } from '../../../../bench/kit/postgres';
 
 const dir = tempDir();
 let cluster: PostgresCluster;

@@ -16,7 +16,7 @@ import { createUser, listAccounts, recordSignIn, setDisabled } from '../../../..
 import { audit, auditLog } from '../../../../src/lib/server/auth/audit';
 import { completeAnswers } from '../../../../bench/kit/answers';
 import { tempDir } from '../../../../bench/kit/server';
-import { startPostgres, type PostgresCluster } from '../../../helpers/postgres';
+import { startPostgres, type PostgresCluster } from '../../../../bench/kit/postgres';
 
 const dir = tempDir();
 let cluster: PostgresCluster;
@@ -56,6 +56,19 @@ describe.each(stores)('the %s store', (_, open) => {
 		expect(Number(n)).toBe(1);
 	});
 
+	it('answers a retry with its receipt while no wave is open, and refuses new submissions in words', async () => {
+		const responses = new ResponseStore(db, instrument);
+		const id = randomUUID();
+		const first = await responses.submit(id, completeAnswers(8));
+		await setWaveStatus(db, '2026-27', 'closed');
+		try {
+			expect(await responses.submit(id, completeAnswers(8))).toEqual(first);
+			await expect(responses.submit(randomUUID(), completeAnswers(9))).rejects.toThrow('The survey is closed at the moment');
+		} finally {
+			await setWaveStatus(db, '2026-27', 'open');
+		}
+	});
+
 	it('keeps waves: one open at a time, planned ones listed with their counts', async () => {
 		await createWave(db, '2027-28', '2027/28');
 		await expect(createWave(db, '2027-28', 'again')).rejects.toThrow('A wave called 2027-28 already exists');
@@ -66,7 +79,7 @@ describe.each(stores)('the %s store', (_, open) => {
 			['2026-27', 'closed'],
 			['2027-28', 'open']
 		]);
-		expect(waves[0].responses).toBe(1);
+		expect(waves[0].responses).toBe(2);
 		await setWaveStatus(db, '2026-27', 'open');
 	});
 

@@ -1,4 +1,4 @@
-// A throwaway PostgreSQL cluster for tests: Debian's server, initdb in a temporary folder (as the
+// A throwaway PostgreSQL cluster for tests and benchmarks: Debian's server, initdb in a temporary folder (as the
 // postgres user when the tests run as root, since the server refuses to run as root), listening on a
 // free port on 127.0.0.1 only. No Docker, no imitation: the same server the service runs on.
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -52,7 +52,8 @@ function runAsPostgres(command: string, args: string[]) {
 
 let counter = 0;
 
-export async function startPostgres(): Promise<PostgresCluster> {
+/** `durable`: fsync on, as a real deployment runs (for benchmarks); tests skip it. */
+export async function startPostgres({ durable = false } = {}): Promise<PostgresCluster> {
 	const bin = postgresBin();
 	const dir = mkdtempSync(join(tmpdir(), 'pgw-postgres-'));
 	const data = join(dir, 'data');
@@ -62,9 +63,21 @@ export async function startPostgres(): Promise<PostgresCluster> {
 		chownSync(dir, uid, gid);
 	}
 	chmodSync(dir, 0o700);
-	runAsPostgres(join(bin, 'initdb'), ['-D', data, '-A', 'trust', '-U', 'postgres', '-E', 'UTF8', '--no-locale', '--no-sync']);
+	runAsPostgres(join(bin, 'initdb'), [
+		'-D',
+		data,
+		'-A',
+		'trust',
+		'-U',
+		'postgres',
+		'-E',
+		'UTF8',
+		'--no-locale',
+		...(durable ? [] : ['--no-sync'])
+	]);
 	const port = await freePort();
-	// fsync off: a throwaway cluster has nothing to keep after a crash, and the tests run faster.
+	// fsync off for tests: a throwaway cluster has nothing to keep after a crash, and the tests run faster.
+	const settings = durable ? '-c shared_buffers=1GB' : '-c fsync=off';
 	runAsPostgres(join(bin, 'pg_ctl'), [
 		'-D',
 		data,
@@ -72,7 +85,7 @@ export async function startPostgres(): Promise<PostgresCluster> {
 		join(dir, 'server.log'),
 		'-w',
 		'-o',
-		`-p ${port} -h 127.0.0.1 -k ${dir} -c fsync=off -c max_connections=300`,
+		`-p ${port} -h 127.0.0.1 -k ${dir} ${settings} -c max_connections=300`,
 		'start'
 	]);
 	const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
@@ -137,4 +150,49 @@ export async function copyResponsesToPostgres(duckdbPath: string, url: string): 
 /** Runs a PostgreSQL client program (pg_dump, pg_restore, dropdb, createdb) from the cluster's bin. */
 export function postgresTool(cluster: PostgresCluster, tool: string, args: string[]): string {
 	return execFileSync(join(cluster.bin, tool), args, { encoding: 'utf8' });
+}
+
+/** Loads every response of an embedded database file into a migrated PostgreSQL database with COPY
+ *  (for benchmarks at a million responses, where row-by-row INSERTs would take minutes). */
+export async function bulkCopyResponses(duckdbPath: string, url: string): Promise<number> {
+	const { DuckDBInstance } = await import('@duckdb/node-api');
+	const { from: copyFrom } = await import('pg-copy-streams');
+	const { pipeline } = await import('node:stream/promises');
+	const { createReadStream, mkdtempSync, rmSync } = await import('node:fs');
+	const { tmpdir } = await import('node:os');
+	const dir = mkdtempSync(join(tmpdir(), 'pgw-bulk-'));
+	const instance = await DuckDBInstance.create(duckdbPath, { access_mode: 'READ_ONLY' });
+	const c = await instance.connect();
+	const client = new pg.Client({ connectionString: url });
+	await client.connect();
+	try {
+		for (const table of ['waves', 'responses']) {
+			const columns = (
+				await c.runAndReadAll(
+					`SELECT column_name AS n, data_type AS t FROM information_schema.columns WHERE table_name = '${table}' ORDER BY ordinal_position`
+				)
+			).getRowObjectsJson() as Array<{ n: string; t: string }>;
+			// PostgreSQL's CSV reads lists as {a,b} and instants with their offset.
+			const select = columns.map(({ n, t }) =>
+				t.endsWith('[]')
+					? `'{' || array_to_string("${n}", ',') || '}' AS "${n}"`
+					: t.startsWith('TIMESTAMP')
+						? `strftime("${n}" AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%S.%fZ') AS "${n}"`
+						: `"${n}"`
+			);
+			const file = join(dir, `${table}.csv`);
+			await c.run(`COPY (SELECT ${select.join(', ')} FROM ${table}) TO '${file}' (FORMAT csv, HEADER false)`);
+			await pipeline(
+				createReadStream(file),
+				client.query(copyFrom(`COPY ${table} (${columns.map(({ n }) => `"${n}"`).join(', ')}) FROM STDIN (FORMAT csv)`))
+			);
+		}
+		await client.query('ANALYZE responses');
+		return Number((await client.query('SELECT count(*) AS n FROM responses')).rows[0].n);
+	} finally {
+		await client.end();
+		c.closeSync();
+		instance.closeSync();
+		rmSync(dir, { recursive: true, force: true });
+	}
 }
