@@ -62,47 +62,105 @@ export interface RunProgress {
 let progress: RunProgress = { status: 'idle', steps: STAGES.length };
 let current: Promise<RunResult> | undefined;
 
-/** What the run started in this server is doing now, for the admin page to show. */
-export const runProgress = (): RunProgress => progress;
+/** What the run started in this server is doing now (on PostgreSQL, in any instance), for the admin page. */
+export async function runProgress(services: SurveyServices): Promise<RunProgress> {
+	if (services.db.dialect !== 'postgres' || holding) return progress;
+	await sharing;
+	const [row] = await services.db.query(`SELECT content FROM settings WHERE name = 'run-progress'`);
+	if (!row) return progress;
+	const shared = JSON.parse(String(row.content)) as RunProgress;
+	// The instance running it stopped mid-run (its lock went with its connection): say so, not "running".
+	if (shared.status === 'running' && !current && (await services.db.exclusively('pipeline-run', async () => true)))
+		return { ...shared, status: 'failed', error: 'The instance running it stopped before it finished. Start it again.' };
+	return shared;
+}
+
+let sharing: Promise<unknown> = Promise.resolve();
+/** This process holds the run lock (its run is the one running). */
+let holding = false;
+let begun: Promise<boolean> = Promise.resolve(false);
+
+/** Starts a run for the admin page and waits until it has begun here or was refused because another
+ *  instance runs one; the run itself goes on in the background (recorded in pipeline_runs). */
+export async function startRun(services: SurveyServices): Promise<RunProgress> {
+	runInServer(services, 'admin').catch((error) => console.error(`Pipeline run failed: ${(error as Error).message}`));
+	await begun;
+	return runProgress(services);
+}
+
+/** Sets this process's progress and, on PostgreSQL, shares it with the other instances. */
+function report(services: SurveyServices, next: RunProgress) {
+	progress = next;
+	if (services.db.dialect !== 'postgres') return;
+	sharing = sharing
+		.then(() =>
+			services.db.write((c) =>
+				c.run(
+					`INSERT INTO settings (name, content) VALUES ('run-progress', $1)
+					 ON CONFLICT (name) DO UPDATE SET content = excluded.content, updated_at = now()`,
+					[JSON.stringify(next)]
+				)
+			)
+		)
+		.catch((error) => console.error(`Could not share the run's progress: ${(error as Error).message}`));
+}
 
 /** Runs one batch on the server's own DuckDB instance (a connection of its own: the snapshot is an
  *  MVCC read beside the submission writer). Never two at once in this process. */
 export function runInServer(services: SurveyServices, trigger: 'server' | 'admin'): Promise<RunResult> {
 	if (current) throw new Error('A pipeline run is already in progress; wait for it to finish.');
 	const { config } = services;
+	const before = progress;
 	progress = { status: 'running', trigger, steps: STAGES.length, startedAt: new Date().toISOString() };
+	let begin: (started: boolean) => void = () => undefined;
+	begun = new Promise((ok) => (begin = ok));
 	current = (async () => {
+		let started = false;
 		try {
 			// Several instances on one PostgreSQL: one run at a time among them all.
 			const ran = await services.db.exclusively('pipeline-run', async () => {
+				started = holding = true;
+				report(services, progress);
+				begin(true);
 				await pullSettings(services.db, { force: true });
 				const analytics = await services.db.analytics();
 				await analytics.catchUp(await settledInstant(services.db));
 				const c = await analytics.instance.connect();
 				try {
-					return await runPipeline(c, {
+					const result = await runPipeline(c, {
 						out: config.PIPELINE_OUT,
 						...publicationSettings(),
 						trigger,
 						pdf: config.PIPELINE_PDF === 'on',
 						recorder: databaseRecorder(services.db),
 						progress: {
-							stage: (name, index) => (progress = { ...progress, stage: name, step: index + 1 }),
+							stage: (name, index) => report(services, { ...progress, stage: name, step: index + 1 }),
 							done: () => undefined
 						}
 					});
+					// Shared before the lock is let go: another instance must never see "running" with no one running it.
+					report(services, { ...progress, status: 'succeeded', runId: result.runId, stage: undefined });
+					await sharing;
+					return result;
+				} catch (error) {
+					report(services, { ...progress, status: 'failed', error: (error as Error).message });
+					await sharing;
+					throw error;
 				} finally {
 					c.closeSync();
 				}
 			});
 			if (!ran) throw new Error('A pipeline run is already in progress on another instance; wait for it to finish.');
-			progress = { ...progress, status: 'succeeded', runId: ran.runId, stage: undefined };
 			return ran;
 		} catch (error) {
-			progress = { ...progress, status: 'failed', error: (error as Error).message };
+			// Refused because another instance runs one: that run's progress stands, not this refusal.
+			if (!started) progress = before;
+			else if (progress.status === 'running') report(services, { ...progress, status: 'failed', error: (error as Error).message });
 			throw error;
 		} finally {
+			begin(started);
 			current = undefined;
+			holding = false;
 		}
 	})();
 	return current;

@@ -153,6 +153,50 @@ describe('three instances on one PostgreSQL', () => {
 		expect(statuses.slice(30)).toContain(429);
 	});
 
+	it('runs a batch started on one instance once, its progress and result seen on the others', async () => {
+		const admins = await Promise.all(servers.map(async (server) => (await signIn(server.url, 'admin@example.org', PASSWORD)).client));
+		const started = await admins[1].runs.start.mutate();
+		expect(started.status).toBe('running');
+		// A second start on another instance while it runs starts nothing: it shows the one run.
+		const before = (await admins[2].runs.list.query()).length;
+		const second = await admins[2].runs.start.mutate();
+		expect(second.startedAt).toBe(started.startedAt);
+		let progress = await admins[0].runs.progress.query();
+		for (let i = 0; i < 600 && progress.status === 'running'; i++) {
+			await new Promise((ok) => setTimeout(ok, 100));
+			progress = await admins[0].runs.progress.query();
+		}
+		expect(progress.status).toBe('succeeded');
+		const runs = await admins[2].runs.list.query();
+		expect(runs.map((r) => r.runId)).toContain(progress.runId);
+		expect(runs).toHaveLength(before + 1);
+	}, 120_000);
+
+	it('answers every admin and planner page from PostgreSQL, an admin’s setting reaching every instance', async () => {
+		const [a, b] = await Promise.all(
+			servers.slice(0, 2).map(async (server) => (await signIn(server.url, 'admin@example.org', PASSWORD)).client)
+		);
+		await a.admin.waves.create.mutate({ id: '2027-28', label: '2027/28' });
+		expect((await b.admin.waves.list.query()).map((w) => w.id)).toContain('2027-28');
+		await a.admin.setThreshold.mutate({ threshold: 10 });
+		// Settings reach the other instances within a second.
+		await new Promise((ok) => setTimeout(ok, 1_100));
+		expect((await b.admin.settings.query()).threshold).toBe(10);
+		await a.admin.setThreshold.mutate({ threshold: 8 });
+		const accounts = await b.admin.accounts.list.query();
+		const london = accounts.find((x) => x.email === 'london@example.org')!;
+		expect(london.signInWaitSeconds).toBeGreaterThan(0);
+		await a.admin.accounts.liftSignInWait.mutate({ id: london.id });
+		expect((await b.admin.accounts.get.query({ id: london.id })).signInWaitSeconds).toBe(0);
+		expect((await b.admin.auditLog.query({ limit: 50 })).map((e) => e.action)).toContain('threshold_changed');
+		expect((await b.admin.commentsPage.query({})).total).toBeGreaterThanOrEqual(0);
+		expect(Array.isArray(await b.admin.comments.query({}))).toBe(true);
+		const planner = (await signIn(servers[2].url, 'national@example.org', PASSWORD)).client;
+		expect((await planner.reports.options.query()).waves.length).toBeGreaterThan(0);
+		expect(await planner.reports.summary.query({})).toBeTruthy();
+		expect(Array.isArray(await planner.runs.list.query())).toBe(true);
+	}, 60_000);
+
 	it('refuses to start an instance whose PIPELINE_OUT is not the folder the others publish to', async () => {
 		const failure = await start(3, { PIPELINE_OUT: join(dir.path, 'reports-of-its-own') }).then(
 			() => 'started',

@@ -1,6 +1,6 @@
 import { TRPCError } from '@trpc/server';
 import { audit } from '../../auth/audit';
-import { runInServer, runProgress } from '../../pipeline';
+import { runProgress, startRun } from '../../pipeline';
 import { adminProcedure, plannerProcedure, router } from '../trpc';
 
 export interface RunSummary {
@@ -19,7 +19,7 @@ export const runsRouter = router({
 	list: plannerProcedure.query(async ({ ctx }): Promise<RunSummary[]> => {
 		const rows = await ctx.survey.db.query(
 			`SELECT run_id, wave_id, trigger, status, started_at, respondents, error,
-				date_diff('millisecond', started_at, finished_at) / 1000.0 AS seconds
+				extract(epoch FROM (finished_at - started_at))::DOUBLE PRECISION AS seconds
 			 FROM pipeline_runs ORDER BY started_at DESC LIMIT 100`
 		);
 		return rows.map((r) => ({
@@ -35,17 +35,19 @@ export const runsRouter = router({
 		}));
 	}),
 
-	progress: adminProcedure.query(() => runProgress()),
+	progress: adminProcedure.query(({ ctx }) => runProgress(ctx.survey)),
 
 	/** Starts a run in the server now; the page follows it with `progress`. */
 	start: adminProcedure.mutation(async ({ ctx }) => {
+		let progress;
 		try {
-			// Not awaited: the run takes seconds; its outcome is recorded in pipeline_runs and `progress`.
-			runInServer(ctx.survey, 'admin').catch((error) => console.error('Pipeline run failed:', error));
+			// Returns once the run has begun (or another instance's run is found); the run goes on in the
+			// background, its outcome recorded in pipeline_runs and `progress`.
+			progress = await startRun(ctx.survey);
 		} catch (error) {
 			throw new TRPCError({ code: 'CONFLICT', message: (error as Error).message });
 		}
 		await audit(ctx.survey.db, ctx.user.email, 'pipeline_run_started');
-		return runProgress();
+		return progress;
 	})
 });
