@@ -46,6 +46,13 @@ const BENCHES: Bench[] = [
 		args: ['bench/dashboard.ts'],
 		about:
 			"Loads 1,000,000 synthetic responses and times the dashboard's queries over a spread of filter combinations. Target: p95 under 200 ms per filter change."
+	},
+	{
+		title: 'Several instances on PostgreSQL',
+		command: 'npm run bench:postgres',
+		args: ['bench/postgres.ts'],
+		about:
+			'Acknowledged submits per second at 64 clients on one embedded instance, then on one and on three instances over one durable PostgreSQL cluster (fsync on), the clients taken in turn over the instances; then the snapshot copy from PostgreSQL into the analytics mirror at 1,000,000 responses, first and after 1,000 more. Target: three instances over PostgreSQL at least as many submits per second as one embedded instance.'
 	}
 ];
 
