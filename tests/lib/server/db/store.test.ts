@@ -33,6 +33,26 @@ const stores: Array<[string, () => Promise<Store>]> = [
 	['PostgreSQL', async () => PostgresStore.open(await cluster.createDatabase(), instrument)]
 ];
 
+describe('the two schemas', () => {
+	it('have the same tables and columns, in the same order (the PostgreSQL migrations are written in its own types)', async () => {
+		const columnsOf = async (db: Store) =>
+			(
+				await db.query(
+					`SELECT table_name || '.' || column_name AS c FROM information_schema.columns
+					 WHERE table_schema = current_schema() AND table_name NOT IN ('settings', 'rate_limits') ORDER BY table_name, ordinal_position`
+				)
+			).map((r) => String(r.c));
+		const [duck, postgres] = await Promise.all(stores.map(([, open]) => open()));
+		try {
+			const expected = await columnsOf(duck);
+			expect(expected).toContain('responses.record_key');
+			expect(await columnsOf(postgres)).toEqual(expected);
+		} finally {
+			await Promise.all([duck.close(), postgres.close()]);
+		}
+	});
+});
+
 describe.each(stores)('the %s store', (_, open) => {
 	let db: Store;
 	beforeAll(async () => {
