@@ -1,9 +1,8 @@
-import { createHash, randomInt } from 'node:crypto';
-import { DuckDBUUIDValue, LIST, listValue, timestampTZValue, VARCHAR, type DuckDBAppender, type DuckDBConnection } from '@duckdb/node-api';
+import { createHash } from 'node:crypto';
+import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Answers, Instrument } from '../../instrument/types';
-import { columnType } from '../../instrument/storage';
-import { questionsOf } from '../../instrument/questions';
-import type { SqlTransaction, SqlValue, Store } from './store';
+import type { SqlTransaction, Store } from './store';
+import { ResponseRows, type NewResponse } from './response-rows';
 import { SurveyError } from './errors';
 import { newReceipt } from './codes';
 import { openWave } from './waves';
@@ -31,59 +30,6 @@ export function answersJson(answers: Answers): string {
 
 export const answersHash = (json: string) => createHash('sha256').update(json).digest('hex');
 
-interface Row {
-	submission_id: string;
-	receipt: string;
-	wave_id: string;
-	answers: Answers;
-	answers_json: string;
-	answers_hash: string;
-	submitted_at: Date;
-}
-
-type ColumnWriter = (appender: DuckDBAppender, row: Row) => void;
-
-const uuid = (id: string) => DuckDBUUIDValue.fromUint128(BigInt(`0x${id.replaceAll('-', '')}`));
-const VARCHAR_LIST = LIST(VARCHAR);
-
-/** How to append each column of `responses`, in the table's column order: the raw answers as JSON
- *  and each question's answer in its typed column. */
-function columnWriters(instrument: Instrument, columns: string[]): ColumnWriter[] {
-	const questions = new Map(questionsOf(instrument).map((q) => [q.id, q]));
-	return columns.map((name): ColumnWriter => {
-		switch (name) {
-			case 'submission_id':
-				return (a, r) => a.appendUUID(uuid(r.submission_id));
-			case 'receipt':
-			case 'wave_id':
-			case 'answers_hash':
-				return (a, r) => a.appendVarchar(r[name]);
-			case 'instrument_id':
-				return (a) => a.appendVarchar(instrument.id);
-			case 'instrument_version':
-				return (a) => a.appendVarchar(instrument.version);
-			case 'answers':
-				return (a, r) => a.appendVarchar(r.answers_json);
-			case 'submitted_at':
-				return (a, r) => a.appendTimestampTZ(timestampTZValue(BigInt(r.submitted_at.getTime()) * 1000n));
-			case 'record_key':
-				// Disclosure control's record key (pipelines/disclosure/perturbation.ts): secret, uniform on 0–255.
-				return (a) => a.appendUTinyInt(randomInt(256));
-		}
-		const question = questions.get(name);
-		// A column from another instrument version: this one never answers it.
-		if (!question) return (a) => a.appendNull();
-		const type = columnType(question);
-		return (a, r) => {
-			const value = r.answers[name];
-			if (value === undefined) a.appendNull();
-			else if (type === 'VARCHAR[]') a.appendList(listValue(value as string[]), VARCHAR_LIST);
-			else if (type === 'UTINYINT') a.appendUTinyInt(value as number);
-			else a.appendVarchar(String(value));
-		};
-	});
-}
-
 /**
  * Stores submissions with group commit: submissions that arrive while a transaction is committing
  * wait and are written together in the next one, so each commit (and its WAL flush) is shared.
@@ -92,13 +38,15 @@ function columnWriters(instrument: Instrument, columns: string[]): ColumnWriter[
 export class ResponseStore {
 	readonly #pending: Pending[] = [];
 	#flushing = false;
-	#writers: ColumnWriter[] | undefined;
+	readonly #rows: ResponseRows;
 
 	constructor(
 		private readonly db: Store,
 		private readonly instrument: Instrument,
 		private readonly maxBatch = 512
-	) {}
+	) {
+		this.#rows = new ResponseRows(db, instrument);
+	}
 
 	/** `answers` must already be validated and canonical. Same id and answers → the same receipt. */
 	submit(submissionId: string, answers: Answers): Promise<Receipt> {
@@ -200,7 +148,7 @@ export class ResponseStore {
 			now = new Date();
 		}
 		const submittedAt = now.toISOString();
-		const inserts: Row[] = [];
+		const inserts: NewResponse[] = [];
 		const decide = (p: Pending): Receipt | Error => {
 			const known = existing.get(p.submissionId);
 			if (known) {
@@ -232,84 +180,15 @@ export class ResponseStore {
 		const outcomes = batch.map(decide);
 		if (inserts.length === 0) return outcomes;
 		if (this.db.dialect === 'duckdb') {
-			await this.#append(c as DuckDBConnection, inserts);
+			await this.#rows.append(c as DuckDBConnection, inserts);
 			return outcomes;
 		}
 		// Another instance may have stored the same submission id since we looked (a retry sent to two
 		// instances): the unique id keeps one row, and this batch answers with what was stored.
-		const lost = await this.#insert(c, inserts);
+		const lost = await this.#rows.insert(c, inserts);
 		if (lost.size === 0) return outcomes;
 		for (const id of lost) existing.delete(id);
 		for (const [id, row] of await this.#existing(c, [...lost])) existing.set(id, row);
 		return batch.map((p, i) => (lost.has(p.submissionId) ? decide(p) : outcomes[i]));
-	}
-
-	/** Appends rows inside the caller's transaction: the appender is far cheaper than INSERT for a batch. */
-	async #append(c: DuckDBConnection, rows: Row[]): Promise<void> {
-		const columns = await this.#columns(c);
-		this.#writers ??= columnWriters(this.instrument, columns);
-		const appender = await c.createAppender('responses');
-		try {
-			for (const row of rows) {
-				for (const write of this.#writers) write(appender, row);
-				appender.endRow();
-			}
-			appender.flushSync();
-		} finally {
-			appender.closeSync();
-		}
-	}
-
-	#columnNames: string[] | undefined;
-	async #columns(c: SqlTransaction): Promise<string[]> {
-		return (this.#columnNames ??= (
-			await this.db.query(
-				`SELECT column_name FROM information_schema.columns WHERE table_name = 'responses' AND table_schema = current_schema() ORDER BY ordinal_position`,
-				[],
-				c
-			)
-		).map((r) => String(r.column_name)));
-	}
-
-	/** PostgreSQL: one multi-row INSERT per chunk; returns the ids another instance stored first. */
-	async #insert(c: SqlTransaction, rows: Row[]): Promise<Set<string>> {
-		const columns = await this.#columns(c);
-		const questions = new Set(questionsOf(this.instrument).map((q) => q.id));
-		const valueOf = (name: string, r: Row): unknown => {
-			switch (name) {
-				case 'submission_id':
-				case 'receipt':
-				case 'wave_id':
-				case 'answers_hash':
-					return r[name];
-				case 'instrument_id':
-					return this.instrument.id;
-				case 'instrument_version':
-					return this.instrument.version;
-				case 'answers':
-					return r.answers_json;
-				case 'submitted_at':
-					return r.submitted_at.toISOString();
-				case 'record_key':
-					return randomInt(256);
-			}
-			return questions.has(name) ? (r.answers[name] ?? null) : null;
-		};
-		const lost = new Set(rows.map((r) => r.submission_id));
-		const quoted = columns.map((name) => `"${name.replaceAll('"', '""')}"`).join(', ');
-		// PostgreSQL takes at most 65,535 parameters in one statement.
-		const perChunk = Math.max(1, Math.floor(60_000 / columns.length));
-		for (let start = 0; start < rows.length; start += perChunk) {
-			const chunk = rows.slice(start, start + perChunk);
-			const params: unknown[] = [];
-			const tuples = chunk.map((r) => `(${columns.map((name) => `$${params.push(valueOf(name, r))}`).join(', ')})`);
-			const stored = await this.db.query(
-				`INSERT INTO responses (${quoted}) VALUES ${tuples.join(', ')} ON CONFLICT (submission_id) DO NOTHING RETURNING submission_id::VARCHAR AS id`,
-				params as SqlValue[],
-				c
-			);
-			for (const r of stored) lost.delete(String(r.id));
-		}
-		return lost;
 	}
 }
