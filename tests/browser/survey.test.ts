@@ -73,7 +73,7 @@ describe.each([
 			if (!javaScriptEnabled && new URL(r.url()).pathname.startsWith('/_app/immutable/') && r.url().endsWith('.js')) return;
 			errors.push(`${r.url()} ${failure}`);
 		});
-		await page.goto(app.server.url);
+		await page.goto(app.server.url, { waitUntil: 'networkidle' });
 		expect(await axe(page)).toEqual([]);
 		expect(await page.getByText('pgwn_draft').count()).toBe(1); // the privacy notice names the cookie
 		await tabTo(page, 'a.nhsuk-button');
@@ -96,7 +96,7 @@ describe.each([
 		expect(await axe(page), 'check page').toEqual([]);
 		// A second tab on the same page: its form will be sent after the first has gone.
 		const tab = await ctx.newPage();
-		await tab.goto(`${app.server.url}/survey/check`);
+		await tab.goto(`${app.server.url}/survey/check`, { waitUntil: 'networkidle' });
 		await pressSubmit(page);
 
 		await page.waitForURL('**/survey/complete');
@@ -151,7 +151,7 @@ describe.each([
 	it('shows an error summary linking to each question to answer, on the step and from the check page', async () => {
 		const ctx = await context();
 		const page = await ctx.newPage();
-		await page.goto(`${app.server.url}/survey/about_you`);
+		await page.goto(`${app.server.url}/survey/about_you`, { waitUntil: 'networkidle' });
 		await stepHeading(page, 1).waitFor();
 		await page.getByRole('radio', { name: 'Pharmacist', exact: true }).check();
 		await page.getByRole('button', { name: 'Continue' }).click();
@@ -180,7 +180,7 @@ describe.each([
 		await fillStep(page, completeAnswers(0));
 		await page.getByRole('button', { name: 'Continue' }).click();
 		await page.waitForURL('**/survey/awareness');
-		await page.goto(`${app.server.url}/survey/check`);
+		await page.goto(`${app.server.url}/survey/check`, { waitUntil: 'networkidle' });
 		await page.getByRole('button', { name: 'Send my answers' }).click();
 		await summary.waitFor();
 		expect(await page.title()).toMatch(/^Error: Check your answers/);
@@ -201,7 +201,7 @@ describe.each([
 		const ctx = await context();
 		const page = await ctx.newPage();
 		const answers = completeAnswers(5, { prescriber: 'yes', prescribing_genomic_change: 'no' });
-		await page.goto(`${app.server.url}/survey/about_you`);
+		await page.goto(`${app.server.url}/survey/about_you`, { waitUntil: 'networkidle' });
 		for (const [index] of instrument.sections.entries()) {
 			await stepHeading(page, index + 1).waitFor();
 			await fillStep(page, answers);
@@ -224,7 +224,7 @@ describe.each([
 		await page.reload();
 		expect((await row('Are you an independent prescriber?').locator('.nhsuk-summary-list__value').textContent())?.trim()).toBe('No');
 		const tab = await ctx.newPage();
-		await tab.goto(`${app.server.url}/survey/about_you`);
+		await tab.goto(`${app.server.url}/survey/about_you`, { waitUntil: 'networkidle' });
 		expect(await tab.getByRole('radio', { name: 'No', exact: true }).first().isChecked()).toBe(true);
 		await page.getByRole('button', { name: 'Send my answers' }).click();
 		await page.waitForURL('**/survey/complete');
@@ -234,7 +234,7 @@ describe.each([
 	it('saves answers and resumes them on another device with the resume code', async () => {
 		const phone = await context({ viewport: { width: 320, height: 640 } });
 		const page = await phone.newPage();
-		await page.goto(`${app.server.url}/survey/about_you`);
+		await page.goto(`${app.server.url}/survey/about_you`, { waitUntil: 'networkidle' });
 		await stepHeading(page, 1).waitFor();
 		await page.getByRole('radio', { name: 'Pharmacy technician', exact: true }).check();
 		await page.getByRole('radio', { name: 'Community pharmacy' }).check();
@@ -255,7 +255,7 @@ describe.each([
 
 		const laptop = await context();
 		const other = await laptop.newPage();
-		await other.goto(`${app.server.url}/survey/resume`);
+		await other.goto(`${app.server.url}/survey/resume`, { waitUntil: 'networkidle' });
 		expect(await axe(other)).toEqual([]);
 		await other.getByLabel('Continue with a resume code').fill('nope');
 		await other.getByRole('button', { name: 'Continue' }).click();
