@@ -7,7 +7,7 @@ import { instrument } from '../src/lib/instrument/survey';
 import { Database } from '../src/lib/server/db/database';
 import { backUp, restore } from '../src/lib/server/db/backup';
 import { loadConfig } from '../src/lib/server/env';
-import { ServerClient } from '../pipelines/batch/internal';
+import { ServerClient, ServerRefusal } from '../pipelines/batch/internal';
 
 const USAGE = `Usage:
   npm run db:backup -- --to FILE [--db FILE]
@@ -47,8 +47,8 @@ async function main(argv: string[]): Promise<string> {
 			const server = ServerClient.forDatabase(path);
 			if (!server)
 				throw new Error(`${path} is held by another process, and no survey server token was found next to it.`, { cause: error });
-			const outcome = await server.backup(to).catch((e: Error) => {
-				throw new Error(e.message.replace(/^The survey server refused [^:]+: \d+ /, '').replace(/^\{"error":"(.*)"\}$/, '$1'));
+			const outcome = await server.backup(to).catch((error: Error) => {
+				throw error instanceof ServerRefusal ? new Error(error.words) : error;
 			});
 			return `Backed up ${outcome.responses.toLocaleString('en-GB')} responses to ${outcome.file} (the running server made the copy).`;
 		}

@@ -112,41 +112,6 @@ export async function startPostgres({ durable = false } = {}): Promise<PostgresC
 	};
 }
 
-/** Copies the waves and responses of an embedded database file into a migrated PostgreSQL database,
- *  row for row (record keys and instants included), so both stores hold the same responses. */
-export async function copyResponsesToPostgres(duckdbPath: string, url: string): Promise<number> {
-	const { DuckDBInstance } = await import('@duckdb/node-api');
-	const instance = await DuckDBInstance.create(duckdbPath, { access_mode: 'READ_ONLY' });
-	const c = await instance.connect();
-	const client = new pg.Client({ connectionString: url });
-	await client.connect();
-	try {
-		const read = async (sql: string) => (await c.runAndReadAll(sql)).getRowObjectsJson() as Array<Record<string, unknown>>;
-		await client.query('BEGIN');
-		for (const table of ['waves', 'responses']) {
-			const columns = (
-				await read(`SELECT column_name FROM information_schema.columns WHERE table_name = '${table}' ORDER BY ordinal_position`)
-			).map((r) => String(r.column_name));
-			const quoted = columns.map((n) => `"${n}"`).join(', ');
-			const all = await read(
-				`SELECT ${columns.map((n) => (n === 'submission_id' ? `"${n}"::VARCHAR AS "${n}"` : `"${n}"`)).join(', ')} FROM ${table}`
-			);
-			const perChunk = Math.floor(60_000 / columns.length);
-			for (let i = 0; i < all.length; i += perChunk) {
-				const params: unknown[] = [];
-				const tuples = all.slice(i, i + perChunk).map((r) => `(${columns.map((n) => `$${params.push(r[n] ?? null)}`).join(', ')})`);
-				await client.query(`INSERT INTO ${table} (${quoted}) VALUES ${tuples.join(', ')} ON CONFLICT DO NOTHING`, params);
-			}
-		}
-		await client.query('COMMIT');
-		return Number((await client.query('SELECT count(*) AS n FROM responses')).rows[0].n);
-	} finally {
-		await client.end();
-		c.closeSync();
-		instance.closeSync();
-	}
-}
-
 /** Runs a PostgreSQL client program (pg_dump, pg_restore, dropdb, createdb) from the cluster's bin. */
 export function postgresTool(cluster: PostgresCluster, tool: string, args: string[]): string {
 	return execFileSync(join(cluster.bin, tool), args, { encoding: 'utf8' });

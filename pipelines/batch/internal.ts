@@ -13,6 +13,21 @@ export interface ImportOutcome {
 	alreadyStored: number;
 }
 
+/** The server said no; `words` is its reason as it wrote it for a person. */
+export class ServerRefusal extends Error {
+	readonly words: string;
+	constructor(path: string, status: number, body: string) {
+		let words = body.slice(0, 300);
+		try {
+			words = String((JSON.parse(body) as { error?: unknown }).error ?? words);
+		} catch {
+			// not JSON: the body as it is
+		}
+		super(`The survey server refused ${path}: ${status} ${words}`);
+		this.words = words;
+	}
+}
+
 export class ServerClient {
 	private constructor(
 		readonly socket: string,
@@ -33,7 +48,7 @@ export class ServerClient {
 			body: init.body as string | undefined,
 			headers: { authorization: `Bearer ${this.token}`, 'content-type': 'application/json' }
 		});
-		if (!response.ok) throw new Error(`The survey server refused ${path}: ${response.status} ${(await response.text()).slice(0, 300)}`);
+		if (!response.ok) throw new ServerRefusal(path, response.status, await response.text());
 		return response;
 	}
 

@@ -92,73 +92,76 @@ export async function startRun(services: SurveyServices): Promise<RunProgress> {
 function report(services: SurveyServices, next: RunProgress) {
 	progress = next;
 	if (services.db.dialect !== 'postgres') return;
+	// One statement committed on its own, off the write queue that submissions use.
 	sharing = sharing
 		.then(() =>
-			services.db.write((c) =>
-				c.run(
-					`INSERT INTO settings (name, content) VALUES ('run-progress', $1)
-					 ON CONFLICT (name) DO UPDATE SET content = excluded.content, updated_at = now()`,
-					[JSON.stringify(next)]
-				)
+			services.db.query(
+				`INSERT INTO settings (name, content) VALUES ('run-progress', $1)
+				 ON CONFLICT (name) DO UPDATE SET content = excluded.content, updated_at = now()`,
+				[JSON.stringify(next)]
 			)
 		)
 		.catch((error) => console.error(`Could not share the run's progress: ${(error as Error).message}`));
 }
 
-/** Runs one batch on the server's own DuckDB instance (a connection of its own: the snapshot is an
- *  MVCC read beside the submission writer). Never two at once in this process. */
+/** One batch on the analytics' DuckDB instance (a connection of its own: the snapshot is an MVCC read
+ *  beside the submission writer), with the settings and responses as the store holds them now. */
+async function runHere(services: SurveyServices, trigger: 'server' | 'admin'): Promise<RunResult> {
+	await pullSettings(services.db, { force: true });
+	const analytics = await services.db.analytics();
+	await analytics.catchUp(await settledInstant(services.db));
+	const c = await analytics.instance.connect();
+	try {
+		return await runPipeline(c, {
+			out: services.config.PIPELINE_OUT,
+			...publicationSettings(),
+			trigger,
+			pdf: services.config.PIPELINE_PDF === 'on',
+			recorder: databaseRecorder(services.db),
+			progress: {
+				stage: (name, index) => report(services, { ...progress, stage: name, step: index + 1 }),
+				done: () => undefined
+			}
+		});
+	} finally {
+		c.closeSync();
+	}
+}
+
+/** Runs one batch in this server. Never two at once in this process, nor, on PostgreSQL, among all
+ *  instances (an advisory lock). */
 export function runInServer(services: SurveyServices, trigger: 'server' | 'admin'): Promise<RunResult> {
 	if (current) throw new Error('A pipeline run is already in progress; wait for it to finish.');
-	const { config } = services;
 	const before = progress;
 	progress = { status: 'running', trigger, steps: STAGES.length, startedAt: new Date().toISOString() };
 	let begin: (started: boolean) => void = () => undefined;
 	begun = new Promise((ok) => (begin = ok));
 	current = (async () => {
-		let started = false;
 		try {
-			// Several instances on one PostgreSQL: one run at a time among them all.
 			const ran = await services.db.exclusively('pipeline-run', async () => {
-				started = holding = true;
+				holding = true;
 				report(services, progress);
 				begin(true);
-				await pullSettings(services.db, { force: true });
-				const analytics = await services.db.analytics();
-				await analytics.catchUp(await settledInstant(services.db));
-				const c = await analytics.instance.connect();
 				try {
-					const result = await runPipeline(c, {
-						out: config.PIPELINE_OUT,
-						...publicationSettings(),
-						trigger,
-						pdf: config.PIPELINE_PDF === 'on',
-						recorder: databaseRecorder(services.db),
-						progress: {
-							stage: (name, index) => report(services, { ...progress, stage: name, step: index + 1 }),
-							done: () => undefined
-						}
-					});
-					// Shared before the lock is let go: another instance must never see "running" with no one running it.
+					const result = await runHere(services, trigger);
 					report(services, { ...progress, status: 'succeeded', runId: result.runId, stage: undefined });
-					await sharing;
 					return result;
 				} catch (error) {
 					report(services, { ...progress, status: 'failed', error: (error as Error).message });
-					await sharing;
 					throw error;
 				} finally {
-					c.closeSync();
+					// Shared before the lock is let go: another instance must never see "running" with no one running it.
+					await sharing;
 				}
 			});
 			if (!ran) throw new Error('A pipeline run is already in progress on another instance; wait for it to finish.');
 			return ran;
 		} catch (error) {
 			// Refused because another instance runs one: that run's progress stands, not this refusal.
-			if (!started) progress = before;
-			else if (progress.status === 'running') report(services, { ...progress, status: 'failed', error: (error as Error).message });
+			if (!holding) progress = before;
 			throw error;
 		} finally {
-			begin(started);
+			begin(holding);
 			current = undefined;
 			holding = false;
 		}

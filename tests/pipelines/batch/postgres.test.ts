@@ -11,7 +11,7 @@ import { PostgresStore } from '../../../src/lib/server/db/postgres';
 import { startServer, tempDir } from '../../../bench/kit/server';
 import { signIn } from '../../../bench/kit/trpc';
 import { createAccounts, PASSWORD } from '../../helpers/accounts';
-import { copyResponsesToPostgres, postgresTool, startPostgres, type PostgresCluster } from '../../../bench/kit/postgres';
+import { bulkCopyResponses, postgresTool, startPostgres, type PostgresCluster } from '../../../bench/kit/postgres';
 import { relativeFiles, syntheticDatabase } from '../fixtures';
 
 const run = promisify(execFile);
@@ -25,7 +25,7 @@ beforeAll(async () => {
 	url = await cluster.createDatabase('survey');
 	await (await syntheticDatabase(folder.path, 600, 7)).close();
 	await (await PostgresStore.open(url, instrument)).close();
-	expect(await copyResponsesToPostgres(duckdbPath, url)).toBe(1200);
+	expect(await bulkCopyResponses(duckdbPath, url)).toBe(1200);
 	await createAccounts(url);
 }, 120_000);
 afterAll(async () => {

@@ -100,9 +100,14 @@ export class LiveCube {
 	}
 
 	async #latest(): Promise<Snapshot | undefined> {
+		// Instants as milliseconds since the epoch: no store's text format or time zone can change them.
 		const [latest] = await this.db.query(
-			`SELECT taken_at::VARCHAR AS taken_at, watermark::VARCHAR AS watermark, responses FROM dashboard_snapshots ORDER BY taken_at DESC LIMIT 1`
+			`SELECT (extract(epoch FROM taken_at) * 1000)::DOUBLE PRECISION AS taken_at,
+				(extract(epoch FROM watermark) * 1000)::DOUBLE PRECISION AS watermark, responses
+			 FROM dashboard_snapshots ORDER BY taken_at DESC LIMIT 1`
 		);
+		// Rounded: a double of seconds times 1000 can fall a hair short of the whole millisecond written.
+		const iso = (ms: unknown) => new Date(Math.round(Number(ms))).toISOString();
 		return latest && { takenAt: iso(latest.taken_at), watermark: iso(latest.watermark), responses: Number(latest.responses) };
 	}
 
@@ -125,14 +130,6 @@ export class LiveCube {
 		return { takenAt, watermark, responses: Number(n) };
 	}
 }
-
-/** An instant as the store wrote it as text ("2026-12-05 10:00:00.123+00"), as an ISO string. */
-const iso = (text: unknown) => {
-	const s = String(text)
-		.replace(' ', 'T')
-		.replace(/([+-]\d\d)$/, '$1:00');
-	return new Date(s).toISOString();
-};
 
 const hashOf = (measures: SuccessMeasure[]) => createHash('sha256').update(JSON.stringify(measures)).digest('hex');
 

@@ -59,6 +59,16 @@ export class RateLimit {
 	}
 }
 
+/** Adds counts ($2) to keys' windows ($1) of $3 seconds, starting a new window where one has ended;
+ *  one statement for any number of keys, committed on its own. PostgreSQL only. */
+const ADD_TO_WINDOWS = `
+	INSERT INTO rate_limits (key, count, reset_at)
+	SELECT key, n, now() + make_interval(secs => $3) FROM unnest($1::VARCHAR[], $2::INTEGER[]) AS added (key, n)
+	ON CONFLICT (key) DO UPDATE SET
+		count = CASE WHEN rate_limits.reset_at <= now() THEN excluded.count ELSE rate_limits.count + excluded.count END,
+		reset_at = CASE WHEN rate_limits.reset_at <= now() THEN excluded.reset_at ELSE rate_limits.reset_at END
+	RETURNING count`;
+
 /** Fixed windows counted by the store of record, so every instance on one PostgreSQL sees every
  *  attempt: for failed sign-ins, where an attacker spreading tries over instances must not gain. */
 export class SharedCounter {
@@ -73,17 +83,7 @@ export class SharedCounter {
 
 	/** Counts an attempt; returns the count in the window after it. */
 	async hit(key: string): Promise<number> {
-		const [row] = await this.db.write((c) =>
-			this.db.query(
-				`INSERT INTO rate_limits (key, count, reset_at) VALUES ($1, 1, now() + make_interval(secs => $2))
-				 ON CONFLICT (key) DO UPDATE SET
-					count = CASE WHEN rate_limits.reset_at <= now() THEN 1 ELSE rate_limits.count + 1 END,
-					reset_at = CASE WHEN rate_limits.reset_at <= now() THEN now() + make_interval(secs => $2) ELSE rate_limits.reset_at END
-				 RETURNING count`,
-				[this.#key(key), this.windowSeconds],
-				c
-			)
-		);
+		const [row] = await this.db.query(ADD_TO_WINDOWS, [[this.#key(key)], [1], this.windowSeconds] as never);
 		return Number(row.count);
 	}
 
@@ -156,22 +156,14 @@ export class SyncedRateLimit extends RateLimit {
 		const sent = [...this.#unsent];
 		this.#unsent.clear();
 		const prefix = `${this.name}:`;
-		const rows = await this.db.write(async (c) => {
-			for (const [key, n] of sent)
-				await c.run(
-					`INSERT INTO rate_limits (key, count, reset_at) VALUES ($1, $2, now() + make_interval(secs => $3))
-					 ON CONFLICT (key) DO UPDATE SET
-						count = CASE WHEN rate_limits.reset_at <= now() THEN $2 ELSE rate_limits.count + $2 END,
-						reset_at = CASE WHEN rate_limits.reset_at <= now() THEN now() + make_interval(secs => $3) ELSE rate_limits.reset_at END`,
-					[`${prefix}${key}`, n, this.windowSeconds]
-				);
-			return this.db.query(
-				`SELECT substr(key, $2) AS key, count, (extract(epoch FROM reset_at - now()) * 1000)::DOUBLE PRECISION AS left_ms
-				 FROM rate_limits WHERE starts_with(key, $1) AND reset_at > now()`,
-				[prefix, prefix.length + 1],
-				c
-			);
-		});
+		// Statements of their own, off the store's write queue: counting requests never waits behind submissions.
+		if (sent.length > 0)
+			await this.db.query(ADD_TO_WINDOWS, [sent.map(([key]) => `${prefix}${key}`), sent.map(([, n]) => n), this.windowSeconds] as never);
+		const rows = await this.db.query(
+			`SELECT substr(key, $2) AS key, count, (extract(epoch FROM reset_at - now()) * 1000)::DOUBLE PRECISION AS left_ms
+			 FROM rate_limits WHERE starts_with(key, $1) AND reset_at > now()`,
+			[prefix, prefix.length + 1]
+		);
 		const now = Date.now();
 		this.#others.clear();
 		for (const r of rows) {

@@ -5,9 +5,10 @@ import { chmodSync, copyFileSync, existsSync, mkdirSync, renameSync, rmSync } fr
 import { dirname, resolve } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import type { Database } from './database';
+import { literal } from '$pipelines/core/sql';
 
-const literal = (s: string) => `'${s.replaceAll("'", "''")}'`;
-const ident = (s: string) => `"${s.replaceAll('"', '""')}"`;
+// The database's name is its file's stem, which may hold any character: quoted, not checked.
+const quoted = (s: string) => `"${s.replaceAll('"', '""')}"`;
 
 export interface BackupOutcome {
 	file: string;
@@ -50,7 +51,7 @@ export async function backUp(db: Database, to: string): Promise<BackupOutcome> {
 		const [{ name }] = (await c.runAndReadAll('SELECT current_database() AS name')).getRowObjectsJson();
 		await c.run(`ATTACH ${literal(partial)} AS pgwn_backup`);
 		try {
-			await c.run(`COPY FROM DATABASE ${ident(String(name))} TO pgwn_backup`);
+			await c.run(`COPY FROM DATABASE ${quoted(String(name))} TO pgwn_backup`);
 		} finally {
 			await c.run('DETACH pgwn_backup');
 		}

@@ -122,36 +122,46 @@ export const migrations: Migration[] = [
 
 const quote = (name: string) => `"${name.replaceAll('"', '""')}"`;
 
-/** The migration an instrument version needs: a typed column per question it adds. */
-export function instrumentMigration(instrument: Instrument): Migration {
+/** The migration an instrument version needs: a typed column per question it adds, in the store's
+ *  types (`typeOf` maps the embedded store's column types to another dialect's). */
+export function instrumentMigration(instrument: Instrument, typeOf: (type: string) => string = (type) => type): Migration {
 	const columns = answerColumns(instrument);
 	for (const c of columns) {
 		if ((RESPONSE_COLUMNS as readonly string[]).includes(c.name)) throw new Error(`Question id "${c.name}" clashes with a response column`);
 	}
 	return {
 		id: `instrument:${instrument.id}@${instrument.version}`,
-		sql: columns.map((c) => `ALTER TABLE responses ADD COLUMN IF NOT EXISTS ${quote(c.name)} ${c.type};`).join('\n')
+		sql: columns.map((c) => `ALTER TABLE responses ADD COLUMN IF NOT EXISTS ${quote(c.name)} ${typeOf(c.type)};`).join('\n')
 	};
 }
 
-export async function migrate(connection: DuckDBConnection, instrument: Instrument): Promise<string[]> {
-	await connection.run(
-		`CREATE TABLE IF NOT EXISTS schema_migrations (id VARCHAR PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())`
-	);
-	const done = new Set((await connection.runAndReadAll('SELECT id FROM schema_migrations')).getRowObjectsJson().map((r) => String(r.id)));
+/** Runs a statement on a migration's connection and returns its rows. */
+export type Execute = (sql: string, params?: string[]) => Promise<Array<Record<string, unknown>>>;
+
+/** Applies the migrations not yet recorded, in order, each in its own transaction: the one loop for
+ *  both stores (PostgreSQL wraps it in an advisory lock, postgres.ts). */
+export async function applyMigrations(execute: Execute, list: Migration[]): Promise<string[]> {
+	await execute(`CREATE TABLE IF NOT EXISTS schema_migrations (id VARCHAR PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())`);
+	const done = new Set((await execute('SELECT id FROM schema_migrations')).map((r) => String(r.id)));
 	const applied: string[] = [];
-	for (const m of [...migrations, instrumentMigration(instrument)]) {
+	for (const m of list) {
 		if (done.has(m.id)) continue;
-		await connection.run('BEGIN TRANSACTION');
+		await execute('BEGIN TRANSACTION');
 		try {
-			await connection.run(m.sql);
-			await connection.run('INSERT INTO schema_migrations (id) VALUES ($1)', [m.id]);
-			await connection.run('COMMIT');
+			await execute(m.sql);
+			await execute('INSERT INTO schema_migrations (id) VALUES ($1)', [m.id]);
+			await execute('COMMIT');
 		} catch (error) {
-			await connection.run('ROLLBACK');
+			await execute('ROLLBACK');
 			throw new Error(`Migration ${m.id} failed: ${(error as Error).message}`, { cause: error });
 		}
 		applied.push(m.id);
 	}
 	return applied;
 }
+
+export const migrate = (connection: DuckDBConnection, instrument: Instrument): Promise<string[]> =>
+	applyMigrations(
+		async (sql, params) => (await connection.runAndReadAll(sql, params)).getRowObjectsJson() as Array<Record<string, unknown>>,
+		[...migrations, instrumentMigration(instrument)]
+	);

@@ -2,8 +2,7 @@
 // PostgreSQL's types, plus what several instances must share (settings, rate limits). Versioned the
 // same way; never edit one that has shipped.
 import type { Instrument } from '../../instrument/types';
-import { answerColumns, RESPONSE_COLUMNS } from '../../instrument/storage';
-import type { Migration } from './migrations';
+import { instrumentMigration, type Migration } from './migrations';
 
 export const postgresMigrations: Migration[] = [
 	{
@@ -124,18 +123,7 @@ export const postgresMigrations: Migration[] = [
 ];
 
 const POSTGRES_TYPES: Record<string, string> = { UTINYINT: 'SMALLINT', 'VARCHAR[]': 'TEXT[]', VARCHAR: 'TEXT' };
-const quote = (name: string) => `"${name.replaceAll('"', '""')}"`;
 
-/** A typed column per question the instrument version adds, in PostgreSQL's types. */
-export function postgresInstrumentMigration(instrument: Instrument): Migration {
-	const columns = answerColumns(instrument);
-	for (const c of columns) {
-		if ((RESPONSE_COLUMNS as readonly string[]).includes(c.name)) throw new Error(`Question id "${c.name}" clashes with a response column`);
-	}
-	return {
-		id: `instrument:${instrument.id}@${instrument.version}`,
-		sql: columns
-			.map((c) => `ALTER TABLE responses ADD COLUMN IF NOT EXISTS ${quote(c.name)} ${POSTGRES_TYPES[c.type] ?? c.type};`)
-			.join('\n')
-	};
-}
+/** The instrument's typed columns in PostgreSQL's types. */
+export const postgresInstrumentMigration = (instrument: Instrument): Migration =>
+	instrumentMigration(instrument, (type) => POSTGRES_TYPES[type] ?? type);

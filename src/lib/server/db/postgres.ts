@@ -10,9 +10,10 @@ import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import pg from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
 import type { Instrument } from '../../instrument/types';
-import { migrate as migrateDuckDB } from './migrations';
+import { applyMigrations, migrate as migrateDuckDB } from './migrations';
 import { postgresInstrumentMigration, postgresMigrations } from './postgres-migrations';
 import { Serial } from './serial';
+import { ident, literal } from '$pipelines/core/sql';
 import { storageProblem, SurveyError } from './errors';
 import type { Analytics, Row, SqlTransaction, SqlValue, Store } from './store';
 
@@ -80,25 +81,10 @@ export class PostgresStore implements Store {
 		const client = await this.pool.connect();
 		try {
 			await client.query(`SELECT pg_advisory_lock(${LOCK_KEY})`, ['migrations']);
-			await client.query(
-				`CREATE TABLE IF NOT EXISTS schema_migrations (id VARCHAR PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())`
+			return await applyMigrations(
+				async (sql, params) => (await client.query(sql, params)).rows,
+				[...postgresMigrations, postgresInstrumentMigration(this.instrument)]
 			);
-			const done = new Set((await client.query('SELECT id FROM schema_migrations')).rows.map((r) => String(r.id)));
-			const applied: string[] = [];
-			for (const m of [...postgresMigrations, postgresInstrumentMigration(this.instrument)]) {
-				if (done.has(m.id)) continue;
-				await client.query('BEGIN');
-				try {
-					await client.query(m.sql);
-					await client.query('INSERT INTO schema_migrations (id) VALUES ($1)', [m.id]);
-					await client.query('COMMIT');
-				} catch (error) {
-					await client.query('ROLLBACK');
-					throw new Error(`Migration ${m.id} failed: ${(error as Error).message}`, { cause: error });
-				}
-				applied.push(m.id);
-			}
-			return applied;
 		} finally {
 			await client.query(`SELECT pg_advisory_unlock(${LOCK_KEY})`, ['migrations']).catch(() => undefined);
 			client.release();
@@ -245,19 +231,17 @@ class PostgresMirror implements Analytics {
 	/** Streams the responses in (after, until] out of PostgreSQL as CSV and into DuckDB. Lists go as JSON
 	 *  text and instants as UTC ISO text, so nothing depends on either side's formats or time zone. */
 	async #copyResponses(after: string, until: string) {
-		const q = (name: string) => `"${name.replaceAll('"', '""')}"`;
 		const out = this.#columns.map(({ name, type }) =>
 			type.endsWith('[]')
-				? `array_to_json(${q(name)})::text`
+				? `array_to_json(${ident(name)})::text`
 				: type.startsWith('TIMESTAMP')
-					? `to_char(${q(name)} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`
-					: `${q(name)}::text`
+					? `to_char(${ident(name)} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`
+					: `${ident(name)}::text`
 		);
 		const dir = mkdtempSync(join(tmpdir(), 'pgw-mirror-'));
 		const file = join(dir, 'responses.csv');
 		const client = await this.store.pool.connect();
 		try {
-			const literal = (s: string) => `'${s.replaceAll("'", "''")}'`;
 			const copy = client.query(
 				copyTo(
 					`COPY (SELECT ${out.join(', ')} FROM responses WHERE submitted_at > ${literal(after)}::timestamptz AND submitted_at <= ${literal(until)}::timestamptz) TO STDOUT (FORMAT csv)`
@@ -270,7 +254,7 @@ class PostgresMirror implements Analytics {
 		try {
 			const columns = this.#columns.map(({ name }) => `${literal(name)}: 'VARCHAR'`).join(', ');
 			const select = this.#columns.map(({ name, type }) =>
-				type.endsWith('[]') ? `from_json(${q(name)}, '["VARCHAR"]')` : `CAST(${q(name)} AS ${type})`
+				type.endsWith('[]') ? `from_json(${ident(name)}, '["VARCHAR"]')` : `CAST(${ident(name)} AS ${type})`
 			);
 			await this.connection.run(
 				`INSERT INTO responses SELECT ${select.join(', ')}
@@ -286,5 +270,3 @@ class PostgresMirror implements Analytics {
 		this.instance.closeSync();
 	}
 }
-
-const literal = (s: string) => `'${s.replaceAll("'", "''")}'`;

@@ -65,11 +65,14 @@ function columnWriters(instrument: Instrument, columns: string[]): ColumnWriter[
 export class ResponseRows {
 	#writers: ColumnWriter[] | undefined;
 	#columnNames: string[] | undefined;
+	readonly #questions: Set<string>;
 
 	constructor(
 		private readonly db: Store,
 		private readonly instrument: Instrument
-	) {}
+	) {
+		this.#questions = new Set(questionsOf(instrument).map((q) => q.id));
+	}
 
 	/** Appends rows inside the caller's transaction: the appender is far cheaper than INSERT for a batch. */
 	async append(c: DuckDBConnection, rows: NewResponse[]): Promise<void> {
@@ -100,7 +103,6 @@ export class ResponseRows {
 	/** PostgreSQL: one multi-row INSERT per chunk; returns the ids another instance stored first. */
 	async insert(c: SqlTransaction, rows: NewResponse[]): Promise<Set<string>> {
 		const columns = await this.#columns(c);
-		const questions = new Set(questionsOf(this.instrument).map((q) => q.id));
 		const valueOf = (name: string, r: NewResponse): unknown => {
 			switch (name) {
 				case 'submission_id':
@@ -119,7 +121,7 @@ export class ResponseRows {
 				case 'record_key':
 					return randomInt(256);
 			}
-			return questions.has(name) ? (r.answers[name] ?? null) : null;
+			return this.#questions.has(name) ? (r.answers[name] ?? null) : null;
 		};
 		const lost = new Set(rows.map((r) => r.submission_id));
 		const quoted = columns.map((name) => `"${name.replaceAll('"', '""')}"`).join(', ');

@@ -25,7 +25,8 @@ export interface Store {
 	readonly path: string;
 	/** Runs `job` in one transaction (or without one: `transaction: false`), nothing else of this process writing. */
 	write<T>(job: (c: SqlTransaction) => Promise<T>, options?: { transaction?: boolean }): Promise<T>;
-	/** Reads, on the reader, or on `c` to see a write's own changes. */
+	/** Reads, on the reader, or on `c` to see a write's own changes. On PostgreSQL also a single
+	 *  statement that writes and commits on its own, without queueing behind submissions. */
 	query(sql: string, params?: SqlValue[], c?: SqlTransaction): Promise<Row[]>;
 	/** The store's clock (PostgreSQL's when several instances share it), as an ISO instant. */
 	now(): Promise<string>;
