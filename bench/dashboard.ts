@@ -9,33 +9,17 @@ import { parseArgs } from 'node:util';
 import { Database } from '../src/lib/server/db/database';
 import { createUser } from '../src/lib/server/auth/users';
 import { instrument } from '../src/lib/instrument/survey';
-import { ENGLAND, regions, sectors, specialties, staffGroups } from '../src/lib/instrument/reference';
 import { generateResponses } from '../pipelines/sources/synthetic';
 import { startServer, tempDir } from './kit/server';
 import { signIn } from './kit/trpc';
+import { filterChanges, type DashboardFilterInput } from './kit/dashboard-filters';
 
 const { values } = parseArgs({ options: { responses: { type: 'string', default: '1000000' }, rounds: { type: 'string', default: '3' } } });
 const n = Number(values.responses);
 const rounds = Number(values.rounds);
 const PASSWORD = 'benchmark password, long enough';
 
-type Filter = Record<string, string>;
-
-/** Filter changes a planner makes: scope, one filter at a time, then combinations. */
-function filterChanges(): Filter[] {
-	const out: Filter[] = [{}, ...[ENGLAND, ...regions].map((r) => ({ region: r.code }))];
-	out.push(
-		...sectors.map((s) => ({ sector: s.code })),
-		...staffGroups.map((s) => ({ staffGroup: s.code })),
-		...specialties.map((s) => ({ specialty: s.code }))
-	);
-	regions.forEach((r, i) => {
-		out.push({ region: r.code, sector: sectors[i % sectors.length].code, staffGroup: staffGroups[i % staffGroups.length].code });
-		out.push({ region: r.code, specialty: specialties[i % specialties.length].code, wave: '2025-26' });
-	});
-	out.push({ wave: '2025-26' }, { wave: '2025-26', sector: 'community', staffGroup: 'pharmacist' });
-	return out;
-}
+type Filter = DashboardFilterInput;
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 
