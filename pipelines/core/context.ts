@@ -24,6 +24,9 @@ export interface PipelineContext {
 	workforce?: WorkforceScope;
 }
 
+/** Keeps what `compute` gives under `key`, so it runs once per key (see StageContext.memo). */
+export type Memo = <T>(key: string, compute: () => Promise<T>) => Promise<T>;
+
 export interface WorkforceScope {
 	staffGroup?: string;
 	unavailable?: boolean;

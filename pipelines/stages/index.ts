@@ -2,7 +2,7 @@
 // stage publishes tables from the cube (ctx.cube) through disclosure control; the last two are made
 // from the tables before them, so they are never more detailed than those.
 import type { DuckDBConnection } from '@duckdb/node-api';
-import type { PipelineContext, PublishedTable } from '../core/context';
+import type { Memo, PipelineContext, PublishedTable } from '../core/context';
 import type { CubeRelation } from '../core/cube';
 import { respondents } from './respondents';
 import { distributions } from './distributions';
@@ -31,12 +31,22 @@ export interface StageContext extends PipelineContext {
 	/** What the reader may see of each table, applied as it is made, so the tables made from others
 	 *  (Locus for Focus, pathways) come from what the reader sees. */
 	view?: (table: PublishedTable) => PublishedTable;
+	/** Figures kept with the dashboard's snapshot: `compute` runs once per key until the snapshot or
+	 *  the settings change. For inputs that do not follow the filters (the weights, England under the
+	 *  same filters for every region). A batch run has none and computes each once anyway. */
+	memo?: Memo;
 }
 
 export interface Stage {
 	name: string;
 	run: (c: DuckDBConnection, ctx: StageContext, before: PublishedTable[]) => Promise<PublishedTable[]>;
+	/** Made from the tables of the stages before it, not from the cube: it runs after them. */
+	fromTables?: true;
 }
+
+/** `compute`, through the context's memo when it has one. */
+export const remembered = <T>(ctx: StageContext, key: string, compute: () => Promise<T>): Promise<T> =>
+	ctx.memo ? ctx.memo(key, compute) : compute();
 
 let pathways: Pathway[] | undefined;
 
@@ -48,24 +58,49 @@ export const STAGES: Stage[] = [
 	{ name: 'coverage', run: coverage },
 	{ name: 'success measures', run: successMeasures },
 	{ name: 'change', run: change },
-	{ name: 'region comparison', run: (c, ctx) => regionComparison(c, { ...ctx, cube: ctx.englandCube ?? ctx.cube }) },
-	{ name: 'weighting', run: (c, ctx) => weighting(c, ctx, ctx.weightsCube ?? ctx.cube) },
+	{
+		name: 'region comparison',
+		// Every region under the planner's filters, whatever their scope: the same for all scopes.
+		run: (c, ctx) => {
+			const cube = ctx.englandCube ?? ctx.cube;
+			return remembered(ctx, `region comparison|${ctx.wave.id}|${cube}`, () => regionComparison(c, { ...ctx, cube }));
+		}
+	},
+	{ name: 'weighting', run: (c, ctx) => weighting(c, ctx, ctx.weightsCube ?? ctx.cube, ctx.memo) },
 	{ name: 'needs by specialty', run: needsBySpecialty },
 	{ name: 'breakdowns', run: async (c, ctx) => (ctx.breakdowns?.length === 0 ? [] : breakdownsOf(ctx.breakdowns)(c, ctx)) },
 	{ name: 'mentors', run: mentors },
 	// From the protected needs tables above, not from the cube.
-	{ name: 'locus for focus', run: async (_c, _ctx, before) => [locusForFocusTable(before)] },
-	{ name: 'pathways', run: async (_c, _ctx, before) => [pathwayReadinessTable(before, (pathways ??= loadPathways()))] }
+	{ name: 'locus for focus', run: async (_c, _ctx, before) => [locusForFocusTable(before)], fromTables: true },
+	{ name: 'pathways', run: async (_c, _ctx, before) => [pathwayReadinessTable(before, (pathways ??= loadPathways()))], fromTables: true }
 ];
 
-/** Runs every stage in order; `time` wraps each (the batch run times them and reports progress). */
+/** Runs every stage; `time` wraps each (the batch run times them and reports progress). Given one
+ *  connection, stages run one after another in order. Given several, the stages that read the cube
+ *  run at once, each taking the next free connection (DuckDB runs them side by side, and one stage's
+ *  disclosure control runs while another's query does), then those made from their tables. The
+ *  tables come out in the list's order either way. */
 export async function runStages(
-	c: DuckDBConnection,
+	connections: DuckDBConnection | DuckDBConnection[],
 	ctx: StageContext,
 	time: <T>(name: string, job: () => Promise<T>) => Promise<T> = (_name, job) => job()
 ): Promise<PublishedTable[]> {
-	const tables: PublishedTable[] = [];
 	const view = ctx.view ?? ((t: PublishedTable) => t);
-	for (const stage of STAGES) tables.push(...(await time(stage.name, () => stage.run(c, ctx, tables))).map(view));
-	return tables;
+	const pool = Array.isArray(connections) ? connections : [connections];
+	const made: PublishedTable[][] = [];
+	const fromCube = STAGES.flatMap((stage, i) => (stage.fromTables ? [] : [i]));
+	let next = 0;
+	await Promise.all(
+		pool.map(async (c) => {
+			while (next < fromCube.length) {
+				const i = fromCube[next++];
+				made[i] = (await time(STAGES[i].name, () => STAGES[i].run(c, ctx, []))).map(view);
+			}
+		})
+	);
+	for (const [i, stage] of STAGES.entries()) {
+		if (!stage.fromTables) continue;
+		made[i] = (await time(stage.name, () => stage.run(pool[0], ctx, made.flat()))).map(view);
+	}
+	return made.flat();
 }

@@ -11,7 +11,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { isHidden, perturbedMean, perturbedShare, publishedCount, roundCount, type DisclosureRule } from '../disclosure/protect';
 import { RATING_SENSITIVITY } from '../disclosure/perturbation';
 import { competencyName, ENGLAND, ratingColumns, regionName, staffGroupName, type SuccessMeasure } from '../core/reference';
-import { published, type PipelineContext, type PublishedTable } from '../core/context';
+import { published, type Memo, type PipelineContext, type PublishedTable } from '../core/context';
 import { rows } from '../core/sql';
 import { col, countOf, keySumOf, PACKED, type CubeRelation } from '../core/cube';
 import { workforceSql } from './coverage';
@@ -268,14 +268,16 @@ interface Figure {
 }
 
 /** The stage. `weightsCube` holds the people the weights are made from: in the dashboard, every
- *  respondent of the wave (weights do not change with a filter), while the figures follow the filters. */
+ *  respondent of the wave (weights do not change with a filter), while the figures follow the filters;
+ *  there `memo` keeps the weights' cells from one filter change to the next. */
 export async function weighting(
 	c: DuckDBConnection,
 	ctx: PipelineContext,
-	weightsCube: CubeRelation = ctx.cube
+	weightsCube: CubeRelation = ctx.cube,
+	memo: Memo = (_key, compute) => compute()
 ): Promise<PublishedTable[]> {
 	const wave = ctx.wave.id;
-	const cells = await publishedCells(c, wave, weightsCube, ctx.workforceCsv, ctx.rule);
+	const cells = await memo(`weights|${wave}|${weightsCube}`, () => publishedCells(c, wave, weightsCube, ctx.workforceCsv, ctx.rule));
 	const fits = weightsWithinRegions(cells, (members) =>
 		publishedCount(sum(members.map((m) => m.n)), sum(members.map((m) => m.key)), ctx.rule)
 	);

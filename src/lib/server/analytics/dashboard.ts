@@ -1,7 +1,6 @@
 // The planner dashboard's figures: the batch pipeline's own stages and disclosure control, run over
 // the live cube narrowed to the planner's scope and filters, then the batch reports' chart builders.
 // Only protected aggregates leave this module; free text is not in the cube at all.
-import type { DuckDBConnection } from '@duckdb/node-api';
 import { ENGLAND, regionName } from '$pipelines/core/reference';
 import { wavesUpTo } from '$pipelines/stages/snapshot';
 import { literal, literalList } from '$pipelines/core/sql';
@@ -10,7 +9,9 @@ import { runStages, type StageContext } from '$pipelines/stages';
 import { dashboardCharts, type Chart } from '$pipelines/charts';
 import type { PipelineContext, PublishedTable, Wave } from '$pipelines/core/context';
 import { tableForPlanner } from '$pipelines/disclosure/planner-view';
-import { LIVE_CUBE } from './live-cube';
+import type { LiveView } from './live-cube';
+import { settingsVersion } from './figure-cache';
+import { rows } from '$pipelines/core/sql';
 
 export interface DashboardFilter {
 	wave?: string;
@@ -43,35 +44,48 @@ export const COVERAGE_UNAVAILABLE =
 const COVERAGE_CHART = 'coverage-by-region';
 
 /** The cube rows in scope for the chosen waves and filters, as a query the stages can read. */
-function cubeRows(waves: Wave[], filter: DashboardFilter): string {
+function cubeRows(cube: string, waves: Wave[], filter: DashboardFilter): string {
 	const where = [`wave_id IN (SELECT unnest(${literalList(waves.map((w) => w.id))}))`];
 	if (filter.scope !== ENGLAND.code) where.push(`region = ${literal(filter.scope)}`);
 	if (filter.staffGroup) where.push(`staff_group = ${literal(filter.staffGroup)}`);
 	if (filter.sector) where.push(`sector = ${literal(filter.sector)}`);
 	if (filter.specialty) where.push(`list_contains(specialties, ${literal(filter.specialty)})`);
-	return `(SELECT * FROM ${LIVE_CUBE} WHERE ${where.join(' AND ')})`;
+	return `(SELECT * FROM ${cube} WHERE ${where.join(' AND ')})`;
 }
 
-/** Runs the pipeline's aggregation and disclosure stages for one scope and filter set. Call it only
- *  inside LiveCube.use: it keeps the filtered rows in a temporary table of the cube's connection. */
-export async function dashboard(c: DuckDBConnection, filter: DashboardFilter, settings: DashboardSettings): Promise<Dashboard> {
-	const { wave, waves } = await wavesUpTo(c, filter.wave);
+/** What the figures depend on besides the snapshot and the filters: the settings and the waves. */
+export async function figuresVersion(live: LiveView, settings: DashboardSettings): Promise<string> {
+	const [{ waves }] = await rows<{ waves: string }>(
+		live.c,
+		`SELECT coalesce(string_agg(id || ':' || status, ',' ORDER BY id), '') AS waves FROM waves`
+	);
+	return settingsVersion(settings, waves);
+}
+
+/** Runs the pipeline's aggregation and disclosure stages for one scope and filter set, inside
+ *  LiveCube.use (it keeps the filtered rows in the cube's scratch table). `version` says what the
+ *  figures depend on besides the snapshot and the filters (settingsVersion): figures the stages keep
+ *  for the snapshot are kept under it. */
+export async function dashboard(live: LiveView, filter: DashboardFilter, settings: DashboardSettings, version = ''): Promise<Dashboard> {
+	const memo = live.memo(version || (await figuresVersion(live, settings)));
+	const { wave, waves } = await memo(`waves|${filter.wave ?? ''}`, () => wavesUpTo(live.c, filter.wave));
 	// A pair asked either way round is published and drawn in one order.
 	const pair = filter.breakdown && orderedPair(filter.breakdown);
 	// Copied once, so the stages' dozen queries each read a few thousand rows without filtering again.
-	await c.run(`CREATE OR REPLACE TEMP TABLE dashboard_scope AS ${cubeRows(waves, filter)}`);
+	await live.c.run(`CREATE OR REPLACE TABLE ${live.scratch} AS ${cubeRows(live.cube, waves, filter)}`);
 	const coverageNote = filter.sector || filter.specialty ? COVERAGE_UNAVAILABLE : null;
 	const filtered = Boolean(filter.sector || filter.staffGroup || filter.specialty);
 	const ctx: StageContext = {
 		wave,
 		waves,
 		...settings,
-		cube: 'dashboard_scope',
+		cube: live.scratch,
 		// Coverage divides by the workforce of the same people: the chosen staff group's, and none for a sector or specialty.
 		workforce: { staffGroup: filter.staffGroup, unavailable: coverageNote !== null },
 		// The region comparison reads every region under the same filters; only the planner's own rows are kept.
-		englandCube: cubeRows(waves, { ...filter, scope: ENGLAND.code }),
-		weightsCube: cubeRows(waves, { scope: ENGLAND.code }),
+		englandCube: cubeRows(live.cube, waves, { ...filter, scope: ENGLAND.code }),
+		weightsCube: cubeRows(live.cube, waves, { scope: ENGLAND.code }),
+		memo,
 		breakdowns: pair ? [pair] : [],
 		view: (t) => {
 			const seen = tableForPlanner(t, { scope: filter.scope, filtered });
@@ -80,7 +94,7 @@ export async function dashboard(c: DuckDBConnection, filter: DashboardFilter, se
 				: seen;
 		}
 	};
-	const tables = await runStages(c, ctx);
+	const tables = await runStages(live.connections, ctx);
 	const total = tables.find((t) => t.name === 'respondents_by_region')!.rows[0];
 	return {
 		wave,

@@ -172,10 +172,10 @@ export class FairQueue {
 	}
 }
 
-/** Runs `job` on DuckDB connection `c`, interrupting the query in progress when `signal` aborts. */
-export async function interruptible<T>(c: DuckDBConnection, signal: AbortSignal, job: () => Promise<T>): Promise<T> {
+/** Runs `job` on DuckDB connections, interrupting the queries in progress when `signal` aborts. */
+export async function interruptible<T>(connections: DuckDBConnection[], signal: AbortSignal, job: () => Promise<T>): Promise<T> {
 	if (signal.aborted) throw new Error('Stopped: the time limit passed before the job started');
-	const stop = () => c.interrupt();
+	const stop = () => connections.forEach((c) => c.interrupt());
 	signal.addEventListener('abort', stop, { once: true });
 	try {
 		return await job();

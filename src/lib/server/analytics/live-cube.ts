@@ -1,6 +1,7 @@
 // The live cube behind the planner dashboard: the pipeline's cube (pipelines/core/cube.ts) of a published
-// snapshot of the responses, in a temporary table on a connection of its own. A filter change then
-// aggregates thousands of cube rows, not a million responses.
+// snapshot of the responses, in an in-memory database of its own that its few connections share. A
+// filter change then aggregates thousands of cube rows, not a million responses, with the stages
+// running side by side on those connections.
 //
 // Snapshots are disclosure control over time (docs/disclosure.md): the dashboard's figures move only
 // from one snapshot to the next, at most once per `everySeconds` and only once `minNewResponses`
@@ -9,12 +10,32 @@
 // `dashboard_snapshots`, so a restart or a changed success measure rebuilds the same responses.
 import { createHash } from 'node:crypto';
 import type { DuckDBConnection } from '@duckdb/node-api';
+import { LRUCache } from 'lru-cache';
 import { SETTLE_MS, type Store } from '../db/store';
 import { Serial } from '../db/serial';
 import { CUBE_SQL } from '$pipelines/core/cube';
 import type { SuccessMeasure } from '$pipelines/core/reference';
+import type { Memo } from '$pipelines/core/context';
 
-export const LIVE_CUBE = 'live_cube';
+/** Connections a filter change's stages share: one query runs while another's disclosure control does. */
+const CONNECTIONS = 2;
+/** Figures kept per snapshot for every filter (weights, England under a filter): a few hundred kilobytes. */
+const REMEMBERED = 256;
+
+/** What a job on the live cube is given. */
+export interface LiveView {
+	/** The first of `connections`, for small reads. */
+	c: DuckDBConnection;
+	connections: DuckDBConnection[];
+	/** The cube table of the snapshot, seen by every connection. */
+	cube: string;
+	/** A table name the job may fill (with its filtered cube rows), seen by every connection. */
+	scratch: string;
+	/** Figures kept until the next snapshot, under keys that begin with `version`: what else they depend on. */
+	memo(version: string): Memo;
+}
+
+let catalogs = 0;
 
 export interface SnapshotPolicy {
 	everySeconds: number;
@@ -35,7 +56,10 @@ interface Snapshot {
 
 export class LiveCube {
 	readonly #serial = new Serial();
-	#connection: DuckDBConnection | undefined;
+	#connections: DuckDBConnection[] | undefined;
+	/** An in-memory database of this cube's own, so that every connection sees its tables. */
+	readonly #catalog = `live_cube_${++catalogs}`;
+	readonly #remembered = new LRUCache<string, Promise<unknown>>({ max: REMEMBERED });
 	#snapshot: Snapshot | undefined;
 	/** The snapshot and measures the temporary table was built from. */
 	#built: string | null = null;
@@ -46,21 +70,40 @@ export class LiveCube {
 		readonly policy: SnapshotPolicy
 	) {}
 
-	/** Runs `job` on the cube's connection, one job at a time, after moving to a new snapshot if one is due. */
-	use<T>(measures: SuccessMeasure[], job: (c: DuckDBConnection, snapshot: SnapshotInfo) => Promise<T>): Promise<T> {
+	/** Runs `job` on the cube's connections, one job at a time, after moving to a new snapshot if one is due. */
+	use<T>(measures: SuccessMeasure[], job: (live: LiveView, snapshot: SnapshotInfo) => Promise<T>): Promise<T> {
 		return this.#serial.run(async () => {
-			const c = await this.#connect();
+			const connections = await this.#connect();
+			const [c] = connections;
 			const snapshot = await this.#current();
 			const version = `${snapshot.takenAt}|${hashOf(measures)}`;
 			if (this.#built !== version) {
 				// On PostgreSQL the analytics read a local mirror: bring it up to the snapshot's watermark.
 				await (await this.db.analytics()).catchUp(snapshot.watermark);
 				const source = `(SELECT * FROM responses WHERE submitted_at <= '${snapshot.watermark}'::TIMESTAMPTZ)`;
-				await c.run(`CREATE OR REPLACE TEMP TABLE ${LIVE_CUBE} AS ${CUBE_SQL(measures, source)}`);
+				await c.run(`CREATE OR REPLACE TABLE ${this.#catalog}.cube AS ${CUBE_SQL(measures, source)}`);
+				this.#remembered.clear();
 				this.#built = version;
 			}
-			return job(c, { takenAt: snapshot.takenAt, ...this.policy });
+			const live: LiveView = {
+				c,
+				connections,
+				cube: `${this.#catalog}.cube`,
+				scratch: `${this.#catalog}.scratch`,
+				memo: (prefix) => (key, compute) => this.#remember(`${prefix}|${key}`, compute)
+			};
+			return job(live, { takenAt: snapshot.takenAt, ...this.policy });
 		});
+	}
+
+	#remember<T>(key: string, compute: () => Promise<T>): Promise<T> {
+		const kept = this.#remembered.get(key) as Promise<T> | undefined;
+		if (kept) return kept;
+		const made = compute();
+		this.#remembered.set(key, made);
+		// A failure (an interrupted query) is not kept.
+		made.catch(() => this.#remembered.get(key) === made && this.#remembered.delete(key));
+		return made;
 	}
 
 	/** Takes a snapshot now, whatever the policy; for benchmarks and tests that load data first. */
@@ -70,8 +113,14 @@ export class LiveCube {
 		});
 	}
 
-	async #connect(): Promise<DuckDBConnection> {
-		return (this.#connection ??= await (await this.db.analytics()).instance.connect());
+	async #connect(): Promise<DuckDBConnection[]> {
+		if (!this.#connections) {
+			const { instance } = await this.db.analytics();
+			const connections = await Promise.all(Array.from({ length: CONNECTIONS }, () => instance.connect()));
+			await connections[0].run(`ATTACH ':memory:' AS ${this.#catalog}`);
+			this.#connections = connections;
+		}
+		return this.#connections;
 	}
 
 	async #current(): Promise<Snapshot> {

@@ -12,10 +12,9 @@ import { z } from 'zod';
 import { ENGLAND, regions, sectors, specialties, staffGroups } from '../../../instrument/reference';
 import { regionName } from '$pipelines/core/reference';
 import { BREAKDOWN_DIMENSIONS, DIMENSION_NAMES } from '$pipelines/stages/breakdowns';
-import { dashboard, type DashboardFilter } from '../../analytics/dashboard';
+import { dashboard, figuresVersion, type DashboardFilter } from '../../analytics/dashboard';
 import { liveCubeOf, type SnapshotInfo } from '../../analytics/live-cube';
-import { FigureCache, settingsVersion } from '../../analytics/figure-cache';
-import { rows } from '$pipelines/core/sql';
+import { FigureCache } from '../../analytics/figure-cache';
 import { rowsOf } from '$pipelines/core/context';
 import type { Store } from '../../db/store';
 import { dashboardQueueOf, interruptible, QueueRefusal } from '../../analytics/fair-queue';
@@ -92,19 +91,19 @@ async function figures(ctx: Context & { user: User }, filter: DashboardFilter, c
 		return await queue.run(
 			ctx.user.id,
 			(signal) =>
-				liveCubeOf(db, policy).use(settings.measures, async (c, snapshot) => {
-					const [{ waves }] = await rows<{ waves: string }>(
-						c,
-						`SELECT coalesce(string_agg(id || ':' || status, ',' ORDER BY id), '') AS waves FROM waves`
-					);
+				liveCubeOf(db, policy).use(settings.measures, async (live, snapshot) => {
+					const version = await figuresVersion(live, settings);
 					const key = [
 						snapshot.takenAt,
-						settingsVersion(settings, waves),
+						version,
 						Object.entries(filter)
 							.filter(([, v]) => v !== undefined)
 							.sort()
 					];
-					return cache.get(key, async () => ({ ...(await interruptible(c, signal, () => dashboard(c, filter, settings))), snapshot }));
+					return cache.get(key, async () => ({
+						...(await interruptible(live.connections, signal, () => dashboard(live, filter, settings, version))),
+						snapshot
+					}));
 				}),
 			cancelled
 		);
