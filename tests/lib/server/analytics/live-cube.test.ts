@@ -1,0 +1,92 @@
+// The live cube moves to a new snapshot by folding in only the responses since the last one, and the
+// folded cube equals one built from every response; when older responses appear (an import), it is
+// built afresh instead. A real DuckDB file, synthetic responses.
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { Database } from '../../../../src/lib/server/db/database';
+import { instrument } from '../../../../src/lib/instrument/survey';
+import { LiveCube } from '../../../../src/lib/server/analytics/live-cube';
+import { SETTLE_MS } from '../../../../src/lib/server/db/store';
+import { dashboard } from '../../../../src/lib/server/analytics/dashboard';
+import { NHS_DIGITAL_RULE } from '../../../../pipelines/disclosure/protect';
+import { loadSuccessMeasures, WORKFORCE_CSV } from '../../../../pipelines/core/reference';
+import { CUBE_SQL } from '../../../../pipelines/core/cube';
+import { generateResponses } from '../../../../pipelines/sources/synthetic';
+import { tempDir } from '../../../../bench/kit/server';
+
+const ENGLAND = 'E92000001';
+const settings = { rule: NHS_DIGITAL_RULE, measures: loadSuccessMeasures(), workforceCsv: WORKFORCE_CSV };
+
+let folder: ReturnType<typeof tempDir>;
+let db: Database;
+
+beforeAll(async () => {
+	folder = tempDir();
+	db = await Database.open(join(folder.path, 'survey.duckdb'), instrument);
+	await db.write((c) => generateResponses(c, { n: 4_000, seed: 41, waveId: '2026-27' }));
+}, 60_000);
+afterAll(async () => {
+	await db?.close();
+	folder?.remove();
+});
+
+/** Adds `n` synthetic responses submitted `secondsAgo` seconds ago (or at their synthetic dates, in June to August). */
+async function add(n: number, seed: number, secondsAgo?: number) {
+	await db.write(async (c) => {
+		await c.run('CREATE OR REPLACE TEMP TABLE known AS SELECT submission_id FROM responses');
+		await generateResponses(c, { n, seed, waveId: '2026-27' });
+		if (secondsAgo !== undefined)
+			await c.run(
+				`UPDATE responses SET submitted_at = now() - to_seconds(${secondsAgo}) WHERE submission_id NOT IN (SELECT submission_id FROM known)`
+			);
+		await c.run('DROP TABLE known');
+	});
+}
+
+/** Rows of the live cube that a cube built from every response lacks, and the other way round. */
+const differences = (cube: LiveCube) =>
+	cube.use(settings.measures, async (live) => {
+		const fresh = CUBE_SQL(settings.measures, 'responses');
+		const reader = await live.c.runAndReadAll(
+			`SELECT (SELECT count(*) FROM (SELECT * FROM ${live.cube} EXCEPT ALL SELECT * FROM (${fresh})))::INTEGER AS extra,
+				(SELECT count(*) FROM (SELECT * FROM (${fresh}) EXCEPT ALL SELECT * FROM ${live.cube}))::INTEGER AS missing`
+		);
+		return reader.getRowObjectsJS()[0];
+	});
+
+it('folds the responses since the last snapshot into the cube, giving the cube and figures a full build gives', async () => {
+	const cube = new LiveCube(db, { everySeconds: 3600, minNewResponses: 1 });
+	await cube.publishNow();
+	await differences(cube);
+	expect(cube.lastBuild?.kind).toBe('full');
+
+	// Submitted after the last snapshot's watermark, and settled (SETTLE_MS) before the next one's.
+	await add(700, 43, 0);
+	await new Promise((ok) => setTimeout(ok, SETTLE_MS + 100));
+	await cube.publishNow();
+	expect(await differences(cube)).toEqual({ extra: 0, missing: 0 });
+	expect(cube.lastBuild?.kind).toBe('folded');
+
+	// Another process's cube, built from scratch at the same snapshot, shows the same figures.
+	const fresh = new LiveCube(db, { everySeconds: 3600, minNewResponses: 1 });
+	const views = [{ scope: ENGLAND }, { scope: 'E40000003', sector: 'community' }, { scope: ENGLAND, breakdown: ['region', 'specialty'] as const }];
+	for (const filter of views) {
+		const f = { ...filter, breakdown: filter.breakdown && [...filter.breakdown] };
+		const folded = await cube.use(settings.measures, (live) => dashboard(live, f, settings));
+		const built = await fresh.use(settings.measures, (live) => dashboard(live, f, settings));
+		expect(fresh.lastBuild?.kind).toBe('full');
+		expect(folded.tables).toEqual(built.tables);
+		expect(folded.respondents).toBe(built.respondents);
+	}
+}, 120_000);
+
+it('builds the cube afresh when responses from before the last snapshot appear (an import), and counts them', async () => {
+	const cube = new LiveCube(db, { everySeconds: 3600, minNewResponses: 1 });
+	await cube.publishNow();
+	await differences(cube);
+	// Imported responses carry their own, older submission times.
+	await add(300, 44);
+	await cube.publishNow();
+	expect(await differences(cube)).toEqual({ extra: 0, missing: 0 });
+	expect(cube.lastBuild?.kind).toBe('full');
+}, 120_000);
