@@ -10,10 +10,10 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { protect } from '../disclosure/protect';
 import { ENGLAND, ratingColumns } from '../core/reference';
 import { published, type PipelineContext, type PublishedTable } from '../core/context';
-import { literal, rows } from '../core/sql';
+import { literal } from '../core/sql';
 import type { CubeRelation } from '../core/cube';
 import { NEEDS_COLUMNS, needsStatistics, protectNeeds, rankNeeds } from './needs';
-import { meanFigures, measureAnswer, measureSql, ragStatus } from './success-measures';
+import { meanFigures, measureAnswer, measureStatisticsOf, ragStatus } from './success-measures';
 
 export const BREAKDOWN_DIMENSIONS = ['region', 'sector', 'staff_group', 'specialty'] as const;
 export type BreakdownDimension = (typeof BREAKDOWN_DIMENSIONS)[number];
@@ -94,20 +94,8 @@ export async function successMeasuresTwoWay(c: DuckDBConnection, ctx: PipelineCo
 	const data: MeasureFigures[] = [];
 	for (const pair of pairs) {
 		if (measures.length === 0) break;
-		// One query for every measure, as in the one-way stage: the kinds' columns differ, so unioned by name.
-		const sql = (cube: CubeRelation) =>
-			measures
-				.map(
-					(m) =>
-						`SELECT ${literal(m.kind)} AS kind, ${literal(m.kind === 'mean' ? m.rating : '')} AS rating, * FROM (${measureSql(m, cube, ctx.workforceCsv)})`
-				)
-				.join('\nUNION ALL BY NAME\n');
-		const figures = await overPair(c, ctx, pair, (cube) =>
-			rows<Record<string, unknown> & { wave_id: string; region_code: string; measure_id: string; kind: string }>(
-				c,
-				`${sql(cube)}\nORDER BY measure_id, region_code`
-			)
-		);
+		// Every measure in one pass over the pair's cube, as in the one-way stage.
+		const figures = await overPair(c, ctx, pair, (cube) => measureStatisticsOf(c, measures, cube, ctx.workforceCsv));
 		for (const f of figures) {
 			if (f.region_code !== ENGLAND.code) data.push({ ...f, wave, ...cellOf(pair, f.region_code) });
 		}

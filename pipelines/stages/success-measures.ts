@@ -10,40 +10,117 @@ import { literal, rows } from '../core/sql';
 import { RATING_SENSITIVITY } from '../disclosure/perturbation';
 import { col, countOf, keySumOf, type CubeRelation } from '../core/cube';
 
-/** The raw statistics of one measure per wave and region (England and each region): counts with their
- *  key sums, and sums for means, which disclosure control turns into published values. */
-export function measureSql(m: SuccessMeasure, cube: CubeRelation, workforceCsv: string, workforce?: WorkforceScope): string {
-	const groups = `GROUP BY GROUPING SETS ((wave_id, region), (wave_id))`;
-	const head = `SELECT wave_id, coalesce(region, '${ENGLAND.code}') AS region_code, ${literal(m.id)} AS measure_id`;
-	const counted = (column: string, as: string) => `${countOf(`sum(${column})`)} AS ${as}, ${keySumOf(`sum(${column})`)} AS ${as}_key`;
+const GROUPS = `GROUP BY GROUPING SETS ((wave_id, region), (wave_id))`;
+const head = (m: SuccessMeasure) => `SELECT wave_id, coalesce(region, '${ENGLAND.code}') AS region_code, ${literal(m.id)} AS measure_id`;
+const counted = (column: string, as: string): Array<[string, string]> => [
+	[countOf(`sum(${column})`), as],
+	[keySumOf(`sum(${column})`), `${as}_key`]
+];
+
+/** The statistics of a share, mean or MWDS measure, as [aggregate over cube rows, name] pairs. */
+function measureStatistics(m: SuccessMeasure): Array<[string, string]> {
 	const base = counted('respondents', 'base');
 	switch (m.kind) {
 		case 'share':
-			return `${head}, ${counted(col(m.id, 'numerator'), 'numerator')}, ${counted(col(m.id, 'base'), 'base')} FROM ${cube} ${groups}`;
+			return [...counted(col(m.id, 'numerator'), 'numerator'), ...counted(col(m.id, 'base'), 'base')];
 		case 'mean':
 			// The mean of each person's mean rating: their total over the number of competencies.
-			return `${head}, ${base}, sum(${col(m.id, 'sum')})::BIGINT AS total_sum, ${counted(col(m.id, 'n'), 'total_n')} FROM ${cube} ${groups}`;
+			return [...base, [`sum(${col(m.id, 'sum')})::BIGINT`, 'total_sum'], ...counted(col(m.id, 'n'), 'total_n')];
 		case 'mwds':
-			return `${head}, ${base}, ${ratingColumns()
-				.map((r) =>
-					[
-						counted(col(r.competency, 'raters'), `${r.competency}_n`),
-						`sum(${col(r.competency, 'importance_sum')})::BIGINT AS ${r.competency}_imp`,
-						`sum(${col(r.competency, 'confidence_sum')})::BIGINT AS ${r.competency}_conf`,
-						counted(col(r.competency, 'importance_n'), `${r.competency}_impn`),
-						`sum(${col(r.competency, 'importance_all_sum')})::BIGINT AS ${r.competency}_impall`
-					].join(', ')
-				)
-				.join(', ')} FROM ${cube} ${groups}`;
+			return [
+				...base,
+				...ratingColumns().flatMap((r): Array<[string, string]> => [
+					...counted(col(r.competency, 'raters'), `${r.competency}_n`),
+					[`sum(${col(r.competency, 'importance_sum')})::BIGINT`, `${r.competency}_imp`],
+					[`sum(${col(r.competency, 'confidence_sum')})::BIGINT`, `${r.competency}_conf`],
+					...counted(col(r.competency, 'importance_n'), `${r.competency}_impn`),
+					[`sum(${col(r.competency, 'importance_all_sum')})::BIGINT`, `${r.competency}_impall`]
+				])
+			];
 		case 'coverage':
-			// The workforce is a public denominator; it carries the respondents' key only because every
-			// count does (its perturbation, at most 2 in thousands, is immaterial).
-			return `SELECT a.*, w.workforce AS base, a.numerator_key AS base_key
-				FROM (${head}, ${counted('respondents', 'numerator')} FROM ${cube} ${groups}) a
-				JOIN (SELECT coalesce(region_code, '${ENGLAND.code}') AS region_code, sum(workforce)::INTEGER AS workforce
-					FROM ${workforceSql(workforceCsv, workforce)}
-					GROUP BY GROUPING SETS ((region_code), ())) w USING (region_code)`;
+			throw new Error('Coverage is counted against the workforce: see measureSql');
 	}
+}
+
+/** The raw statistics of one measure per wave and region (England and each region): counts with their
+ *  key sums, and sums for means, which disclosure control turns into published values. */
+export function measureSql(m: SuccessMeasure, cube: CubeRelation, workforceCsv: string, workforce?: WorkforceScope): string {
+	if (m.kind !== 'coverage')
+		return `${head(m)}, ${measureStatistics(m)
+			.map(([sql, as]) => `${sql} AS ${as}`)
+			.join(', ')} FROM ${cube} ${GROUPS}`;
+	// The workforce is a public denominator; it carries the respondents' key only because every
+	// count does (its perturbation, at most 2 in thousands, is immaterial).
+	return `SELECT a.*, w.workforce AS base, a.numerator_key AS base_key
+		FROM (${head(m)}, ${counted('respondents', 'numerator')
+			.map(([sql, as]) => `${sql} AS ${as}`)
+			.join(', ')} FROM ${cube} ${GROUPS}) a
+		JOIN (SELECT coalesce(region_code, '${ENGLAND.code}') AS region_code, sum(workforce)::INTEGER AS workforce
+			FROM ${workforceSql(workforceCsv, workforce)}
+			GROUP BY GROUPING SETS ((region_code), ())) w USING (region_code)`;
+}
+
+type MeasureRow = Record<string, unknown> & { wave_id: string; region_code: string; measure_id: string; kind: string };
+
+/** Every measure's statistics per wave and region, one row per measure, wave and region, each with
+ *  `kind` and `rating` and every measure kind's columns (null where not its own), ordered by measure,
+ *  region and wave. The share, mean and MWDS measures come from one pass over the cube (one query,
+ *  each measure's columns side by side, instead of one query each), coverage from its own. */
+export async function measureStatisticsOf(
+	c: DuckDBConnection,
+	measures: SuccessMeasure[],
+	cube: CubeRelation,
+	workforceCsv: string,
+	workforce?: WorkforceScope
+): Promise<MeasureRow[]> {
+	const pooled: SuccessMeasure[] = measures.filter((m) => m.kind !== 'coverage');
+	const wide = pooled.length
+		? await rows(
+				c,
+				`SELECT wave_id, coalesce(region, '${ENGLAND.code}') AS region_code, ${pooled
+					.flatMap((m, k) => measureStatistics(m).map(([sql, as]) => `${sql} AS "m${k}:${as}"`))
+					.join(', ')} FROM ${cube} ${GROUPS}`
+			)
+		: [];
+	const parts: MeasureRow[][] = await Promise.all(
+		measures.map(async (m) => {
+			const k = pooled.indexOf(m);
+			const data =
+				k < 0
+					? await rows(c, measureSql(m, cube, workforceCsv, workforce))
+					: wide.map((w) => ({
+							wave_id: w.wave_id,
+							region_code: w.region_code,
+							measure_id: m.id,
+							...Object.fromEntries(measureStatistics(m).map(([, as]) => [as, w[`m${k}:${as}`]]))
+						}));
+			return data.map((r) => ({ kind: m.kind, rating: m.kind === 'mean' ? m.rating : '', ...r }) as MeasureRow);
+		})
+	);
+	// Every kind's columns on every row, in the order they first appear, as a UNION ALL BY NAME gives them.
+	const columns = [...new Set(parts.flatMap((p) => p.flatMap((r) => Object.keys(r))))];
+	const text = (v: unknown) => String(v);
+	return parts
+		.flat()
+		.map(
+			(r) =>
+				Object.fromEntries(columns.map((name) => [name, (r as Record<string, unknown>)[name] ?? null])) as (typeof parts)[number][number]
+		)
+		.sort((a, b) =>
+			text(a.measure_id) !== text(b.measure_id)
+				? text(a.measure_id) < text(b.measure_id)
+					? -1
+					: 1
+				: text(a.region_code) !== text(b.region_code)
+					? text(a.region_code) < text(b.region_code)
+						? -1
+						: 1
+					: text(a.wave_id) < text(b.wave_id)
+						? -1
+						: text(a.wave_id) > text(b.wave_id)
+							? 1
+							: 0
+		);
 }
 
 type Figures = Record<string, unknown> & { wave_id: string; region_code: string; measure_id: string };
@@ -130,14 +207,7 @@ export function ragStatus(
 const round = (v: number, places: number) => Math.round(v * 10 ** places) / 10 ** places;
 
 export async function successMeasures(c: DuckDBConnection, ctx: PipelineContext): Promise<PublishedTable[]> {
-	// One query for every measure: the kinds' columns differ, so the parts are unioned by name.
-	const sql = ctx.measures
-		.map(
-			(m) =>
-				`SELECT ${literal(m.kind)} AS kind, ${literal(m.kind === 'mean' ? m.rating : '')} AS rating, * FROM (${measureSql(m, ctx.cube, ctx.workforceCsv, ctx.workforce)})`
-		)
-		.join('\nUNION ALL BY NAME\n');
-	const figures = ctx.measures.length === 0 ? [] : await rows<Figures>(c, `${sql}\nORDER BY measure_id, region_code, wave_id`);
+	const figures = (await measureStatisticsOf(c, ctx.measures, ctx.cube, ctx.workforceCsv, ctx.workforce)) as Figures[];
 	const ratings = ratingColumns();
 	const safe = protect<Figures>(
 		figures.map((f) => ({ ...f, wave: f.wave_id })),

@@ -29,8 +29,8 @@ export interface LiveView {
 	connections: DuckDBConnection[];
 	/** The cube table of the snapshot, seen by every connection. */
 	cube: string;
-	/** A table name the job may fill (with its filtered cube rows), seen by every connection. */
-	scratch: string;
+	/** The cube's database: tables the job makes there are seen by every connection. */
+	catalog: string;
 	/** Figures kept until the next snapshot, under keys that begin with `version`: what else they depend on. */
 	memo(version: string): Memo;
 }
@@ -81,7 +81,7 @@ export class LiveCube {
 				c,
 				connections,
 				cube: `${this.#catalog}.cube`,
-				scratch: `${this.#catalog}.scratch`,
+				catalog: this.#catalog,
 				memo: (prefix) => (key, compute) => this.#remember(`${prefix}|${key}`, compute)
 			};
 			return job(live, { takenAt: snapshot.takenAt, ...this.policy });

@@ -7,7 +7,7 @@ import { Database } from '../../../../src/lib/server/db/database';
 import { instrument } from '../../../../src/lib/instrument/survey';
 import { LiveCube } from '../../../../src/lib/server/analytics/live-cube';
 import { SETTLE_MS } from '../../../../src/lib/server/db/store';
-import { dashboard } from '../../../../src/lib/server/analytics/dashboard';
+import { dashboard, type DashboardFilter } from '../../../../src/lib/server/analytics/dashboard';
 import { NHS_DIGITAL_RULE } from '../../../../pipelines/disclosure/protect';
 import { loadSuccessMeasures, WORKFORCE_CSV } from '../../../../pipelines/core/reference';
 import { CUBE_SQL } from '../../../../pipelines/core/cube';
@@ -69,9 +69,12 @@ it('folds the responses since the last snapshot into the cube, giving the cube a
 
 	// Another process's cube, built from scratch at the same snapshot, shows the same figures.
 	const fresh = new LiveCube(db, { everySeconds: 3600, minNewResponses: 1 });
-	const views = [{ scope: ENGLAND }, { scope: 'E40000003', sector: 'community' }, { scope: ENGLAND, breakdown: ['region', 'specialty'] as const }];
-	for (const filter of views) {
-		const f = { ...filter, breakdown: filter.breakdown && [...filter.breakdown] };
+	const views: DashboardFilter[] = [
+		{ scope: ENGLAND },
+		{ scope: 'E40000003', sector: 'community' },
+		{ scope: ENGLAND, breakdown: ['region', 'specialty'] }
+	];
+	for (const f of views) {
 		const folded = await cube.use(settings.measures, (live) => dashboard(live, f, settings));
 		const built = await fresh.use(settings.measures, (live) => dashboard(live, f, settings));
 		expect(fresh.lastBuild?.kind).toBe('full');
