@@ -10,7 +10,8 @@ import { ENGLAND, loadSuccessMeasures, regionName, regions, WORKFORCE_CSV, type 
 import type { PipelineContext, PublishedTable, Wave } from '../core/context';
 import { snapshot, wavesUpTo } from '../stages/snapshot';
 import { runStages, STAGES as TABLE_STAGES } from '../stages';
-import { chartsFor, renderSvg, type Chart } from '../charts';
+import { chartsFor, type Chart } from '../charts';
+import { renderSvgs } from '../charts/render-pool';
 import { reportHtml } from '../reports/html';
 import { summaryHtml } from '../reports/summary';
 import { reportPdfs } from '../reports/pdf';
@@ -82,18 +83,12 @@ const viewOf = (tables: PublishedTable[], scope: string) =>
 	scope === ENGLAND.code ? tables : tablesForPlanner(tables, { scope, filtered: false });
 
 /** Each scope's charts, drawn to SVG. */
+/** Every scope's charts with their SVG, drawn on worker threads (render-pool.ts). */
 async function renderedCharts(views: Map<string, PublishedTable[]>, waveId: string): Promise<Map<string, Array<Chart & { svg: string }>>> {
-	const out = new Map<string, Array<Chart & { svg: string }>>();
-	for (const [scope, tables] of views) {
-		const list = [];
-		for (const chart of chartsFor(tables, scope, waveId)) {
-			list.push({ ...chart, svg: await renderSvg(chart.spec) });
-			// Rendering is CPU work in this thread: let a server running this batch answer requests between charts.
-			await new Promise((resolve) => setImmediate(resolve));
-		}
-		out.set(scope, list);
-	}
-	return out;
+	const charts = [...views].map(([scope, tables]) => [scope, chartsFor(tables, scope, waveId)] as const);
+	const svgs = await renderSvgs(charts.flatMap(([, list]) => list.map((chart) => chart.spec)));
+	let i = 0;
+	return new Map(charts.map(([scope, list]) => [scope, list.map((chart) => ({ ...chart, svg: svgs[i++] }))]));
 }
 
 /** Respondents of a scope as published (rounded; null when too few). */

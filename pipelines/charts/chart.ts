@@ -43,13 +43,21 @@ export const tableOf = (tables: PublishedTable[], name: string) => {
 	return t.rows.length ? aq.from(t.rows) : aq.table(Object.fromEntries(Object.keys(t.columns).map((c) => [c, []])));
 };
 
-/** Server-side SVG: compile Vega-Lite to Vega and render headless (no canvas needed). */
-export async function renderSvg(spec: TopLevelSpec): Promise<string> {
-	const view = new View(parse(compile(spec).spec), { renderer: 'none' });
+/** Compiles Vega-Lite to Vega and draws it headless (no canvas needed). It refers to nothing but its
+ *  arguments, so render-pool.ts gives its source text to worker threads: one implementation. */
+export async function drawSvg(
+	vegaLite: { compile: typeof compile },
+	vega: { parse: typeof parse; View: typeof View },
+	spec: TopLevelSpec
+): Promise<string> {
+	const view = new vega.View(vega.parse(vegaLite.compile(spec).spec), { renderer: 'none' });
 	try {
-		// Labels come from admin-entered text (wave labels, measure names): no invisible controls in print.
-		return withoutControls(await view.toSVG());
+		return await view.toSVG();
 	} finally {
 		view.finalize();
 	}
 }
+
+/** Server-side SVG, in this thread (render-pool.ts draws many on worker threads). Labels come from
+ *  admin-entered text (wave labels, measure names): no invisible controls in print. */
+export const renderSvg = async (spec: TopLevelSpec): Promise<string> => withoutControls(await drawSvg({ compile }, { parse, View }, spec));

@@ -4,14 +4,21 @@ import type { DuckDBConnection, DuckDBPreparedStatement, DuckDBResultReader, Duc
 
 export type Row = Record<string, unknown>;
 
-/** Statements each connection has prepared, by their SQL. The stages' SQL is wide (hundreds of
- *  aggregates) and the dashboard runs the same text for every filter change over a few thousand cube
- *  rows, where parsing and binding cost more than the aggregation: prepared once, each runs for less. */
+/** Statements prepared on connections that keep them, by their SQL. The stages' SQL is wide (hundreds
+ *  of aggregates) and the dashboard runs the same text for every filter change over a few thousand
+ *  cube rows, where parsing and binding cost more than the aggregation: prepared once, each runs for
+ *  less. Only for connections whose tables are replaced, never updated in place, when their rows
+ *  change: DuckDB plans a prepared statement again when a table it reads is replaced, but a plan may
+ *  rest on the statistics of rows since changed. */
 const prepared = new WeakMap<DuckDBConnection, Map<string, DuckDBPreparedStatement>>();
 const PREPARED_PER_CONNECTION = 500;
 
+/** Makes `rows` keep its statements prepared on `c` (see `prepared`). */
+export const keepPrepared = (c: DuckDBConnection) => void prepared.set(c, prepared.get(c) ?? new Map());
+
 async function run(c: DuckDBConnection, sql: string, params: DuckDBValue[]): Promise<DuckDBResultReader> {
-	const statements = prepared.get(c) ?? prepared.set(c, new Map()).get(c)!;
+	const statements = prepared.get(c);
+	if (!statements) return c.runAndReadAll(sql, params);
 	let statement = statements.get(sql);
 	if (!statement) {
 		statement = await c.prepare(sql);

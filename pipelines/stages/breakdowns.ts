@@ -75,7 +75,7 @@ export async function needsTwoWay(c: DuckDBConnection, ctx: PipelineContext, pai
 	const wave = ctx.wave.id;
 	const data = [];
 	for (const pair of pairs) {
-		const stats = await overPair(c, ctx, pair, (cube) => needsStatistics(c, wave, cube));
+		const stats = await overPair(c, ctx, pair, (cube) => needsStatistics(c, wave, cube, { regionsOnly: true }));
 		// The England row of a re-labelled cube is not a cell; the other dimensions' groups are unused.
 		for (const s of stats)
 			if (s.dimension === 'region' && s.group_code !== ENGLAND.code) data.push({ wave, ...cellOf(pair, s.group_code), ...s });

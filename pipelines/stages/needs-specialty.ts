@@ -12,7 +12,7 @@ export const SPECIALTY_NOTE = 'A respondent counts in each clinical specialty th
 
 export async function needsBySpecialty(c: DuckDBConnection, ctx: PipelineContext): Promise<PublishedTable[]> {
 	const wave = ctx.wave.id;
-	const stats = await needsStatistics(c, wave, relabelledCube(ctx.cube, wave, ['specialty']));
+	const stats = await needsStatistics(c, wave, relabelledCube(ctx.cube, wave, ['specialty']), { regionsOnly: true });
 	// The England row of the unnested cube counts people once per specialty: not a figure to publish.
 	const data = stats
 		.filter((s) => s.dimension === 'region' && s.group_code !== ENGLAND.code)

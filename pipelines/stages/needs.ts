@@ -26,7 +26,7 @@ export type NeedsDimension = 'region' | 'sector' | 'staff_group';
 /** Raw (unprotected) needs statistics: one grouping pass over the cube, unpivoted per competency.
  *  Sums run over the people who rated both importance and confidence; means and scores are made
  *  from them by disclosure control, never here. */
-export const NEEDS_SQL = (cube: CubeRelation) => {
+export const NEEDS_SQL = (cube: CubeRelation, { regionsOnly = false } = {}) => {
 	const competencies = ratingColumns();
 	const sums = ['importance_sum', 'confidence_sum', 'importance_sq_sum', 'confidence_sq_sum', 'importance_confidence_sum'];
 	const aggregates = competencies.flatMap((r) => [
@@ -41,15 +41,19 @@ export const NEEDS_SQL = (cube: CubeRelation) => {
 		)
 		.join(', ');
 	const columns = ['respondents', 'respondents_key', ...sums].join(', ');
-	return `
-		WITH grouped AS (
-			SELECT CASE WHEN grouping(region) = 0 THEN 'region' WHEN grouping(sector) = 0 THEN 'sector'
+	// Re-labelled cubes (breakdowns, specialties) need their `region` groups only: one grouping, not four.
+	const grouped = regionsOnly
+		? `SELECT 'region' AS dimension, coalesce(region, '${ENGLAND.code}') AS group_code,
+				${aggregates.join(',\n\t\t\t\t')}
+			FROM ${cube} WHERE wave_id = $1 GROUP BY region`
+		: `SELECT CASE WHEN grouping(region) = 0 THEN 'region' WHEN grouping(sector) = 0 THEN 'sector'
 					WHEN grouping(staff_group) = 0 THEN 'staff_group' ELSE 'region' END AS dimension,
 				coalesce(region, sector, staff_group, '${ENGLAND.code}') AS group_code,
 				${aggregates.join(',\n\t\t\t\t')}
 			FROM ${cube} WHERE wave_id = $1
-			GROUP BY GROUPING SETS ((region), (sector), (staff_group), ())
-		)
+			GROUP BY GROUPING SETS ((region), (sector), (staff_group), ())`;
+	return `
+		WITH grouped AS (${grouped})
 		-- Competencies nobody rated stay in, with no score (INCLUDE NULLS).
 		SELECT dimension, group_code, competency, ${columns}
 		FROM grouped UNPIVOT INCLUDE NULLS ((${columns}) FOR competency IN (${unpivot}))
@@ -70,8 +74,14 @@ export type NeedsStatistics = {
 	importance_confidence_sum: number | null;
 };
 
-export const needsStatistics = (c: DuckDBConnection, waveId: string, cube: CubeRelation = 'cube') =>
-	rows<NeedsStatistics>(c, NEEDS_SQL(cube), [waveId]);
+/** `regionsOnly`: the `region` groups alone (England's row may be among them, as a group of people
+ *  without a region): what a re-labelled cube's callers keep. */
+export const needsStatistics = (
+	c: DuckDBConnection,
+	waveId: string,
+	cube: CubeRelation = 'cube',
+	options: { regionsOnly?: boolean } = {}
+) => rows<NeedsStatistics>(c, NEEDS_SQL(cube, options), [waveId]);
 
 const questionOf = new Map(ratingColumns().map((r) => [r.competency, r]));
 const importanceOf = (r: { competency: string }) => questionOf.get(r.competency)!.importance;

@@ -53,26 +53,13 @@ function cubeRows(cube: string, waves: Wave[], filter: DashboardFilter): string 
 	return `(SELECT * FROM ${cube} WHERE ${where.join(' AND ')})`;
 }
 
-/** Makes `${live.catalog}.scope` the cube rows in scope for the chosen waves and filters: a view of
- *  the cube under a one-row table of the filters. The stages' SQL then reads the same relation, with
- *  the same text, whatever the filters, so the statements each connection has prepared serve every
- *  filter change; and nothing is copied (the cube is a few thousand rows). */
+/** Copies the cube rows in scope for the chosen waves and filters into `${live.catalog}.scope`, once, so
+ *  the stages' queries each read a few hundred rows without filtering again. A new table each time:
+ *  DuckDB then plans the statements each connection has prepared afresh for it (a plan made for other
+ *  rows may have relied on their statistics). */
 async function scopeOf(live: LiveView, waves: Wave[], filter: DashboardFilter): Promise<string> {
-	const [filters, scope] = [`${live.catalog}.filters`, `${live.catalog}.scope`];
-	await live.c.run(
-		`CREATE TABLE IF NOT EXISTS ${filters} (waves VARCHAR[], region VARCHAR, sector VARCHAR, staff_group VARCHAR, specialty VARCHAR)`
-	);
-	await live.c.run(
-		`CREATE VIEW IF NOT EXISTS ${scope} AS SELECT c.* FROM ${live.cube} c, ${filters} f
-		WHERE list_contains(f.waves, c.wave_id) AND (f.region IS NULL OR c.region = f.region) AND (f.sector IS NULL OR c.sector = f.sector)
-			AND (f.staff_group IS NULL OR c.staff_group = f.staff_group) AND (f.specialty IS NULL OR list_contains(c.specialties, f.specialty))`
-	);
-	const value = (v: string | undefined) => (v === undefined ? 'NULL' : literal(v));
-	await live.c.run(`DELETE FROM ${filters}`);
-	await live.c.run(
-		`INSERT INTO ${filters} VALUES (${literalList(waves.map((w) => w.id))}, ${filter.scope === ENGLAND.code ? 'NULL' : literal(filter.scope)},
-			${value(filter.sector)}, ${value(filter.staffGroup)}, ${value(filter.specialty)})`
-	);
+	const scope = `${live.catalog}.scope`;
+	await live.c.run(`CREATE OR REPLACE TABLE ${scope} AS ${cubeRows(live.cube, waves, filter)}`);
 	return scope;
 }
 
@@ -86,7 +73,7 @@ export async function figuresVersion(live: LiveView, settings: DashboardSettings
 }
 
 /** Runs the pipeline's aggregation and disclosure stages for one scope and filter set, inside
- *  LiveCube.use (its scope view reads the filters from a table of the cube's database). `version` says what the
+ *  LiveCube.use (it keeps the rows in scope in a table of the cube's database). `version` says what the
  *  figures depend on besides the snapshot and the filters (settingsVersion): figures the stages keep
  *  for the snapshot are kept under it. */
 export async function dashboard(live: LiveView, filter: DashboardFilter, settings: DashboardSettings, version = ''): Promise<Dashboard> {

@@ -14,6 +14,7 @@ import { LRUCache } from 'lru-cache';
 import { SETTLE_MS, type Store } from '../db/store';
 import { Serial } from '../db/serial';
 import { CUBE_KEYS, CUBE_SQL } from '$pipelines/core/cube';
+import { keepPrepared } from '$pipelines/core/sql';
 import type { SuccessMeasure } from '$pipelines/core/reference';
 import type { Memo } from '$pipelines/core/context';
 
@@ -161,6 +162,8 @@ export class LiveCube {
 			const { instance } = await this.db.analytics();
 			const connections = await Promise.all(Array.from({ length: CONNECTIONS }, () => instance.connect()));
 			await connections[0].run(`ATTACH ':memory:' AS ${this.#catalog}`);
+			// Its tables are replaced, never updated: statements prepared on them stay sound.
+			connections.forEach(keepPrepared);
 			this.#connections = connections;
 		}
 		return this.#connections;
