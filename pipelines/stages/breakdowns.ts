@@ -47,21 +47,11 @@ export function relabelledCube(cube: CubeRelation, waveId: string, dimensions: B
 	return `(SELECT * REPLACE (${cell} AS region) FROM ${unnested} WHERE ${dimensions.map((d) => `${d} IS NOT NULL`).join(' AND ')})`;
 }
 
-/** Runs `job` over a pair's re-labelled cube, copied once into a temporary table: the needs query
- *  and the success measures' per-measure queries then read it instead of unnesting it again each. */
-async function overPair<T>(
-	c: DuckDBConnection,
-	ctx: PipelineContext,
-	pair: BreakdownPair,
-	job: (cube: CubeRelation) => Promise<T>
-): Promise<T> {
-	await c.run(`CREATE OR REPLACE TEMP TABLE breakdown_cube AS SELECT * FROM ${relabelledCube(ctx.cube, ctx.wave.id, pair)}`);
-	try {
-		return await job('breakdown_cube');
-	} finally {
-		await c.run('DROP TABLE IF EXISTS breakdown_cube');
-	}
-}
+/** Runs `job` over a pair's re-labelled cube. Read in place, not copied: each pair is read twice (once
+ *  for needs, once for every success measure), and copying the cube's few hundred columns costs more
+ *  than unnesting a few thousand rows again. */
+const overPair = <T>(ctx: PipelineContext, pair: BreakdownPair, job: (cube: CubeRelation) => Promise<T>): Promise<T> =>
+	job(relabelledCube(ctx.cube, ctx.wave.id, pair));
 
 type Cell = { dimension_1: string; group_1: string; dimension_2: string; group_2: string; pair: string };
 
@@ -75,7 +65,7 @@ export async function needsTwoWay(c: DuckDBConnection, ctx: PipelineContext, pai
 	const wave = ctx.wave.id;
 	const data = [];
 	for (const pair of pairs) {
-		const stats = await overPair(c, ctx, pair, (cube) => needsStatistics(c, wave, cube, { regionsOnly: true }));
+		const stats = await overPair(ctx, pair, (cube) => needsStatistics(c, wave, cube, { regionsOnly: true }));
 		// The England row of a re-labelled cube is not a cell; the other dimensions' groups are unused.
 		for (const s of stats)
 			if (s.dimension === 'region' && s.group_code !== ENGLAND.code) data.push({ wave, ...cellOf(pair, s.group_code), ...s });
@@ -95,7 +85,7 @@ export async function successMeasuresTwoWay(c: DuckDBConnection, ctx: PipelineCo
 	for (const pair of pairs) {
 		if (measures.length === 0) break;
 		// Every measure in one pass over the pair's cube, as in the one-way stage.
-		const figures = await overPair(c, ctx, pair, (cube) => measureStatisticsOf(c, measures, cube, ctx.workforceCsv));
+		const figures = await overPair(ctx, pair, (cube) => measureStatisticsOf(c, measures, cube, ctx.workforceCsv));
 		for (const f of figures) {
 			if (f.region_code !== ENGLAND.code) data.push({ ...f, wave, ...cellOf(pair, f.region_code) });
 		}
