@@ -1,6 +1,12 @@
 import type { Answers, Instrument, Question } from './types';
 
-export const questionsOf = (instrument: Instrument): Question[] => instrument.sections.flatMap((s) => s.questions);
+const listed = new WeakMap<Instrument, readonly Question[]>();
+
+/** Every question of the instrument, in order: listed once per instrument (the analytics look
+ *  questions up by the thousand on every dashboard view). */
+export const questionsOf = (instrument: Instrument): readonly Question[] =>
+	listed.get(instrument) ??
+	(listed.set(instrument, Object.freeze(instrument.sections.flatMap((s) => s.questions))), listed.get(instrument)!);
 
 /** Skip logic: a question is shown when it has no condition or its condition's answer matches. */
 export function isVisible(question: Question, answers: Answers): boolean {

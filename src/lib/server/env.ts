@@ -1,11 +1,14 @@
 // Configuration from the environment, validated once, with defaults that work on a fresh clone.
 import { z } from 'zod';
 import { thresholdText } from '$pipelines/disclosure/protect';
+import { DEFAULT_CHECKPOINT_MB } from './db/database';
 
 const seconds = z.coerce.number().int().positive();
 
 const schema = z.object({
 	DATABASE_PATH: z.string().min(1).default('data/survey.duckdb'),
+	// How much WAL the embedded file gathers before DuckDB checkpoints, holding submissions meanwhile (database.ts).
+	DATABASE_CHECKPOINT_MB: z.coerce.number().int().min(1).max(16_384).default(DEFAULT_CHECKPOINT_MB),
 	// PostgreSQL as the store of record for several instances (README, Deployment); unset, the embedded file.
 	DATABASE_URL: z.preprocess(
 		(v) => (v === '' ? undefined : v),

@@ -62,7 +62,9 @@ export const survey = (): Promise<SurveyServices> => (services ??= startSurvey()
 
 /** PostgreSQL when DATABASE_URL is set, otherwise the embedded DuckDB file. */
 export const openStore = (
-	config: Pick<Config, 'DATABASE_URL' | 'DATABASE_PATH'>,
+	config: Pick<Config, 'DATABASE_URL' | 'DATABASE_PATH'> & Partial<Pick<Config, 'DATABASE_CHECKPOINT_MB'>>,
 	forInstrument: Instrument = instrument
 ): Promise<Store> =>
-	config.DATABASE_URL ? PostgresStore.open(config.DATABASE_URL, forInstrument) : Database.open(config.DATABASE_PATH, forInstrument);
+	config.DATABASE_URL
+		? PostgresStore.open(config.DATABASE_URL, forInstrument)
+		: Database.open(config.DATABASE_PATH, forInstrument, { checkpointMb: config.DATABASE_CHECKPOINT_MB });
