@@ -3,7 +3,6 @@
 // them. Here each planner has a queue of their own, bounded (more is refused at once, with words),
 // and planners take turns: the next job to run is the oldest one of the next planner in rotation.
 // A job that waits too long is refused rather than run late, and one that runs too long is stopped.
-import type { DuckDBConnection } from '@duckdb/node-api';
 
 export class QueueRefusal extends Error {
 	constructor(
@@ -169,18 +168,6 @@ export class FairQueue {
 		const n = (this.#held.get(user) ?? 1) - 1;
 		if (n > 0) this.#held.set(user, n);
 		else this.#held.delete(user);
-	}
-}
-
-/** Runs `job` on DuckDB connections, interrupting the queries in progress when `signal` aborts. */
-export async function interruptible<T>(connections: DuckDBConnection[], signal: AbortSignal, job: () => Promise<T>): Promise<T> {
-	if (signal.aborted) throw new Error('Stopped: the time limit passed before the job started');
-	const stop = () => connections.forEach((c) => c.interrupt());
-	signal.addEventListener('abort', stop, { once: true });
-	try {
-		return await job();
-	} finally {
-		signal.removeEventListener('abort', stop);
 	}
 }
 

@@ -14,7 +14,11 @@ import { LRUCache } from 'lru-cache';
 import { SETTLE_MS, type Store } from '../db/store';
 import { Serial } from '../db/serial';
 import { CUBE_KEYS, CUBE_SQL } from '$pipelines/core/cube';
-import { keepPrepared } from '$pipelines/core/sql';
+import { keepPrepared, literal } from '$pipelines/core/sql';
+import type { CubeCopy } from './engine';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { SuccessMeasure } from '$pipelines/core/reference';
 import type { Memo } from '$pipelines/core/context';
 
@@ -34,6 +38,8 @@ export interface LiveView {
 	catalog: string;
 	/** Figures kept until the next snapshot, under keys that begin with `version`: what else they depend on. */
 	memo(version: string): Memo;
+	/** The cube written to a Parquet file, for the dashboard engine (engine.ts): once per cube. */
+	copy(): Promise<CubeCopy>;
 }
 
 let catalogs = 0;
@@ -83,7 +89,8 @@ export class LiveCube {
 				connections,
 				cube: `${this.#catalog}.cube`,
 				catalog: this.#catalog,
-				memo: (prefix) => (key, compute) => this.#remember(`${prefix}|${key}`, compute)
+				memo: (prefix) => (key, compute) => this.#remember(`${prefix}|${key}`, compute),
+				copy: () => this.#copy(c)
 			};
 			return job(live, { takenAt: snapshot.takenAt, ...this.policy });
 		});
@@ -136,6 +143,27 @@ export class LiveCube {
 		}
 		this.#remembered.clear();
 	}
+
+	/** Writes the cube to a Parquet file of this process's own folder (owner-only, like the database),
+	 *  once per cube; the file before it goes, as the engine has loaded it by now (requests take turns). */
+	async #copy(c: DuckDBConnection): Promise<CubeCopy> {
+		const built = this.#built!;
+		const version = `${built.takenAt}|${built.measures}`;
+		if (this.#copied?.version === version) return this.#copied;
+		if (!this.#folder) {
+			const folder = (this.#folder = mkdtempSync(join(tmpdir(), 'pgw-live-cube-')));
+			process.once('exit', () => rmSync(folder, { recursive: true, force: true }));
+		}
+		const parquet = join(this.#folder, `cube-${++this.#copies}.parquet`);
+		await c.run(`COPY ${this.#catalog}.cube TO ${literal(parquet)} (FORMAT parquet)`);
+		if (this.#copied) rmSync(this.#copied.parquet, { force: true });
+		this.#copied = { version, parquet };
+		return this.#copied;
+	}
+
+	#folder: string | undefined;
+	#copies = 0;
+	#copied: CubeCopy | undefined;
 
 	/** How the cube was last brought up to a snapshot, and how long its table took: for benchmarks. */
 	lastBuild: { kind: 'full' | 'folded'; ms: number } | undefined;

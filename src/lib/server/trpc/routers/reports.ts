@@ -17,7 +17,10 @@ import { liveCubeOf, type SnapshotInfo } from '../../analytics/live-cube';
 import { FigureCache } from '../../analytics/figure-cache';
 import { rowsOf } from '$pipelines/core/context';
 import type { Store } from '../../db/store';
-import { dashboardQueueOf, interruptible, QueueRefusal } from '../../analytics/fair-queue';
+import { dashboardQueueOf, QueueRefusal } from '../../analytics/fair-queue';
+import { dashboardEngine } from '../../analytics/engine-client';
+import { rows } from '$pipelines/core/sql';
+import type { Wave } from '$pipelines/core/context';
 import { publicationSettings } from '$pipelines/settings';
 import { plannerProcedure, router } from '../trpc';
 import type { Context } from '../context';
@@ -100,10 +103,12 @@ async function figures(ctx: Context & { user: User }, filter: DashboardFilter, c
 							.filter(([, v]) => v !== undefined)
 							.sort()
 					];
-					return cache.get(key, async () => ({
-						...(await interruptible(live.connections, signal, () => dashboard(live, filter, settings, version))),
-						snapshot
-					}));
+					return cache.get(key, async () => {
+						// Worked out by the dashboard engine, a process of lower priority: respondents first.
+						const waves = await rows<Wave & { status: string }>(live.c, 'SELECT id, label, status FROM waves ORDER BY id');
+						const cube = await live.copy();
+						return { ...(await dashboardEngine().figures({ cube, waves, filter, settings, version }, signal)), snapshot };
+					});
 				}),
 			cancelled
 		);

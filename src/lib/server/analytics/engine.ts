@@ -1,0 +1,114 @@
+// The dashboard engine: a process of its own, at a lower CPU priority, that works out planners'
+// figures from a copy of the live cube (respondents first). A filter change is CPU work for a tenth of
+// a second (DuckDB's aggregates, then disclosure control and charts in JavaScript); in the server's
+// process it took the event loop from survey submissions and the cores from their commits. Here the
+// operating system gives the survey what it needs first, and the dashboard the rest.
+//
+// The server keeps the snapshots and builds the live cube (live-cube.ts); at each new one it writes the
+// cube to a Parquet file, and this process loads it into its own in-memory DuckDB. Messages come over
+// Node's IPC channel: engine-client.ts is the other end.
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { LRUCache } from 'lru-cache';
+import { keepPrepared, literal } from '$pipelines/core/sql';
+import type { Wave } from '$pipelines/core/context';
+import { dashboard, type Dashboard, type DashboardFilter, type DashboardSettings } from './dashboard';
+import type { LiveView } from './live-cube';
+
+/** Where this module is: the server starts the engine process on it (built, a chunk of the server). */
+export const ENGINE_URL = import.meta.url;
+
+/** The lowest priority: Linux gives a thread of niceness 19 about 1.5% of the time one of 0 gets
+ *  when both want a core, and all of it when the survey does not. */
+export const ENGINE_NICENESS = 19;
+
+/** Connections a filter change's stages share: one query runs while another's disclosure control does. */
+const CONNECTIONS = 3;
+/** Figures kept per snapshot for every filter (weights, England under a filter): a few hundred kilobytes. */
+const REMEMBERED = 256;
+const CATALOG = 'engine';
+
+export interface CubeCopy {
+	/** Changes whenever the cube does (a new snapshot, other success measures). */
+	version: string;
+	parquet: string;
+}
+
+export type EngineRequest =
+	| {
+			id: number;
+			kind: 'figures';
+			cube: CubeCopy;
+			waves: Array<Wave & { status: string }>;
+			filter: DashboardFilter;
+			settings: DashboardSettings;
+			/** What the figures depend on besides the cube and the filters (figuresVersion). */
+			version: string;
+	  }
+	| { id: number; kind: 'interrupt' };
+
+export type EngineReply = { id: number; figures: Dashboard } | { id: number; error: string };
+
+/** The engine's side: loads cubes, answers requests one at a time, stops when the server goes. */
+export async function serveEngine(): Promise<void> {
+	const instance = await DuckDBInstance.create(':memory:');
+	const connections = await Promise.all(Array.from({ length: CONNECTIONS }, () => instance.connect()));
+	connections.forEach(keepPrepared);
+	const [c] = connections;
+	await c.run(`ATTACH ':memory:' AS ${CATALOG}`);
+	const remembered = new LRUCache<string, Promise<unknown>>({ max: REMEMBERED });
+	let loaded: string | undefined;
+	let waves = '';
+
+	const live: LiveView = {
+		c,
+		connections,
+		cube: `${CATALOG}.cube`,
+		catalog: CATALOG,
+		memo: (prefix) => (key, compute) => {
+			const id = `${prefix}|${key}`;
+			const kept = remembered.get(id) as ReturnType<typeof compute> | undefined;
+			if (kept) return kept;
+			const made = compute();
+			remembered.set(id, made);
+			made.catch(() => remembered.get(id) === made && remembered.delete(id));
+			return made;
+		},
+		copy: () => Promise.reject(new Error('The engine works on a copy of the cube already'))
+	};
+
+	const prepare = async (cube: CubeCopy, list: Array<Wave & { status: string }>) => {
+		if (loaded !== cube.version) {
+			await c.run(`CREATE OR REPLACE TABLE ${live.cube} AS SELECT * FROM read_parquet(${literal(cube.parquet)})`);
+			remembered.clear();
+			loaded = cube.version;
+		}
+		const text = JSON.stringify(list);
+		if (waves !== text) {
+			await replaceWaves(c, list);
+			waves = text;
+		}
+	};
+
+	let queue: Promise<unknown> = Promise.resolve();
+	process.on('message', (request: EngineRequest) => {
+		if (request.kind === 'interrupt') return connections.forEach((connection) => connection.interrupt());
+		queue = queue.then(async () => {
+			let reply: EngineReply;
+			try {
+				await prepare(request.cube, request.waves);
+				reply = { id: request.id, figures: await dashboard(live, request.filter, request.settings, request.version) };
+			} catch (error) {
+				reply = { id: request.id, error: (error as Error).message };
+			}
+			process.send!(reply);
+		});
+	});
+	// The server went away: so does the engine.
+	process.on('disconnect', () => process.exit(0));
+	process.send!({ id: 0, ready: true });
+}
+
+async function replaceWaves(c: DuckDBConnection, list: Array<Wave & { status: string }>) {
+	await c.run('CREATE OR REPLACE TABLE waves (id VARCHAR, label VARCHAR, status VARCHAR)');
+	for (const w of list) await c.run('INSERT INTO waves VALUES ($1, $2, $3)', [w.id, w.label, w.status]);
+}
