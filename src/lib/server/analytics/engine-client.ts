@@ -42,6 +42,11 @@ export class DashboardEngine {
 		}
 	}
 
+	/** The engine process's id, once started. */
+	get pid(): number | undefined {
+		return this.#process?.pid;
+	}
+
 	/** Stops the engine process. */
 	async close(): Promise<void> {
 		const child = await this.#child?.catch(() => undefined);

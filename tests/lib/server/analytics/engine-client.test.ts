@@ -1,0 +1,85 @@
+// The dashboard engine, a process of its own at the lowest priority, gives exactly the figures the
+// stages give in this process, from its Parquet copy of the live cube; every thread of it runs at
+// niceness 19; a stopped engine fails the requests it had, in words, and the next request starts it
+// again. Runs the engine from the sources (tsx), as `npm run dev` does; the server tests run it built.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { Database } from '../../../../src/lib/server/db/database';
+import { instrument } from '../../../../src/lib/instrument/survey';
+import { LiveCube } from '../../../../src/lib/server/analytics/live-cube';
+import { dashboard, figuresVersion, type DashboardFilter } from '../../../../src/lib/server/analytics/dashboard';
+import { DashboardEngine } from '../../../../src/lib/server/analytics/engine-client';
+import { ENGINE_NICENESS } from '../../../../src/lib/server/analytics/engine';
+import { NHS_DIGITAL_RULE } from '../../../../pipelines/disclosure/protect';
+import { loadSuccessMeasures, WORKFORCE_CSV } from '../../../../pipelines/core/reference';
+import { rows } from '../../../../pipelines/core/sql';
+import type { Wave } from '../../../../pipelines/core/context';
+import { generateResponses } from '../../../../pipelines/sources/synthetic';
+import { tempDir } from '../../../../bench/kit/server';
+
+const settings = { rule: NHS_DIGITAL_RULE, measures: loadSuccessMeasures(), workforceCsv: WORKFORCE_CSV };
+let folder: ReturnType<typeof tempDir>;
+let db: Database;
+let cube: LiveCube;
+const engine = new DashboardEngine();
+
+beforeAll(async () => {
+	folder = tempDir();
+	db = await Database.open(join(folder.path, 'survey.duckdb'), instrument);
+	await db.write(async (c) => {
+		await generateResponses(c, { n: 3_000, seed: 41, waveId: '2025-26' });
+		await generateResponses(c, { n: 5_000, seed: 42, waveId: '2026-27' });
+	});
+	cube = new LiveCube(db, { everySeconds: 3600, minNewResponses: 1 });
+	await cube.publishNow();
+}, 60_000);
+afterAll(async () => {
+	await engine.close();
+	await db?.close();
+	folder?.remove();
+});
+
+/** The view worked out here and by the engine, as the reports router asks it. */
+const both = (filter: DashboardFilter) =>
+	cube.use(settings.measures, async (live) => {
+		const version = await figuresVersion(live, settings);
+		const waves = await rows<Wave & { status: string }>(live.c, 'SELECT id, label, status FROM waves ORDER BY id');
+		const here = await dashboard(live, filter, settings, version);
+		const there = engine.figures({ cube: await live.copy(), waves, filter, settings, version });
+		return { here, there: await there };
+	});
+
+it('gives exactly the figures and charts worked out in this process', async () => {
+	const views: DashboardFilter[] = [
+		{ scope: 'E92000001' },
+		{ scope: 'E40000003', sector: 'community' },
+		{ scope: 'E92000001', staffGroup: 'pharmacist', wave: '2025-26' },
+		{ scope: 'E40000011', specialty: 'oncology' },
+		{ scope: 'E92000001', breakdown: ['region', 'specialty'] }
+	];
+	for (const filter of views) {
+		const { here, there } = await both(filter);
+		expect(there, JSON.stringify(filter)).toEqual(here);
+	}
+}, 120_000);
+
+it('runs every thread of the engine at niceness 19', async () => {
+	await both({ scope: 'E92000001' });
+	const pid = engine.pid!;
+	const threads = readdirSync(`/proc/${pid}/task`);
+	expect(threads.length).toBeGreaterThan(3);
+	// Field 19 of /proc/…/stat is the niceness (after the command in parentheses).
+	for (const tid of threads)
+		expect(Number(readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8').split(') ')[1].split(' ')[16])).toBe(ENGINE_NICENESS);
+});
+
+it('passes on what went wrong in words, and starts again after the engine stops', async () => {
+	await expect(both({ scope: 'E92000001', wave: '2031-32' })).rejects.toThrow(/There is no wave "2031-32"/);
+	const before = engine.pid!;
+	process.kill(before, 'SIGKILL');
+	await new Promise((ok) => setTimeout(ok, 200));
+	const { here, there } = await both({ scope: 'E92000001', sector: 'hospital' });
+	expect(there).toEqual(here);
+	expect(engine.pid).not.toBe(before);
+}, 60_000);
