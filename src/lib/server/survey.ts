@@ -8,6 +8,7 @@ import { pullSettings } from './db/shared-settings';
 import { checkSharedOutput } from './db/shared-output';
 import { limitsFor } from './rate-limits';
 import { DraftStore } from './db/drafts';
+import { dashboardEngine } from './analytics/engine-client';
 import { ResponseStore } from './db/responses';
 import { ensureDefaultWave, financialYear } from './db/waves';
 import { loadConfig, type Config } from './env';
@@ -42,6 +43,10 @@ export async function startSurvey(config: Config = loadConfig()): Promise<Survey
 	await drafts.purgeExpired();
 	const purge = setInterval(() => void drafts.purgeExpired().catch(() => undefined), 3600_000);
 	purge.unref();
+	// Started now, so a planner's first view does not wait for it (a failure to start is said then).
+	void dashboardEngine()
+		.start()
+		.catch(() => undefined);
 	return {
 		config,
 		instrument,
@@ -50,6 +55,7 @@ export async function startSurvey(config: Config = loadConfig()): Promise<Survey
 		drafts,
 		async close() {
 			clearInterval(purge);
+			await dashboardEngine().close();
 			await db.close();
 		}
 	};

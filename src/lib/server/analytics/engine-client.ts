@@ -58,6 +58,11 @@ export class DashboardEngine {
 		}
 	}
 
+	/** Starts the engine process now if it is not running. */
+	async start(): Promise<void> {
+		await this.#start();
+	}
+
 	#start(): Promise<ChildProcess> {
 		return (this.#child ??= this.#spawn().catch((error) => {
 			this.#child = undefined;
