@@ -10,7 +10,8 @@ import { ENGLAND, loadSuccessMeasures, regionName, regions, WORKFORCE_CSV, type 
 import type { PipelineContext, PublishedTable, Wave } from '../core/context';
 import { snapshot, wavesUpTo } from '../stages/snapshot';
 import { runStages, STAGES as TABLE_STAGES } from '../stages';
-import { chartsFor, type Chart } from '../charts';
+import { chartsFor, renderSvg, type Chart } from '../charts';
+import type { TopLevelSpec } from 'vega-lite';
 import { renderSvgs } from '../charts/render-pool';
 import { reportHtml } from '../reports/html';
 import { summaryHtml } from '../reports/summary';
@@ -34,6 +35,10 @@ export interface RunOptions {
 	progress?: Progress;
 	/** PDFs of the reports through Chromium (off unless asked for: most tests skip it). */
 	pdf?: boolean | { chromiumPath?: string };
+	/** Worker threads to draw the charts on. A run inside the server draws on one, so its event loop
+	 *  keeps answering the survey; a CLI run has nothing else to answer, and draws in its own thread
+	 *  (0, the default), where Vega is already compiled and warm. */
+	chartThreads?: number;
 }
 
 export interface StageTiming {
@@ -83,12 +88,24 @@ const viewOf = (tables: PublishedTable[], scope: string) =>
 	scope === ENGLAND.code ? tables : tablesForPlanner(tables, { scope, filtered: false });
 
 /** Each scope's charts, drawn to SVG. */
-/** Every scope's charts with their SVG, drawn on worker threads (render-pool.ts). */
-async function renderedCharts(views: Map<string, PublishedTable[]>, waveId: string): Promise<Map<string, Array<Chart & { svg: string }>>> {
+/** Every scope's charts with their SVG, drawn on `threads` worker threads (render-pool.ts), or in this
+ *  thread when 0. */
+async function renderedCharts(
+	views: Map<string, PublishedTable[]>,
+	waveId: string,
+	threads: number
+): Promise<Map<string, Array<Chart & { svg: string }>>> {
 	const charts = [...views].map(([scope, tables]) => [scope, chartsFor(tables, scope, waveId)] as const);
-	const svgs = await renderSvgs(charts.flatMap(([, list]) => list.map((chart) => chart.spec)));
+	const specs = charts.flatMap(([, list]) => list.map((chart) => chart.spec));
+	const svgs = threads > 0 ? await renderSvgs(specs, threads) : await drawHere(specs);
 	let i = 0;
 	return new Map(charts.map(([scope, list]) => [scope, list.map((chart) => ({ ...chart, svg: svgs[i++] }))]));
+}
+
+async function drawHere(specs: TopLevelSpec[]): Promise<string[]> {
+	const svgs: string[] = [];
+	for (const spec of specs) svgs.push(await renderSvg(spec));
+	return svgs;
 }
 
 /** Respondents of a scope as published (rounded; null when too few). */
@@ -194,7 +211,7 @@ export async function runPipeline(c: DuckDBConnection, options: RunOptions): Pro
 		const tables = await runStages(c, ctx, stage);
 
 		const views = new Map(SCOPES.map((scope) => [scope, viewOf(tables, scope)]));
-		const charts = await stage('charts', () => renderedCharts(views, wave.id));
+		const charts = await stage('charts', () => renderedCharts(views, wave.id, options.chartThreads ?? 0));
 		const respondentsOf = respondentsIn(tables);
 		const reports = await stage('reports', async () =>
 			reportPages(views, charts, { wave, runId, runDate: started, rule: ctx.rule, respondentsOf })

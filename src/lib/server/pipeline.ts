@@ -117,6 +117,8 @@ async function runHere(services: SurveyServices, trigger: 'server' | 'admin'): P
 			...publicationSettings(),
 			trigger,
 			pdf: services.config.PIPELINE_PDF === 'on',
+			// Charts on a worker thread: this event loop serves the survey meanwhile.
+			chartThreads: 1,
 			recorder: databaseRecorder(services.db),
 			progress: {
 				stage: (name, index) => report(services, { ...progress, stage: name, step: index + 1 }),
