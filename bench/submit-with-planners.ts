@@ -24,9 +24,13 @@ const { values } = parseArgs({
 		warmup: { type: 'string', default: '3' }
 	}
 });
-const [n, clients, planners, seconds, warmup] = [values.responses, values.clients, values.planners, values.seconds, values.warmup].map(Number);
+const [n, clients, planners, seconds, warmup] = [values.responses, values.clients, values.planners, values.seconds, values.warmup].map(
+	Number
+);
 if (![n, clients, planners].every((v) => Number.isInteger(v) && v >= 1) || !(seconds > 0) || !(warmup >= 0)) {
-	console.error('Usage: npm run bench:submit-with-planners -- [--responses 1000000] [--clients 16] [--planners 8] [--seconds 20] [--warmup 3]');
+	console.error(
+		'Usage: npm run bench:submit-with-planners -- [--responses 1000000] [--clients 16] [--planners 8] [--seconds 20] [--warmup 3]'
+	);
 	process.exit(2);
 }
 const PASSWORD = 'benchmark password, long enough';
@@ -90,7 +94,9 @@ try {
 		await Promise.all(browsers);
 		planned.sort((a, b) => a - b);
 
-		console.log(`Survey submit at ${clients} clients, ${seconds} s after ${warmup} s warm-up, ${n.toLocaleString('en-GB')} responses held:`);
+		console.log(
+			`Survey submit at ${clients} clients, ${seconds} s after ${warmup} s warm-up, ${n.toLocaleString('en-GB')} responses held:`
+		);
 		console.log(`  alone                    ${formatResult(alone)}`);
 		console.log(`  with ${planners} planners browsing ${formatResult(busy)}`);
 		console.log(

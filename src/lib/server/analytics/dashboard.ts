@@ -10,7 +10,8 @@ import { dashboardCharts, type Chart } from '$pipelines/charts';
 import type { PipelineContext, PublishedTable, Wave } from '$pipelines/core/context';
 import { tableForPlanner } from '$pipelines/disclosure/planner-view';
 import type { LiveView } from './live-cube';
-import { settingsVersion } from './figure-cache';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
 import { rows } from '$pipelines/core/sql';
 
 export interface DashboardFilter {
@@ -61,6 +62,25 @@ async function scopeOf(live: LiveView, waves: Wave[], filter: DashboardFilter): 
 	const scope = `${live.catalog}.scope`;
 	await live.c.run(`CREATE OR REPLACE TABLE ${scope} AS ${cubeRows(live.cube, waves, filter)}`);
 	return scope;
+}
+
+/** What changes the figures besides the filters: settings files an admin edits, and the waves. */
+export function settingsVersion(settings: DashboardSettings, waves: string): string {
+	// The denominators file is a few kilobytes: hashing its content is cheaper than trusting a timestamp.
+	const workforce = existsSync(settings.workforceCsv) ? readFileSync(settings.workforceCsv) : '';
+	return createHash('sha256')
+		.update(
+			JSON.stringify([
+				settings.rule.threshold,
+				settings.rule.rounding,
+				settings.rule.meanDecimals,
+				settings.rule.perturbation !== null,
+				settings.measures,
+				waves
+			])
+		)
+		.update(workforce)
+		.digest('hex');
 }
 
 /** What the figures depend on besides the snapshot and the filters: the settings and the waves. */

@@ -2,7 +2,8 @@
 // it requests and the cube to work on, and starts it again if it stops. One per server process.
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { Wave } from '$pipelines/core/context';
-import type { CubeCopy, EngineReply, EngineRequest } from './engine';
+import type { EngineReply, EngineRequest } from './engine';
+import type { CubeCopy } from './live-cube';
 import type { Dashboard, DashboardFilter, DashboardSettings } from './dashboard';
 
 interface Pending {

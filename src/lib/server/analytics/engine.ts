@@ -12,7 +12,7 @@ import { LRUCache } from 'lru-cache';
 import { keepPrepared, literal } from '$pipelines/core/sql';
 import type { Wave } from '$pipelines/core/context';
 import { dashboard, type Dashboard, type DashboardFilter, type DashboardSettings } from './dashboard';
-import type { LiveView } from './live-cube';
+import type { CubeCopy, LiveView } from './live-cube';
 
 /** Where this module is: the server starts the engine process on it (built, a chunk of the server). */
 export const ENGINE_URL = import.meta.url;
@@ -26,12 +26,6 @@ const CONNECTIONS = 3;
 /** Figures kept per snapshot for every filter (weights, England under a filter): a few hundred kilobytes. */
 const REMEMBERED = 256;
 const CATALOG = 'engine';
-
-export interface CubeCopy {
-	/** Changes whenever the cube does (a new snapshot, other success measures). */
-	version: string;
-	parquet: string;
-}
 
 export type EngineRequest =
 	| {

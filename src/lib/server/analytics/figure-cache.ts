@@ -3,29 +3,7 @@
 // a filter, another planner of the same region) is answered from memory instead of re-running a dozen
 // aggregates. The key holds everything the figures depend on: the snapshot, the waves and their
 // status, the publication settings and the filters.
-import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
 import { LRUCache } from 'lru-cache';
-import type { DashboardSettings } from './dashboard';
-
-/** What changes the figures besides the filters: settings files an admin edits, and the waves. */
-export function settingsVersion(settings: DashboardSettings, waves: string): string {
-	// The denominators file is a few kilobytes: hashing its content is cheaper than trusting a timestamp.
-	const workforce = existsSync(settings.workforceCsv) ? readFileSync(settings.workforceCsv) : '';
-	return createHash('sha256')
-		.update(
-			JSON.stringify([
-				settings.rule.threshold,
-				settings.rule.rounding,
-				settings.rule.meanDecimals,
-				settings.rule.perturbation !== null,
-				settings.measures,
-				waves
-			])
-		)
-		.update(workforce)
-		.digest('hex');
-}
 
 export class FigureCache<T extends object> {
 	readonly #entries: LRUCache<string, T> | null;

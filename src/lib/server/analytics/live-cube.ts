@@ -15,7 +15,6 @@ import { SETTLE_MS, type Store } from '../db/store';
 import { Serial } from '../db/serial';
 import { CUBE_KEYS, CUBE_SQL } from '$pipelines/core/cube';
 import { keepPrepared, literal } from '$pipelines/core/sql';
-import type { CubeCopy } from './engine';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -26,6 +25,13 @@ import type { Memo } from '$pipelines/core/context';
 const CONNECTIONS = 3;
 /** Figures kept per snapshot for every filter (weights, England under a filter): a few hundred kilobytes. */
 const REMEMBERED = 256;
+
+/** The cube written to a file, for the dashboard engine (engine.ts) to load. */
+export interface CubeCopy {
+	/** Changes whenever the cube does (a new snapshot, other success measures). */
+	version: string;
+	parquet: string;
+}
 
 /** What a job on the live cube is given. */
 export interface LiveView {
