@@ -31,12 +31,16 @@ export class DashboardEngine {
 		if (signal?.aborted) throw new Error('Stopped: the time limit passed before the job started');
 		const child = await this.#start();
 		const id = this.#next++;
-		const stop = () => child.send({ id, kind: 'interrupt' } satisfies EngineRequest);
+		const stop = () => child.send({ id, kind: 'interrupt' } satisfies EngineRequest, () => undefined);
 		signal?.addEventListener('abort', stop, { once: true });
 		try {
 			return await new Promise<Dashboard>((resolve, reject) => {
 				this.#pending.set(id, { resolve, reject });
-				child.send({ id, kind: 'figures', ...request } satisfies EngineRequest);
+				child.send({ id, kind: 'figures', ...request } satisfies EngineRequest, (error) => {
+					if (!error) return;
+					this.#pending.delete(id);
+					reject(new Error(`The dashboard engine could not be asked: ${error.message}`));
+				});
 			});
 		} finally {
 			signal?.removeEventListener('abort', stop);
@@ -96,6 +100,8 @@ export class DashboardEngine {
 		// The engine never keeps the server running: it exits itself when the server goes ('disconnect').
 		child.unref();
 		child.channel?.unref();
+		// Errors after the start come with the exit that follows, or with a send's own callback.
+		child.on('error', (error) => console.error(`Dashboard engine: ${error.message}`));
 		child.on('exit', (code, signal) => {
 			if (this.#process === child) [this.#process, this.#child] = [undefined, undefined];
 			for (const [id, pending] of this.#pending) {
@@ -107,6 +113,8 @@ export class DashboardEngine {
 			const onMessage = (m: { id: number; ready?: boolean }) => m.id === 0 && m.ready && (child.off('message', onMessage), ready());
 			child.on('message', onMessage);
 			child.once('exit', (code) => failed(new Error(`The dashboard engine could not start (exit code ${code})`)));
+			// nice(1) or node missing: said, rather than waited for.
+			child.once('error', (error) => failed(new Error(`The dashboard engine could not start: ${error.message}`)));
 		});
 		return child;
 	}
