@@ -3,10 +3,7 @@
 // niceness 19; a stopped engine fails the requests it had, in words, and the next request starts it
 // again. Runs the engine from the sources (tsx), as `npm run dev` does; the server tests run it built.
 import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { Database } from '../../../../src/lib/server/db/database';
-import { instrument } from '../../../../src/lib/instrument/survey';
+import { afterAll, expect, it } from 'vitest';
 import { LiveCube } from '../../../../src/lib/server/analytics/live-cube';
 import { dashboard, figuresVersion, type DashboardFilter } from '../../../../src/lib/server/analytics/dashboard';
 import { DashboardEngine } from '../../../../src/lib/server/analytics/engine-client';
@@ -15,30 +12,17 @@ import { NHS_DIGITAL_RULE } from '../../../../pipelines/disclosure/protect';
 import { loadSuccessMeasures, WORKFORCE_CSV } from '../../../../pipelines/core/reference';
 import { rows } from '../../../../pipelines/core/sql';
 import type { Wave } from '../../../../pipelines/core/context';
-import { generateResponses } from '../../../../pipelines/sources/synthetic';
-import { tempDir } from '../../../../bench/kit/server';
+import { syntheticFile } from '../../../pipelines/fixtures';
 
 const settings = { rule: NHS_DIGITAL_RULE, measures: loadSuccessMeasures(), workforceCsv: WORKFORCE_CSV };
-let folder: ReturnType<typeof tempDir>;
-let db: Database;
 let cube: LiveCube;
 const engine = new DashboardEngine();
 
-beforeAll(async () => {
-	folder = tempDir();
-	db = await Database.open(join(folder.path, 'survey.duckdb'), instrument);
-	await db.write(async (c) => {
-		await generateResponses(c, { n: 3_000, seed: 41, waveId: '2025-26' });
-		await generateResponses(c, { n: 5_000, seed: 42, waveId: '2026-27' });
-	});
+syntheticFile({ n: 4_000, seed: 41, timeout: 60_000 }, async ({ db }) => {
 	cube = new LiveCube(db, { everySeconds: 3600, minNewResponses: 1 });
 	await cube.publishNow();
-}, 60_000);
-afterAll(async () => {
-	await engine.close();
-	await db?.close();
-	folder?.remove();
 });
+afterAll(() => engine.close());
 
 /** The view worked out here and by the engine, as the reports router asks it. */
 const both = (filter: DashboardFilter) =>
