@@ -2,6 +2,8 @@
 // balancer: submissions spread over them with one killed half-way, a planner's session and an
 // attacker's failed sign-ins across them, and the same dashboard figures on each.
 import { randomUUID } from 'node:crypto';
+import { once } from 'node:events';
+import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -54,6 +56,16 @@ async function countsById(): Promise<Map<string, number>> {
 	}
 }
 
+/** Keeps a killed instance's port taken by a listener that drops every connection, as a dead host's
+ *  port would: the suite runs other files' servers meanwhile, and one of them could otherwise be given
+ *  the freed port and answer in the dead instance's place. */
+async function holdPort(server: RunningServer): Promise<Server> {
+	if (server.process.exitCode === null && server.process.signalCode === null) await once(server.process, 'exit');
+	const holder = createServer((socket) => socket.destroy());
+	await new Promise<void>((ok, fail) => holder.once('error', fail).listen(server.port, '127.0.0.1', ok));
+	return holder;
+}
+
 const post = (server: RunningServer, id: string, seed: number) =>
 	fetch(`${server.url}/api/trpc/survey.submit`, {
 		method: 'POST',
@@ -67,6 +79,7 @@ describe('three instances on one PostgreSQL', () => {
 		const acknowledged = new Map<string, string>();
 		let retried = 0;
 		let killed = false;
+		let holding: Promise<Server> | undefined;
 		const jobs = Array.from({ length: TOTAL }, (_, i) => ({ id: randomUUID(), seed: i }));
 		let next = 0;
 		// 24 clients, each sending its submissions round the instances; an unanswered request is sent
@@ -90,6 +103,8 @@ describe('three instances on one PostgreSQL', () => {
 				if (!killed && acknowledged.size >= TOTAL / 2) {
 					killed = true;
 					servers[0].process.kill('SIGKILL');
+					holding = holdPort(servers[0]);
+					holding.catch(() => undefined); // awaited, and so said, at the end
 				}
 			}
 		};
@@ -101,6 +116,7 @@ describe('three instances on one PostgreSQL', () => {
 		const stored = await countsById();
 		for (const id of acknowledged.keys()) expect(stored.get(id), id).toBe(1);
 		expect(stored.size).toBe(TOTAL);
+		(await holding)?.close();
 		servers[0] = await start(0);
 	}, 300_000);
 
