@@ -14,8 +14,7 @@ import { generateResponses } from '../pipelines/sources/synthetic';
 import { startServer, tempDir } from './kit/server';
 import { signIn } from './kit/trpc';
 import { filterChanges, type DashboardFilterInput } from './kit/dashboard-filters';
-import { BENCH_LIMIT, variants } from './kit/submit-load';
-import { randomUUID } from 'node:crypto';
+import { BENCH_LIMIT, submitAll } from './kit/submit-load';
 import { SETTLE_MS } from '../src/lib/server/db/store';
 
 const { values } = parseArgs({ options: { responses: { type: 'string', default: '1000000' }, rounds: { type: 'string', default: '3' } } });
@@ -96,23 +95,7 @@ try {
 
 		// The first request after a new snapshot: NEW_RESPONSES submitted over HTTP, then, once they have
 		// settled and a snapshot is due, the national planner's first view.
-		const submitted: boolean[] = [];
-		// 16 at a time, as 16 respondents would.
-		await Promise.all(
-			Array.from({ length: 16 }, async () => {
-				while (submitted.length < NEW_RESPONSES) {
-					const i = submitted.push(false) - 1;
-					const response = await fetch(`${server.url}/api/trpc/survey.submit`, {
-						method: 'POST',
-						headers: { 'content-type': 'application/json' },
-						body: JSON.stringify({ submissionId: randomUUID(), answers: variants[i % variants.length] })
-					});
-					await response.arrayBuffer();
-					submitted[i] = response.ok;
-				}
-			})
-		);
-		if (submitted.some((ok) => !ok)) throw new Error('A submission failed');
+		await submitAll(server.url, '/api/trpc/survey.submit', NEW_RESPONSES, 16);
 		await new Promise((ok) => setTimeout(ok, SETTLE_MS + 1500));
 		t = await change(national.cookie, {});
 		console.log(`\nFirst request after a new snapshot (${NEW_RESPONSES.toLocaleString('en-GB')} new responses): ${Math.round(t)} ms`);

@@ -18,53 +18,65 @@ export const BENCH_LIMIT = '100000000';
 
 export const variants = Array.from({ length: 97 }, (_, i) => completeAnswers(i));
 
+interface Target {
+	hostname: string;
+	port: string;
+	path: string;
+	agent: Agent;
+}
+
+const targetsOf = (urls: string | string[], path: string, clients: number): Target[] =>
+	(Array.isArray(urls) ? urls : [urls]).map((url) => {
+		const { hostname, port } = new URL(url);
+		return { hostname, port, path, agent: new Agent({ keepAlive: true, maxSockets: clients }) };
+	});
+
+/** Submits the `n`th complete response (a new submission id) to one of the targets, in turn: whether
+ *  it was acknowledged, and how long it took. */
+const submitOnce = (targets: Target[], n: number) =>
+	new Promise<{ ok: boolean; ms: number }>((resolve) => {
+		const { hostname, port, path, agent } = targets[n % targets.length];
+		const body = JSON.stringify({ submissionId: randomUUID(), answers: variants[n % variants.length] });
+		const started = process.hrtime.bigint();
+		const req = request(
+			{
+				agent,
+				hostname,
+				port,
+				path,
+				method: 'POST',
+				headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) }
+			},
+			(res) => {
+				res.resume();
+				res.on('end', () => resolve({ ok: res.statusCode === 200, ms: Number(process.hrtime.bigint() - started) / 1e6 }));
+			}
+		);
+		req.on('error', () => resolve({ ok: false, ms: Number(process.hrtime.bigint() - started) / 1e6 }));
+		req.end(body);
+	});
+
 export async function drive(
 	urls: string | string[],
 	path: string,
 	clients: number,
 	{ seconds, warmup }: { seconds: number; warmup: number }
 ): Promise<Result> {
-	const targets = (Array.isArray(urls) ? urls : [urls]).map((url) => {
-		const { hostname, port } = new URL(url);
-		return { hostname, port, agent: new Agent({ keepAlive: true, maxSockets: clients }) };
-	});
+	const targets = targetsOf(urls, path, clients);
 	const latencies: number[] = [];
 	let acknowledged = 0;
 	let failed = 0;
 	let measuring = false;
 	let stop = false;
 
-	const submitOnce = (n: number) =>
-		new Promise<boolean>((resolve) => {
-			const { hostname, port, agent } = targets[n % targets.length];
-			const body = JSON.stringify({ submissionId: randomUUID(), answers: variants[n % variants.length] });
-			const started = process.hrtime.bigint();
-			const req = request(
-				{
-					agent,
-					hostname,
-					port,
-					path,
-					method: 'POST',
-					headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) }
-				},
-				(res) => {
-					res.resume();
-					res.on('end', () => {
-						if (measuring) latencies.push(Number(process.hrtime.bigint() - started) / 1e6);
-						resolve(res.statusCode === 200);
-					});
-				}
-			);
-			req.on('error', () => resolve(false));
-			req.end(body);
-		});
-
 	let n = 0;
 	const loops = Array.from({ length: clients }, async () => {
 		while (!stop) {
-			const ok = await submitOnce(n++);
-			if (measuring) ok ? acknowledged++ : failed++;
+			const { ok, ms } = await submitOnce(targets, n++);
+			if (!measuring) continue;
+			latencies.push(ms);
+			if (ok) acknowledged++;
+			else failed++;
 		}
 	});
 	await new Promise((r) => setTimeout(r, warmup * 1000));
@@ -79,6 +91,20 @@ export async function drive(
 	latencies.sort((a, b) => a - b);
 	const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? NaN;
 	return { acknowledged, failed, perSecond: acknowledged / elapsed, p50: at(0.5), p99: at(0.99) };
+}
+
+/** Submits `total` complete responses from `clients` at a time; throws if any is not acknowledged. */
+export async function submitAll(url: string, path: string, total: number, clients: number): Promise<void> {
+	const targets = targetsOf(url, path, clients);
+	let next = 0;
+	let failed = 0;
+	await Promise.all(
+		Array.from({ length: clients }, async () => {
+			while (next < total) if (!(await submitOnce(targets, next++)).ok) failed++;
+		})
+	);
+	for (const t of targets) t.agent.destroy();
+	if (failed) throw new Error(`${failed} of ${total} submissions were not acknowledged`);
 }
 
 export const formatResult = (r: Result) =>

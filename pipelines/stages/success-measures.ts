@@ -99,28 +99,12 @@ export async function measureStatisticsOf(
 	);
 	// Every kind's columns on every row, in the order they first appear, as a UNION ALL BY NAME gives them.
 	const columns = [...new Set(parts.flatMap((p) => p.flatMap((r) => Object.keys(r))))];
-	const text = (v: unknown) => String(v);
+	// Ordered by measure, region and wave, as the query's ORDER BY did (codes compare as plain text).
+	const order = (r: MeasureRow) => `${r.measure_id}\u0000${r.region_code}\u0000${r.wave_id}`;
 	return parts
 		.flat()
-		.map(
-			(r) =>
-				Object.fromEntries(columns.map((name) => [name, (r as Record<string, unknown>)[name] ?? null])) as (typeof parts)[number][number]
-		)
-		.sort((a, b) =>
-			text(a.measure_id) !== text(b.measure_id)
-				? text(a.measure_id) < text(b.measure_id)
-					? -1
-					: 1
-				: text(a.region_code) !== text(b.region_code)
-					? text(a.region_code) < text(b.region_code)
-						? -1
-						: 1
-					: text(a.wave_id) < text(b.wave_id)
-						? -1
-						: text(a.wave_id) > text(b.wave_id)
-							? 1
-							: 0
-		);
+		.map((r) => Object.fromEntries(columns.map((name) => [name, r[name] ?? null])) as MeasureRow)
+		.sort((a, b) => (order(a) < order(b) ? -1 : order(a) > order(b) ? 1 : 0));
 }
 
 type Figures = Record<string, unknown> & { wave_id: string; region_code: string; measure_id: string };

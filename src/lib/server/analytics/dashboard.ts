@@ -9,7 +9,8 @@ import { runStages, type StageContext } from '$pipelines/stages';
 import { dashboardCharts, type Chart } from '$pipelines/charts';
 import type { PipelineContext, PublishedTable, Wave } from '$pipelines/core/context';
 import { tableForPlanner } from '$pipelines/disclosure/planner-view';
-import type { LiveView } from './live-cube';
+import type { CubeView } from './live-cube';
+import type { DuckDBConnection } from '@duckdb/node-api';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { rows } from '$pipelines/core/sql';
@@ -58,14 +59,21 @@ function cubeRows(cube: string, waves: Wave[], filter: DashboardFilter): string 
  *  the stages' queries each read a few hundred rows without filtering again. A new table each time:
  *  DuckDB then plans the statements each connection has prepared afresh for it (a plan made for other
  *  rows may have relied on their statistics). */
-async function scopeOf(live: LiveView, waves: Wave[], filter: DashboardFilter): Promise<string> {
+async function scopeOf(live: CubeView, waves: Wave[], filter: DashboardFilter): Promise<string> {
 	const scope = `${live.catalog}.scope`;
 	await live.c.run(`CREATE OR REPLACE TABLE ${scope} AS ${cubeRows(live.cube, waves, filter)}`);
 	return scope;
 }
 
-/** What changes the figures besides the filters: settings files an admin edits, and the waves. */
-export function settingsVersion(settings: DashboardSettings, waves: string): string {
+/** A wave with its status (open, closed, planned): what the engine is sent, and part of figuresVersion. */
+export type StatusedWave = Wave & { status: string };
+
+/** Every wave with its status, in order. */
+export const wavesOf = (c: DuckDBConnection) => rows<StatusedWave>(c, 'SELECT id, label, status FROM waves ORDER BY id');
+
+/** What the figures depend on besides the snapshot and the filters: the settings files an admin edits,
+ *  and the waves with their status. */
+export function figuresVersion(settings: DashboardSettings, waves: StatusedWave[]): string {
 	// The denominators file is a few kilobytes: hashing its content is cheaper than trusting a timestamp.
 	const workforce = existsSync(settings.workforceCsv) ? readFileSync(settings.workforceCsv) : '';
 	return createHash('sha256')
@@ -76,28 +84,19 @@ export function settingsVersion(settings: DashboardSettings, waves: string): str
 				settings.rule.meanDecimals,
 				settings.rule.perturbation !== null,
 				settings.measures,
-				waves
+				waves.map((w) => `${w.id}:${w.status}`).join(',')
 			])
 		)
 		.update(workforce)
 		.digest('hex');
 }
 
-/** What the figures depend on besides the snapshot and the filters: the settings and the waves. */
-export async function figuresVersion(live: LiveView, settings: DashboardSettings): Promise<string> {
-	const [{ waves }] = await rows<{ waves: string }>(
-		live.c,
-		`SELECT coalesce(string_agg(id || ':' || status, ',' ORDER BY id), '') AS waves FROM waves`
-	);
-	return settingsVersion(settings, waves);
-}
-
 /** Runs the pipeline's aggregation and disclosure stages for one scope and filter set, inside
  *  LiveCube.use (it keeps the rows in scope in a table of the cube's database). `version` says what the
- *  figures depend on besides the snapshot and the filters (settingsVersion): figures the stages keep
+ *  figures depend on besides the snapshot and the filters (figuresVersion): figures the stages keep
  *  for the snapshot are kept under it. */
-export async function dashboard(live: LiveView, filter: DashboardFilter, settings: DashboardSettings, version = ''): Promise<Dashboard> {
-	const memo = live.memo(version || (await figuresVersion(live, settings)));
+export async function dashboard(live: CubeView, filter: DashboardFilter, settings: DashboardSettings, version = ''): Promise<Dashboard> {
+	const memo = live.memo(version || figuresVersion(settings, await wavesOf(live.c)));
 	const { wave, waves } = await memo(`waves|${filter.wave ?? ''}`, () => wavesUpTo(live.c, filter.wave));
 	// A pair asked either way round is published and drawn in one order.
 	const pair = filter.breakdown && orderedPair(filter.breakdown);

@@ -1,10 +1,9 @@
 // The server's end of the dashboard engine (engine.ts): starts the engine process on first use, sends
 // it requests and the cube to work on, and starts it again if it stops. One per server process.
 import { spawn, type ChildProcess } from 'node:child_process';
-import type { Wave } from '$pipelines/core/context';
 import type { EngineReply, EngineRequest } from './engine';
 import type { CubeCopy } from './live-cube';
-import type { Dashboard, DashboardFilter, DashboardSettings } from './dashboard';
+import type { Dashboard, DashboardFilter, DashboardSettings, StatusedWave } from './dashboard';
 
 interface Pending {
 	resolve(figures: Dashboard): void;
@@ -21,7 +20,7 @@ export class DashboardEngine {
 	async figures(
 		request: {
 			cube: CubeCopy;
-			waves: Array<Wave & { status: string }>;
+			waves: StatusedWave[];
 			filter: DashboardFilter;
 			settings: DashboardSettings;
 			version: string;

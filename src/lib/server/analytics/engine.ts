@@ -8,11 +8,9 @@
 // cube to a Parquet file, and this process loads it into its own in-memory DuckDB. Messages come over
 // Node's IPC channel: engine-client.ts is the other end.
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
-import { LRUCache } from 'lru-cache';
 import { keepPrepared, literal } from '$pipelines/core/sql';
-import type { Wave } from '$pipelines/core/context';
-import { dashboard, type Dashboard, type DashboardFilter, type DashboardSettings } from './dashboard';
-import type { CubeCopy, LiveView } from './live-cube';
+import { dashboard, type Dashboard, type DashboardFilter, type DashboardSettings, type StatusedWave } from './dashboard';
+import { CONNECTIONS, CubeMemo, type CubeCopy, type CubeView } from './live-cube';
 
 /** Where this module is: the server starts the engine process on it (built, a chunk of the server). */
 export const ENGINE_URL = import.meta.url;
@@ -21,10 +19,6 @@ export const ENGINE_URL = import.meta.url;
  *  when both want a core, and all of it when the survey does not. */
 export const ENGINE_NICENESS = 19;
 
-/** Connections a filter change's stages share: one query runs while another's disclosure control does. */
-const CONNECTIONS = 3;
-/** Figures kept per snapshot for every filter (weights, England under a filter): a few hundred kilobytes. */
-const REMEMBERED = 256;
 const CATALOG = 'engine';
 
 export type EngineRequest =
@@ -32,7 +26,7 @@ export type EngineRequest =
 			id: number;
 			kind: 'figures';
 			cube: CubeCopy;
-			waves: Array<Wave & { status: string }>;
+			waves: StatusedWave[];
 			filter: DashboardFilter;
 			settings: DashboardSettings;
 			/** What the figures depend on besides the cube and the filters (figuresVersion). */
@@ -49,31 +43,15 @@ export async function serveEngine(): Promise<void> {
 	connections.forEach(keepPrepared);
 	const [c] = connections;
 	await c.run(`ATTACH ':memory:' AS ${CATALOG}`);
-	const remembered = new LRUCache<string, Promise<unknown>>({ max: REMEMBERED });
+	const memo = new CubeMemo();
 	let loaded: string | undefined;
 	let waves = '';
+	const live: CubeView = { c, connections, cube: `${CATALOG}.cube`, catalog: CATALOG, memo: (prefix) => memo.under(prefix) };
 
-	const live: LiveView = {
-		c,
-		connections,
-		cube: `${CATALOG}.cube`,
-		catalog: CATALOG,
-		memo: (prefix) => (key, compute) => {
-			const id = `${prefix}|${key}`;
-			const kept = remembered.get(id) as ReturnType<typeof compute> | undefined;
-			if (kept) return kept;
-			const made = compute();
-			remembered.set(id, made);
-			made.catch(() => remembered.get(id) === made && remembered.delete(id));
-			return made;
-		},
-		copy: () => Promise.reject(new Error('The engine works on a copy of the cube already'))
-	};
-
-	const prepare = async (cube: CubeCopy, list: Array<Wave & { status: string }>) => {
+	const prepare = async (cube: CubeCopy, list: StatusedWave[]) => {
 		if (loaded !== cube.version) {
 			await c.run(`CREATE OR REPLACE TABLE ${live.cube} AS SELECT * FROM read_parquet(${literal(cube.parquet)})`);
-			remembered.clear();
+			memo.clear();
 			loaded = cube.version;
 		}
 		const text = JSON.stringify(list);
@@ -102,7 +80,7 @@ export async function serveEngine(): Promise<void> {
 	process.send!({ id: 0, ready: true });
 }
 
-async function replaceWaves(c: DuckDBConnection, list: Array<Wave & { status: string }>) {
+async function replaceWaves(c: DuckDBConnection, list: StatusedWave[]) {
 	await c.run('CREATE OR REPLACE TABLE waves (id VARCHAR, label VARCHAR, status VARCHAR)');
 	for (const w of list) await c.run('INSERT INTO waves VALUES ($1, $2, $3)', [w.id, w.label, w.status]);
 }

@@ -22,9 +22,7 @@ import type { SuccessMeasure } from '$pipelines/core/reference';
 import type { Memo } from '$pipelines/core/context';
 
 /** Connections a filter change's stages share: one query runs while another's disclosure control does. */
-const CONNECTIONS = 3;
-/** Figures kept per snapshot for every filter (weights, England under a filter): a few hundred kilobytes. */
-const REMEMBERED = 256;
+export const CONNECTIONS = 3;
 
 /** The cube written to a file, for the dashboard engine (engine.ts) to load. */
 export interface CubeCopy {
@@ -33,8 +31,8 @@ export interface CubeCopy {
 	parquet: string;
 }
 
-/** What a job on the live cube is given. */
-export interface LiveView {
+/** What the dashboard's stages are given: the cube, connections that see it, and figures kept with it. */
+export interface CubeView {
 	/** The first of `connections`, for small reads. */
 	c: DuckDBConnection;
 	connections: DuckDBConnection[];
@@ -44,8 +42,34 @@ export interface LiveView {
 	catalog: string;
 	/** Figures kept until the next snapshot, under keys that begin with `version`: what else they depend on. */
 	memo(version: string): Memo;
+}
+
+/** What a job on the server's live cube is given: the cube, and a copy of it for the dashboard engine. */
+export interface LiveView extends CubeView {
 	/** The cube written to a Parquet file, for the dashboard engine (engine.ts): once per cube. */
 	copy(): Promise<CubeCopy>;
+}
+
+/** Figures kept with one cube, for every filter (the weights, England under a filter): each worked out
+ *  once per key until `clear`, a few hundred kilobytes in all. A failure (an interrupted query) is not kept. */
+export class CubeMemo {
+	readonly #kept = new LRUCache<string, Promise<unknown>>({ max: 256 });
+
+	under(prefix: string): Memo {
+		return <T>(key: string, compute: () => Promise<T>) => {
+			const id = `${prefix}|${key}`;
+			const kept = this.#kept.get(id) as Promise<T> | undefined;
+			if (kept) return kept;
+			const made = compute();
+			this.#kept.set(id, made);
+			made.catch(() => this.#kept.get(id) === made && this.#kept.delete(id));
+			return made;
+		};
+	}
+
+	clear() {
+		this.#kept.clear();
+	}
 }
 
 let catalogs = 0;
@@ -72,7 +96,7 @@ export class LiveCube {
 	#connections: DuckDBConnection[] | undefined;
 	/** An in-memory database of this cube's own, so that every connection sees its tables. */
 	readonly #catalog = `live_cube_${++catalogs}`;
-	readonly #remembered = new LRUCache<string, Promise<unknown>>({ max: REMEMBERED });
+	readonly #memo = new CubeMemo();
 	#snapshot: Snapshot | undefined;
 	/** What the cube table holds now. */
 	#built: Built | undefined;
@@ -95,7 +119,7 @@ export class LiveCube {
 				connections,
 				cube: `${this.#catalog}.cube`,
 				catalog: this.#catalog,
-				memo: (prefix) => (key, compute) => this.#remember(`${prefix}|${key}`, compute),
+				memo: (prefix) => this.#memo.under(prefix),
 				copy: () => this.#copy(c)
 			};
 			return job(live, { takenAt: snapshot.takenAt, ...this.policy });
@@ -147,7 +171,7 @@ export class LiveCube {
 			await c.run('ROLLBACK').catch(() => undefined);
 			throw error;
 		}
-		this.#remembered.clear();
+		this.#memo.clear();
 	}
 
 	/** Writes the cube to a Parquet file of this process's own folder (owner-only, like the database),
@@ -173,16 +197,6 @@ export class LiveCube {
 
 	/** How the cube was last brought up to a snapshot, and how long its table took: for benchmarks. */
 	lastBuild: { kind: 'full' | 'folded'; ms: number } | undefined;
-
-	#remember<T>(key: string, compute: () => Promise<T>): Promise<T> {
-		const kept = this.#remembered.get(key) as Promise<T> | undefined;
-		if (kept) return kept;
-		const made = compute();
-		this.#remembered.set(key, made);
-		// A failure (an interrupted query) is not kept.
-		made.catch(() => this.#remembered.get(key) === made && this.#remembered.delete(key));
-		return made;
-	}
 
 	/** Takes a snapshot now, whatever the policy; for benchmarks and tests that load data first. */
 	publishNow(): Promise<void> {

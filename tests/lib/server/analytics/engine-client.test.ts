@@ -5,13 +5,11 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { afterAll, expect, it } from 'vitest';
 import { LiveCube } from '../../../../src/lib/server/analytics/live-cube';
-import { dashboard, figuresVersion, type DashboardFilter } from '../../../../src/lib/server/analytics/dashboard';
+import { dashboard, figuresVersion, wavesOf, type DashboardFilter } from '../../../../src/lib/server/analytics/dashboard';
 import { DashboardEngine } from '../../../../src/lib/server/analytics/engine-client';
 import { ENGINE_NICENESS } from '../../../../src/lib/server/analytics/engine';
 import { NHS_DIGITAL_RULE } from '../../../../pipelines/disclosure/protect';
 import { loadSuccessMeasures, WORKFORCE_CSV } from '../../../../pipelines/core/reference';
-import { rows } from '../../../../pipelines/core/sql';
-import type { Wave } from '../../../../pipelines/core/context';
 import { syntheticFile } from '../../../pipelines/fixtures';
 
 const settings = { rule: NHS_DIGITAL_RULE, measures: loadSuccessMeasures(), workforceCsv: WORKFORCE_CSV };
@@ -27,8 +25,8 @@ afterAll(() => engine.close());
 /** The view worked out here and by the engine, as the reports router asks it. */
 const both = (filter: DashboardFilter) =>
 	cube.use(settings.measures, async (live) => {
-		const version = await figuresVersion(live, settings);
-		const waves = await rows<Wave & { status: string }>(live.c, 'SELECT id, label, status FROM waves ORDER BY id');
+		const waves = await wavesOf(live.c);
+		const version = figuresVersion(settings, waves);
 		const here = await dashboard(live, filter, settings, version);
 		const there = engine.figures({ cube: await live.copy(), waves, filter, settings, version });
 		return { here, there: await there };

@@ -12,15 +12,13 @@ import { z } from 'zod';
 import { ENGLAND, regions, sectors, specialties, staffGroups } from '../../../instrument/reference';
 import { regionName } from '$pipelines/core/reference';
 import { BREAKDOWN_DIMENSIONS, DIMENSION_NAMES } from '$pipelines/stages/breakdowns';
-import { dashboard, figuresVersion, type DashboardFilter } from '../../analytics/dashboard';
+import { figuresVersion, wavesOf, type Dashboard, type DashboardFilter } from '../../analytics/dashboard';
 import { liveCubeOf, type SnapshotInfo } from '../../analytics/live-cube';
 import { FigureCache } from '../../analytics/figure-cache';
 import { rowsOf } from '$pipelines/core/context';
 import type { Store } from '../../db/store';
 import { dashboardQueueOf, QueueRefusal } from '../../analytics/fair-queue';
 import { dashboardEngine } from '../../analytics/engine-client';
-import { rows } from '$pipelines/core/sql';
-import type { Wave } from '$pipelines/core/context';
 import { publicationSettings } from '$pipelines/settings';
 import { plannerProcedure, router } from '../trpc';
 import type { Context } from '../context';
@@ -95,7 +93,8 @@ async function figures(ctx: Context & { user: User }, filter: DashboardFilter, c
 			ctx.user.id,
 			(signal) =>
 				liveCubeOf(db, policy).use(settings.measures, async (live, snapshot) => {
-					const version = await figuresVersion(live, settings);
+					const waves = await wavesOf(live.c);
+					const version = figuresVersion(settings, waves);
 					const key = [
 						snapshot.takenAt,
 						version,
@@ -103,12 +102,11 @@ async function figures(ctx: Context & { user: User }, filter: DashboardFilter, c
 							.filter(([, v]) => v !== undefined)
 							.sort()
 					];
-					return cache.get(key, async () => {
-						// Worked out by the dashboard engine, a process of lower priority: respondents first.
-						const waves = await rows<Wave & { status: string }>(live.c, 'SELECT id, label, status FROM waves ORDER BY id');
-						const cube = await live.copy();
-						return { ...(await dashboardEngine().figures({ cube, waves, filter, settings, version }, signal)), snapshot };
-					});
+					// Worked out by the dashboard engine, a process of lower priority: respondents first.
+					return cache.get(key, async () => ({
+						...(await dashboardEngine().figures({ cube: await live.copy(), waves, filter, settings, version }, signal)),
+						snapshot
+					}));
 				}),
 			cancelled
 		);
@@ -124,7 +122,7 @@ async function figures(ctx: Context & { user: User }, filter: DashboardFilter, c
 	}
 }
 
-type Figures = Awaited<ReturnType<typeof dashboard>> & { snapshot: SnapshotInfo };
+type Figures = Dashboard & { snapshot: SnapshotInfo };
 const caches = new WeakMap<Store, FigureCache<Figures>>();
 /** One cache of dashboard figures per database in this process. */
 const figureCacheOf = (db: Store, entries: number) =>
