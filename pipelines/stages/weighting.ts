@@ -267,63 +267,48 @@ interface Figure {
 	suppressed: boolean;
 }
 
-/** The stage. `weightsCube` holds the people the weights are made from: in the dashboard, every
- *  respondent of the wave (weights do not change with a filter), while the figures follow the filters;
- *  there `memo` keeps the weights' cells from one filter change to the next. */
-export async function weighting(
-	c: DuckDBConnection,
-	ctx: PipelineContext,
-	weightsCube: CubeRelation = ctx.cube,
-	memo: Memo = (_key, compute) => compute()
-): Promise<PublishedTable[]> {
-	const wave = ctx.wave.id;
-	const cells = await memo(`weights|${wave}|${weightsCube}`, () => publishedCells(c, wave, weightsCube, ctx.workforceCsv, ctx.rule));
-	const fits = weightsWithinRegions(cells, (members) =>
-		publishedCount(sum(members.map((m) => m.n)), sum(members.map((m) => m.key)), ctx.rule)
-	);
+/** The weights of each region's weighting cells, and which weighting cell each region × staff group
+ *  cell belongs to. A pool's count is protected like a published count of its people. */
+function fitted(cells: CountedCell[], rule: DisclosureRule) {
+	const fits = weightsWithinRegions(cells, (members) => publishedCount(sum(members.map((m) => m.n)), sum(members.map((m) => m.key)), rule));
 	const weightingCells = [...fits.values()].flatMap((f) => f.cells);
 	const weightingCellOf = new Map<string, WeightingCell>(
 		weightingCells.flatMap((w) => w.members.map((m) => [cellKey(m.region_code, m.staff_group), w] as const))
 	);
-	const inputs = inputsOf(ctx.measures);
+	return { fits, weightingCells, weightingCellOf };
+}
+
+/** Weighted and unweighted value of an input (by id) in a scope, from the scope's weighting cells. */
+function figuresOf(statistics: InputStatistics[], inputs: Input[], weights: ReturnType<typeof fitted>, rule: DisclosureRule) {
 	const byId = new Map(inputs.map((i) => [i.id, i]));
-	const statistics = await inputStatistics(c, wave, ctx.cube, inputs);
 	// The scope's published base: the figure's base, and hidden with it (1–7 people).
 	const scopeBase = new Map(
 		statistics
 			.filter((s) => s.level === 'scope')
-			.map((s) => [
-				`${s.region_code}|${s.input}`,
-				{ base: publishedCount(s.base, s.base_key, ctx.rule), hidden: isHidden(s.base, ctx.rule) }
-			])
+			.map((s) => [`${s.region_code}|${s.input}`, { base: publishedCount(s.base, s.base_key, rule), hidden: isHidden(s.base, rule) }])
 	);
 	// Weighting cells are inputs only, each protected as a published figure would be: its base as a
 	// published count (hidden at 1–7 people), its share or mean with the noise keyed on its own people,
 	// as a published table of the same people would carry. So a weighted figure tells no more about a
 	// weighting cell than such a table. Unrounded, so rounding does not add to the weighting's error.
-	const pooled = pooledStatistics(statistics, weightingCellOf);
+	const pooled = pooledStatistics(statistics, weights.weightingCellOf);
 	const cellFigure = (w: WeightingCell, input: Input): CellFigure => {
 		const p = pooled.get(w)?.get(input.id);
 		if (!p) return { base: 0, value: null, weight: w.weight };
 		const value = input.numerator
 			? // Its answer has the name success_measures gives it (measure:<id>): same people, same noise.
-				perturbedShare(p.yes, p.base, p.key, input.id, ctx.rule)
-			: perturbedMean(p.total, p.base, p.key, input.variable!, ctx.rule, RATING_SENSITIVITY * input.divisor);
+				perturbedShare(p.yes, p.base, p.key, input.id, rule)
+			: perturbedMean(p.total, p.base, p.key, input.variable!, rule, RATING_SENSITIVITY * input.divisor);
 		return {
-			base: publishedCount(p.base, p.key, ctx.rule),
+			base: publishedCount(p.base, p.key, rule),
 			value: value === null || input.numerator ? value : value / input.divisor,
 			weight: w.weight
 		};
 	};
-	const scopes = [...new Set(statistics.filter((s) => s.level === 'scope').map((s) => s.region_code))].sort((a, b) =>
-		a === ENGLAND.code ? -1 : b === ENGLAND.code ? 1 : a.localeCompare(b)
-	);
-	const inScope = (scope: string, region: string) => scope === ENGLAND.code || scope === region;
-
-	/** Weighted and unweighted value of an input in a scope, from the scope's weighting cells. */
-	const figure = (scope: string, input: Input): Figure => {
-		const { base, hidden } = scopeBase.get(`${scope}|${input.id}`)!;
-		const own = weightingCells.filter((w) => inScope(scope, w.region_code)).map((w) => cellFigure(w, input));
+	return (scope: string, id: string): Figure => {
+		const input = byId.get(id)!;
+		const { base, hidden } = scopeBase.get(`${scope}|${id}`)!;
+		const own = weights.weightingCells.filter((w) => inScope(scope, w.region_code)).map((w) => cellFigure(w, input));
 		const f = combined(own);
 		const percent = (v: number | null) => (v === null || !input.numerator ? v : 100 * v);
 		return {
@@ -335,91 +320,90 @@ export async function weighting(
 			suppressed: hidden
 		};
 	};
+}
 
+const inScope = (scope: string, region: string) => scope === ENGLAND.code || scope === region;
+
+/** Borich MWDS from means: (importance − confidence) × weight importance; null if any is missing. */
+const mwds = (i: number | null, c: number | null, w: number | null) => (i === null || c === null || w === null ? null : (i - c) * w);
+
+/** The MWDS success measure: the mean of every competency's MWDS, as precise as its least precise part. */
+function mwdsMeasure(means: (prefix: string, competency: string) => Figure): Figure {
+	const parts = ratingColumns().map((r) => [
+		means('importance', r.competency),
+		means('confidence', r.competency),
+		means('importance_all', r.competency)
+	]);
+	const mean = (pick: 'unweighted' | 'weighted') => {
+		const scores = parts.map(([i, c, w]) => mwds(i[pick], c[pick], w[pick]));
+		return scores.some((s) => s === null) ? null : sum(scores as number[]) / scores.length;
+	};
+	const esses = parts.flat().map((p) => p.ess);
+	const [i0] = parts[0];
+	return {
+		unweighted: mean('unweighted'),
+		weighted: mean('weighted'),
+		base: i0.base,
+		ess: esses.some((e) => e === null) ? null : Math.min(...(esses as number[])),
+		left: Math.max(...parts.flat().map((p) => p.left)),
+		suppressed: i0.suppressed
+	};
+}
+
+/** One scope's rows of weighted_figures: each success measure, then each competency's means and MWDS. */
+function scopeRows(scope: string, ctx: PipelineContext, figure: (scope: string, id: string) => Figure, fitsInScope: RegionWeights[]) {
+	const largest = Math.max(...fitsInScope.flatMap((f) => f.cells.map((w) => w.weight)));
+	const note = weightingNote(fitsInScope);
 	const out: Record<string, unknown>[] = [];
-	for (const scope of scopes) {
-		const fitsInScope = [...fits].filter(([region]) => inScope(scope, region)).map(([, f]) => f);
-		const largest = Math.max(...fitsInScope.flatMap((f) => f.cells.map((w) => w.weight)));
-		const note = weightingNote(fitsInScope);
-		const row = (kind: 'measure' | 'competency', id: string, statistic: string, name: string, f: Figure, places: number) => {
-			const left = f.left
-				? [
-						`${f.left} weighting cell${f.left === 1 ? '' : 's'} with fewer than ${ctx.rule.threshold} people answering this question left out.`
-					]
-				: [];
-			out.push({
-				wave,
-				region_code: scope,
-				figure_kind: kind,
-				figure_id: id,
-				statistic,
-				name,
-				unweighted: round(f.unweighted, places),
-				weighted: round(f.weighted, places),
-				difference: f.unweighted === null || f.weighted === null ? null : round(f.weighted - f.unweighted, places),
-				base: f.base,
-				effective_sample_size: publishedEss(f.ess, f.base, ctx.rule),
-				largest_weight: round(largest, 4),
-				method: 'post-stratification',
-				note: [...left, ...(note ? [note] : [])].join(' ') || null,
-				suppressed: f.suppressed
-			});
-		};
-		const means = (prefix: string, competency: string) => figure(scope, byId.get(`${prefix}:${competency}`)!);
-		/** Borich MWDS from means: (importance − confidence) × weight importance; null if any is missing. */
-		const mwds = (i: number | null, c: number | null, w: number | null) => (i === null || c === null || w === null ? null : (i - c) * w);
-		for (const m of ctx.measures) {
-			if (m.kind === 'share' || m.kind === 'mean')
-				row('measure', m.id, 'value', m.name, figure(scope, byId.get(`measure:${m.id}`)!), m.kind === 'share' ? 1 : 2);
-			if (m.kind === 'mwds') {
-				const parts = ratingColumns().map((r) => [
-					means('importance', r.competency),
-					means('confidence', r.competency),
-					means('importance_all', r.competency)
-				]);
-				const mean = (pick: 'unweighted' | 'weighted') => {
-					const scores = parts.map(([i, c, w]) => mwds(i[pick], c[pick], w[pick]));
-					return scores.some((s) => s === null) ? null : sum(scores as number[]) / scores.length;
-				};
-				// As precise as its least precise part.
-				const esses = parts.flat().map((p) => p.ess);
-				const ess = esses.some((e) => e === null) ? null : Math.min(...(esses as number[]));
-				const [i0] = parts[0];
-				row(
-					'measure',
-					m.id,
-					'value',
-					m.name,
-					{
-						unweighted: mean('unweighted'),
-						weighted: mean('weighted'),
-						base: i0.base,
-						ess,
-						left: Math.max(...parts.flat().map((p) => p.left)),
-						suppressed: i0.suppressed
-					},
-					2
-				);
-			}
-		}
-		for (const r of ratingColumns()) {
-			const [i, conf] = [means('importance', r.competency), means('confidence', r.competency)];
-			const name = competencyName(r.competency);
-			row('competency', r.competency, 'mean_importance', `Mean importance: ${name}`, i, 2);
-			row('competency', r.competency, 'mean_confidence', `Mean confidence: ${name}`, conf, 2);
-			row(
-				'competency',
-				r.competency,
-				'mwds',
-				`Needs score (MWDS): ${name}`,
-				{ ...i, unweighted: mwds(i.unweighted, conf.unweighted, i.unweighted), weighted: mwds(i.weighted, conf.weighted, i.weighted) },
-				2
-			);
-		}
+	const row = (kind: 'measure' | 'competency', id: string, statistic: string, name: string, f: Figure, places: number) => {
+		const left = f.left
+			? [
+					`${f.left} weighting cell${f.left === 1 ? '' : 's'} with fewer than ${ctx.rule.threshold} people answering this question left out.`
+				]
+			: [];
+		out.push({
+			wave: ctx.wave.id,
+			region_code: scope,
+			figure_kind: kind,
+			figure_id: id,
+			statistic,
+			name,
+			unweighted: round(f.unweighted, places),
+			weighted: round(f.weighted, places),
+			difference: f.unweighted === null || f.weighted === null ? null : round(f.weighted - f.unweighted, places),
+			base: f.base,
+			effective_sample_size: publishedEss(f.ess, f.base, ctx.rule),
+			largest_weight: round(largest, 4),
+			method: 'post-stratification',
+			note: [...left, ...(note ? [note] : [])].join(' ') || null,
+			suppressed: f.suppressed
+		});
+	};
+	const means = (prefix: string, competency: string) => figure(scope, `${prefix}:${competency}`);
+	for (const m of ctx.measures) {
+		if (m.kind === 'share' || m.kind === 'mean')
+			row('measure', m.id, 'value', m.name, figure(scope, `measure:${m.id}`), m.kind === 'share' ? 1 : 2);
+		if (m.kind === 'mwds') row('measure', m.id, 'value', m.name, mwdsMeasure(means), 2);
 	}
+	for (const r of ratingColumns()) {
+		const [i, conf] = [means('importance', r.competency), means('confidence', r.competency)];
+		const name = competencyName(r.competency);
+		row('competency', r.competency, 'mean_importance', `Mean importance: ${name}`, i, 2);
+		row('competency', r.competency, 'mean_confidence', `Mean confidence: ${name}`, conf, 2);
+		const score = {
+			...i,
+			unweighted: mwds(i.unweighted, conf.unweighted, i.unweighted),
+			weighted: mwds(i.weighted, conf.weighted, i.weighted)
+		};
+		row('competency', r.competency, 'mwds', `Needs score (MWDS): ${name}`, score, 2);
+	}
+	return out;
+}
 
+/** The weights table: every region × staff group cell, its weight and why it has it. */
+function weightsTable(wave: string, cells: CountedCell[], weights: ReturnType<typeof fitted>): PublishedTable {
 	const weightRows = cells.map((cell) => {
-		const w = weightingCellOf.get(cellKey(cell.region_code, cell.staff_group));
+		const w = weights.weightingCellOf.get(cellKey(cell.region_code, cell.staff_group));
 		return {
 			wave,
 			region_code: cell.region_code,
@@ -429,49 +413,78 @@ export async function weighting(
 			weight: round(w?.weight ?? null, 4),
 			method: 'post-stratification',
 			capped: w?.capped ?? false,
-			note: cellNote(cell, w, fits.get(cell.region_code)!),
+			note: cellNote(cell, w, weights.fits.get(cell.region_code)!),
 			suppressed: cell.respondents === null
 		};
 	});
-	return [
-		published(
-			'weights_by_region_staff_group',
-			'Weights to the workforce by region and staff group (post-stratification within each region, small cells pooled, weights capped)',
-			{
-				wave: 'VARCHAR',
-				region_code: 'VARCHAR',
-				staff_group: 'VARCHAR',
-				workforce: 'INTEGER',
-				respondents: 'INTEGER',
-				weight: 'DOUBLE',
-				method: 'VARCHAR',
-				capped: 'BOOLEAN',
-				note: 'VARCHAR',
-				suppressed: 'BOOLEAN'
-			},
-			weightRows
-		),
-		published(
-			'weighted_figures',
-			'Success measures and needs weighted to the workforce, beside the same figures unweighted, with the effective sample size and the largest weight',
-			{
-				wave: 'VARCHAR',
-				region_code: 'VARCHAR',
-				figure_kind: 'VARCHAR',
-				figure_id: 'VARCHAR',
-				statistic: 'VARCHAR',
-				name: 'VARCHAR',
-				unweighted: 'DOUBLE',
-				weighted: 'DOUBLE',
-				difference: 'DOUBLE',
-				base: 'INTEGER',
-				effective_sample_size: 'INTEGER',
-				largest_weight: 'DOUBLE',
-				method: 'VARCHAR',
-				note: 'VARCHAR',
-				suppressed: 'BOOLEAN'
-			},
-			out
+	return published(
+		'weights_by_region_staff_group',
+		'Weights to the workforce by region and staff group (post-stratification within each region, small cells pooled, weights capped)',
+		{
+			wave: 'VARCHAR',
+			region_code: 'VARCHAR',
+			staff_group: 'VARCHAR',
+			workforce: 'INTEGER',
+			respondents: 'INTEGER',
+			weight: 'DOUBLE',
+			method: 'VARCHAR',
+			capped: 'BOOLEAN',
+			note: 'VARCHAR',
+			suppressed: 'BOOLEAN'
+		},
+		weightRows
+	);
+}
+
+const weightedFiguresTable = (rows: Record<string, unknown>[]): PublishedTable =>
+	published(
+		'weighted_figures',
+		'Success measures and needs weighted to the workforce, beside the same figures unweighted, with the effective sample size and the largest weight',
+		{
+			wave: 'VARCHAR',
+			region_code: 'VARCHAR',
+			figure_kind: 'VARCHAR',
+			figure_id: 'VARCHAR',
+			statistic: 'VARCHAR',
+			name: 'VARCHAR',
+			unweighted: 'DOUBLE',
+			weighted: 'DOUBLE',
+			difference: 'DOUBLE',
+			base: 'INTEGER',
+			effective_sample_size: 'INTEGER',
+			largest_weight: 'DOUBLE',
+			method: 'VARCHAR',
+			note: 'VARCHAR',
+			suppressed: 'BOOLEAN'
+		},
+		rows
+	);
+
+/** The stage. `weightsCube` holds the people the weights are made from: in the dashboard, every
+ *  respondent of the wave (weights do not change with a filter), while the figures follow the filters;
+ *  there `memo` keeps the weights' cells from one filter change to the next. */
+export async function weighting(
+	c: DuckDBConnection,
+	ctx: PipelineContext,
+	weightsCube: CubeRelation = ctx.cube,
+	memo: Memo = (_key, compute) => compute()
+): Promise<PublishedTable[]> {
+	const wave = ctx.wave.id;
+	const cells = await memo(`weights|${wave}|${weightsCube}`, () => publishedCells(c, wave, weightsCube, ctx.workforceCsv, ctx.rule));
+	const weights = fitted(cells, ctx.rule);
+	const inputs = inputsOf(ctx.measures);
+	const statistics = await inputStatistics(c, wave, ctx.cube, inputs);
+	const figure = figuresOf(statistics, inputs, weights, ctx.rule);
+	const scopes = [...new Set(statistics.filter((s) => s.level === 'scope').map((s) => s.region_code))].sort((a, b) =>
+		a === ENGLAND.code ? -1 : b === ENGLAND.code ? 1 : a.localeCompare(b)
+	);
+	const figures = scopes.flatMap((scope) =>
+		scopeRows(
+			scope,
+			ctx,
+			figure,
+			[...weights.fits].filter(([region]) => inScope(scope, region)).map(([, f]) => f)
 		)
-	];
+	);
+	return [weightsTable(wave, cells, weights), weightedFiguresTable(figures)];
 }

@@ -6,6 +6,7 @@ import { instrument } from '../../src/lib/instrument/survey';
 import { completeAnswers } from '../../bench/kit/answers';
 import { query } from '../../bench/kit/db';
 import { FormClient, stepBody } from '../../bench/kit/form-client';
+import { clientFor, failureOf } from '../../bench/kit/trpc';
 import { startServer, tempDir, type RunningServer } from '../../bench/kit/server';
 
 const dir = tempDir();
@@ -135,5 +136,18 @@ describe('survey forms without JavaScript', () => {
 		const drafts = await query(databasePath, 'SELECT count(*)::INT AS n FROM drafts');
 		expect(drafts[0].n).toBe(1); // the one left unsent above
 		server = await startServer({ databasePath });
+	});
+	it('answers a refused form with the status the API gives the same refusal (one table, refusalStatus)', async () => {
+		const client = new FormClient(server.url);
+		const answers = completeAnswers(5);
+		for (const section of instrument.sections) await client.post(`/survey/${section.id}?/next`, stepBody(section, answers));
+		const submissionId = /name="submissionId" value="([^"]+)"/.exec((await client.get('/survey/check')).html)![1];
+		// Other answers already stored under the form's submission id: the API refuses them as a conflict.
+		await clientFor(server.url).survey.submit.mutate({ submissionId, answers: completeAnswers(6) });
+		const api = await failureOf(clientFor(server.url).survey.submit.mutate({ submissionId, answers }));
+		expect([api.code, api.status]).toEqual(['CONFLICT', 409]);
+		const form = await client.post('/survey/check', new URLSearchParams({ submissionId }));
+		expect(form.status).toBe(409);
+		expect(form.html).toContain(api.message);
 	});
 });

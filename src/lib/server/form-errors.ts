@@ -1,6 +1,7 @@
 import { fail } from '@sveltejs/kit';
 import { TRPCError } from '@trpc/server';
 import { ZodError } from 'zod';
+import { refusalStatus } from './trpc/status';
 
 /** A refused change as error-summary entries pointing at the field to blame (`fields` maps a
  *  procedure's input name to the page's element id; the first is blamed when none fits).
@@ -12,11 +13,8 @@ export function refused<V extends Record<string, unknown>>(error: unknown, field
 			values,
 			errors: error.cause.issues.map((i) => ({ href: `#${fieldOf(fields, i.path, first)}`, message: i.message }))
 		});
-	if (error instanceof TRPCError && error.code !== 'INTERNAL_SERVER_ERROR')
-		return fail(error.code === 'CONFLICT' ? 409 : error.code === 'NOT_FOUND' ? 404 : 400, {
-			values,
-			errors: [{ href: `#${first}`, message: error.message }]
-		});
+	const status = refusalStatus(error);
+	if (status) return fail(status, { values, errors: [{ href: `#${first}`, message: (error as TRPCError).message }] });
 	throw error;
 }
 

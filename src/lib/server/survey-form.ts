@@ -3,6 +3,7 @@
 import { createHash } from 'node:crypto';
 import { fail, redirect, type Cookies, type RequestEvent } from '@sveltejs/kit';
 import { TRPCError } from '@trpc/server';
+import { refusalStatus } from './trpc/status';
 import { ZodError } from 'zod';
 import { instrument } from '../instrument/survey';
 import { fieldErrorsOf } from '../instrument/schema';
@@ -87,12 +88,8 @@ const failure = (
 	});
 };
 
-const statusOf = (error: unknown) =>
-	error instanceof TRPCError && error.code === 'TOO_MANY_REQUESTS'
-		? 429
-		: error instanceof TRPCError && error.code === 'SERVICE_UNAVAILABLE'
-			? 503
-			: 400;
+/** A refusal's status as the API gives it; a fault is worded as ours (problemOf) and answered 500. */
+const statusOf = (error: unknown) => refusalStatus(error) ?? 500;
 
 /** Saves the answers through `survey.saveDraft` and keeps the draft cookie pointing at them. */
 async function saveDraft(event: RequestEvent, code: string | null, answers: Answers) {

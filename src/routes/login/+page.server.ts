@@ -1,5 +1,6 @@
 import { fail, redirect } from '@sveltejs/kit';
 import { TRPCError } from '@trpc/server';
+import { refusalStatus } from '$lib/server/trpc/status';
 import { ZodError } from 'zod';
 import { callerFor, copyCookies } from '$lib/server/trpc/caller';
 import type { Actions, PageServerLoad } from './$types';
@@ -31,11 +32,8 @@ export const actions: Actions = {
 				const errors = error.cause.issues.map((i) => ({ href: `#${String(i.path[0])}`, message: i.message }));
 				return fail(400, { email: email.slice(0, 254), errors });
 			}
-			if (error instanceof TRPCError && error.code !== 'INTERNAL_SERVER_ERROR')
-				return fail(error.code === 'TOO_MANY_REQUESTS' ? 429 : 400, {
-					email: email.slice(0, 254),
-					errors: [{ href: '#email', message: error.message }]
-				});
+			const status = refusalStatus(error);
+			if (status) return fail(status, { email: email.slice(0, 254), errors: [{ href: '#email', message: (error as TRPCError).message }] });
 			throw error;
 		}
 		copyCookies(resHeaders, event.cookies);

@@ -1,5 +1,6 @@
 import { fail, redirect } from '@sveltejs/kit';
 import { TRPCError } from '@trpc/server';
+import { refusalStatus } from '$lib/server/trpc/status';
 import { signedIn } from '$lib/server/auth/guard';
 import { callerFor } from '$lib/server/trpc/caller';
 import type { Actions, PageServerLoad } from './$types';
@@ -25,8 +26,8 @@ export const actions: Actions = {
 		try {
 			await caller.runs.start();
 		} catch (error) {
-			if (error instanceof TRPCError && error.code !== 'INTERNAL_SERVER_ERROR')
-				return fail(error.code === 'FORBIDDEN' ? 403 : 409, { problem: error.message });
+			const status = refusalStatus(error);
+			if (status) return fail(status, { problem: (error as TRPCError).message });
 			throw error;
 		}
 		redirect(303, '/runs');

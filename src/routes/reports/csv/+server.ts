@@ -3,19 +3,12 @@
 // same filters, headed as on screen with hidden figures marked as on screen.
 import { error } from '@sveltejs/kit';
 import { TRPCError } from '@trpc/server';
+import { refusalStatus } from '$lib/server/trpc/status';
 import { signedIn } from '$lib/server/auth/guard';
 import { callerFor } from '$lib/server/trpc/caller';
 import { chartCsv } from '$lib/components/charts/chart-csv';
 import { dashboardQuery } from '../dashboard-query';
 import type { RequestHandler } from './$types';
-
-const STATUS: Partial<Record<TRPCError['code'], number>> = {
-	BAD_REQUEST: 400,
-	FORBIDDEN: 403,
-	NOT_FOUND: 404,
-	TOO_MANY_REQUESTS: 429,
-	TIMEOUT: 408
-};
 
 export const GET: RequestHandler = async (event) => {
 	signedIn(event.locals, event.url);
@@ -25,7 +18,8 @@ export const GET: RequestHandler = async (event) => {
 	try {
 		dashboard = await caller.reports.dashboard(input);
 	} catch (problem) {
-		if (problem instanceof TRPCError && STATUS[problem.code]) error(STATUS[problem.code]!, problem.message);
+		const status = refusalStatus(problem);
+		if (status) error(status, (problem as TRPCError).message);
 		throw problem;
 	}
 	const chart = dashboard.charts.find((c) => c.id === event.url.searchParams.get('chart'));

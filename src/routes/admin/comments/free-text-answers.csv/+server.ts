@@ -1,8 +1,16 @@
 import { error } from '@sveltejs/kit';
 import { TRPCError } from '@trpc/server';
+import { refusalStatus } from '$lib/server/trpc/status';
 import { csvOf } from '$lib/csv';
 import { callerFor } from '$lib/server/trpc/caller';
 import type { RequestHandler } from './$types';
+
+/** Refusals in this download's words; the status is the API's (refusalStatus). */
+const WORDS: Partial<Record<TRPCError['code'], string>> = {
+	UNAUTHORIZED: 'Sign in as an administrator to download free-text answers',
+	FORBIDDEN: 'Free-text answers are for survey administrators only',
+	BAD_REQUEST: 'Choose a wave from the list'
+};
 
 /** The free-text answers as CSV (formulas neutralised). Through `admin.comments`, so only admins get
  *  them and every download is audited as an export. */
@@ -18,10 +26,8 @@ export const GET: RequestHandler = async (event) => {
 			}
 		});
 	} catch (problem) {
-		if (problem instanceof TRPCError && problem.code === 'UNAUTHORIZED')
-			error(401, 'Sign in as an administrator to download free-text answers');
-		if (problem instanceof TRPCError && problem.code === 'FORBIDDEN') error(403, 'Free-text answers are for survey administrators only');
-		if (problem instanceof TRPCError && problem.code === 'BAD_REQUEST') error(400, 'Choose a wave from the list');
+		const status = refusalStatus(problem);
+		if (status) error(status, WORDS[(problem as TRPCError).code] ?? (problem as TRPCError).message);
 		throw problem;
 	}
 };

@@ -1,5 +1,6 @@
 import { error, fail, redirect } from '@sveltejs/kit';
 import { TRPCError } from '@trpc/server';
+import { refusalStatus } from '$lib/server/trpc/status';
 import { callerFor } from '$lib/server/trpc/caller';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -32,7 +33,8 @@ export const actions: Actions = {
 			if (change === 'open') await caller.admin.waves.open({ id: event.params.id });
 			else await caller.admin.waves.close({ id: event.params.id });
 		} catch (problem) {
-			if (problem instanceof TRPCError && problem.code !== 'INTERNAL_SERVER_ERROR') return fail(400, { problem: problem.message });
+			const status = refusalStatus(problem);
+			if (status) return fail(status, { problem: (problem as TRPCError).message });
 			throw problem;
 		}
 		redirect(303, `/admin?${change === 'open' ? 'opened' : 'closed'}=${event.params.id}`);
