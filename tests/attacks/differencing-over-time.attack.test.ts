@@ -22,6 +22,8 @@ const TEAM = { region: LONDON, sector: 'hospital', staffGroup: 'pharmacy_technic
 const TEAM_SIZE = 30;
 const VICTIMS = 10;
 const FILLERS = 9;
+/** The server's DASHBOARD_SNAPSHOT_SETTLE_MS: a snapshot holds the responses submitted until this long before it. */
+const SETTLE_MS = 500;
 
 interface Person {
 	region: string;
@@ -81,15 +83,21 @@ async function attack(env: Record<string, string>, seed: number): Promise<Score 
 	try {
 		server = await startServer({
 			databasePath,
-			env: { SETTINGS_DIR: join(dir.path, 'settings'), PIPELINE_OUT: join(dir.path, 'reports'), RATE_SUBMIT_PER_MINUTE: '100000', ...env }
+			env: {
+				SETTINGS_DIR: join(dir.path, 'settings'),
+				PIPELINE_OUT: join(dir.path, 'reports'),
+				RATE_SUBMIT_PER_MINUTE: '100000',
+				DASHBOARD_SNAPSHOT_SETTLE_MS: String(SETTLE_MS),
+				...env
+			}
 		});
 		const respondent = clientFor(server.url);
 		const submit = (p: Person) => respondent.survey.submit.mutate({ submissionId: randomUUID(), answers: answersOf(p) });
 		const random = prng(seed);
 		const everyone = population(random);
 		for (let i = 0; i < everyone.length; i += 25) await Promise.all(everyone.slice(i, i + 25).map(submit));
-		// Snapshots hold responses submitted until 2 s before they are taken.
-		await pause(2_500);
+		// Snapshots hold responses submitted until SETTLE_MS before they are taken.
+		await pause(SETTLE_MS + 300);
 		const { client: planner } = await signIn(server.url, 'london@example.org', PASSWORD);
 		const read = () => planner.reports.dashboard.query({ region: TEAM.region, sector: TEAM.sector, staffGroup: TEAM.staffGroup } as never);
 
@@ -106,7 +114,7 @@ async function attack(env: Record<string, string>, seed: number): Promise<Score 
 				)
 			);
 			// No read until the victim is past the next snapshot's watermark; then until the snapshot moves.
-			await pause(2_300);
+			await pause(SETTLE_MS + 300);
 			let afterResult = await read();
 			for (let tries = 0; afterResult.snapshot.takenAt === beforeResult.snapshot.takenAt && tries < 20; tries++) {
 				await pause(500);

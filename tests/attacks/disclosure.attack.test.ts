@@ -35,6 +35,8 @@ const SCOPES = [ENGLAND, LONDON];
 const SECTORS = sectors.map((s) => s.code);
 const STAFF = staffGroups.map((g) => g.code);
 const SPECIALTIES = specialties.map((s) => s.code);
+/** The server's DASHBOARD_SNAPSHOT_SETTLE_MS: a snapshot holds the responses submitted until this long before it. */
+const SETTLE_MS = 500;
 
 /** A seeded generator, so the data (and what the unprotected server gives away) is the same each run. */
 function prng(seed: number) {
@@ -147,7 +149,13 @@ async function target(env: Record<string, string>): Promise<Target> {
 	await createAccounts(databasePath);
 	const server = await startServer({
 		databasePath,
-		env: { SETTINGS_DIR: join(dir.path, 'settings'), PIPELINE_OUT: join(dir.path, 'reports'), RATE_SUBMIT_PER_MINUTE: '100000', ...env }
+		env: {
+			SETTINGS_DIR: join(dir.path, 'settings'),
+			PIPELINE_OUT: join(dir.path, 'reports'),
+			RATE_SUBMIT_PER_MINUTE: '100000',
+			DASHBOARD_SNAPSHOT_SETTLE_MS: String(SETTLE_MS),
+			...env
+		}
 	});
 	const respondent = clientFor(server.url);
 	const all = people(prng(20261128));
@@ -155,8 +163,8 @@ async function target(env: Record<string, string>): Promise<Target> {
 		await Promise.all(
 			all.slice(i, i + 25).map((p) => respondent.survey.submit.mutate({ submissionId: randomUUID(), answers: answersOf(p) }))
 		);
-	// The dashboard's snapshots hold responses submitted until two seconds before they are taken.
-	await new Promise((ok) => setTimeout(ok, 2_500));
+	// The dashboard's snapshots hold responses submitted until SETTLE_MS before they are taken.
+	await new Promise((ok) => setTimeout(ok, SETTLE_MS + 300));
 	const { client: planner } = await signIn(server.url, 'national@example.org', PASSWORD);
 	return { server, dir, planner, respondent, people: all };
 }
@@ -274,7 +282,7 @@ describe('against the protected server (cell key method, snapshots)', () => {
 	let t: Target;
 	let seen: Map<string, Observation>;
 	beforeAll(async () => {
-		t = await target({ DASHBOARD_SNAPSHOT_SECONDS: '2', DASHBOARD_SNAPSHOT_MIN_RESPONSES: '5' });
+		t = await target({ DASHBOARD_SNAPSHOT_SECONDS: '1', DASHBOARD_SNAPSHOT_MIN_RESPONSES: '5' });
 		seen = await observeAll(t, grid(FULL.scopes, FULL.specialties));
 	}, 600_000);
 	afterAll(async () => {
@@ -308,7 +316,7 @@ describe('against the protected server (cell key method, snapshots)', () => {
 	it('does not move for one new submission, and gives away no one when it moves', async () => {
 		const random = prng(7);
 		const first = newcomer(random);
-		const polled = await poll(t, HEALTH_JUSTICE, first, 2_500);
+		const polled = await poll(t, HEALTH_JUSTICE, first, 1_500);
 		// One response is below the snapshot's minimum: the figures have not moved at all.
 		expect(polled.after).toEqual(polled.before);
 		expect(polled.recovered).toBe(false);
@@ -320,7 +328,7 @@ describe('against the protected server (cell key method, snapshots)', () => {
 				answers: answersOf({ ...people(random)[i + 40], region: 'E40000011' })
 			});
 		const second = newcomer(random);
-		const moved = await poll(t, HEALTH_JUSTICE, second, 2_500);
+		const moved = await poll(t, HEALTH_JUSTICE, second, 1_500);
 		expect(moved.snapshot.takenAt).not.toBe(polled.snapshot.takenAt);
 		expect(moved.recovered).toBe(false);
 		expect(reconstruct(moved.after)).toBeNull();
@@ -352,7 +360,7 @@ describe('against the same server with the protection switched off (proof that t
 	});
 
 	it('recovers a newcomer’s every rating by polling before and after their submission', async () => {
-		const polled = await poll(t, HEALTH_JUSTICE, newcomer(prng(7)), 2_500);
+		const polled = await poll(t, HEALTH_JUSTICE, newcomer(prng(7)), SETTLE_MS + 300);
 		expect(polled.recovered).toBe(true);
 	});
 });

@@ -66,7 +66,8 @@ beforeAll(async () => {
 			PIPELINE_OUT: join(dir.path, 'reports'),
 			RATE_SUBMIT_PER_MINUTE: '100000',
 			DASHBOARD_SNAPSHOT_SECONDS: '0',
-			DASHBOARD_SNAPSHOT_MIN_RESPONSES: '1'
+			DASHBOARD_SNAPSHOT_MIN_RESPONSES: '1',
+			DASHBOARD_SNAPSHOT_SETTLE_MS: '500'
 		}
 	});
 	const respondent = clientFor(server.url);
@@ -84,8 +85,8 @@ beforeAll(async () => {
 			await Promise.all(
 				people.slice(i, i + 25).map((p) => respondent.survey.submit.mutate({ submissionId: randomUUID(), answers: answersOf(p) }))
 			);
-		// The next snapshot holds responses submitted until 2 s before it.
-		await pause(2_500);
+		// The next snapshot holds responses submitted until 500 ms (DASHBOARD_SNAPSHOT_SETTLE_MS) before it.
+		await pause(800);
 	};
 	// London: health and justice (12 pharmacists, 4 technicians, 2 support workers) and larger sectors;
 	// elsewhere: no health and justice at first.

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { thresholdText } from '$pipelines/disclosure/protect';
 import { DEFAULT_CHECKPOINT_MB } from './db/database';
+import { SETTLE_MS } from './db/store';
 
 const seconds = z.coerce.number().int().positive();
 
@@ -74,6 +75,9 @@ const schema = z.object({
 	// have arrived, so no single submission can be isolated by polling.
 	DASHBOARD_SNAPSHOT_SECONDS: z.coerce.number().int().min(0).default(3600),
 	DASHBOARD_SNAPSHOT_MIN_RESPONSES: z.coerce.number().int().min(1).default(10),
+	// A snapshot holds the responses submitted until this long before it: every one of them is then
+	// committed (a submission is timestamped milliseconds before its commit). Tests shorten it.
+	DASHBOARD_SNAPSHOT_SETTLE_MS: z.coerce.number().int().min(100).max(60_000).default(SETTLE_MS),
 	// The cell key method. "off" leaves NHS Digital's rounding alone, which differencing defeats: it
 	// exists only so the attack suite can prove its attacks work.
 	DISCLOSURE_CELL_KEY: z.enum(['on', 'off']).default('on')

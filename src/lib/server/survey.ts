@@ -43,10 +43,6 @@ export async function startSurvey(config: Config = loadConfig()): Promise<Survey
 	await drafts.purgeExpired();
 	const purge = setInterval(() => void drafts.purgeExpired().catch(() => undefined), 3600_000);
 	purge.unref();
-	// Started now, so a planner's first view does not wait for it (a failure to start is said then).
-	void dashboardEngine()
-		.start()
-		.catch(() => undefined);
 	return {
 		config,
 		instrument,

@@ -77,6 +77,8 @@ let catalogs = 0;
 export interface SnapshotPolicy {
 	everySeconds: number;
 	minNewResponses: number;
+	/** How long before a snapshot its watermark lies (SETTLE_MS unless given). */
+	settleMs?: number;
 }
 
 /** What the dashboard says about how fresh its figures are. */
@@ -122,7 +124,8 @@ export class LiveCube {
 				memo: (prefix) => this.#memo.under(prefix),
 				copy: () => this.#copy(c)
 			};
-			return job(live, { takenAt: snapshot.takenAt, ...this.policy });
+			const { everySeconds, minNewResponses } = this.policy;
+			return job(live, { takenAt: snapshot.takenAt, everySeconds, minNewResponses });
 		});
 	}
 
@@ -254,13 +257,13 @@ export class LiveCube {
 		return latest && { takenAt: iso(latest.taken_at), watermark: iso(latest.watermark), responses: Number(latest.responses) };
 	}
 
-	/** Records a new snapshot of the responses submitted until two seconds ago: a submission is
+	/** Records a new snapshot of the responses submitted until SETTLE_MS ago: a submission is
 	 *  timestamped when its batch starts writing and committed milliseconds later, so every response up
 	 *  to the watermark is committed, and any rebuild finds the same set again. The store's clock, so
 	 *  instances on other hosts agree. */
 	async #take(): Promise<Snapshot> {
 		const now = await this.db.now();
-		const watermark = new Date(Date.parse(now) - SETTLE_MS).toISOString();
+		const watermark = new Date(Date.parse(now) - (this.policy.settleMs ?? SETTLE_MS)).toISOString();
 		const [{ n }] = await this.db.query(`SELECT count(*)::INTEGER AS n FROM responses WHERE submitted_at <= $1::TIMESTAMPTZ`, [watermark]);
 		const takenAt = now;
 		await this.db.write((wc) =>

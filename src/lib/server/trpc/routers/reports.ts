@@ -80,6 +80,11 @@ async function figures(ctx: Context & { user: User }, filter: DashboardFilter, c
 	const { config, db } = ctx.survey;
 	if (filter.wave && (await db.query(`SELECT 1 FROM waves WHERE id = $1 AND status <> 'planned'`, [filter.wave])).length === 0)
 		throw noSuchWave(filter.wave);
+	// Started at the first planner request, not with the server (a server that only takes the survey
+	// never pays for it), while the live cube is built; a failure to start is said by figures().
+	void dashboardEngine()
+		.start()
+		.catch(() => undefined);
 	try {
 		// Planners take turns (fair-queue.ts): one planner's many requests cannot hold up the others.
 		const queue = dashboardQueueOf({
@@ -87,7 +92,11 @@ async function figures(ctx: Context & { user: User }, filter: DashboardFilter, c
 			waitMs: config.DASHBOARD_WAIT_SECONDS * 1000,
 			jobMs: config.DASHBOARD_JOB_SECONDS * 1000
 		});
-		const policy = { everySeconds: config.DASHBOARD_SNAPSHOT_SECONDS, minNewResponses: config.DASHBOARD_SNAPSHOT_MIN_RESPONSES };
+		const policy = {
+			everySeconds: config.DASHBOARD_SNAPSHOT_SECONDS,
+			minNewResponses: config.DASHBOARD_SNAPSHOT_MIN_RESPONSES,
+			settleMs: config.DASHBOARD_SNAPSHOT_SETTLE_MS
+		};
 		const cache = figureCacheOf(db, config.DASHBOARD_CACHE_ENTRIES);
 		return await queue.run(
 			ctx.user.id,
