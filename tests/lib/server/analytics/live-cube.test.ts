@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { Database } from '../../../../src/lib/server/db/database';
 import { instrument } from '../../../../src/lib/instrument/survey';
+import { loadConfig } from '../../../../src/lib/server/env';
 import { LiveCube } from '../../../../src/lib/server/analytics/live-cube';
 import { dashboard, type DashboardFilter } from '../../../../src/lib/server/analytics/dashboard';
 import { NHS_DIGITAL_RULE } from '../../../../pipelines/disclosure/protect';
@@ -94,3 +95,10 @@ it('builds the cube afresh when responses from before the last snapshot appear (
 	expect(await differences(cube)).toEqual({ extra: 0, missing: 0 });
 	expect(cube.lastBuild?.kind).toBe('full');
 }, 120_000);
+
+it('takes DASHBOARD_SNAPSHOT_SETTLE_MS from the environment, and says what is wrong with a bad value', () => {
+	expect(loadConfig({}).DASHBOARD_SNAPSHOT_SETTLE_MS).toBe(2_000);
+	expect(loadConfig({ DASHBOARD_SNAPSHOT_SETTLE_MS: '500' }).DASHBOARD_SNAPSHOT_SETTLE_MS).toBe(500);
+	for (const value of ['0', '99', 'soon', '600000'])
+		expect(() => loadConfig({ DASHBOARD_SNAPSHOT_SETTLE_MS: value })).toThrow(/DASHBOARD_SNAPSHOT_SETTLE_MS/);
+});
