@@ -1,7 +1,7 @@
 // Clinical pathways: the reference file checked on load with clear errors, readiness combined from the
 // published per-competency figures (hand-worked), and against a second implementation over the
 // responses with an exact rule. Golden for seed 7.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -63,9 +63,14 @@ describe('the pathways file', () => {
 	});
 
 	it('says when the file is not JSON', () => {
-		const file = join(mkdtempSync(join(tmpdir(), 'pgw-pathways-')), 'pathways.json');
-		writeFileSync(file, '{ "pathways": [');
-		expect(() => loadPathways(file)).toThrow(/^The pathways file .*pathways\.json could not be read as JSON: /);
+		const folder = mkdtempSync(join(tmpdir(), 'pgw-pathways-'));
+		try {
+			const file = join(folder, 'pathways.json');
+			writeFileSync(file, '{ "pathways": [');
+			expect(() => loadPathways(file)).toThrow(/^The pathways file .*pathways\.json could not be read as JSON: /);
+		} finally {
+			rmSync(folder, { recursive: true, force: true });
+		}
 	});
 });
 

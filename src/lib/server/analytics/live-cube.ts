@@ -15,7 +15,7 @@ import { SETTLE_MS, type Store } from '../db/store';
 import { Serial } from '../db/serial';
 import { CUBE_KEYS, CUBE_SQL } from '$pipelines/core/cube';
 import { keepPrepared, literal } from '$pipelines/core/sql';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SuccessMeasure } from '$pipelines/core/reference';
@@ -184,7 +184,8 @@ export class LiveCube {
 		const version = `${built.takenAt}|${built.measures}`;
 		if (this.#copied?.version === version) return this.#copied;
 		if (!this.#folder) {
-			const folder = (this.#folder = mkdtempSync(join(tmpdir(), 'pgw-live-cube-')));
+			removeOrphanedCopies();
+			const folder = (this.#folder = mkdtempSync(join(tmpdir(), `${COPY_FOLDER}${process.pid}-`)));
 			process.once('exit', () => rmSync(folder, { recursive: true, force: true }));
 		}
 		const parquet = join(this.#folder, `cube-${++this.#copies}.parquet`);
@@ -276,6 +277,33 @@ export class LiveCube {
 		return { takenAt, watermark, responses: Number(n) };
 	}
 }
+
+/** The cube copies' folders, named after the process that made them. */
+const COPY_FOLDER = 'pgw-live-cube-';
+
+/** Removes the copy folders of processes that are gone: one killed outright (SIGKILL, a crash) never
+ *  ran its exit handler, and a cube copy can be tens of megabytes. */
+function removeOrphanedCopies() {
+	for (const name of readdirSync(tmpdir())) {
+		const pid = Number(/^pgw-live-cube-(\d+)-/.exec(name)?.[1]);
+		if (!pid || pid === process.pid || alive(pid)) continue;
+		try {
+			rmSync(join(tmpdir(), name), { recursive: true, force: true });
+		} catch {
+			// Another user's folder, or gone already: not ours to clear.
+		}
+	}
+}
+
+const alive = (pid: number) => {
+	try {
+		process.kill(pid, 0);
+		return true;
+	} catch (error) {
+		// EPERM: alive, and another user's.
+		return (error as NodeJS.ErrnoException).code === 'EPERM';
+	}
+};
 
 interface Built {
 	takenAt: string;

@@ -1,6 +1,9 @@
 // The live cube moves to a new snapshot by folding in only the responses since the last one, and the
 // folded cube equals one built from every response; when older responses appear (an import), it is
 // built afresh instead. A real DuckDB file, synthetic responses.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { Database } from '../../../../src/lib/server/db/database';
@@ -101,4 +104,23 @@ it('takes DASHBOARD_SNAPSHOT_SETTLE_MS from the environment, and says what is wr
 	expect(loadConfig({ DASHBOARD_SNAPSHOT_SETTLE_MS: '500' }).DASHBOARD_SNAPSHOT_SETTLE_MS).toBe(500);
 	for (const value of ['0', '99', 'soon', '600000'])
 		expect(() => loadConfig({ DASHBOARD_SNAPSHOT_SETTLE_MS: value })).toThrow(/DASHBOARD_SNAPSHOT_SETTLE_MS/);
+});
+
+it('clears the cube copies of processes that are gone (killed before their exit handler ran), and no others', async () => {
+	const exited = spawnSync(process.execPath, ['-e', '']).pid!;
+	const running = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60_000)']);
+	const orphan = mkdtempSync(join(tmpdir(), `pgw-live-cube-${exited}-`));
+	const kept = mkdtempSync(join(tmpdir(), `pgw-live-cube-${running.pid}-`));
+	try {
+		const cube = new LiveCube(db, { everySeconds: 3600, minNewResponses: 1 });
+		await cube.publishNow();
+		const copy = await cube.use(settings.measures, (live) => live.copy());
+		expect(existsSync(copy.parquet)).toBe(true);
+		expect(existsSync(orphan)).toBe(false);
+		expect(existsSync(kept)).toBe(true);
+	} finally {
+		running.kill();
+		rmSync(orphan, { recursive: true, force: true });
+		rmSync(kept, { recursive: true, force: true });
+	}
 });
