@@ -6,13 +6,12 @@
 // ratings distribution. Scored per rating against guessing the team's mean. With protection on the
 // attack must do no better than that guess + 10 points; with it off it must recover most ratings.
 import { randomUUID } from 'node:crypto';
-import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { competencies } from '../../src/lib/instrument/reference';
 import type { Answers } from '../../src/lib/instrument/types';
-import { createAccounts, PASSWORD } from '../helpers/accounts';
+import { PASSWORD } from '../helpers/accounts';
 import { completeAnswers } from '../../bench/kit/answers';
-import { startServer, tempDir, type RunningServer } from '../../bench/kit/server';
+import { SETTLE_MS, targetServer, type TargetServer } from './target-server';
 import { clientFor, signIn } from '../../bench/kit/trpc';
 import { levelKey, prng, realisticRatings, scoreDifferencing, type GroupFigures, type Ratings, type Score } from './attacker';
 
@@ -22,8 +21,6 @@ const TEAM = { region: LONDON, sector: 'hospital', staffGroup: 'pharmacy_technic
 const TEAM_SIZE = 30;
 const VICTIMS = 10;
 const FILLERS = 9;
-/** The server's DASHBOARD_SNAPSHOT_SETTLE_MS: a snapshot holds the responses submitted until this long before it. */
-const SETTLE_MS = 500;
 
 interface Person {
 	region: string;
@@ -76,21 +73,10 @@ const pause = (ms: number) => new Promise((ok) => setTimeout(ok, ms));
 
 async function attack(env: Record<string, string>, seed: number): Promise<Score & { seconds: number }> {
 	const started = performance.now();
-	const dir = tempDir();
-	const databasePath = join(dir.path, 'survey.duckdb');
-	await createAccounts(databasePath);
-	let server: RunningServer | undefined;
+	let target: TargetServer | undefined;
 	try {
-		server = await startServer({
-			databasePath,
-			env: {
-				SETTINGS_DIR: join(dir.path, 'settings'),
-				PIPELINE_OUT: join(dir.path, 'reports'),
-				RATE_SUBMIT_PER_MINUTE: '100000',
-				DASHBOARD_SNAPSHOT_SETTLE_MS: String(SETTLE_MS),
-				...env
-			}
-		});
+		target = await targetServer(env);
+		const { server } = target;
 		const respondent = clientFor(server.url);
 		const submit = (p: Person) => respondent.survey.submit.mutate({ submissionId: randomUUID(), answers: answersOf(p) });
 		const random = prng(seed);
@@ -126,8 +112,7 @@ async function attack(env: Record<string, string>, seed: number): Promise<Score 
 		}
 		return { ...scoreDifferencing(trials), seconds: Math.round((performance.now() - started) / 1000) };
 	} finally {
-		await server?.stop();
-		dir.remove();
+		await target?.stop();
 	}
 }
 

@@ -7,13 +7,13 @@
 // with the protection switched off (DISCLOSURE_CELL_KEY=off, live figures) the same attacks recover
 // small groups' exact sizes and one person's ratings: the suite can fail.
 import { randomUUID } from 'node:crypto';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { competencies, sectors, specialties, staffGroups } from '../../src/lib/instrument/reference';
 import type { Answers } from '../../src/lib/instrument/types';
-import { createAccounts, PASSWORD } from '../helpers/accounts';
+import { PASSWORD } from '../helpers/accounts';
 import { completeAnswers } from '../../bench/kit/answers';
-import { startServer, tempDir, type RunningServer } from '../../bench/kit/server';
+import type { RunningServer } from '../../bench/kit/server';
+import { SETTLE_MS, targetServer } from './target-server';
 import { clientFor, signIn } from '../../bench/kit/trpc';
 import {
 	ALL,
@@ -35,8 +35,6 @@ const SCOPES = [ENGLAND, LONDON];
 const SECTORS = sectors.map((s) => s.code);
 const STAFF = staffGroups.map((g) => g.code);
 const SPECIALTIES = specialties.map((s) => s.code);
-/** The server's DASHBOARD_SNAPSHOT_SETTLE_MS: a snapshot holds the responses submitted until this long before it. */
-const SETTLE_MS = 500;
 
 /** A seeded generator, so the data (and what the unprotected server gives away) is the same each run. */
 function prng(seed: number) {
@@ -137,26 +135,15 @@ const FULL = { scopes: SCOPES, specialties: SPECIALTIES };
 
 interface Target {
 	server: RunningServer;
-	dir: ReturnType<typeof tempDir>;
+	/** Stops the server and removes its folder. */
+	stop(): Promise<void>;
 	planner: ReturnType<typeof clientFor>;
 	respondent: ReturnType<typeof clientFor>;
 	people: Person[];
 }
 
 async function target(env: Record<string, string>): Promise<Target> {
-	const dir = tempDir();
-	const databasePath = join(dir.path, 'survey.duckdb');
-	await createAccounts(databasePath);
-	const server = await startServer({
-		databasePath,
-		env: {
-			SETTINGS_DIR: join(dir.path, 'settings'),
-			PIPELINE_OUT: join(dir.path, 'reports'),
-			RATE_SUBMIT_PER_MINUTE: '100000',
-			DASHBOARD_SNAPSHOT_SETTLE_MS: String(SETTLE_MS),
-			...env
-		}
-	});
+	const { server, stop } = await targetServer(env);
 	const respondent = clientFor(server.url);
 	const all = people(prng(20261128));
 	for (let i = 0; i < all.length; i += 25)
@@ -166,7 +153,7 @@ async function target(env: Record<string, string>): Promise<Target> {
 	// The dashboard's snapshots hold responses submitted until SETTLE_MS before they are taken.
 	await new Promise((ok) => setTimeout(ok, SETTLE_MS + 300));
 	const { client: planner } = await signIn(server.url, 'national@example.org', PASSWORD);
-	return { server, dir, planner, respondent, people: all };
+	return { server, stop, planner, respondent, people: all };
 }
 
 const query = (t: Target, q: Query) =>
@@ -286,8 +273,7 @@ describe('against the protected server (cell key method, snapshots)', () => {
 		seen = await observeAll(t, grid(FULL.scopes, FULL.specialties));
 	}, 600_000);
 	afterAll(async () => {
-		await t?.server.stop();
-		t?.dir.remove();
+		await t?.stop();
 	});
 
 	it('reveals no exact count of a published group from its means, and so no small group by differencing', () => {
@@ -345,8 +331,7 @@ describe('against the same server with the protection switched off (proof that t
 		seen = await observeAll(t, grid(LONDON_ONLY.scopes, LONDON_ONLY.specialties));
 	}, 600_000);
 	afterAll(async () => {
-		await t?.server.stop();
-		t?.dir.remove();
+		await t?.stop();
 	});
 
 	it('recovers small groups exactly, and one person’s every rating, by reconstruction and differencing', () => {

@@ -5,12 +5,12 @@
 // their record keys stay exactly the same) and everything the London planner sees from reports.dashboard
 // under 15 filter sets must stay the same: every chart and table, region against England included.
 import { randomUUID } from 'node:crypto';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Answers } from '../../src/lib/instrument/types';
-import { createAccounts, PASSWORD } from '../helpers/accounts';
+import { PASSWORD } from '../helpers/accounts';
 import { completeAnswers } from '../../bench/kit/answers';
-import { startServer, tempDir, type RunningServer } from '../../bench/kit/server';
+import type { RunningServer } from '../../bench/kit/server';
+import { SETTLE_MS, targetServer, type TargetServer } from './target-server';
 import { clientFor, signIn } from '../../bench/kit/trpc';
 import { prng, realisticRatings, type Ratings } from './attacker';
 
@@ -46,7 +46,7 @@ const FILTERS: Array<{ sector?: string; staffGroup?: string; specialty?: string;
 	{ sector: HEALTH_JUSTICE, breakdown: ['staff_group', 'specialty'] }
 ];
 
-let dir: ReturnType<typeof tempDir>;
+let target: TargetServer | undefined;
 let server: RunningServer;
 let random: () => number;
 const views: Array<Array<Record<string, unknown>>> = [];
@@ -56,20 +56,8 @@ const national: unknown[] = [];
 const pause = (ms: number) => new Promise((ok) => setTimeout(ok, ms));
 
 beforeAll(async () => {
-	dir = tempDir();
-	const databasePath = join(dir.path, 'survey.duckdb');
-	await createAccounts(databasePath);
-	server = await startServer({
-		databasePath,
-		env: {
-			SETTINGS_DIR: join(dir.path, 'settings'),
-			PIPELINE_OUT: join(dir.path, 'reports'),
-			RATE_SUBMIT_PER_MINUTE: '100000',
-			DASHBOARD_SNAPSHOT_SECONDS: '0',
-			DASHBOARD_SNAPSHOT_MIN_RESPONSES: '1',
-			DASHBOARD_SNAPSHOT_SETTLE_MS: '500'
-		}
-	});
+	target = await targetServer({ DASHBOARD_SNAPSHOT_SECONDS: '0', DASHBOARD_SNAPSHOT_MIN_RESPONSES: '1' });
+	server = target.server;
 	const respondent = clientFor(server.url);
 	random = prng(20261704);
 	const pick = <T>(list: T[]) => list[Math.floor(random() * list.length)];
@@ -85,8 +73,8 @@ beforeAll(async () => {
 			await Promise.all(
 				people.slice(i, i + 25).map((p) => respondent.survey.submit.mutate({ submissionId: randomUUID(), answers: answersOf(p) }))
 			);
-		// The next snapshot holds responses submitted until 500 ms (DASHBOARD_SNAPSHOT_SETTLE_MS) before it.
-		await pause(800);
+		// The next snapshot holds responses submitted until SETTLE_MS before it.
+		await pause(SETTLE_MS + 300);
 	};
 	// London: health and justice (12 pharmacists, 4 technicians, 2 support workers) and larger sectors;
 	// elsewhere: no health and justice at first.
@@ -127,8 +115,7 @@ beforeAll(async () => {
 }, 300_000);
 
 afterAll(async () => {
-	await server?.stop();
-	dir?.remove();
+	await target?.stop();
 });
 
 describe('what a London planner sees under a filter, whatever other regions’ small cells hold', () => {
