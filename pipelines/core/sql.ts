@@ -6,10 +6,11 @@ export type Row = Record<string, unknown>;
 
 /** Statements prepared on connections that keep them, by their SQL. The stages' SQL is wide (hundreds
  *  of aggregates) and the dashboard runs the same text for every filter change over a few thousand
- *  cube rows, where parsing and binding cost more than the aggregation: prepared once, each runs for
- *  less. Only for connections whose tables are replaced, never updated in place, when their rows
- *  change: DuckDB plans a prepared statement again when a table it reads is replaced, but a plan may
- *  rest on the statistics of rows since changed. */
+ *  cube rows: prepared once, a run skips parsing. DuckDB binds and plans a prepared statement again on
+ *  every run once any table of the instance has been created or replaced since it was prepared, as the
+ *  scope table is on every filter change, so planning is not saved (BENCHMARKS.md, third sitting of
+ *  2026-12-06). Only for connections whose tables are replaced, never updated in place, when their rows
+ *  change: a plan kept across an update could rest on the statistics of rows since changed. */
 const prepared = new WeakMap<DuckDBConnection, Map<string, DuckDBPreparedStatement>>();
 const PREPARED_PER_CONNECTION = 500;
 
