@@ -50,7 +50,12 @@ export function published(
 	data: Record<string, unknown>[]
 ): PublishedTable {
 	const names = Object.keys(columns);
-	return { name, title, columns, rows: data.map((r) => Object.fromEntries(names.map((n) => [n, r[n] ?? null]))) };
+	const keep = (r: Record<string, unknown>) => {
+		const out: Record<string, unknown> = {};
+		for (const n of names) out[n] = r[n] ?? null;
+		return out;
+	};
+	return { name, title, columns, rows: data.map(keep) };
 }
 
 /** The rows of a published table, by name. Every stage always publishes its tables (empty when nobody

@@ -61,6 +61,7 @@ export function measureSql(m: SuccessMeasure, cube: CubeRelation, workforceCsv: 
 }
 
 type MeasureRow = Record<string, unknown> & { wave_id: string; region_code: string; measure_id: string; kind: string };
+type Statistics = Record<string, unknown> & Pick<MeasureRow, 'wave_id' | 'region_code' | 'measure_id'>;
 
 /** Every measure's statistics per wave and region, one row per measure, wave and region, each with
  *  `kind` and `rating` and every measure kind's columns (null where not its own), ordered by measure,
@@ -85,15 +86,20 @@ export async function measureStatisticsOf(
 	const parts: MeasureRow[][] = await Promise.all(
 		measures.map(async (m) => {
 			const k = pooled.indexOf(m);
+			// Each measure's column names once, not once a row (an MWDS measure has a hundred).
+			const names = k < 0 ? [] : measureStatistics(m).map(([, as]) => [as, `m${k}:${as}`]);
 			const data =
 				k < 0
-					? await rows(c, measureSql(m, cube, workforceCsv, workforce))
-					: wide.map((w) => ({
-							wave_id: w.wave_id,
-							region_code: w.region_code,
-							measure_id: m.id,
-							...Object.fromEntries(measureStatistics(m).map(([, as]) => [as, w[`m${k}:${as}`]]))
-						}));
+					? await rows<Statistics>(c, measureSql(m, cube, workforceCsv, workforce))
+					: wide.map((w) => {
+							const r: Statistics = {
+								wave_id: w.wave_id as string,
+								region_code: w.region_code as string,
+								measure_id: m.id
+							};
+							for (const [as, from] of names) r[as] = w[from];
+							return r;
+						});
 			return data.map((r) => ({ kind: m.kind, rating: m.kind === 'mean' ? m.rating : '', ...r }) as MeasureRow);
 		})
 	);
@@ -103,8 +109,13 @@ export async function measureStatisticsOf(
 	const order = (r: MeasureRow) => `${r.measure_id}\u0000${r.region_code}\u0000${r.wave_id}`;
 	return parts
 		.flat()
-		.map((r) => Object.fromEntries(columns.map((name) => [name, r[name] ?? null])) as MeasureRow)
-		.sort((a, b) => (order(a) < order(b) ? -1 : order(a) > order(b) ? 1 : 0));
+		.map((r) => {
+			const out: Record<string, unknown> = {};
+			for (const name of columns) out[name] = r[name] ?? null;
+			return [order(r as MeasureRow), out as MeasureRow] as const;
+		})
+		.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+		.map(([, r]) => r);
 }
 
 type Figures = Record<string, unknown> & { wave_id: string; region_code: string; measure_id: string };
@@ -220,8 +231,13 @@ export async function successMeasures(c: DuckDBConnection, ctx: PipelineContext)
 		const previousWave = waveOrder[waveOrder.indexOf(String(r.wave)) - 1] ?? null;
 		const previous = previousWave ? (values.get(key(previousWave, String(r.region_code), m.id)) ?? null) : null;
 		const target = m.targets[String(r.wave)];
+		// Only what is published: a row carries every measure kind's statistics (a hundred for MWDS).
 		return {
-			...r,
+			wave: r.wave,
+			region_code: r.region_code,
+			measure_id: r.measure_id,
+			base: r.base,
+			suppressed: r.suppressed,
 			aim: m.aim,
 			name: m.name,
 			unit: m.unit,
