@@ -42,6 +42,13 @@ export interface PublishedTable {
 	rows: Record<string, unknown>[];
 }
 
+/** A row with exactly these columns, in this order, null where the row has none. */
+export function withColumns<T extends Record<string, unknown>>(row: T, names: string[]): T {
+	const out: Record<string, unknown> = {};
+	for (const n of names) out[n] = row[n] ?? null;
+	return out as T;
+}
+
 /** Keeps only the declared columns, in their declared order. */
 export function published(
 	name: string,
@@ -50,12 +57,7 @@ export function published(
 	data: Record<string, unknown>[]
 ): PublishedTable {
 	const names = Object.keys(columns);
-	const keep = (r: Record<string, unknown>) => {
-		const out: Record<string, unknown> = {};
-		for (const n of names) out[n] = r[n] ?? null;
-		return out;
-	};
-	return { name, title, columns, rows: data.map(keep) };
+	return { name, title, columns, rows: data.map((r) => withColumns(r, names)) };
 }
 
 /** The rows of a published table, by name. Every stage always publishes its tables (empty when nobody

@@ -4,7 +4,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { protect, type FigureSpec, type MeanSpec } from '../disclosure/protect';
 import { ENGLAND, ratingColumns, type SuccessMeasure } from '../core/reference';
-import { published, type PipelineContext, type PublishedTable, type WorkforceScope } from '../core/context';
+import { published, withColumns, type PipelineContext, type PublishedTable, type WorkforceScope } from '../core/context';
 import { workforceSql } from './coverage';
 import { literal, rows } from '../core/sql';
 import { RATING_SENSITIVITY } from '../disclosure/perturbation';
@@ -109,11 +109,7 @@ export async function measureStatisticsOf(
 	const order = (r: MeasureRow) => `${r.measure_id}\u0000${r.region_code}\u0000${r.wave_id}`;
 	return parts
 		.flat()
-		.map((r) => {
-			const out: Record<string, unknown> = {};
-			for (const name of columns) out[name] = r[name] ?? null;
-			return [order(r as MeasureRow), out as MeasureRow] as const;
-		})
+		.map((r) => [order(r), withColumns(r, columns)] as const)
 		.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
 		.map(([, r]) => r);
 }
@@ -231,13 +227,8 @@ export async function successMeasures(c: DuckDBConnection, ctx: PipelineContext)
 		const previousWave = waveOrder[waveOrder.indexOf(String(r.wave)) - 1] ?? null;
 		const previous = previousWave ? (values.get(key(previousWave, String(r.region_code), m.id)) ?? null) : null;
 		const target = m.targets[String(r.wave)];
-		// Only what is published: a row carries every measure kind's statistics (a hundred for MWDS).
 		return {
-			wave: r.wave,
-			region_code: r.region_code,
-			measure_id: r.measure_id,
-			base: r.base,
-			suppressed: r.suppressed,
+			...r,
 			aim: m.aim,
 			name: m.name,
 			unit: m.unit,
