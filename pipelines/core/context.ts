@@ -22,6 +22,9 @@ export interface PipelineContext {
 	 *  whole workforce (the batch run). The dashboard narrows it to its staff group filter, and marks coverage
 	 *  unavailable when a sector or specialty is chosen: there are no workforce figures by sector or specialty. */
 	workforce?: WorkforceScope;
+	/** The one area the cube holds, when only its rows are shown (the dashboard: England, or
+	 *  the planner's region; see regionGroups). Absent in a batch run: England and every region. */
+	area?: string;
 }
 
 /** Keeps what `compute` gives under `key`, so it runs once per key (see StageContext.memo). */

@@ -4,7 +4,7 @@
 // the planner dashboard (a cube of the live responses, filtered by the planner's choices) share one
 // implementation, and a dashboard filter change sums thousands of cube rows instead of a million
 // responses. Free text never enters it.
-import { ratingColumns, ratingScale, instrument, type SuccessMeasure } from './reference';
+import { ENGLAND, ratingColumns, ratingScale, instrument, regions, type SuccessMeasure } from './reference';
 import { questionsOf } from '../../src/lib/instrument/questions';
 import { ident, literal, literalList } from './sql';
 
@@ -102,3 +102,36 @@ export const CUBE_SQL = (measures: SuccessMeasure[], source: string) =>
 
 /** A DuckDB relation holding cube rows: what every stage reads. */
 export type CubeRelation = string;
+
+/** How a stage's SQL groups the cube by region. A batch run publishes England and every region: one
+ *  grouping by region and one over all rows. The dashboard's cube holds one area (England, or one
+ *  region: the planner's scope) and shows that area's rows alone, so there one grouping over all rows
+ *  is enough, its row labelled with the area's code: the same people, so the same figures and noise. */
+export interface RegionGroups {
+	/** SQL for a row's region code. */
+	code: string;
+	/** The GROUP BY clause for groups of `keys` within each region and England. As there, a region's
+	 *  groups exist only where it has rows, and England's total always does. */
+	groupBy: (...keys: string[]) => string;
+	/** The region codes a table lists, England first. */
+	codes: string[];
+	/** SQL: whether a row lies in the area (for tables of every region, such as the workforce's). */
+	within: string;
+}
+
+/** `column`: where the rows grouped hold their region's code. */
+export function regionGroups(area?: string, column = 'region'): RegionGroups {
+	if (area)
+		return {
+			code: literal(area),
+			groupBy: (...keys) => (keys.length ? `GROUP BY ${keys.join(', ')}` : area === ENGLAND.code ? '' : 'HAVING count(*) > 0'),
+			codes: [area],
+			within: area === ENGLAND.code ? 'TRUE' : `${column} = ${literal(area)}`
+		};
+	return {
+		code: `coalesce(${column}, ${literal(ENGLAND.code)})`,
+		groupBy: (...keys) => `GROUP BY GROUPING SETS ((${[...keys, column].join(', ')}), (${keys.join(', ')}))`,
+		codes: [ENGLAND.code, ...regions.map((r) => r.code)],
+		within: 'TRUE'
+	};
+}

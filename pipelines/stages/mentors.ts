@@ -4,24 +4,23 @@
 // as counts and percentages (95% Wilson intervals) through disclosure control.
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { protect } from '../disclosure/protect';
-import { ENGLAND, regions } from '../core/reference';
 import { published, type PipelineContext, type PublishedTable } from '../core/context';
 import { literalList, rows } from '../core/sql';
-import { col, countOf, keySumOf, type CubeRelation } from '../core/cube';
+import { col, countOf, keySumOf, regionGroups, type CubeRelation, type RegionGroups } from '../core/cube';
 
 const COUNTS = { willing: 'willing', willing_base: 'willing_base', no_access: 'no_access', access_base: 'access_base' } as const;
 
-const MENTORS_SQL = (cube: CubeRelation) => {
+const MENTORS_SQL = (cube: CubeRelation, regions: RegionGroups) => {
 	const counted = (part: string) =>
 		`${countOf(`coalesce(sum(${col('mentors', part)}), 0)`)} AS ${part}, ${keySumOf(`coalesce(sum(${col('mentors', part)}), 0)`)} AS ${part}_key`;
 	return `
 		SELECT r.region_code, ${Object.keys(COUNTS)
 			.map((k) => `coalesce(m.${k}, 0) AS ${k}, coalesce(m.${k}_key, 0) AS ${k}_key`)
 			.join(', ')}
-		FROM (SELECT unnest(${literalList([ENGLAND.code, ...regions.map((r) => r.code)])}) AS region_code) r
+		FROM (SELECT unnest(${literalList(regions.codes)}) AS region_code) r
 		LEFT JOIN (
-			SELECT coalesce(region, '${ENGLAND.code}') AS region_code, ${Object.keys(COUNTS).map(counted).join(', ')}
-			FROM ${cube} WHERE wave_id = $1 GROUP BY GROUPING SETS ((region), ())
+			SELECT ${regions.code} AS region_code, ${Object.keys(COUNTS).map(counted).join(', ')}
+			FROM ${cube} WHERE wave_id = $1 ${regions.groupBy()}
 		) m USING (region_code)
 		ORDER BY r.region_code`;
 };
@@ -36,7 +35,7 @@ const MENTOR_MEASURES = [
 
 export async function mentors(c: DuckDBConnection, ctx: PipelineContext): Promise<PublishedTable[]> {
 	const wave = ctx.wave.id;
-	const counts = await rows<MentorCounts>(c, MENTORS_SQL(ctx.cube), [wave]);
+	const counts = await rows<MentorCounts>(c, MENTORS_SQL(ctx.cube, regionGroups(ctx.area)), [wave]);
 	// One row per region and figure, protected on its own: a region with few willing mentors still
 	// shows how many lack a mentor.
 	const data = MENTOR_MEASURES.flatMap(({ measure, numerator, base }) =>

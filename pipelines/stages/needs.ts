@@ -9,7 +9,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { protect, type DisclosureRule, type FigureSpec, type Protected } from '../disclosure/protect';
 import { ENGLAND, ratingColumns } from '../core/reference';
 import { published, type PipelineContext, type PublishedTable } from '../core/context';
-import { rows } from '../core/sql';
+import { literal, rows } from '../core/sql';
 import {
 	MOMENT_NOISE_MULTIPLIER,
 	PRODUCT_SENSITIVITY,
@@ -26,7 +26,7 @@ export type NeedsDimension = 'region' | 'sector' | 'staff_group';
 /** Raw (unprotected) needs statistics: one grouping pass over the cube, unpivoted per competency.
  *  Sums run over the people who rated both importance and confidence; means and scores are made
  *  from them by disclosure control, never here. */
-export const NEEDS_SQL = (cube: CubeRelation, { regionsOnly = false } = {}) => {
+export const NEEDS_SQL = (cube: CubeRelation, { regionsOnly = false, area }: NeedsGroups = {}) => {
 	const competencies = ratingColumns();
 	const sums = ['importance_sum', 'confidence_sum', 'importance_sq_sum', 'confidence_sq_sum', 'importance_confidence_sum'];
 	const aggregates = competencies.flatMap((r) => [
@@ -42,11 +42,18 @@ export const NEEDS_SQL = (cube: CubeRelation, { regionsOnly = false } = {}) => {
 		.join(', ');
 	const columns = ['respondents', 'respondents_key', ...sums].join(', ');
 	// Re-labelled cubes (breakdowns, specialties) need their `region` groups only: one grouping, not four.
+	// One area's cube (the dashboard's scope): its own total stands for the region groups (regionGroups).
 	const grouped = regionsOnly
 		? `SELECT 'region' AS dimension, coalesce(region, '${ENGLAND.code}') AS group_code,
 				${aggregates.join(',\n\t\t\t\t')}
 			FROM ${cube} WHERE wave_id = $1 GROUP BY region`
-		: `SELECT CASE WHEN grouping(region) = 0 THEN 'region' WHEN grouping(sector) = 0 THEN 'sector'
+		: area
+			? `SELECT CASE WHEN grouping(sector) = 0 THEN 'sector' WHEN grouping(staff_group) = 0 THEN 'staff_group' ELSE 'region' END AS dimension,
+				CASE WHEN grouping(sector) = 0 OR grouping(staff_group) = 0 THEN coalesce(sector, staff_group, '${ENGLAND.code}') ELSE ${literal(area)} END AS group_code,
+				${aggregates.join(',\n\t\t\t\t')}
+			FROM ${cube} WHERE wave_id = $1
+			GROUP BY GROUPING SETS ((sector), (staff_group), ()) ${area === ENGLAND.code ? '' : 'HAVING count(*) > 0'}`
+			: `SELECT CASE WHEN grouping(region) = 0 THEN 'region' WHEN grouping(sector) = 0 THEN 'sector'
 					WHEN grouping(staff_group) = 0 THEN 'staff_group' ELSE 'region' END AS dimension,
 				coalesce(region, sector, staff_group, '${ENGLAND.code}') AS group_code,
 				${aggregates.join(',\n\t\t\t\t')}
@@ -74,14 +81,16 @@ export type NeedsStatistics = {
 	importance_confidence_sum: number | null;
 };
 
-/** `regionsOnly`: the `region` groups alone (England's row may be among them, as a group of people
- *  without a region): what a re-labelled cube's callers keep. */
-export const needsStatistics = (
-	c: DuckDBConnection,
-	waveId: string,
-	cube: CubeRelation = 'cube',
-	options: { regionsOnly?: boolean } = {}
-) => rows<NeedsStatistics>(c, NEEDS_SQL(cube, options), [waveId]);
+interface NeedsGroups {
+	/** The `region` groups alone (England's row may be among them, as a group of people without a
+	 *  region): what a re-labelled cube's callers keep. */
+	regionsOnly?: boolean;
+	/** The one area the cube holds (PipelineContext.area): its row stands for the region groups. */
+	area?: string;
+}
+
+export const needsStatistics = (c: DuckDBConnection, waveId: string, cube: CubeRelation = 'cube', options: NeedsGroups = {}) =>
+	rows<NeedsStatistics>(c, NEEDS_SQL(cube, options), [waveId]);
 
 const questionOf = new Map(ratingColumns().map((r) => [r.competency, r]));
 const importanceOf = (r: { competency: string }) => questionOf.get(r.competency)!.importance;
@@ -270,7 +279,7 @@ export async function needsScores(c: DuckDBConnection, waveId: string, cube: Cub
 
 export async function needs(c: DuckDBConnection, ctx: PipelineContext): Promise<PublishedTable[]> {
 	const wave = ctx.wave.id;
-	const scores = (await needsStatistics(c, wave, ctx.cube)).map((s) => ({ wave, ...s }));
+	const scores = (await needsStatistics(c, wave, ctx.cube, { area: ctx.area })).map((s) => ({ wave, ...s }));
 	const table = (dimension: NeedsDimension, column: string, name: string, title: string) => {
 		// Groups of one dimension partition England, so per competency they add up to a published total.
 		const data = scores.filter((s) => s.dimension === dimension && (dimension === 'region' || s.group_code !== ENGLAND.code));

@@ -2,34 +2,32 @@
 // with England (E92000001) beside every region. Zero cells are listed (0 stays 0 when published).
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { protect } from '../disclosure/protect';
-import { ENGLAND, regions, sectors, staffGroups } from '../core/reference';
+import { sectors, staffGroups } from '../core/reference';
 import { specialties } from '../../src/lib/instrument/reference';
 import { published, type PipelineContext, type PublishedTable } from '../core/context';
 import { literalList, rows } from '../core/sql';
-import { countOf, keySumOf, type CubeRelation } from '../core/cube';
-
-const REGION_CODES = regions.map((r) => r.code);
+import { countOf, keySumOf, regionGroups, type CubeRelation, type RegionGroups } from '../core/cube';
 
 /** Counts of one grouping column by region, every region × code cell present, England rows included. */
-const BY_REGION_SQL = (cube: CubeRelation, column: string, codes: string[], multi = false) => `
+const BY_REGION_SQL = (cube: CubeRelation, regions: RegionGroups, column: string, codes: string[], multi = false) => `
 	WITH people AS (
 		SELECT region, ${multi ? `unnest(${column})` : column} AS code, respondents FROM ${cube} WHERE wave_id = $1
 	), counts AS (
-		SELECT coalesce(region, '${ENGLAND.code}') AS region_code, code, ${countOf('sum(respondents)')} AS respondents, ${keySumOf('sum(respondents)')} AS respondents_key
-		FROM people GROUP BY GROUPING SETS ((region, code), (code))
+		SELECT ${regions.code} AS region_code, code, ${countOf('sum(respondents)')} AS respondents, ${keySumOf('sum(respondents)')} AS respondents_key
+		FROM people ${regions.groupBy('code')}
 	)
 	SELECT r.region_code, c.code, coalesce(n.respondents, 0) AS respondents, coalesce(n.respondents_key, 0) AS respondents_key
-	FROM (SELECT unnest(${literalList([ENGLAND.code, ...REGION_CODES])}) AS region_code) r
+	FROM (SELECT unnest(${literalList(regions.codes)}) AS region_code) r
 	CROSS JOIN (SELECT unnest(${literalList(codes)}) AS code) c
 	LEFT JOIN counts n USING (region_code, code)
 	ORDER BY r.region_code, c.code`;
 
-const REGION_TOTALS_SQL = (cube: CubeRelation) => `
+const REGION_TOTALS_SQL = (cube: CubeRelation, regions: RegionGroups) => `
 	SELECT r.region_code, coalesce(n.respondents, 0) AS respondents, coalesce(n.respondents_key, 0) AS respondents_key
-	FROM (SELECT unnest(${literalList([ENGLAND.code, ...REGION_CODES])}) AS region_code) r
+	FROM (SELECT unnest(${literalList(regions.codes)}) AS region_code) r
 	LEFT JOIN (
-		SELECT coalesce(region, '${ENGLAND.code}') AS region_code, ${countOf('sum(respondents)')} AS respondents, ${keySumOf('sum(respondents)')} AS respondents_key
-		FROM ${cube} WHERE wave_id = $1 GROUP BY GROUPING SETS ((region), ())
+		SELECT ${regions.code} AS region_code, ${countOf('sum(respondents)')} AS respondents, ${keySumOf('sum(respondents)')} AS respondents_key
+		FROM ${cube} WHERE wave_id = $1 ${regions.groupBy()}
 	) n USING (region_code)
 	ORDER BY r.region_code`;
 
@@ -37,7 +35,10 @@ type Count = { region_code: string; code: string; respondents: number; responden
 
 export async function respondents(c: DuckDBConnection, ctx: PipelineContext): Promise<PublishedTable[]> {
 	const wave = ctx.wave.id;
-	const totals = await rows<{ region_code: string; respondents: number; respondents_key: number }>(c, REGION_TOTALS_SQL(ctx.cube), [wave]);
+	const groups = regionGroups(ctx.area);
+	const totals = await rows<{ region_code: string; respondents: number; respondents_key: number }>(c, REGION_TOTALS_SQL(ctx.cube, groups), [
+		wave
+	]);
 	const byRegion = protect(
 		totals.map((r) => ({ wave, ...r })),
 		{ counts: ['respondents'] },
@@ -46,7 +47,7 @@ export async function respondents(c: DuckDBConnection, ctx: PipelineContext): Pr
 
 	const partition = async (column: string, codes: string[]) =>
 		protect(
-			(await rows<Count>(c, BY_REGION_SQL(ctx.cube, column, codes), [wave])).map((r) => ({ wave, ...r })),
+			(await rows<Count>(c, BY_REGION_SQL(ctx.cube, groups, column, codes), [wave])).map((r) => ({ wave, ...r })),
 			{ counts: ['respondents'] },
 			ctx.rule
 		);
@@ -64,6 +65,7 @@ export async function respondents(c: DuckDBConnection, ctx: PipelineContext): Pr
 				c,
 				BY_REGION_SQL(
 					ctx.cube,
+					groups,
 					'specialties',
 					specialties.map((s) => s.code),
 					true

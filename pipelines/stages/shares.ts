@@ -2,31 +2,30 @@
 // done, preferred learning formats, barriers), nationally and by region, with 95% Wilson intervals.
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { protect } from '../disclosure/protect';
-import { ENGLAND, regions } from '../core/reference';
-import { col, countOf, keySumOf, optionCodes, SHARE_QUESTIONS, type CubeRelation } from '../core/cube';
+import { col, countOf, keySumOf, optionCodes, regionGroups, SHARE_QUESTIONS, type CubeRelation, type RegionGroups } from '../core/cube';
 import { published, type PipelineContext, type PublishedTable } from '../core/context';
 import { ident, literal, literalList, rows } from '../core/sql';
 
 export { SHARE_QUESTIONS };
 
 /** Option counts and the people who answered, every region × option cell present (zeros included). */
-const SHARES_SQL = (cube: CubeRelation, question: string) => {
+const SHARES_SQL = (cube: CubeRelation, question: string, regions: RegionGroups) => {
 	const codes = optionCodes(question);
 	return `
 		WITH wide AS (
 			-- Counts stay packed with their key sums (cube.ts) through the UNPIVOT.
-			SELECT coalesce(region, '${ENGLAND.code}') AS region_code, ${codes.map((o) => `sum(${col(question, o)})::BIGINT AS ${ident(o)}`).join(', ')}
-			FROM ${cube} WHERE wave_id = $1 GROUP BY GROUPING SETS ((region), ())
+			SELECT ${regions.code} AS region_code, ${codes.map((o) => `sum(${col(question, o)})::BIGINT AS ${ident(o)}`).join(', ')}
+			FROM ${cube} WHERE wave_id = $1 ${regions.groupBy()}
 		), chosen AS (
 			UNPIVOT wide ON COLUMNS(* EXCLUDE (region_code)) INTO NAME option VALUE packed
 		), answered AS (
-			SELECT coalesce(region, '${ENGLAND.code}') AS region_code, ${countOf(`sum(${col(question, 'base')})`)} AS base, ${keySumOf(`sum(${col(question, 'base')})`)} AS base_key
-			FROM ${cube} WHERE wave_id = $1 GROUP BY GROUPING SETS ((region), ())
+			SELECT ${regions.code} AS region_code, ${countOf(`sum(${col(question, 'base')})`)} AS base, ${keySumOf(`sum(${col(question, 'base')})`)} AS base_key
+			FROM ${cube} WHERE wave_id = $1 ${regions.groupBy()}
 		)
 		SELECT r.region_code, ${literal(question)} AS question, o.option,
 			coalesce(${countOf('c.packed')}, 0) AS respondents, coalesce(${keySumOf('c.packed')}, 0) AS respondents_key,
 			coalesce(a.base, 0) AS base, coalesce(a.base_key, 0) AS base_key
-		FROM (SELECT unnest(${literalList([ENGLAND.code, ...regions.map((x) => x.code)])}) AS region_code) r
+		FROM (SELECT unnest(${literalList(regions.codes)}) AS region_code) r
 		CROSS JOIN (SELECT unnest(${literalList(codes)}) AS option) o
 		LEFT JOIN chosen c USING (region_code, option)
 		LEFT JOIN answered a USING (region_code)
@@ -46,7 +45,8 @@ type Share = {
 export async function shares(c: DuckDBConnection, ctx: PipelineContext): Promise<PublishedTable[]> {
 	const wave = ctx.wave.id;
 	const data: Array<Share & { wave: string }> = [];
-	for (const q of SHARE_QUESTIONS) data.push(...(await rows<Share>(c, SHARES_SQL(ctx.cube, q), [wave])).map((r) => ({ wave, ...r })));
+	for (const q of SHARE_QUESTIONS)
+		data.push(...(await rows<Share>(c, SHARES_SQL(ctx.cube, q, regionGroups(ctx.area)), [wave])).map((r) => ({ wave, ...r })));
 	const safe = protect(
 		data,
 		{

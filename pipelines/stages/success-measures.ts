@@ -3,15 +3,14 @@
 // target, red/amber/green status and change since the previous wave.
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { protect, type FigureSpec, type MeanSpec } from '../disclosure/protect';
-import { ENGLAND, ratingColumns, type SuccessMeasure } from '../core/reference';
+import { ratingColumns, type SuccessMeasure } from '../core/reference';
 import { published, withColumns, type PipelineContext, type PublishedTable, type WorkforceScope } from '../core/context';
 import { workforceSql } from './coverage';
 import { literal, rows } from '../core/sql';
 import { RATING_SENSITIVITY } from '../disclosure/perturbation';
-import { col, countOf, keySumOf, type CubeRelation } from '../core/cube';
+import { col, countOf, keySumOf, regionGroups, type CubeRelation, type RegionGroups } from '../core/cube';
 
-const GROUPS = `GROUP BY GROUPING SETS ((wave_id, region), (wave_id))`;
-const head = (m: SuccessMeasure) => `SELECT wave_id, coalesce(region, '${ENGLAND.code}') AS region_code, ${literal(m.id)} AS measure_id`;
+const head = (m: SuccessMeasure, regions: RegionGroups) => `SELECT wave_id, ${regions.code} AS region_code, ${literal(m.id)} AS measure_id`;
 const counted = (column: string, as: string): Array<[string, string]> => [
 	[countOf(`sum(${column})`), as],
 	[keySumOf(`sum(${column})`), `${as}_key`]
@@ -42,22 +41,24 @@ function measureStatistics(m: SuccessMeasure): Array<[string, string]> {
 	}
 }
 
-/** The raw statistics of one measure per wave and region (England and each region): counts with their
- *  key sums, and sums for means, which disclosure control turns into published values. */
-export function measureSql(m: SuccessMeasure, cube: CubeRelation, workforceCsv: string, workforce?: WorkforceScope): string {
+/** The raw statistics of one measure per wave and region (England and each region, or the cube's one
+ *  area): counts with their key sums, and sums for means, which disclosure control turns into published values. */
+export function measureSql(m: SuccessMeasure, cube: CubeRelation, workforceCsv: string, workforce?: WorkforceScope, area?: string): string {
+	const regions = regionGroups(area);
 	if (m.kind !== 'coverage')
-		return `${head(m)}, ${measureStatistics(m)
+		return `${head(m, regions)}, ${measureStatistics(m)
 			.map(([sql, as]) => `${sql} AS ${as}`)
-			.join(', ')} FROM ${cube} ${GROUPS}`;
+			.join(', ')} FROM ${cube} ${regions.groupBy('wave_id')}`;
+	const workforceRegions = regionGroups(area, 'region_code');
 	// The workforce is a public denominator; it carries the respondents' key only because every
 	// count does (its perturbation, at most 2 in thousands, is immaterial).
 	return `SELECT a.*, w.workforce AS base, a.numerator_key AS base_key
-		FROM (${head(m)}, ${counted('respondents', 'numerator')
+		FROM (${head(m, regions)}, ${counted('respondents', 'numerator')
 			.map(([sql, as]) => `${sql} AS ${as}`)
-			.join(', ')} FROM ${cube} ${GROUPS}) a
-		JOIN (SELECT coalesce(region_code, '${ENGLAND.code}') AS region_code, sum(workforce)::INTEGER AS workforce
-			FROM ${workforceSql(workforceCsv, workforce)}
-			GROUP BY GROUPING SETS ((region_code), ())) w USING (region_code)`;
+			.join(', ')} FROM ${cube} ${regions.groupBy('wave_id')}) a
+		JOIN (SELECT ${workforceRegions.code} AS region_code, sum(workforce)::INTEGER AS workforce
+			FROM ${workforceSql(workforceCsv, workforce)} WHERE ${workforceRegions.within}
+			${workforceRegions.groupBy()}) w USING (region_code)`;
 }
 
 type MeasureRow = Record<string, unknown> & { wave_id: string; region_code: string; measure_id: string; kind: string };
@@ -72,15 +73,17 @@ export async function measureStatisticsOf(
 	measures: SuccessMeasure[],
 	cube: CubeRelation,
 	workforceCsv: string,
-	workforce?: WorkforceScope
+	workforce?: WorkforceScope,
+	area?: string
 ): Promise<MeasureRow[]> {
 	const pooled: SuccessMeasure[] = measures.filter((m) => m.kind !== 'coverage');
+	const regions = regionGroups(area);
 	const wide = pooled.length
 		? await rows(
 				c,
-				`SELECT wave_id, coalesce(region, '${ENGLAND.code}') AS region_code, ${pooled
+				`SELECT wave_id, ${regions.code} AS region_code, ${pooled
 					.flatMap((m, k) => measureStatistics(m).map(([sql, as]) => `${sql} AS "m${k}:${as}"`))
-					.join(', ')} FROM ${cube} ${GROUPS}`
+					.join(', ')} FROM ${cube} ${regions.groupBy('wave_id')}`
 			)
 		: [];
 	const parts: MeasureRow[][] = await Promise.all(
@@ -90,7 +93,7 @@ export async function measureStatisticsOf(
 			const names = k < 0 ? [] : measureStatistics(m).map(([, as]) => [as, `m${k}:${as}`]);
 			const data =
 				k < 0
-					? await rows<Statistics>(c, measureSql(m, cube, workforceCsv, workforce))
+					? await rows<Statistics>(c, measureSql(m, cube, workforceCsv, workforce, area))
 					: wide.map((w) => {
 							const r: Statistics = {
 								wave_id: w.wave_id as string,
@@ -198,7 +201,7 @@ export function ragStatus(
 const round = (v: number, places: number) => Math.round(v * 10 ** places) / 10 ** places;
 
 export async function successMeasures(c: DuckDBConnection, ctx: PipelineContext): Promise<PublishedTable[]> {
-	const figures = (await measureStatisticsOf(c, ctx.measures, ctx.cube, ctx.workforceCsv, ctx.workforce)) as Figures[];
+	const figures = (await measureStatisticsOf(c, ctx.measures, ctx.cube, ctx.workforceCsv, ctx.workforce, ctx.area)) as Figures[];
 	const ratings = ratingColumns();
 	const safe = protect<Figures>(
 		figures.map((f) => ({ ...f, wave: f.wave_id })),

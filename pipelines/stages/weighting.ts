@@ -475,9 +475,10 @@ export async function weighting(
 	const inputs = inputsOf(ctx.measures);
 	const statistics = await inputStatistics(c, wave, ctx.cube, inputs);
 	const figure = figuresOf(statistics, inputs, weights, ctx.rule);
-	const scopes = [...new Set(statistics.filter((s) => s.level === 'scope').map((s) => s.region_code))].sort((a, b) =>
-		a === ENGLAND.code ? -1 : b === ENGLAND.code ? 1 : a.localeCompare(b)
-	);
+	// A cube of one area (PipelineContext.area) publishes that area's figures only.
+	const scopes = [
+		...new Set(statistics.filter((s) => s.level === 'scope' && (!ctx.area || s.region_code === ctx.area)).map((s) => s.region_code))
+	].sort((a, b) => (a === ENGLAND.code ? -1 : b === ENGLAND.code ? 1 : a.localeCompare(b)));
 	const figures = scopes.flatMap((scope) =>
 		scopeRows(
 			scope,

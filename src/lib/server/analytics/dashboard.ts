@@ -108,6 +108,8 @@ export async function dashboard(live: CubeView, filter: DashboardFilter, setting
 		waves,
 		...settings,
 		cube: scope,
+		// Only the scope's own rows are shown (tableForPlanner), so the stages make no others.
+		area: filter.scope,
 		// Coverage divides by the workforce of the same people: the chosen staff group's, and none for a sector or specialty.
 		workforce: { staffGroup: filter.staffGroup, unavailable: coverageNote !== null },
 		// The region comparison reads every region under the same filters; only the planner's own rows are kept.
