@@ -87,8 +87,14 @@ export function studentTCdf(t: number, df: number): number {
 	return t >= 0 ? 1 - tail : tail;
 }
 
-/** Student t quantile: the t with P(T ≤ t) = p, found by bisection on the distribution function
- *  (monotone, so bisection cannot fail; 200 halvings reach double precision). */
+/** Student t density with `df` degrees of freedom. */
+const studentTDensity = (t: number, df: number) =>
+	Math.exp(logGamma((df + 1) / 2) - logGamma(df / 2) - ((df + 1) / 2) * Math.log1p((t * t) / df)) / Math.sqrt(df * Math.PI);
+
+/** Student t quantile: the t with P(T ≤ t) = p. Newton's method on the distribution function, kept
+ *  inside a bracket that only narrows, with a halving whenever a step would leave it: as sure as
+ *  bisection, and about ten times fewer evaluations of the distribution function (a dashboard view
+ *  asks for a hundred quantiles). */
 export function studentTQuantile(p: number, df: number): number {
 	if (!(p > 0 && p < 1) || !(df > 0)) throw new Error(`Student t quantile needs 0 < p < 1 and df > 0 (got p = ${p}, df = ${df})`);
 	if (p === 0.5) return 0;
@@ -96,12 +102,18 @@ export function studentTQuantile(p: number, df: number): number {
 	let low = 0;
 	let high = 1;
 	while (studentTCdf(high, df) < p) high *= 2;
-	for (let i = 0; i < 200 && high - low > 1e-14 * Math.max(1, high); i++) {
-		const mid = (low + high) / 2;
-		if (studentTCdf(mid, df) < p) low = mid;
-		else high = mid;
+	let t = (low + high) / 2;
+	for (let i = 0; i < 200; i++) {
+		const error = studentTCdf(t, df) - p;
+		if (error === 0) return t;
+		if (error < 0) low = t;
+		else high = t;
+		const newton = t - error / studentTDensity(t, df);
+		const next = newton > low && newton < high ? newton : (low + high) / 2;
+		if (Math.abs(next - t) <= 1e-14 * Math.max(1, t)) return next;
+		t = next;
 	}
-	return (low + high) / 2;
+	return t;
 }
 
 export interface WelchInterval extends Interval {
