@@ -18,7 +18,7 @@ const TILES: Record<string, { col: number; row: number; short: string }> = {
 
 export function coverageByRegion(tables: PublishedTable[], id: string): Chart {
 	const data = tableOf(tables, 'coverage_by_region_staff_group')
-		.filter((d: Row) => d.staff_group === 'all')
+		.filter(aq.escape((d: Row) => d.staff_group === 'all'))
 		.derive({ region_name: aq.escape((d: Row) => regionName(String(d.region_code))) })
 		.orderby(aq.desc('coverage_percent'), 'region_code')
 		.objects() as Row[];

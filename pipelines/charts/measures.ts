@@ -1,4 +1,5 @@
 // Success measures against their targets, and their trend from wave to wave.
+import * as aq from 'arquero';
 import { regionName, waveLabel } from '../core/reference';
 import type { PublishedTable } from '../core/context';
 import { formatNumber, measureDecimals, SUPPRESSED_MARK } from '../core/figures';
@@ -26,8 +27,7 @@ function progress(d: Row): number | null {
 export function measuresVsTargets(tables: PublishedTable[], region: string, wave: string, id: string): Chart {
 	const data = (
 		forScope(tableOf(tables, 'success_measures'), { region })
-			.params({ wave })
-			.filter((d: Row, $: Row) => d.wave === $.wave)
+			.filter(aq.escape((d: Row) => d.wave === wave))
 			.orderby('measure_id')
 			.objects() as Row[]
 	).map((d) => ({

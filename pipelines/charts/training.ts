@@ -13,8 +13,7 @@ const QUESTION_TITLES: Record<string, string> = {
 
 export function optionShares(tables: PublishedTable[], region: string, question: string, id: string): Chart {
 	const data = forScope(tableOf(tables, 'training_shares'), { region })
-		.params({ question })
-		.filter((d: Row, $: Row) => d.question === $.question)
+		.filter(aq.escape((d: Row) => d.question === question))
 		.derive({
 			option_label: aq.escape((d: Row) => optionLabel(String(d.question), String(d.option))),
 			percent_label: aq.escape((d: Row) => labelOf(d.percent, shareDecimals(d.base), '%')),
