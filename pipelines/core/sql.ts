@@ -6,11 +6,11 @@ export type Row = Record<string, unknown>;
 
 /** Statements prepared on connections that keep them, by their SQL. The stages' SQL is wide (hundreds
  *  of aggregates) and the dashboard runs the same text for every filter change over a few thousand
- *  cube rows: prepared once, a run skips parsing. DuckDB binds and plans a prepared statement again on
- *  every run once any table of the instance has been created or replaced since it was prepared, as the
- *  scope table is on every filter change, so planning is not saved (BENCHMARKS.md, third sitting of
- *  2026-12-06). Only for connections whose tables are replaced, never updated in place, when their rows
- *  change: a plan kept across an update could rest on the statistics of rows since changed. */
+ *  cube rows: kept, a statement is parsed, bound and planned once, which is most of what it costs.
+ *  DuckDB plans a statement afresh whenever it has parameters or a table of its database has been
+ *  created or replaced since, so the stages write their values into the SQL, and the dashboard empties
+ *  and fills its scope table rather than replacing it. Only for connections whose plans rest on no
+ *  statistics of rows that change (engine.ts): a plan can be rewritten by them. */
 const prepared = new WeakMap<DuckDBConnection, Map<string, DuckDBPreparedStatement>>();
 const PREPARED_PER_CONNECTION = 500;
 

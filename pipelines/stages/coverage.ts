@@ -14,7 +14,7 @@ export const workforceSql = (workforceCsv: string, scope: WorkforceScope = {}) =
 		columns = {'region_code': 'VARCHAR', 'staff_group': 'VARCHAR', 'workforce': 'INTEGER'})
 	${scope.staffGroup ? `WHERE staff_group = ${literal(scope.staffGroup)}` : ''})`;
 
-const COVERAGE_SQL = (cube: CubeRelation, workforceCsv: string, scope?: WorkforceScope) => `
+const COVERAGE_SQL = (cube: CubeRelation, wave: string, workforceCsv: string, scope?: WorkforceScope) => `
 	WITH workforce AS (
 		SELECT coalesce(region_code, '${ENGLAND.code}') AS region_code, coalesce(staff_group, 'all') AS staff_group, sum(workforce)::INTEGER AS workforce
 		FROM ${workforceSql(workforceCsv, scope)}
@@ -22,7 +22,7 @@ const COVERAGE_SQL = (cube: CubeRelation, workforceCsv: string, scope?: Workforc
 	), answered AS (
 		SELECT coalesce(region, '${ENGLAND.code}') AS region_code, coalesce(staff_group, 'all') AS staff_group, ${countOf('sum(respondents)')} AS respondents,
 			${keySumOf('sum(respondents)')} AS respondents_key
-		FROM ${cube} WHERE wave_id = $1
+		FROM ${cube} WHERE wave_id = ${literal(wave)}
 		GROUP BY GROUPING SETS ((region, staff_group), (region), (staff_group), ())
 	)
 	SELECT region_code, staff_group, coalesce(a.respondents, 0) AS respondents, coalesce(a.respondents_key, 0) AS respondents_key, w.workforce
@@ -33,7 +33,7 @@ type Coverage = { region_code: string; staff_group: string; respondents: number;
 
 /** Raw coverage counts, before disclosure control. */
 const coverageCounts = (c: DuckDBConnection, waveId: string, workforceCsv: string, cube: CubeRelation, scope?: WorkforceScope) =>
-	rows<Coverage>(c, COVERAGE_SQL(cube, workforceCsv, scope), [waveId]);
+	rows<Coverage>(c, COVERAGE_SQL(cube, waveId, workforceCsv, scope));
 
 export async function coverage(c: DuckDBConnection, ctx: PipelineContext): Promise<PublishedTable[]> {
 	const wave = ctx.wave.id;

@@ -4,11 +4,11 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { protect } from '../disclosure/protect';
 import { ratingColumns, ratingScale } from '../core/reference';
 import { published, type PipelineContext, type PublishedTable } from '../core/context';
-import { rows } from '../core/sql';
+import { literal, rows } from '../core/sql';
 import { col, countOf, keySumOf, RATINGS, regionGroups, type CubeRelation, type RegionGroups } from '../core/cube';
 
 // One pass over the cube: the count per rating column and level, then UNPIVOTed to long form.
-const DISTRIBUTION_SQL = (cube: CubeRelation, regions: RegionGroups) => {
+const DISTRIBUTION_SQL = (cube: CubeRelation, wave: string, regions: RegionGroups) => {
 	// Counts stay packed with their key sums (cube.ts) through the UNPIVOT, and are unpacked after it.
 	const counts = ratingColumns().flatMap((r) =>
 		RATINGS.flatMap((rating) =>
@@ -18,7 +18,7 @@ const DISTRIBUTION_SQL = (cube: CubeRelation, regions: RegionGroups) => {
 	return `
 		WITH wide AS (
 			SELECT ${regions.code} AS region_code, ${counts.join(', ')}
-			FROM ${cube} WHERE wave_id = $1 ${regions.groupBy()}
+			FROM ${cube} WHERE wave_id = ${literal(wave)} ${regions.groupBy()}
 		), long AS (
 			UNPIVOT wide ON COLUMNS(* EXCLUDE (region_code)) INTO NAME cell VALUE packed
 		), cells AS (
@@ -45,7 +45,7 @@ type Cell = {
 
 export async function distributions(c: DuckDBConnection, ctx: PipelineContext): Promise<PublishedTable[]> {
 	const wave = ctx.wave.id;
-	const cells = (await rows<Cell>(c, DISTRIBUTION_SQL(ctx.cube, regionGroups(ctx.area)), [wave])).map((r) => ({ wave, ...r }));
+	const cells = (await rows<Cell>(c, DISTRIBUTION_SQL(ctx.cube, wave, regionGroups(ctx.area)))).map((r) => ({ wave, ...r }));
 	const safe = protect(
 		cells,
 		{

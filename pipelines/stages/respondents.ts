@@ -5,13 +5,13 @@ import { protect } from '../disclosure/protect';
 import { sectors, staffGroups } from '../core/reference';
 import { specialties } from '../../src/lib/instrument/reference';
 import { published, type PipelineContext, type PublishedTable } from '../core/context';
-import { literalList, rows } from '../core/sql';
+import { literal, literalList, rows } from '../core/sql';
 import { countOf, keySumOf, regionGroups, type CubeRelation, type RegionGroups } from '../core/cube';
 
 /** Counts of one grouping column by region, every region × code cell present, England rows included. */
-const BY_REGION_SQL = (cube: CubeRelation, regions: RegionGroups, column: string, codes: string[], multi = false) => `
+const BY_REGION_SQL = (cube: CubeRelation, wave: string, regions: RegionGroups, column: string, codes: string[], multi = false) => `
 	WITH people AS (
-		SELECT region, ${multi ? `unnest(${column})` : column} AS code, respondents FROM ${cube} WHERE wave_id = $1
+		SELECT region, ${multi ? `unnest(${column})` : column} AS code, respondents FROM ${cube} WHERE wave_id = ${literal(wave)}
 	), counts AS (
 		SELECT ${regions.code} AS region_code, code, ${countOf('sum(respondents)')} AS respondents, ${keySumOf('sum(respondents)')} AS respondents_key
 		FROM people ${regions.groupBy('code')}
@@ -22,12 +22,12 @@ const BY_REGION_SQL = (cube: CubeRelation, regions: RegionGroups, column: string
 	LEFT JOIN counts n USING (region_code, code)
 	ORDER BY r.region_code, c.code`;
 
-const REGION_TOTALS_SQL = (cube: CubeRelation, regions: RegionGroups) => `
+const REGION_TOTALS_SQL = (cube: CubeRelation, wave: string, regions: RegionGroups) => `
 	SELECT r.region_code, coalesce(n.respondents, 0) AS respondents, coalesce(n.respondents_key, 0) AS respondents_key
 	FROM (SELECT unnest(${literalList(regions.codes)}) AS region_code) r
 	LEFT JOIN (
 		SELECT ${regions.code} AS region_code, ${countOf('sum(respondents)')} AS respondents, ${keySumOf('sum(respondents)')} AS respondents_key
-		FROM ${cube} WHERE wave_id = $1 ${regions.groupBy()}
+		FROM ${cube} WHERE wave_id = ${literal(wave)} ${regions.groupBy()}
 	) n USING (region_code)
 	ORDER BY r.region_code`;
 
@@ -36,9 +36,10 @@ type Count = { region_code: string; code: string; respondents: number; responden
 export async function respondents(c: DuckDBConnection, ctx: PipelineContext): Promise<PublishedTable[]> {
 	const wave = ctx.wave.id;
 	const groups = regionGroups(ctx.area);
-	const totals = await rows<{ region_code: string; respondents: number; respondents_key: number }>(c, REGION_TOTALS_SQL(ctx.cube, groups), [
-		wave
-	]);
+	const totals = await rows<{ region_code: string; respondents: number; respondents_key: number }>(
+		c,
+		REGION_TOTALS_SQL(ctx.cube, wave, groups)
+	);
 	const byRegion = protect(
 		totals.map((r) => ({ wave, ...r })),
 		{ counts: ['respondents'] },
@@ -47,7 +48,7 @@ export async function respondents(c: DuckDBConnection, ctx: PipelineContext): Pr
 
 	const partition = async (column: string, codes: string[]) =>
 		protect(
-			(await rows<Count>(c, BY_REGION_SQL(ctx.cube, groups, column, codes), [wave])).map((r) => ({ wave, ...r })),
+			(await rows<Count>(c, BY_REGION_SQL(ctx.cube, wave, groups, column, codes))).map((r) => ({ wave, ...r })),
 			{ counts: ['respondents'] },
 			ctx.rule
 		);
@@ -65,12 +66,12 @@ export async function respondents(c: DuckDBConnection, ctx: PipelineContext): Pr
 				c,
 				BY_REGION_SQL(
 					ctx.cube,
+					wave,
 					groups,
 					'specialties',
 					specialties.map((s) => s.code),
 					true
-				),
-				[wave]
+				)
 			)
 		).map((r) => ({ wave, ...r })),
 		{ counts: ['respondents'] },

@@ -12,7 +12,7 @@ import { isHidden, perturbedMean, perturbedShare, publishedCount, roundCount, ty
 import { RATING_SENSITIVITY } from '../disclosure/perturbation';
 import { competencyName, ENGLAND, ratingColumns, regionName, staffGroupName, type SuccessMeasure } from '../core/reference';
 import { published, type Memo, type PipelineContext, type PublishedTable } from '../core/context';
-import { rows } from '../core/sql';
+import { literal, rows } from '../core/sql';
 import { col, countOf, keySumOf, PACKED, type CubeRelation } from '../core/cube';
 import { workforceSql } from './coverage';
 import {
@@ -100,12 +100,11 @@ async function publishedCells(
 		c,
 		`WITH answered AS (
 			SELECT region AS region_code, staff_group, ${countOf('sum(respondents)')} AS n, ${keySumOf('sum(respondents)')} AS key
-			FROM ${cube} WHERE wave_id = $1 GROUP BY ALL
+			FROM ${cube} WHERE wave_id = ${literal(wave)} GROUP BY ALL
 		)
 		SELECT region_code, staff_group, w.workforce, coalesce(a.n, 0) AS n, coalesce(a.key, 0) AS key
 		FROM (${WORKFORCE_SQL(workforceCsv)}) w FULL JOIN answered a USING (region_code, staff_group)
-		ORDER BY region_code, staff_group`,
-		[wave]
+		ORDER BY region_code, staff_group`
 	);
 	return data.map((d) => ({
 		region_code: d.region_code ?? 'unknown',
@@ -190,8 +189,7 @@ async function inputStatistics(c: DuckDBConnection, wave: string, cube: CubeRela
 	]);
 	const cells = await rows<Record<string, number | string | null>>(
 		c,
-		`SELECT region, staff_group, ${columns.join(', ')} FROM ${cube} WHERE wave_id = $1 GROUP BY ALL`,
-		[wave]
+		`SELECT region, staff_group, ${columns.join(', ')} FROM ${cube} WHERE wave_id = ${literal(wave)} GROUP BY ALL`
 	);
 	const scopes = new Map<string, Record<string, number | null>>();
 	const add = (scope: string, cell: Record<string, number | string | null>) => {

@@ -7,7 +7,7 @@ import { literal, literalList } from '$pipelines/core/sql';
 import { orderedPair, type BreakdownPair } from '$pipelines/stages/breakdowns';
 import { runStages, type StageContext } from '$pipelines/stages';
 import { dashboardCharts, type Chart } from '$pipelines/charts';
-import type { PipelineContext, PublishedTable, Wave } from '$pipelines/core/context';
+import type { Memo, PipelineContext, PublishedTable, Wave } from '$pipelines/core/context';
 import { tableForPlanner } from '$pipelines/disclosure/planner-view';
 import type { CubeView } from './live-cube';
 import type { DuckDBConnection } from '@duckdb/node-api';
@@ -55,13 +55,19 @@ function cubeRows(cube: string, waves: Wave[], filter: DashboardFilter): string 
 	return `(SELECT * FROM ${cube} WHERE ${where.join(' AND ')})`;
 }
 
-/** Copies the cube rows in scope for the chosen waves and filters into `${live.catalog}.scope`, once, so
- *  the stages' queries each read a few hundred rows without filtering again. A new table each time:
- *  DuckDB then plans the statements each connection has prepared afresh for it (a plan made for other
- *  rows may have relied on their statistics). */
-async function scopeOf(live: CubeView, waves: Wave[], filter: DashboardFilter): Promise<string> {
+/** Puts the cube rows in scope for the chosen waves and filters into `${live.catalog}.scope`, once, so
+ *  the stages' queries each read a few hundred rows without filtering again. The table is made once per
+ *  cube (its columns are the cube's) and then emptied and filled, never replaced: the statements each
+ *  connection keeps prepared over it keep their plans, which halves what a wide query costs (binding
+ *  and planning; BENCHMARKS.md, fifth sitting). Where they are kept, plans rest on no statistics of
+ *  its rows (engine.ts). */
+async function scopeOf(live: CubeView, memo: Memo, waves: Wave[], filter: DashboardFilter): Promise<string> {
 	const scope = `${live.catalog}.scope`;
-	await live.c.run(`CREATE OR REPLACE TABLE ${scope} AS ${cubeRows(live.cube, waves, filter)}`);
+	await memo('scope table', () => live.c.run(`CREATE OR REPLACE TABLE ${scope} AS SELECT * FROM ${live.cube} LIMIT 0`));
+	await live.c.run(`DELETE FROM ${scope}`);
+	// The deleted rows' blocks freed now: left to DuckDB, they pile up to hundreds of megabytes.
+	await live.c.run(`CHECKPOINT ${live.catalog}`);
+	await live.c.run(`INSERT INTO ${scope} ${cubeRows(live.cube, waves, filter)}`);
 	return scope;
 }
 
@@ -100,7 +106,7 @@ export async function dashboard(live: CubeView, filter: DashboardFilter, setting
 	const { wave, waves } = await memo(`waves|${filter.wave ?? ''}`, () => wavesUpTo(live.c, filter.wave));
 	// A pair asked either way round is published and drawn in one order.
 	const pair = filter.breakdown && orderedPair(filter.breakdown);
-	const scope = await scopeOf(live, waves, filter);
+	const scope = await scopeOf(live, memo, waves, filter);
 	const coverageNote = filter.sector || filter.specialty ? COVERAGE_UNAVAILABLE : null;
 	const filtered = Boolean(filter.sector || filter.staffGroup || filter.specialty);
 	const ctx: StageContext = {

@@ -37,19 +37,26 @@ export type EngineRequest =
 
 export type EngineReply = { id: number; figures: Dashboard } | { id: number; error: string };
 
-/** The engine's side: loads cubes, answers requests one at a time, stops when the server goes. */
-export async function serveEngine(): Promise<void> {
+/** The engine's database: an in-memory DuckDB of its own with CONNECTIONS connections, and `load`, which
+ *  brings it to a cube copy and the waves (once per cube). Its connections keep their statements
+ *  prepared, and their plans stay in use from one filter change to the next while the scope table's
+ *  rows change under them (dashboard.ts). A plan must then rest on nothing those rows' statistics say:
+ *  DuckDB's statistics propagation rewrites a plan by them (a filter the rows of the time could not meet
+ *  becomes an empty result, duckdb/duckdb#23704 and #24182), so it is off here, as DuckDB itself turns
+ *  it off for prepared plans from #24696 on. */
+export async function engineDatabase(): Promise<{ live: CubeView; load: (cube: CubeCopy, waves: StatusedWave[]) => Promise<void> }> {
 	const instance = await DuckDBInstance.create(':memory:');
 	const connections = await Promise.all(Array.from({ length: CONNECTIONS }, () => instance.connect()));
 	connections.forEach(keepPrepared);
 	const [c] = connections;
+	await c.run(`SET disabled_optimizers = 'statistics_propagation'`);
 	await c.run(`ATTACH ':memory:' AS ${CATALOG}`);
 	const memo = new CubeMemo();
 	let loaded: string | undefined;
 	let waves = '';
 	const live: CubeView = { c, connections, cube: `${CATALOG}.cube`, catalog: CATALOG, memo: (prefix) => memo.under(prefix) };
 
-	const prepare = async (cube: CubeCopy, list: StatusedWave[]) => {
+	const load = async (cube: CubeCopy, list: StatusedWave[]) => {
 		if (loaded !== cube.version) {
 			// Every core to load the cube; then one thread per query: a filter change's queries are small
 			// and run side by side on the connections, where more threads per query only cost CPU
@@ -66,6 +73,13 @@ export async function serveEngine(): Promise<void> {
 			waves = text;
 		}
 	};
+	return { live, load };
+}
+
+/** The engine's side: loads cubes, answers requests one at a time, stops when the server goes. */
+export async function serveEngine(): Promise<void> {
+	const { live, load } = await engineDatabase();
+	const { connections } = live;
 
 	let queue: Promise<unknown> = Promise.resolve();
 	process.on('message', (request: EngineRequest) => {
@@ -73,7 +87,7 @@ export async function serveEngine(): Promise<void> {
 		queue = queue.then(async () => {
 			let reply: EngineReply;
 			try {
-				await prepare(request.cube, request.waves);
+				await load(request.cube, request.waves);
 				reply = { id: request.id, figures: await dashboard(live, request.filter, request.settings, request.version) };
 			} catch (error) {
 				reply = { id: request.id, error: (error as Error).message };

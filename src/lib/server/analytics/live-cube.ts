@@ -14,7 +14,7 @@ import { LRUCache } from 'lru-cache';
 import { SETTLE_MS, type Store } from '../db/store';
 import { Serial } from '../db/serial';
 import { CUBE_KEYS, CUBE_SQL } from '$pipelines/core/cube';
-import { keepPrepared, literal } from '$pipelines/core/sql';
+import { literal } from '$pipelines/core/sql';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -213,9 +213,9 @@ export class LiveCube {
 		if (!this.#connections) {
 			const { instance } = await this.db.analytics();
 			const connections = await Promise.all(Array.from({ length: CONNECTIONS }, () => instance.connect()));
+			// Statements are not kept prepared here: the dashboard's scope table changes its rows under them,
+			// which only the engine's database (engine.ts) is set up for.
 			await connections[0].run(`ATTACH ':memory:' AS ${this.#catalog}`);
-			// Its tables are replaced, never updated: statements prepared on them stay sound.
-			connections.forEach(keepPrepared);
 			this.#connections = connections;
 		}
 		return this.#connections;
