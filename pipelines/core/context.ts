@@ -1,7 +1,7 @@
 // What every stage is given, and the shape of what stages publish.
 import type { DisclosureRule } from '../disclosure/protect';
 import type { SuccessMeasure } from './reference';
-import type { CubeRelation } from './cube';
+import type { Area, CubeRelation } from './cube';
 
 export interface Wave {
 	id: string;
@@ -24,7 +24,7 @@ export interface PipelineContext {
 	workforce?: WorkforceScope;
 	/** The one area the cube holds, when only its rows are shown (the dashboard: England, or
 	 *  the planner's region; see regionGroups). Absent in a batch run: England and every region. */
-	area?: string;
+	area?: Area;
 }
 
 /** Keeps what `compute` gives under `key`, so it runs once per key (see StageContext.memo). */

@@ -113,25 +113,35 @@ export interface RegionGroups {
 	/** The GROUP BY clause for groups of `keys` within each region and England. As there, a region's
 	 *  groups exist only where it has rows, and England's total always does. */
 	groupBy: (...keys: string[]) => string;
-	/** The region codes a table lists, England first. */
-	codes: string[];
+	/** A relation of the region codes a table lists (column region_code), England first. */
+	codes: string;
 	/** SQL: whether a row lies in the area (for tables of every region, such as the workforce's). */
 	within: string;
 }
 
+/** The one area a cube holds (PipelineContext.area): its code, and where the SQL may read it. */
+export interface Area {
+	code: string;
+	/** A one-row table (column `code`) holding the code, which the SQL reads instead of having the code
+	 *  written in: one prepared statement then serves every region (pipelines/core/sql.ts). */
+	table?: string;
+}
+
 /** `column`: where the rows grouped hold their region's code. */
-export function regionGroups(area?: string, column = 'region'): RegionGroups {
-	if (area)
+export function regionGroups(area?: Area, column = 'region'): RegionGroups {
+	if (area) {
+		const code = area.table && area.code !== ENGLAND.code ? `(SELECT code FROM ${area.table})` : literal(area.code);
 		return {
-			code: literal(area),
-			groupBy: (...keys) => (keys.length ? `GROUP BY ${keys.join(', ')}` : area === ENGLAND.code ? '' : 'HAVING count(*) > 0'),
-			codes: [area],
-			within: area === ENGLAND.code ? 'TRUE' : `${column} = ${literal(area)}`
+			code,
+			groupBy: (...keys) => (keys.length ? `GROUP BY ${keys.join(', ')}` : area.code === ENGLAND.code ? '' : 'HAVING count(*) > 0'),
+			codes: `(SELECT ${code} AS region_code)`,
+			within: area.code === ENGLAND.code ? 'TRUE' : `${column} = ${code}`
 		};
+	}
 	return {
 		code: `coalesce(${column}, ${literal(ENGLAND.code)})`,
 		groupBy: (...keys) => `GROUP BY GROUPING SETS ((${[...keys, column].join(', ')}), (${keys.join(', ')}))`,
-		codes: [ENGLAND.code, ...regions.map((r) => r.code)],
+		codes: `(SELECT unnest(${literalList([ENGLAND.code, ...regions.map((r) => r.code)])}) AS region_code)`,
 		within: 'TRUE'
 	};
 }

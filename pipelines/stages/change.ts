@@ -6,7 +6,8 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { ENGLAND } from '../core/reference';
 import { published, type PipelineContext, type PublishedTable } from '../core/context';
-import { literal, literalList, rows } from '../core/sql';
+import { literalList, rows } from '../core/sql';
+import { regionGroups } from '../core/cube';
 import { changeInWords } from '../stats/intervals';
 import { byItem, combine, compare, comparedFigures, comparedItems, itemsSql, valueOf } from './compared-figures';
 
@@ -17,7 +18,7 @@ export async function change(c: DuckDBConnection, ctx: PipelineContext): Promise
 	const waves = previous ? [previous, ctx.wave.id] : [ctx.wave.id];
 	const sql = itemsSql(
 		items,
-		`wave_id AS wave, ${ctx.area ? literal(ctx.area) : 'region'} AS region_code`,
+		`wave_id AS wave, ${ctx.area ? regionGroups(ctx.area).code : 'region'} AS region_code`,
 		`FROM ${ctx.cube} WHERE wave_id IN (SELECT unnest(${literalList(waves)})) GROUP BY ALL ORDER BY region_code, wave`
 	);
 	const byRegion = items.length ? await rows(c, sql) : [];

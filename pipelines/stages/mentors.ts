@@ -5,7 +5,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { protect } from '../disclosure/protect';
 import { published, type PipelineContext, type PublishedTable } from '../core/context';
-import { literal, literalList, rows } from '../core/sql';
+import { literal, rows } from '../core/sql';
 import { col, countOf, keySumOf, regionGroups, type CubeRelation, type RegionGroups } from '../core/cube';
 
 const COUNTS = { willing: 'willing', willing_base: 'willing_base', no_access: 'no_access', access_base: 'access_base' } as const;
@@ -17,7 +17,7 @@ const MENTORS_SQL = (cube: CubeRelation, wave: string, regions: RegionGroups) =>
 		SELECT r.region_code, ${Object.keys(COUNTS)
 			.map((k) => `coalesce(m.${k}, 0) AS ${k}, coalesce(m.${k}_key, 0) AS ${k}_key`)
 			.join(', ')}
-		FROM (SELECT unnest(${literalList(regions.codes)}) AS region_code) r
+		FROM ${regions.codes} r
 		LEFT JOIN (
 			SELECT ${regions.code} AS region_code, ${Object.keys(COUNTS).map(counted).join(', ')}
 			FROM ${cube} WHERE wave_id = ${literal(wave)} ${regions.groupBy()}

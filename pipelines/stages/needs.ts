@@ -17,7 +17,7 @@ import {
 	RATING_SENSITIVITY,
 	SQUARE_SENSITIVITY
 } from '../disclosure/perturbation';
-import { col, countOf, keySumOf, type CubeRelation } from '../core/cube';
+import { col, countOf, keySumOf, regionGroups, type Area, type CubeRelation } from '../core/cube';
 import { mwdsInterval, type RatingMoments } from '../stats/intervals';
 import type { FigureColumn } from '../core/figures';
 
@@ -49,10 +49,10 @@ export const NEEDS_SQL = (cube: CubeRelation, wave: string, { regionsOnly = fals
 			FROM ${cube} WHERE wave_id = ${literal(wave)} GROUP BY region`
 		: area
 			? `SELECT CASE WHEN grouping(sector) = 0 THEN 'sector' WHEN grouping(staff_group) = 0 THEN 'staff_group' ELSE 'region' END AS dimension,
-				CASE WHEN grouping(sector) = 0 OR grouping(staff_group) = 0 THEN coalesce(sector, staff_group, '${ENGLAND.code}') ELSE ${literal(area)} END AS group_code,
+				CASE WHEN grouping(sector) = 0 OR grouping(staff_group) = 0 THEN coalesce(sector, staff_group, '${ENGLAND.code}') ELSE ${regionGroups(area).code} END AS group_code,
 				${aggregates.join(',\n\t\t\t\t')}
 			FROM ${cube} WHERE wave_id = ${literal(wave)}
-			GROUP BY GROUPING SETS ((sector), (staff_group), ()) ${area === ENGLAND.code ? '' : 'HAVING count(*) > 0'}`
+			GROUP BY GROUPING SETS ((sector), (staff_group), ()) ${area.code === ENGLAND.code ? '' : 'HAVING count(*) > 0'}`
 			: `SELECT CASE WHEN grouping(region) = 0 THEN 'region' WHEN grouping(sector) = 0 THEN 'sector'
 					WHEN grouping(staff_group) = 0 THEN 'staff_group' ELSE 'region' END AS dimension,
 				coalesce(region, sector, staff_group, '${ENGLAND.code}') AS group_code,
@@ -86,7 +86,7 @@ interface NeedsGroups {
 	 *  region): what a re-labelled cube's callers keep. */
 	regionsOnly?: boolean;
 	/** The one area the cube holds (PipelineContext.area): its row stands for the region groups. */
-	area?: string;
+	area?: Area;
 }
 
 export const needsStatistics = (c: DuckDBConnection, waveId: string, cube: CubeRelation = 'cube', options: NeedsGroups = {}) =>

@@ -17,14 +17,14 @@ const BY_REGION_SQL = (cube: CubeRelation, wave: string, regions: RegionGroups, 
 		FROM people ${regions.groupBy('code')}
 	)
 	SELECT r.region_code, c.code, coalesce(n.respondents, 0) AS respondents, coalesce(n.respondents_key, 0) AS respondents_key
-	FROM (SELECT unnest(${literalList(regions.codes)}) AS region_code) r
+	FROM ${regions.codes} r
 	CROSS JOIN (SELECT unnest(${literalList(codes)}) AS code) c
 	LEFT JOIN counts n USING (region_code, code)
 	ORDER BY r.region_code, c.code`;
 
 const REGION_TOTALS_SQL = (cube: CubeRelation, wave: string, regions: RegionGroups) => `
 	SELECT r.region_code, coalesce(n.respondents, 0) AS respondents, coalesce(n.respondents_key, 0) AS respondents_key
-	FROM (SELECT unnest(${literalList(regions.codes)}) AS region_code) r
+	FROM ${regions.codes} r
 	LEFT JOIN (
 		SELECT ${regions.code} AS region_code, ${countOf('sum(respondents)')} AS respondents, ${keySumOf('sum(respondents)')} AS respondents_key
 		FROM ${cube} WHERE wave_id = ${literal(wave)} ${regions.groupBy()}

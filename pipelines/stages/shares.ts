@@ -25,7 +25,7 @@ const SHARES_SQL = (cube: CubeRelation, wave: string, question: string, regions:
 		SELECT r.region_code, ${literal(question)} AS question, o.option,
 			coalesce(${countOf('c.packed')}, 0) AS respondents, coalesce(${keySumOf('c.packed')}, 0) AS respondents_key,
 			coalesce(a.base, 0) AS base, coalesce(a.base_key, 0) AS base_key
-		FROM (SELECT unnest(${literalList(regions.codes)}) AS region_code) r
+		FROM ${regions.codes} r
 		CROSS JOIN (SELECT unnest(${literalList(codes)}) AS option) o
 		LEFT JOIN chosen c USING (region_code, option)
 		LEFT JOIN answered a USING (region_code)

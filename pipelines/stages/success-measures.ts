@@ -8,7 +8,7 @@ import { published, withColumns, type PipelineContext, type PublishedTable, type
 import { workforceSql } from './coverage';
 import { literal, rows } from '../core/sql';
 import { RATING_SENSITIVITY } from '../disclosure/perturbation';
-import { col, countOf, keySumOf, regionGroups, type CubeRelation, type RegionGroups } from '../core/cube';
+import { col, countOf, keySumOf, regionGroups, type Area, type CubeRelation, type RegionGroups } from '../core/cube';
 
 const head = (m: SuccessMeasure, regions: RegionGroups) => `SELECT wave_id, ${regions.code} AS region_code, ${literal(m.id)} AS measure_id`;
 const counted = (column: string, as: string): Array<[string, string]> => [
@@ -43,7 +43,7 @@ function measureStatistics(m: SuccessMeasure): Array<[string, string]> {
 
 /** The raw statistics of one measure per wave and region (England and each region, or the cube's one
  *  area): counts with their key sums, and sums for means, which disclosure control turns into published values. */
-export function measureSql(m: SuccessMeasure, cube: CubeRelation, workforceCsv: string, workforce?: WorkforceScope, area?: string): string {
+export function measureSql(m: SuccessMeasure, cube: CubeRelation, workforceCsv: string, workforce?: WorkforceScope, area?: Area): string {
 	const regions = regionGroups(area);
 	if (m.kind !== 'coverage')
 		return `${head(m, regions)}, ${measureStatistics(m)
@@ -74,7 +74,7 @@ export async function measureStatisticsOf(
 	cube: CubeRelation,
 	workforceCsv: string,
 	workforce?: WorkforceScope,
-	area?: string
+	area?: Area
 ): Promise<MeasureRow[]> {
 	const pooled: SuccessMeasure[] = measures.filter((m) => m.kind !== 'coverage');
 	const regions = regionGroups(area);

@@ -475,7 +475,7 @@ export async function weighting(
 	const figure = figuresOf(statistics, inputs, weights, ctx.rule);
 	// A cube of one area (PipelineContext.area) publishes that area's figures only.
 	const scopes = [
-		...new Set(statistics.filter((s) => s.level === 'scope' && (!ctx.area || s.region_code === ctx.area)).map((s) => s.region_code))
+		...new Set(statistics.filter((s) => s.level === 'scope' && (!ctx.area || s.region_code === ctx.area.code)).map((s) => s.region_code))
 	].sort((a, b) => (a === ENGLAND.code ? -1 : b === ENGLAND.code ? 1 : a.localeCompare(b)));
 	const figures = scopes.flatMap((scope) =>
 		scopeRows(

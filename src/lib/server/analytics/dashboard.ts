@@ -4,6 +4,7 @@
 import { ENGLAND, regionName } from '$pipelines/core/reference';
 import { wavesUpTo } from '$pipelines/stages/snapshot';
 import { literal, literalList } from '$pipelines/core/sql';
+import type { Area } from '$pipelines/core/cube';
 import { orderedPair, type BreakdownPair } from '$pipelines/stages/breakdowns';
 import { runStages, type StageContext } from '$pipelines/stages';
 import { dashboardCharts, type Chart } from '$pipelines/charts';
@@ -56,19 +57,26 @@ function cubeRows(cube: string, waves: Wave[], filter: DashboardFilter): string 
 }
 
 /** Puts the cube rows in scope for the chosen waves and filters into `${live.catalog}.scope`, once, so
- *  the stages' queries each read a few hundred rows without filtering again. The table is made once per
- *  cube (its columns are the cube's) and then emptied and filled, never replaced: the statements each
- *  connection keeps prepared over it keep their plans, which halves what a wide query costs (binding
- *  and planning; BENCHMARKS.md, fifth sitting). Where they are kept, plans rest on no statistics of
- *  its rows (engine.ts). */
-async function scopeOf(live: CubeView, memo: Memo, waves: Wave[], filter: DashboardFilter): Promise<string> {
+ *  the stages' queries each read a few hundred rows without filtering again, and the scope's code into
+ *  `${live.catalog}.area`, which the stages read rather than write into their SQL (one statement serves
+ *  every region). Both tables are made once per cube (the scope's columns are the cube's) and then
+ *  emptied and filled, never replaced: the statements each connection keeps prepared over them keep
+ *  their plans, which halves what a wide query costs (binding and planning; BENCHMARKS.md, fifth
+ *  sitting). Where they are kept, plans rest on no statistics of these rows (engine.ts). */
+async function scopeOf(live: CubeView, memo: Memo, waves: Wave[], filter: DashboardFilter): Promise<{ scope: string; area: Area }> {
 	const scope = `${live.catalog}.scope`;
-	await memo('scope table', () => live.c.run(`CREATE OR REPLACE TABLE ${scope} AS SELECT * FROM ${live.cube} LIMIT 0`));
+	const area: Area = { code: filter.scope, table: `${live.catalog}.area` };
+	await memo('scope table', async () => {
+		await live.c.run(`CREATE OR REPLACE TABLE ${scope} AS SELECT * FROM ${live.cube} LIMIT 0`);
+		await live.c.run(`CREATE OR REPLACE TABLE ${area.table} (code VARCHAR)`);
+	});
+	await live.c.run(`DELETE FROM ${area.table}`);
+	await live.c.run(`INSERT INTO ${area.table} VALUES (${literal(area.code)})`);
 	await live.c.run(`DELETE FROM ${scope}`);
 	// The deleted rows' blocks freed now: left to DuckDB, they pile up to hundreds of megabytes.
 	await live.c.run(`CHECKPOINT ${live.catalog}`);
 	await live.c.run(`INSERT INTO ${scope} ${cubeRows(live.cube, waves, filter)}`);
-	return scope;
+	return { scope, area };
 }
 
 /** A wave with its status (open, closed, planned): what the engine is sent, and part of figuresVersion. */
@@ -106,7 +114,7 @@ export async function dashboard(live: CubeView, filter: DashboardFilter, setting
 	const { wave, waves } = await memo(`waves|${filter.wave ?? ''}`, () => wavesUpTo(live.c, filter.wave));
 	// A pair asked either way round is published and drawn in one order.
 	const pair = filter.breakdown && orderedPair(filter.breakdown);
-	const scope = await scopeOf(live, memo, waves, filter);
+	const { scope, area } = await scopeOf(live, memo, waves, filter);
 	const coverageNote = filter.sector || filter.specialty ? COVERAGE_UNAVAILABLE : null;
 	const filtered = Boolean(filter.sector || filter.staffGroup || filter.specialty);
 	const ctx: StageContext = {
@@ -115,7 +123,7 @@ export async function dashboard(live: CubeView, filter: DashboardFilter, setting
 		...settings,
 		cube: scope,
 		// Only the scope's own rows are shown (tableForPlanner), so the stages make no others.
-		area: filter.scope,
+		area,
 		// Coverage divides by the workforce of the same people: the chosen staff group's, and none for a sector or specialty.
 		workforce: { staffGroup: filter.staffGroup, unavailable: coverageNote !== null },
 		// The region comparison reads every region under the same filters; only the planner's own rows are kept.
