@@ -60,7 +60,8 @@ it('passes on what went wrong in words, and starts again after the engine stops'
 	await expect(both({ scope: 'E92000001', wave: '2031-32' })).rejects.toThrow(/There is no wave "2031-32"/);
 	const before = engine.pid!;
 	process.kill(before, 'SIGKILL');
-	await new Promise((ok) => setTimeout(ok, 200));
+	// Once the client has seen it stop (a request sent before that is failed with "ask again").
+	await expect.poll(() => engine.pid, { timeout: 20_000 }).toBeUndefined();
 	const { here, there } = await both({ scope: 'E92000001', sector: 'hospital' });
 	expect(there).toEqual(here);
 	expect(engine.pid).not.toBe(before);
