@@ -113,6 +113,9 @@ export interface RegionGroups {
 	/** The GROUP BY clause for groups of `keys` within each region and England. As there, a region's
 	 *  groups exist only where it has rows, and England's total always does. */
 	groupBy: (...keys: string[]) => string;
+	/** What follows a grouping whose total over all rows is the area's row: a region's total is dropped
+	 *  where it has no rows, England's kept (empty in a batch run, whose totals are England's). */
+	having: string;
 	/** A relation of the region codes a table lists (column region_code), England first. */
 	codes: string;
 	/** SQL: whether a row lies in the area (for tables of every region, such as the workforce's). */
@@ -130,17 +133,21 @@ export interface Area {
 /** `column`: where the rows grouped hold their region's code. */
 export function regionGroups(area?: Area, column = 'region'): RegionGroups {
 	if (area) {
-		const code = area.table && area.code !== ENGLAND.code ? `(SELECT code FROM ${area.table})` : literal(area.code);
+		const england = area.code === ENGLAND.code;
+		const code = area.table && !england ? `(SELECT code FROM ${area.table})` : literal(area.code);
+		const having = england ? '' : 'HAVING count(*) > 0';
 		return {
 			code,
-			groupBy: (...keys) => (keys.length ? `GROUP BY ${keys.join(', ')}` : area.code === ENGLAND.code ? '' : 'HAVING count(*) > 0'),
+			groupBy: (...keys) => (keys.length ? `GROUP BY ${keys.join(', ')}` : having),
+			having,
 			codes: `(SELECT ${code} AS region_code)`,
-			within: area.code === ENGLAND.code ? 'TRUE' : `${column} = ${code}`
+			within: england ? 'TRUE' : `${column} = ${code}`
 		};
 	}
 	return {
 		code: `coalesce(${column}, ${literal(ENGLAND.code)})`,
 		groupBy: (...keys) => `GROUP BY GROUPING SETS ((${[...keys, column].join(', ')}), (${keys.join(', ')}))`,
+		having: '',
 		codes: `(SELECT unnest(${literalList([ENGLAND.code, ...regions.map((r) => r.code)])}) AS region_code)`,
 		within: 'TRUE'
 	};

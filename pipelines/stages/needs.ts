@@ -43,16 +43,17 @@ export const NEEDS_SQL = (cube: CubeRelation, wave: string, { regionsOnly = fals
 	const columns = ['respondents', 'respondents_key', ...sums].join(', ');
 	// Re-labelled cubes (breakdowns, specialties) need their `region` groups only: one grouping, not four.
 	// One area's cube (the dashboard's scope): its own total stands for the region groups (regionGroups).
+	const own = area && regionGroups(area);
 	const grouped = regionsOnly
 		? `SELECT 'region' AS dimension, coalesce(region, '${ENGLAND.code}') AS group_code,
 				${aggregates.join(',\n\t\t\t\t')}
 			FROM ${cube} WHERE wave_id = ${literal(wave)} GROUP BY region`
-		: area
+		: own
 			? `SELECT CASE WHEN grouping(sector) = 0 THEN 'sector' WHEN grouping(staff_group) = 0 THEN 'staff_group' ELSE 'region' END AS dimension,
-				CASE WHEN grouping(sector) = 0 OR grouping(staff_group) = 0 THEN coalesce(sector, staff_group, '${ENGLAND.code}') ELSE ${regionGroups(area).code} END AS group_code,
+				CASE WHEN grouping(sector) = 0 OR grouping(staff_group) = 0 THEN coalesce(sector, staff_group, '${ENGLAND.code}') ELSE ${own.code} END AS group_code,
 				${aggregates.join(',\n\t\t\t\t')}
 			FROM ${cube} WHERE wave_id = ${literal(wave)}
-			GROUP BY GROUPING SETS ((sector), (staff_group), ()) ${area.code === ENGLAND.code ? '' : 'HAVING count(*) > 0'}`
+			GROUP BY GROUPING SETS ((sector), (staff_group), ()) ${own.having}`
 			: `SELECT CASE WHEN grouping(region) = 0 THEN 'region' WHEN grouping(sector) = 0 THEN 'sector'
 					WHEN grouping(staff_group) = 0 THEN 'staff_group' ELSE 'region' END AS dimension,
 				coalesce(region, sector, staff_group, '${ENGLAND.code}') AS group_code,
