@@ -6,7 +6,8 @@
 // responses. Free text never enters it.
 import { ENGLAND, ratingColumns, ratingScale, instrument, regions, type SuccessMeasure } from './reference';
 import { questionsOf } from '../../src/lib/instrument/questions';
-import { ident, literal, literalList } from './sql';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { ident, literal, literalList, rows } from './sql';
 
 export const SHARE_QUESTIONS = ['training_done', 'learning_formats', 'barriers'] as const;
 export const RATINGS = ['importance', 'confidence'] as const;
@@ -99,6 +100,25 @@ function statistics(measures: SuccessMeasure[]): string[] {
 /** SQL that sums `source` (a table or a parenthesised query over `responses`) into cube rows. */
 export const CUBE_SQL = (measures: SuccessMeasure[], source: string) =>
 	`SELECT ${CUBE_KEYS.join(', ')}, ${statistics(measures).join(',\n\t')} FROM ${source} GROUP BY ${CUBE_KEYS.join(', ')}`;
+
+/** The cube's keys without `specialties`: a cube summed over them has one row per wave × region ×
+ *  sector × staff group, a few hundred rows at any number of responses. */
+export const KEYS_WITHOUT_SPECIALTIES = CUBE_KEYS.filter((k) => k !== 'specialties');
+
+/** SQL that sums the cube rows of `source` over `keys`, each statistic kept in its cube column's type.
+ *  Every statistic is a sum (packed counts too), so a cube summed over fewer keys gives every stage
+ *  the same aggregates for any grouping of the keys it keeps; and cube rows of the same cell, summed,
+ *  are that cell's row (a snapshot folded into the cube). `cube` gives the columns and their types. */
+export async function summedCubeSql(c: DuckDBConnection, cube: string, source: string, keys: readonly string[]): Promise<string> {
+	const columns = await rows<{ name: string; type: string }>(
+		c,
+		`SELECT column_name AS name, column_type AS type FROM (DESCRIBE SELECT * FROM ${cube})`
+	);
+	const statistics = columns.filter((column) => !(CUBE_KEYS as readonly string[]).includes(column.name));
+	const quoted = (name: string) => `"${name.replaceAll('"', '""')}"`;
+	return `SELECT ${keys.join(', ')}, ${statistics.map(({ name, type }) => `sum(${quoted(name)})::${type} AS ${quoted(name)}`).join(', ')}
+		FROM ${source} GROUP BY ${keys.join(', ')}`;
+}
 
 /** A DuckDB relation holding cube rows: what every stage reads. */
 export type CubeRelation = string;

@@ -22,8 +22,12 @@ import { mentors } from './mentors';
 /** What the stages are given. The fields beyond PipelineContext are where the dashboard differs from
  *  a batch run, which leaves them out. */
 export interface StageContext extends PipelineContext {
-	/** Every region under the same filters: a region is tested against the rest of England. */
-	englandCube?: CubeRelation;
+	/** The same rows as `cube` with their specialties, where `cube` is summed over them (the dashboard's,
+	 *  when no specialty is chosen): the stages that read specialties read these instead. */
+	cubeWithSpecialties?: CubeRelation;
+	/** Every region under the same filters: a region is tested against the rest of England. `filters`
+	 *  names those filters in memo keys, as the relation's name need not (a view of the chosen filters). */
+	englandCube?: { relation: CubeRelation; filters: string };
 	/** Every respondent of the wave: a filter narrows the figures, not the weights. */
 	weightsCube?: CubeRelation;
 	/** The two-way breakdowns to publish: every pair unless given (the dashboard asks for one or none). */
@@ -42,6 +46,8 @@ export interface Stage {
 	run: (c: DuckDBConnection, ctx: StageContext, before: PublishedTable[]) => Promise<PublishedTable[]>;
 	/** Made from the tables of the stages before it, not from the cube: it runs after them. */
 	fromTables?: true;
+	/** Reads the cube's specialties (StageContext.cubeWithSpecialties). */
+	readsSpecialties?: true;
 }
 
 /** `compute`, through the context's memo when it has one. */
@@ -51,7 +57,7 @@ export const remembered = <T>(ctx: StageContext, key: string, compute: () => Pro
 let pathways: Pathway[] | undefined;
 
 export const STAGES: Stage[] = [
-	{ name: 'respondents', run: respondents },
+	{ name: 'respondents', run: respondents, readsSpecialties: true },
 	{ name: 'distributions', run: distributions },
 	{ name: 'needs', run: needs },
 	{ name: 'shares', run: shares },
@@ -62,13 +68,19 @@ export const STAGES: Stage[] = [
 		name: 'region comparison',
 		// Every region under the planner's filters, whatever their scope: the same for all scopes.
 		run: (c, ctx) => {
-			const cube = ctx.englandCube ?? ctx.cube;
-			return remembered(ctx, `region comparison|${ctx.wave.id}|${cube}`, () => regionComparison(c, { ...ctx, cube }));
+			const { relation, filters } = ctx.englandCube ?? { relation: ctx.cube, filters: '' };
+			return remembered(ctx, `region comparison|${ctx.wave.id}|${relation}|${filters}`, () =>
+				regionComparison(c, { ...ctx, cube: relation })
+			);
 		}
 	},
 	{ name: 'weighting', run: (c, ctx) => weighting(c, ctx, ctx.weightsCube ?? ctx.cube, ctx.memo) },
-	{ name: 'needs by specialty', run: needsBySpecialty },
-	{ name: 'breakdowns', run: async (c, ctx) => (ctx.breakdowns?.length === 0 ? [] : breakdownsOf(ctx.breakdowns)(c, ctx)) },
+	{ name: 'needs by specialty', run: needsBySpecialty, readsSpecialties: true },
+	{
+		name: 'breakdowns',
+		run: async (c, ctx) => (ctx.breakdowns?.length === 0 ? [] : breakdownsOf(ctx.breakdowns)(c, ctx)),
+		readsSpecialties: true
+	},
 	{ name: 'mentors', run: mentors },
 	// From the protected needs tables above, not from the cube.
 	{ name: 'locus for focus', run: async (_c, _ctx, before) => [locusForFocusTable(before)], fromTables: true },
@@ -94,7 +106,9 @@ export async function runStages(
 		pool.map(async (c) => {
 			while (next < fromCube.length) {
 				const i = fromCube[next++];
-				made[i] = (await time(STAGES[i].name, () => STAGES[i].run(c, ctx, []))).map(view);
+				const stage = STAGES[i];
+				const given = stage.readsSpecialties && ctx.cubeWithSpecialties ? { ...ctx, cube: ctx.cubeWithSpecialties } : ctx;
+				made[i] = (await time(stage.name, () => stage.run(c, given, []))).map(view);
 			}
 		})
 	);

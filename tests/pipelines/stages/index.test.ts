@@ -6,7 +6,8 @@ import { runStages } from '../../../pipelines/stages';
 import { ENGLAND } from '../../../pipelines/core/reference';
 import { tableForPlanner } from '../../../pipelines/disclosure/planner-view';
 import type { PublishedTable } from '../../../pipelines/core/context';
-import { literal } from '../../../pipelines/core/sql';
+import { literal, rows } from '../../../pipelines/core/sql';
+import { KEYS_WITHOUT_SPECIALTIES, summedCubeSql } from '../../../pipelines/core/cube';
 import { syntheticStages, type SyntheticStages } from '../fixtures';
 
 const LONDON = 'E40000003';
@@ -46,3 +47,13 @@ it.each(cases)(
 	},
 	60_000
 );
+
+it('publishes the same tables from the cube summed over specialties, the stages that read specialties given the cube', async () => {
+	await data.c.run(`CREATE OR REPLACE TABLE cube_summed AS ${await summedCubeSql(data.c, 'cube', 'cube', KEYS_WITHOUT_SPECIALTIES)}`);
+	const count = async (table: string) => (await rows<{ n: number }>(data.c, `SELECT count(*) AS n FROM ${table}`))[0].n;
+	expect(await count('cube_summed')).toBeLessThan(await count('cube'));
+	// Every table, every two-way breakdown among them (specialty ones too).
+	const ctx = data.ctx();
+	const summed = await runStages(data.c, { ...ctx, cube: 'cube_summed', cubeWithSpecialties: 'cube' });
+	expect(summed).toEqual(await runStages(data.c, ctx));
+}, 60_000);

@@ -4,7 +4,7 @@
 import { ENGLAND, regionName } from '$pipelines/core/reference';
 import { wavesUpTo } from '$pipelines/stages/snapshot';
 import { literal, literalList } from '$pipelines/core/sql';
-import type { Area } from '$pipelines/core/cube';
+import { KEYS_WITHOUT_SPECIALTIES, summedCubeSql, type Area } from '$pipelines/core/cube';
 import { orderedPair, type BreakdownPair } from '$pipelines/stages/breakdowns';
 import { runStages, type StageContext } from '$pipelines/stages';
 import { dashboardCharts, type Chart } from '$pipelines/charts';
@@ -46,37 +46,66 @@ export const COVERAGE_UNAVAILABLE =
 	'Coverage is not available when a sector or specialty is chosen: there are no workforce figures by sector or specialty.';
 const COVERAGE_CHART = 'coverage-by-region';
 
-/** The cube rows in scope for the chosen waves and filters, as a query the stages can read. */
-function cubeRows(cube: string, waves: Wave[], filter: DashboardFilter): string {
-	const where = [`wave_id IN (SELECT unnest(${literalList(waves.map((w) => w.id))}))`];
-	if (filter.scope !== ENGLAND.code) where.push(`region = ${literal(filter.scope)}`);
-	if (filter.staffGroup) where.push(`staff_group = ${literal(filter.staffGroup)}`);
-	if (filter.sector) where.push(`sector = ${literal(filter.sector)}`);
-	if (filter.specialty) where.push(`list_contains(specialties, ${literal(filter.specialty)})`);
-	return `(SELECT * FROM ${cube} WHERE ${where.join(' AND ')})`;
+/** The cube rows of the waves, as a query the stages can read. */
+const cubeRows = (cube: string, waves: Wave[]) =>
+	`(SELECT * FROM ${cube} WHERE wave_id IN (SELECT unnest(${literalList(waves.map((w) => w.id))})))`;
+
+/** Where the stages read a view's rows. One row, `${catalog}.chosen`, holds the view's waves and filters,
+ *  and views over the cube select by it: the planner's scope, and every region under the same filters
+ *  (the region comparison). Each comes twice: over the cube, with its specialties, and over the cube
+ *  summed over specialties (a few hundred rows at any number of responses), which every stage reads
+ *  that does not need them, unless a specialty is chosen. The statements over the views read the same
+ *  whatever the filters, so the statements each connection keeps prepared keep their plans (binding
+ *  and planning cost a wide query more than running it; BENCHMARKS.md), and a filter change writes one
+ *  row instead of copying the scope's rows. Where they are kept, plans rest on no statistics of these
+ *  rows (engine.ts). */
+interface ViewRelations {
+	scope: string;
+	/** The scope with its specialties, for the stages that read them. */
+	scopeWithSpecialties: string;
+	/** Every region under the same filters. */
+	england: string;
+	area: Area;
+	/** The cube summed over specialties, every wave: the weights' people. */
+	withoutSpecialties: string;
 }
 
-/** Puts the cube rows in scope for the chosen waves and filters into `${live.catalog}.scope`, once, so
- *  the stages' queries each read a few hundred rows without filtering again, and the scope's code into
- *  `${live.catalog}.area`, which the stages read rather than write into their SQL (one statement serves
- *  every region). Both tables are made once per cube (the scope's columns are the cube's) and then
- *  emptied and filled, never replaced: the statements each connection keeps prepared over them keep
- *  their plans, which halves what a wide query costs (binding and planning; BENCHMARKS.md, fifth
- *  sitting). Where they are kept, plans rest on no statistics of these rows (engine.ts). */
-async function scopeOf(live: CubeView, memo: Memo, waves: Wave[], filter: DashboardFilter): Promise<{ scope: string; area: Area }> {
-	const scope = `${live.catalog}.scope`;
-	const area: Area = { code: filter.scope, table: `${live.catalog}.area` };
-	await memo('scope table', async () => {
-		await live.c.run(`CREATE OR REPLACE TABLE ${scope} AS SELECT * FROM ${live.cube} LIMIT 0`);
-		await live.c.run(`CREATE OR REPLACE TABLE ${area.table} (code VARCHAR)`);
+async function relationsOf(live: CubeView, memo: Memo, waves: Wave[], filter: DashboardFilter): Promise<ViewRelations> {
+	const name = (table: string) => `${live.catalog}.${table}`;
+	const [chosen, summed] = [name('chosen'), name('cube_without_specialties')];
+	const over = (cube: string, { region, specialty }: { region: boolean; specialty: boolean }) =>
+		`SELECT c.* FROM ${cube} c, ${chosen} f WHERE list_contains(f.waves, c.wave_id)` +
+		(region ? ' AND (f.region IS NULL OR c.region = f.region)' : '') +
+		' AND (f.staff_group IS NULL OR c.staff_group = f.staff_group) AND (f.sector IS NULL OR c.sector = f.sector)' +
+		(specialty ? ' AND (f.specialty IS NULL OR list_contains(c.specialties, f.specialty))' : '');
+	const views = {
+		scope: over(summed, { region: true, specialty: false }),
+		scope_with_specialties: over(live.cube, { region: true, specialty: true }),
+		england: over(summed, { region: false, specialty: false }),
+		england_with_specialties: over(live.cube, { region: false, specialty: true }),
+		area: `SELECT region AS code FROM ${chosen}`
+	};
+	await memo('view relations', async () => {
+		await live.c.run(`CREATE OR REPLACE TABLE ${summed} AS ${await summedCubeSql(live.c, live.cube, live.cube, KEYS_WITHOUT_SPECIALTIES)}`);
+		await live.c.run(
+			`CREATE OR REPLACE TABLE ${chosen} (waves VARCHAR[], region VARCHAR, staff_group VARCHAR, sector VARCHAR, specialty VARCHAR)`
+		);
+		await live.c.run(`INSERT INTO ${chosen} VALUES (NULL, NULL, NULL, NULL, NULL)`);
+		for (const [view, sql] of Object.entries(views)) await live.c.run(`CREATE OR REPLACE VIEW ${name(view)} AS ${sql}`);
 	});
-	await live.c.run(`DELETE FROM ${area.table}`);
-	await live.c.run(`INSERT INTO ${area.table} VALUES (${literal(area.code)})`);
-	await live.c.run(`DELETE FROM ${scope}`);
-	// The deleted rows' blocks freed now: left to DuckDB, they pile up to hundreds of megabytes.
-	await live.c.run(`CHECKPOINT ${live.catalog}`);
-	await live.c.run(`INSERT INTO ${scope} ${cubeRows(live.cube, waves, filter)}`);
-	return { scope, area };
+	const value = (v: string | undefined) => (v === undefined ? 'NULL' : literal(v));
+	await live.c.run(
+		`UPDATE ${chosen} SET waves = ${literalList(waves.map((w) => w.id))}, region = ${value(filter.scope === ENGLAND.code ? undefined : filter.scope)},` +
+			` staff_group = ${value(filter.staffGroup)}, sector = ${value(filter.sector)}, specialty = ${value(filter.specialty)}`
+	);
+	const specialty = filter.specialty !== undefined;
+	return {
+		scope: name(specialty ? 'scope_with_specialties' : 'scope'),
+		scopeWithSpecialties: name('scope_with_specialties'),
+		england: name(specialty ? 'england_with_specialties' : 'england'),
+		area: { code: filter.scope, table: name('area') },
+		withoutSpecialties: summed
+	};
 }
 
 /** A wave with its status (open, closed, planned): what the engine is sent, and part of figuresVersion. */
@@ -114,21 +143,25 @@ export async function dashboard(live: CubeView, filter: DashboardFilter, setting
 	const { wave, waves } = await memo(`waves|${filter.wave ?? ''}`, () => wavesUpTo(live.c, filter.wave));
 	// A pair asked either way round is published and drawn in one order.
 	const pair = filter.breakdown && orderedPair(filter.breakdown);
-	const { scope, area } = await scopeOf(live, memo, waves, filter);
+	const relations = await relationsOf(live, memo, waves, filter);
 	const coverageNote = filter.sector || filter.specialty ? COVERAGE_UNAVAILABLE : null;
 	const filtered = Boolean(filter.sector || filter.staffGroup || filter.specialty);
 	const ctx: StageContext = {
 		wave,
 		waves,
 		...settings,
-		cube: scope,
+		cube: relations.scope,
+		cubeWithSpecialties: relations.scopeWithSpecialties,
 		// Only the scope's own rows are shown (tableForPlanner), so the stages make no others.
-		area,
+		area: relations.area,
 		// Coverage divides by the workforce of the same people: the chosen staff group's, and none for a sector or specialty.
 		workforce: { staffGroup: filter.staffGroup, unavailable: coverageNote !== null },
 		// The region comparison reads every region under the same filters; only the planner's own rows are kept.
-		englandCube: cubeRows(live.cube, waves, { ...filter, scope: ENGLAND.code }),
-		weightsCube: cubeRows(live.cube, waves, { scope: ENGLAND.code }),
+		englandCube: {
+			relation: relations.england,
+			filters: JSON.stringify([waves.map((w) => w.id), filter.staffGroup, filter.sector, filter.specialty])
+		},
+		weightsCube: cubeRows(relations.withoutSpecialties, waves),
 		memo,
 		breakdowns: pair ? [pair] : [],
 		view: (t) => {

@@ -39,11 +39,11 @@ export type EngineReply = { id: number; figures: Dashboard } | { id: number; err
 
 /** The engine's database: an in-memory DuckDB of its own with CONNECTIONS connections, and `load`, which
  *  brings it to a cube copy and the waves (once per cube). Its connections keep their statements
- *  prepared, and their plans stay in use from one filter change to the next while the scope table's
- *  rows change under them (dashboard.ts). A plan must then rest on nothing those rows' statistics say:
- *  DuckDB's statistics propagation rewrites a plan by them (a filter the rows of the time could not meet
- *  becomes an empty result, duckdb/duckdb#23704 and #24182), so it is off here, as DuckDB itself turns
- *  it off for prepared plans from #24696 on. */
+ *  prepared, and their plans stay in use from one filter change to the next while the row of chosen
+ *  filters the dashboard's views select by changes under them (dashboard.ts). A plan must then rest on
+ *  nothing that row's statistics say: DuckDB's statistics propagation rewrites a plan by them (a filter
+ *  the rows of the time could not meet becomes an empty result, duckdb/duckdb#23704 and #24182), so it
+ *  is off here, as DuckDB itself turns it off for prepared plans from #24696 on. */
 export async function engineDatabase(): Promise<{ live: CubeView; load: (cube: CubeCopy, waves: StatusedWave[]) => Promise<void> }> {
 	const instance = await DuckDBInstance.create(':memory:');
 	const connections = await Promise.all(Array.from({ length: CONNECTIONS }, () => instance.connect()));

@@ -13,7 +13,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { LRUCache } from 'lru-cache';
 import { SETTLE_MS, type Store } from '../db/store';
 import { Serial } from '../db/serial';
-import { CUBE_KEYS, CUBE_SQL } from '$pipelines/core/cube';
+import { CUBE_KEYS, CUBE_SQL, summedCubeSql } from '$pipelines/core/cube';
 import { literal } from '$pipelines/core/sql';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -154,9 +154,10 @@ export class LiveCube {
 			this.#built = undefined;
 			if (foldable) {
 				const started = performance.now();
-				await c.run(
-					`CREATE OR REPLACE TABLE ${cube} AS ${await foldSql(c, cube, CUBE_SQL(measures, responses(built.watermark, snapshot.watermark)))}`
-				);
+				// The new responses' cube rows added to the cube's: rows of the same cell summed.
+				const delta = CUBE_SQL(measures, responses(built.watermark, snapshot.watermark));
+				const both = `(SELECT * FROM ${cube} UNION ALL BY NAME SELECT * FROM (${delta}))`;
+				await c.run(`CREATE OR REPLACE TABLE ${cube} AS ${await summedCubeSql(c, cube, both, CUBE_KEYS)}`);
 				this.lastBuild = { kind: 'folded', ms: performance.now() - started };
 			} else {
 				const started = performance.now();
@@ -213,8 +214,8 @@ export class LiveCube {
 		if (!this.#connections) {
 			const { instance } = await this.db.analytics();
 			const connections = await Promise.all(Array.from({ length: CONNECTIONS }, () => instance.connect()));
-			// Statements are not kept prepared here: the dashboard's scope table changes its rows under them,
-			// which only the engine's database (engine.ts) is set up for.
+			// Statements are not kept prepared here: the row of chosen filters the dashboard's views select
+			// by changes under them, which only the engine's database (engine.ts) is set up for.
 			await connections[0].run(`ATTACH ':memory:' AS ${this.#catalog}`);
 			this.#connections = connections;
 		}
@@ -322,23 +323,6 @@ async function fingerprint(c: DuckDBConnection, watermark: string): Promise<stri
 		[watermark]
 	);
 	return String(reader.getRowObjectsJS()[0].f);
-}
-
-/** The cube table with the cube rows of `delta` added: rows of the same cell summed, each statistic
- *  kept in its column's type. */
-async function foldSql(c: DuckDBConnection, cube: string, delta: string): Promise<string> {
-	const [catalog, table] = cube.split('.');
-	const columns = (
-		await c.runAndReadAll(
-			`SELECT column_name AS name, data_type AS type FROM duckdb_columns() WHERE database_name = $1 AND table_name = $2 ORDER BY column_index`,
-			[catalog, table]
-		)
-	).getRowObjectsJS() as Array<{ name: string; type: string }>;
-	const keys = new Set<string>(CUBE_KEYS);
-	const statistics = columns.filter((col) => !keys.has(col.name)).map((col) => `sum("${col.name}")::${col.type} AS "${col.name}"`);
-	return `SELECT ${CUBE_KEYS.join(', ')}, ${statistics.join(', ')}
-		FROM (SELECT * FROM ${cube} UNION ALL BY NAME SELECT * FROM (${delta}))
-		GROUP BY ${CUBE_KEYS.join(', ')}`;
 }
 
 const hashOf = (measures: SuccessMeasure[]) => createHash('sha256').update(JSON.stringify(measures)).digest('hex');
