@@ -28,6 +28,9 @@ export default defineConfig({
 		hookTimeout: 120_000,
 		projects: [
 			// In-process tests (a DuckDB file each, no server), the attacks included: files in parallel, first.
+			// A worker keeps its modules from one file to the next (none of these files changes the
+			// environment or module state): importing DuckDB, arquero and vega-lite once per worker instead
+			// of once per file took a quarter of the project's CPU time (BENCHMARKS.md, sixth sitting).
 			{
 				extends: true,
 				test: {
@@ -35,6 +38,7 @@ export default defineConfig({
 					include: ['tests/**/*.test.ts'],
 					exclude: files([...SERVER, ...BROWSER, ...ALONE]),
 					maxWorkers: 3,
+					isolate: false,
 					sequence: { groupOrder: 0 }
 				}
 			},
