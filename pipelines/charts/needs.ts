@@ -14,7 +14,7 @@ export function needsRanking(tables: PublishedTable[], region: string, id: strin
 	const data = forScope(tableOf(tables, 'needs_by_competency_region'), { region })
 		.derive({
 			competency_name: aq.escape((d: Row) => competencyName(String(d.competency))),
-			order: (d: Row) => (d.rank === null ? 1000 : d.rank),
+			order: aq.escape((d: Row) => (d.rank === null ? 1000 : d.rank)),
 			mwds_label: aq.escape((d: Row) => labelOf(d.mwds, 2)),
 			rank_range: aq.escape((d: Row) => rankRangeText(d.rank_best, d.rank_worst)),
 			// Labels just past the end of a positive bar's interval, or right of zero beside a negative one.

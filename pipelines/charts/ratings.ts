@@ -26,12 +26,12 @@ export function likert(tables: PublishedTable[], region: string, id: string): Ch
 		.derive({ cumulative: aq.rolling((d: Row) => op.sum(d.percent)) })
 		.ungroup()
 		.derive({
-			x0: (d: Row) => op.round(((d.left as number) + (d.cumulative as number) - (d.percent as number)) * 10) / 10,
-			x1: (d: Row) => op.round(((d.left as number) + (d.cumulative as number)) * 10) / 10,
+			x0: aq.escape((d: Row) => Math.round(((d.left as number) + (d.cumulative as number) - (d.percent as number)) * 10) / 10),
+			x1: aq.escape((d: Row) => Math.round(((d.left as number) + (d.cumulative as number)) * 10) / 10),
 			competency_name: aq.escape((d: Row) => competencyName(String(d.competency))),
 			need_order: aq.escape((d: Row) => needRank.get(String(d.competency)) ?? 1000),
 			level_label: aq.escape((d: Row) => `${d.level} ${LEVEL_LABELS[String(d.rating)].get(Number(d.level))}`),
-			rating_label: (d: Row) => (d.rating === 'importance' ? 'Importance' : 'Confidence')
+			rating_label: aq.escape((d: Row) => (d.rating === 'importance' ? 'Importance' : 'Confidence'))
 		})
 		.select(
 			'competency',

@@ -17,8 +17,8 @@ export function optionShares(tables: PublishedTable[], region: string, question:
 		.derive({
 			option_label: aq.escape((d: Row) => optionLabel(String(d.question), String(d.option))),
 			percent_label: aq.escape((d: Row) => labelOf(d.percent, shareDecimals(d.base), '%')),
-			order: (d: Row) => (d.percent === null ? -1 : d.percent),
-			mark_at: (d: Row) => (d.ci_high === null ? 0 : d.ci_high)
+			order: aq.escape((d: Row) => (d.percent === null ? -1 : d.percent)),
+			mark_at: aq.escape((d: Row) => (d.ci_high === null ? 0 : d.ci_high))
 		})
 		.orderby(aq.desc('order'), 'option')
 		.objects() as Row[];

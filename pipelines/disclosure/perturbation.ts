@@ -7,6 +7,7 @@
 // keyed on the whole group, so that a group with one more person looks much like one without them.
 // Method, parameters and a worked example: docs/disclosure.md.
 import { hash } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { parseCsv } from '../core/csv';
@@ -102,9 +103,21 @@ export function perturbationOf(table: PerturbationTable, count: number, keySum: 
  *  beyond the truncation is drawn again from the next digest, which keeps the hard error bounds
  *  of docs/disclosure.md. */
 export function standardNoise(variable: string, keySum: number, count: number): number {
+	const key = `${variable}|${keySum}|${count}`;
+	let z = drawn.get(key);
+	if (z === undefined) drawn.set(key, (z = draw(key)));
+	return z;
+}
+
+/** Draws already made: the same group's figures come again from view to view and table to table (a
+ *  region's figures in the national planner's view and in the regional planner's, England's in the
+ *  success measures and in the region comparison): three draws in four of the dashboard benchmark's. */
+const drawn = new LRUCache<string, number>({ max: 200_000 });
+
+function draw(key: string): number {
 	for (let attempt = 0; ; attempt++) {
 		// crypto.hash: the same digest as createHash's, in one call (a dashboard view draws thousands).
-		const digest = hash('sha256', `${variable}|${keySum}|${count}|${attempt}`, 'buffer');
+		const digest = hash('sha256', `${key}|${attempt}`, 'buffer');
 		const u1 = (digest.readUInt32BE(0) + 0.5) / 2 ** 32;
 		const u2 = digest.readUInt32BE(4) / 2 ** 32;
 		const z = Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
