@@ -87,11 +87,14 @@ export const STAGES: Stage[] = [
 	{ name: 'pathways', run: async (_c, _ctx, before) => [pathwayReadinessTable(before, (pathways ??= loadPathways()))], fromTables: true }
 ];
 
+/** Which connection of a pool each stage first ran on (runStages). */
+const homes = new WeakMap<DuckDBConnection[], Map<number, number>>();
+
 /** Runs every stage; `time` wraps each (the batch run times them and reports progress). Given one
  *  connection, stages run one after another in order. Given several, the stages that read the cube
- *  run at once, each taking the next free connection (DuckDB runs them side by side, and one stage's
- *  disclosure control runs while another's query does), then those made from their tables. The
- *  tables come out in the list's order either way. */
+ *  run at once, each on a free connection, where it can the one it ran on before (DuckDB runs them
+ *  side by side, and one stage's disclosure control runs while another's query does), then those made
+ *  from their tables. The tables come out in the list's order either way. */
 export async function runStages(
 	connections: DuckDBConnection | DuckDBConnection[],
 	ctx: StageContext,
@@ -100,12 +103,17 @@ export async function runStages(
 	const view = ctx.view ?? ((t: PublishedTable) => t);
 	const pool = Array.isArray(connections) ? connections : [connections];
 	const made: PublishedTable[][] = [];
-	const fromCube = STAGES.flatMap((stage, i) => (stage.fromTables ? [] : [i]));
-	let next = 0;
+	const waiting = STAGES.flatMap((stage, i) => (stage.fromTables ? [] : [i]));
+	// A stage goes back to the connection it first ran on, whose prepared statements hold its plans; a
+	// connection with none of its own left takes a new stage, then another's (so none waits idle).
+	const home = Array.isArray(connections) ? (homes.get(connections) ?? homes.set(connections, new Map()).get(connections)!) : new Map();
 	await Promise.all(
-		pool.map(async (c) => {
-			while (next < fromCube.length) {
-				const i = fromCube[next++];
+		pool.map(async (c, j) => {
+			while (waiting.length) {
+				const own = waiting.findIndex((i) => home.get(i) === j);
+				const homeless = waiting.findIndex((i) => !home.has(i));
+				const [i] = waiting.splice(own >= 0 ? own : homeless >= 0 ? homeless : 0, 1);
+				if (!home.has(i)) home.set(i, j);
 				const stage = STAGES[i];
 				const given = stage.readsSpecialties && ctx.cubeWithSpecialties ? { ...ctx, cube: ctx.cubeWithSpecialties } : ctx;
 				made[i] = (await time(stage.name, () => stage.run(c, given, []))).map(view);
