@@ -18,6 +18,9 @@ export interface PipelineContext {
 	workforceCsv: string;
 	/** The cube rows the stages aggregate (see cube.ts): the run's snapshot, or the dashboard's filtered live cube. */
 	cube: CubeRelation;
+	/** The same rows with their specialties, where `cube` is summed over them (the dashboard's, when no
+	 *  specialty is chosen): what a query that reads specialties reads (specialtiesOf). */
+	cubeWithSpecialties?: CubeRelation;
 	/** Whose workforce the cube's respondents are drawn from, for coverage denominators; absent means the
 	 *  whole workforce (the batch run). The dashboard narrows it to its staff group filter, and marks coverage
 	 *  unavailable when a sector or specialty is chosen: there are no workforce figures by sector or specialty. */
@@ -26,6 +29,9 @@ export interface PipelineContext {
 	 *  the planner's region; see regionGroups). Absent in a batch run: England and every region. */
 	area?: Area;
 }
+
+/** Where a stage's query reads the cube's specialties. */
+export const specialtiesOf = (ctx: PipelineContext): CubeRelation => ctx.cubeWithSpecialties ?? ctx.cube;
 
 /** Keeps what `compute` gives under `key`, so it runs once per key (see StageContext.memo). */
 export type Memo = <T>(key: string, compute: () => Promise<T>) => Promise<T>;

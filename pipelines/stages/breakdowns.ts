@@ -9,7 +9,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { protect } from '../disclosure/protect';
 import { ENGLAND, ratingColumns } from '../core/reference';
-import { published, type PipelineContext, type PublishedTable } from '../core/context';
+import { published, specialtiesOf, type PipelineContext, type PublishedTable } from '../core/context';
 import { literal } from '../core/sql';
 import type { CubeRelation } from '../core/cube';
 import { NEEDS_COLUMNS, needsStatistics, protectNeeds, rankNeeds } from './needs';
@@ -51,7 +51,7 @@ export function relabelledCube(cube: CubeRelation, waveId: string, dimensions: B
  *  for needs, once for every success measure), and copying the cube's few hundred columns costs more
  *  than unnesting a few thousand rows again. */
 const overPair = <T>(ctx: PipelineContext, pair: BreakdownPair, job: (cube: CubeRelation) => Promise<T>): Promise<T> =>
-	job(relabelledCube(ctx.cube, ctx.wave.id, pair));
+	job(relabelledCube(pair.includes('specialty') ? specialtiesOf(ctx) : ctx.cube, ctx.wave.id, pair));
 
 type Cell = { dimension_1: string; group_1: string; dimension_2: string; group_2: string; pair: string };
 

@@ -22,9 +22,6 @@ import { mentors } from './mentors';
 /** What the stages are given. The fields beyond PipelineContext are where the dashboard differs from
  *  a batch run, which leaves them out. */
 export interface StageContext extends PipelineContext {
-	/** The same rows as `cube` with their specialties, where `cube` is summed over them (the dashboard's,
-	 *  when no specialty is chosen): the stages that read specialties read these instead. */
-	cubeWithSpecialties?: CubeRelation;
 	/** Every region under the same filters: a region is tested against the rest of England. `filters`
 	 *  names those filters in memo keys, as the relation's name need not (a view of the chosen filters). */
 	englandCube?: { relation: CubeRelation; filters: string };
@@ -46,8 +43,6 @@ export interface Stage {
 	run: (c: DuckDBConnection, ctx: StageContext, before: PublishedTable[]) => Promise<PublishedTable[]>;
 	/** Made from the tables of the stages before it, not from the cube: it runs after them. */
 	fromTables?: true;
-	/** Reads the cube's specialties (StageContext.cubeWithSpecialties). */
-	readsSpecialties?: true;
 }
 
 /** `compute`, through the context's memo when it has one. */
@@ -57,7 +52,7 @@ export const remembered = <T>(ctx: StageContext, key: string, compute: () => Pro
 let pathways: Pathway[] | undefined;
 
 export const STAGES: Stage[] = [
-	{ name: 'respondents', run: respondents, readsSpecialties: true },
+	{ name: 'respondents', run: respondents },
 	{ name: 'distributions', run: distributions },
 	{ name: 'needs', run: needs },
 	{ name: 'shares', run: shares },
@@ -75,12 +70,8 @@ export const STAGES: Stage[] = [
 		}
 	},
 	{ name: 'weighting', run: (c, ctx) => weighting(c, ctx, ctx.weightsCube ?? ctx.cube, ctx.memo) },
-	{ name: 'needs by specialty', run: needsBySpecialty, readsSpecialties: true },
-	{
-		name: 'breakdowns',
-		run: async (c, ctx) => (ctx.breakdowns?.length === 0 ? [] : breakdownsOf(ctx.breakdowns)(c, ctx)),
-		readsSpecialties: true
-	},
+	{ name: 'needs by specialty', run: needsBySpecialty },
+	{ name: 'breakdowns', run: async (c, ctx) => (ctx.breakdowns?.length === 0 ? [] : breakdownsOf(ctx.breakdowns)(c, ctx)) },
 	{ name: 'mentors', run: mentors },
 	// From the protected needs tables above, not from the cube.
 	{ name: 'locus for focus', run: async (_c, _ctx, before) => [locusForFocusTable(before)], fromTables: true },
@@ -114,9 +105,7 @@ export async function runStages(
 				const homeless = waiting.findIndex((i) => !home.has(i));
 				const [i] = waiting.splice(own >= 0 ? own : homeless >= 0 ? homeless : 0, 1);
 				if (!home.has(i)) home.set(i, j);
-				const stage = STAGES[i];
-				const given = stage.readsSpecialties && ctx.cubeWithSpecialties ? { ...ctx, cube: ctx.cubeWithSpecialties } : ctx;
-				made[i] = (await time(stage.name, () => stage.run(c, given, []))).map(view);
+				made[i] = (await time(STAGES[i].name, () => STAGES[i].run(c, ctx, []))).map(view);
 			}
 		})
 	);

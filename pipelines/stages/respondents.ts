@@ -4,7 +4,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { protect } from '../disclosure/protect';
 import { sectors, staffGroups } from '../core/reference';
 import { specialties } from '../../src/lib/instrument/reference';
-import { published, type PipelineContext, type PublishedTable } from '../core/context';
+import { published, specialtiesOf, type PipelineContext, type PublishedTable } from '../core/context';
 import { literal, literalList, rows } from '../core/sql';
 import { countOf, keySumOf, regionGroups, type CubeRelation, type RegionGroups } from '../core/cube';
 
@@ -65,7 +65,7 @@ export async function respondents(c: DuckDBConnection, ctx: PipelineContext): Pr
 			await rows<Count>(
 				c,
 				BY_REGION_SQL(
-					ctx.cube,
+					specialtiesOf(ctx),
 					wave,
 					groups,
 					'specialties',

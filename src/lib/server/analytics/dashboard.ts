@@ -53,12 +53,12 @@ const cubeRows = (cube: string, waves: Wave[]) =>
 /** Where the stages read a view's rows. One row, `${catalog}.chosen`, holds the view's waves and filters,
  *  and views over the cube select by it: the planner's scope, and every region under the same filters
  *  (the region comparison). Each comes twice: over the cube, with its specialties, and over the cube
- *  summed over specialties (a few hundred rows at any number of responses), which every stage reads
- *  that does not need them, unless a specialty is chosen. The statements over the views read the same
- *  whatever the filters, so the statements each connection keeps prepared keep their plans (binding
- *  and planning cost a wide query more than running it; BENCHMARKS.md), and a filter change writes one
- *  row instead of copying the scope's rows. Where they are kept, plans rest on no statistics of these
- *  rows (engine.ts). */
+ *  summed over specialties (a few hundred rows at any number of responses), which every query reads
+ *  that does not read specialties (specialtiesOf), unless a specialty is chosen. The statements over
+ *  the views read the same whatever the filters, so the statements each connection keeps prepared keep
+ *  their plans (binding and planning cost a wide query more than running it; BENCHMARKS.md), and a
+ *  filter change writes one row instead of copying the scope's rows. Where they are kept, plans rest
+ *  on no statistics of these rows (engine.ts). */
 interface ViewRelations {
 	scope: string;
 	/** The scope with its specialties, for the stages that read them. */
