@@ -145,8 +145,8 @@ export interface RegionGroups {
 /** The one area a cube holds (PipelineContext.area): its code, and where the SQL may read it. */
 export interface Area {
 	code: string;
-	/** A one-row table (column `code`) holding the code, which the SQL reads instead of having the code
-	 *  written in: one prepared statement then serves every region (pipelines/core/sql.ts). */
+	/** A one-row relation (column `code`) holding the code, which the SQL reads instead of having the
+	 *  code written in: one prepared statement then serves every region (pipelines/core/sql.ts). */
 	table?: string;
 }
 

@@ -8,9 +8,9 @@ export type Row = Record<string, unknown>;
  *  of aggregates) and the dashboard runs the same text for every filter change over a few thousand
  *  cube rows: kept, a statement is parsed, bound and planned once, which is most of what it costs.
  *  DuckDB plans a statement afresh whenever it has parameters or a table of its database has been
- *  created or replaced since, so the stages write their values into the SQL, and the dashboard empties
- *  and fills its scope table rather than replacing it. Only for connections whose plans rest on no
- *  statistics of rows that change (engine.ts): a plan can be rewritten by them. */
+ *  created or replaced since, so the stages write their values into the SQL, and the dashboard's views
+ *  select by a row of chosen filters that is updated, not replaced. Only for connections whose plans
+ *  rest on no statistics of rows that change (engine.ts): a plan can be rewritten by them. */
 const prepared = new WeakMap<DuckDBConnection, Map<string, DuckDBPreparedStatement>>();
 const PREPARED_PER_CONNECTION = 500;
 

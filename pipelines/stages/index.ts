@@ -78,8 +78,8 @@ export const STAGES: Stage[] = [
 	{ name: 'pathways', run: async (_c, _ctx, before) => [pathwayReadinessTable(before, (pathways ??= loadPathways()))], fromTables: true }
 ];
 
-/** Which connection of a pool each stage first ran on (runStages). */
-const homes = new WeakMap<DuckDBConnection[], Map<number, number>>();
+/** Which connection of a pool (known by its first) each stage first ran on (runStages). */
+const homes = new WeakMap<DuckDBConnection, Map<number, number>>();
 
 /** Runs every stage; `time` wraps each (the batch run times them and reports progress). Given one
  *  connection, stages run one after another in order. Given several, the stages that read the cube
@@ -97,7 +97,7 @@ export async function runStages(
 	const waiting = STAGES.flatMap((stage, i) => (stage.fromTables ? [] : [i]));
 	// A stage goes back to the connection it first ran on, whose prepared statements hold its plans; a
 	// connection with none of its own left takes a new stage, then another's (so none waits idle).
-	const home = Array.isArray(connections) ? (homes.get(connections) ?? homes.set(connections, new Map()).get(connections)!) : new Map();
+	const home = homes.get(pool[0]) ?? homes.set(pool[0], new Map()).get(pool[0])!;
 	await Promise.all(
 		pool.map(async (c, j) => {
 			while (waiting.length) {

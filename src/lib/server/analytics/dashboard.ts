@@ -68,6 +68,8 @@ interface ViewRelations {
 	area: Area;
 	/** The cube summed over specialties, every wave: the weights' people. */
 	withoutSpecialties: string;
+	/** The chosen waves and filters but the region: what `england` holds, for memo keys. */
+	englandFilters: string;
 }
 
 async function relationsOf(live: CubeView, memo: Memo, waves: Wave[], filter: DashboardFilter): Promise<ViewRelations> {
@@ -87,16 +89,14 @@ async function relationsOf(live: CubeView, memo: Memo, waves: Wave[], filter: Da
 	};
 	await memo('view relations', async () => {
 		await live.c.run(`CREATE OR REPLACE TABLE ${summed} AS ${await summedCubeSql(live.c, live.cube, live.cube, KEYS_WITHOUT_SPECIALTIES)}`);
-		await live.c.run(
-			`CREATE OR REPLACE TABLE ${chosen} (waves VARCHAR[], region VARCHAR, staff_group VARCHAR, sector VARCHAR, specialty VARCHAR)`
-		);
-		await live.c.run(`INSERT INTO ${chosen} VALUES (NULL, NULL, NULL, NULL, NULL)`);
+		await live.c.run(`CREATE OR REPLACE TABLE ${chosen} (waves VARCHAR[], ${FILTER_COLUMNS.map((k) => `${k} VARCHAR`).join(', ')})`);
+		await live.c.run(`INSERT INTO ${chosen} (waves) VALUES (NULL)`);
 		for (const [view, sql] of Object.entries(views)) await live.c.run(`CREATE OR REPLACE VIEW ${name(view)} AS ${sql}`);
 	});
+	const row = chosenRow(waves, filter);
 	const value = (v: string | undefined) => (v === undefined ? 'NULL' : literal(v));
 	await live.c.run(
-		`UPDATE ${chosen} SET waves = ${literalList(waves.map((w) => w.id))}, region = ${value(filter.scope === ENGLAND.code ? undefined : filter.scope)},` +
-			` staff_group = ${value(filter.staffGroup)}, sector = ${value(filter.sector)}, specialty = ${value(filter.specialty)}`
+		`UPDATE ${chosen} SET waves = ${literalList(row.waves)}, ${FILTER_COLUMNS.map((k) => `${k} = ${value(row[k])}`).join(', ')}`
 	);
 	const specialty = filter.specialty !== undefined;
 	return {
@@ -104,9 +104,22 @@ async function relationsOf(live: CubeView, memo: Memo, waves: Wave[], filter: Da
 		scopeWithSpecialties: name('scope_with_specialties'),
 		england: name(specialty ? 'england_with_specialties' : 'england'),
 		area: { code: filter.scope, table: name('area') },
-		withoutSpecialties: summed
+		withoutSpecialties: summed,
+		englandFilters: JSON.stringify({ ...row, region: undefined })
 	};
 }
+
+/** The chosen row's filter columns: a column left NULL does not narrow. */
+const FILTER_COLUMNS = ['region', 'staff_group', 'sector', 'specialty'] as const;
+
+/** A view's row of chosen waves and filters (England: no region). */
+const chosenRow = (waves: Wave[], filter: DashboardFilter) => ({
+	waves: waves.map((w) => w.id),
+	region: filter.scope === ENGLAND.code ? undefined : filter.scope,
+	staff_group: filter.staffGroup,
+	sector: filter.sector,
+	specialty: filter.specialty
+});
 
 /** A wave with its status (open, closed, planned): what the engine is sent, and part of figuresVersion. */
 export type StatusedWave = Wave & { status: string };
@@ -157,10 +170,7 @@ export async function dashboard(live: CubeView, filter: DashboardFilter, setting
 		// Coverage divides by the workforce of the same people: the chosen staff group's, and none for a sector or specialty.
 		workforce: { staffGroup: filter.staffGroup, unavailable: coverageNote !== null },
 		// The region comparison reads every region under the same filters; only the planner's own rows are kept.
-		englandCube: {
-			relation: relations.england,
-			filters: JSON.stringify([waves.map((w) => w.id), filter.staffGroup, filter.sector, filter.specialty])
-		},
+		englandCube: { relation: relations.england, filters: relations.englandFilters },
 		weightsCube: cubeRows(relations.withoutSpecialties, waves),
 		memo,
 		breakdowns: pair ? [pair] : [],
