@@ -4,7 +4,6 @@ import { parseArgs } from 'node:util';
 import { loadConfig } from '../../src/lib/server/env';
 import { ResponseStore } from '../../src/lib/server/db/responses';
 import { instrument } from '../core/reference';
-import { runPipeline } from './run';
 import { publicationSettings } from '../settings';
 import { openSource, runInput } from './source';
 import { terminalProgress } from './progress';
@@ -63,6 +62,8 @@ function wave(value: string | undefined): string | undefined {
 }
 
 async function batch(options: { wave?: string; db: string; url?: string; out: string; threshold?: number; pdf: boolean }): Promise<void> {
+	// Loaded when a run is asked for: flag errors, imports and the schedule answer without the charts' libraries.
+	const { runPipeline } = await import('./run');
 	const source = await openSource(options.db, options.url);
 	const input = await runInput(source);
 	const progress = terminalProgress();

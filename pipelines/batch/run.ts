@@ -9,7 +9,8 @@ import { tablesForPlanner } from '../disclosure/planner-view';
 import { ENGLAND, loadSuccessMeasures, regionName, regions, WORKFORCE_CSV, type SuccessMeasure } from '../core/reference';
 import type { PipelineContext, PublishedTable, Wave } from '../core/context';
 import { snapshot, wavesUpTo } from '../stages/snapshot';
-import { runStages, STAGES as TABLE_STAGES } from '../stages';
+import { runStages } from '../stages';
+import { RUN_STEPS } from './steps';
 import { chartsFor, renderSvg, type Chart } from '../charts';
 import type { TopLevelSpec } from 'vega-lite';
 import { renderSvgs } from '../charts/render-pool';
@@ -57,9 +58,6 @@ export interface RunResult {
 	timings: StageTiming[];
 	peakRssMb: number;
 }
-
-/** Every step of a run, for its progress: the snapshot, the stages, then charts, reports and files. */
-export const STAGES = ['snapshot', ...TABLE_STAGES.map((s) => s.name), 'charts', 'reports', 'pdfs', 'publish'];
 
 const newRunId = (now: Date) =>
 	`${now
@@ -186,7 +184,7 @@ export async function runPipeline(c: DuckDBConnection, options: RunOptions): Pro
 
 	let index = 0;
 	const stage = async <T>(name: string, job: () => Promise<T>): Promise<T> => {
-		options.progress?.stage(name, index++, STAGES.length);
+		options.progress?.stage(name, index++, RUN_STEPS.length);
 		const t0 = performance.now();
 		const result = await job();
 		const ms = performance.now() - t0;

@@ -2,8 +2,8 @@
 // shares, and the server-side SVG renderer.
 import { withoutControls } from '../../src/lib/text';
 import * as aq from 'arquero';
-import { compile, type TopLevelSpec } from 'vega-lite';
-import { parse, View } from 'vega';
+import type { compile, TopLevelSpec } from 'vega-lite';
+import type { parse, View } from 'vega';
 import type { PublishedTable } from '../core/context';
 import { formatNumber, SUPPRESSED_MARK, type FigureColumn } from '../core/figures';
 import { CHART_CONFIG } from './style';
@@ -60,5 +60,10 @@ export async function drawSvg(
 }
 
 /** Server-side SVG, in this thread (render-pool.ts draws many on worker threads). Labels come from
- *  admin-entered text (wave labels, measure names): no invisible controls in print. */
-export const renderSvg = async (spec: TopLevelSpec): Promise<string> => withoutControls(await drawSvg({ compile }, { parse, View }, spec));
+ *  admin-entered text (wave labels, measure names): no invisible controls in print. Vega and Vega-Lite
+ *  load on the first drawing: the server, the dashboard's engine and the CLI's flag checks start
+ *  without them (half a second of CPU each time). */
+export const renderSvg = async (spec: TopLevelSpec): Promise<string> => {
+	const [vegaLite, vega] = await Promise.all([import('vega-lite'), import('vega')]);
+	return withoutControls(await drawSvg(vegaLite, vega, spec));
+};

@@ -2,7 +2,6 @@
 // browser): the same HTML and print stylesheet as the browser's Print, on A4. Chromium is optional:
 // without it the run still succeeds, and says why there are no PDFs.
 import { existsSync } from 'node:fs';
-import { chromium } from 'playwright-core';
 
 export interface PdfOutcome {
 	made: boolean;
@@ -27,6 +26,8 @@ export async function reportPdfs(
 		};
 	let browser;
 	try {
+		// Loaded here, not with the module: the server and the CLI start without it unless they print.
+		const { chromium } = await import('playwright-core');
 		browser = await chromium.launch({
 			executablePath: chromiumPath,
 			args: [

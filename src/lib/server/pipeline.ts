@@ -8,7 +8,8 @@ import type { Cron } from 'croner';
 import type { SurveyServices } from './survey';
 import { internalTokenPath } from '$pipelines/batch/internal';
 import { schedulePipeline } from '$pipelines/batch/schedule';
-import { runPipeline, STAGES, type RunResult } from '$pipelines/batch/run';
+import type { RunResult } from '$pipelines/batch/run';
+import { RUN_STEPS } from '$pipelines/batch/steps';
 import { databaseRecorder } from '$pipelines/batch/runs';
 import { publicationSettings } from '$pipelines/settings';
 import { internalSocketPath, startInternalApi } from './internal-api';
@@ -59,7 +60,7 @@ export interface RunProgress {
 	error?: string;
 }
 
-let progress: RunProgress = { status: 'idle', steps: STAGES.length };
+let progress: RunProgress = { status: 'idle', steps: RUN_STEPS.length };
 let current: Promise<RunResult> | undefined;
 
 /** What the run started in this server is doing now (on PostgreSQL, in any instance), for the admin page. */
@@ -112,6 +113,8 @@ async function runHere(services: SurveyServices, trigger: 'server' | 'admin'): P
 	await analytics.catchUp(await settledInstant(services.db));
 	const c = await analytics.instance.connect();
 	try {
+		// Loaded with the first run: the server starts without the charts' libraries (Vega, Arquero).
+		const { runPipeline } = await import('$pipelines/batch/run');
 		return await runPipeline(c, {
 			out: services.config.PIPELINE_OUT,
 			...publicationSettings(),
@@ -135,7 +138,7 @@ async function runHere(services: SurveyServices, trigger: 'server' | 'admin'): P
 export function runInServer(services: SurveyServices, trigger: 'server' | 'admin'): Promise<RunResult> {
 	if (current) throw new Error('A pipeline run is already in progress; wait for it to finish.');
 	const before = progress;
-	progress = { status: 'running', trigger, steps: STAGES.length, startedAt: new Date().toISOString() };
+	progress = { status: 'running', trigger, steps: RUN_STEPS.length, startedAt: new Date().toISOString() };
 	let begin: (started: boolean) => void = () => undefined;
 	begun = new Promise((ok) => (begin = ok));
 	current = (async () => {

@@ -46,13 +46,19 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 describe('the fair queue and requests the client abandons', () => {
 	it("aborting requests frees the planner's slots: the next three are accepted at once", async () => {
 		expect((await dashboard({})).status).toBe(200); // builds the live cube
-		// Three sets of figures, the planner's whole share, then each replaced by a newer choice.
-		const replaced = regions.slice(0, 3).map((r) => {
+		// Four sets of figures at once: the fourth is refused, which shows the other three hold the
+		// planner's whole share. Each of those three is then replaced by a newer choice.
+		const asked = regions.slice(0, 4).map((r) => {
 			const controller = new AbortController();
-			const response = dashboard({ region: r.code }, controller.signal).catch((error: Error) => error.name);
+			const response = dashboard({ region: r.code }, controller.signal).then(
+				(r) => r.status,
+				(error: Error) => error.name
+			);
 			return { controller, response };
 		});
-		await sleep(150);
+		const refused = await Promise.race(asked.map((a, i) => a.response.then((status) => ({ i, status }))));
+		expect(refused.status).toBe(429);
+		const replaced = asked.filter((_, i) => i !== refused.i);
 		for (const r of replaced) r.controller.abort();
 		expect(await Promise.all(replaced.map((r) => r.response))).toEqual(['AbortError', 'AbortError', 'AbortError']);
 		await sleep(100);
