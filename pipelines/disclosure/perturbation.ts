@@ -104,6 +104,7 @@ export function perturbationOf(table: PerturbationTable, count: number, keySum: 
  *  of docs/disclosure.md. */
 export function standardNoise(variable: string, keySum: number, count: number): number {
 	const key = `${variable}|${keySum}|${count}`;
+	drawn ??= new LRUCache<string, number>({ max: 200_000 });
 	let z = drawn.get(key);
 	if (z === undefined) drawn.set(key, (z = draw(key)));
 	return z;
@@ -111,8 +112,9 @@ export function standardNoise(variable: string, keySum: number, count: number): 
 
 /** Draws already made: the same group's figures come again from view to view and table to table (a
  *  region's figures in the national planner's view and in the regional planner's, England's in the
- *  success measures and in the region comparison): three draws in four of the dashboard benchmark's. */
-const drawn = new LRUCache<string, number>({ max: 200_000 });
+ *  success measures and in the region comparison): three draws in four of the dashboard benchmark's. Made with the first draw, as
+ *  it sets aside room for all its entries (30 ms): the server and the CLI load this module to start. */
+let drawn: LRUCache<string, number> | undefined;
 
 function draw(key: string): number {
 	for (let attempt = 0; ; attempt++) {
