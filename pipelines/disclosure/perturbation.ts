@@ -112,8 +112,9 @@ export function standardNoise(variable: string, keySum: number, count: number): 
 
 /** Draws already made: the same group's figures come again from view to view and table to table (a
  *  region's figures in the national planner's view and in the regional planner's, England's in the
- *  success measures and in the region comparison): three draws in four of the dashboard benchmark's. Made with the first draw, as
- *  it sets aside room for all its entries (30 ms): the server and the CLI load this module to start. */
+ *  success measures and in the region comparison): three draws in four of the dashboard benchmark's.
+ *  Made with the first draw, as it sets aside room for all its entries (30 ms), and the server and
+ *  the CLI load this module to start. */
 let drawn: LRUCache<string, number> | undefined;
 
 function draw(key: string): number {
