@@ -113,7 +113,7 @@ async function runHere(services: SurveyServices, trigger: 'server' | 'admin'): P
 	await analytics.catchUp(await settledInstant(services.db));
 	const c = await analytics.instance.connect();
 	try {
-		// Loaded with the first run: the server starts without the charts' libraries (Vega, Arquero).
+		// Loaded with the first run: the server starts without the run's charts and their libraries.
 		const { runPipeline } = await import('$pipelines/batch/run');
 		return await runPipeline(c, {
 			out: services.config.PIPELINE_OUT,

@@ -75,19 +75,20 @@ interface ViewRelations {
 async function relationsOf(live: CubeView, memo: Memo, waves: Wave[], filter: DashboardFilter): Promise<ViewRelations> {
 	const name = (table: string) => `${live.catalog}.${table}`;
 	const [chosen, summed] = [name('chosen'), name('cube_without_specialties')];
-	const over = (cube: string, { region, specialty }: { region: boolean; specialty: boolean }) =>
-		`SELECT c.* FROM ${cube} c, ${chosen} f WHERE list_contains(f.waves, c.wave_id)` +
-		(region ? ' AND (f.region IS NULL OR c.region = f.region)' : '') +
-		' AND (f.staff_group IS NULL OR c.staff_group = f.staff_group) AND (f.sector IS NULL OR c.sector = f.sector)' +
-		(specialty ? ' AND (f.specialty IS NULL OR list_contains(c.specialties, f.specialty))' : '');
-	const views = {
-		scope: over(summed, { region: true, specialty: false }),
-		scope_with_specialties: over(live.cube, { region: true, specialty: true }),
-		england: over(summed, { region: false, specialty: false }),
-		england_with_specialties: over(live.cube, { region: false, specialty: true }),
-		area: `SELECT region AS code FROM ${chosen}`
-	};
+	// Made once per snapshot: the views' SQL is the same for every filter change.
 	await memo('view relations', async () => {
+		const over = (cube: string, { region, specialty }: { region: boolean; specialty: boolean }) =>
+			`SELECT c.* FROM ${cube} c, ${chosen} f WHERE list_contains(f.waves, c.wave_id)` +
+			(region ? ' AND (f.region IS NULL OR c.region = f.region)' : '') +
+			' AND (f.staff_group IS NULL OR c.staff_group = f.staff_group) AND (f.sector IS NULL OR c.sector = f.sector)' +
+			(specialty ? ' AND (f.specialty IS NULL OR list_contains(c.specialties, f.specialty))' : '');
+		const views = {
+			scope: over(summed, { region: true, specialty: false }),
+			scope_with_specialties: over(live.cube, { region: true, specialty: true }),
+			england: over(summed, { region: false, specialty: false }),
+			england_with_specialties: over(live.cube, { region: false, specialty: true }),
+			area: `SELECT region AS code FROM ${chosen}`
+		};
 		await live.c.run(`CREATE OR REPLACE TABLE ${summed} AS ${await summedCubeSql(live.c, live.cube, live.cube, KEYS_WITHOUT_SPECIALTIES)}`);
 		await live.c.run(`CREATE OR REPLACE TABLE ${chosen} (waves VARCHAR[], ${FILTER_COLUMNS.map((k) => `${k} VARCHAR`).join(', ')})`);
 		await live.c.run(`INSERT INTO ${chosen} (waves) VALUES (NULL)`);

@@ -51,7 +51,7 @@ describe('the fair queue and requests the client abandons', () => {
 		const asked = regions.slice(0, 4).map((r) => {
 			const controller = new AbortController();
 			const response = dashboard({ region: r.code }, controller.signal).then(
-				(r) => r.status,
+				(answer) => answer.status,
 				(error: Error) => error.name
 			);
 			return { controller, response };
