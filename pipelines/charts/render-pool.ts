@@ -15,10 +15,11 @@ const WORKER = `
 const { parentPort, workerData } = require('node:worker_threads');
 const draw = ${drawSvg.toString()};
 const modules = Promise.all([import(workerData.vegaLite), import(workerData.vega)]);
+const runtimes = new Map();
 parentPort.on('message', async ({ id, spec }) => {
 	try {
 		const [vegaLite, vega] = await modules;
-		parentPort.postMessage({ id, svg: await draw(vegaLite, vega, spec) });
+		parentPort.postMessage({ id, svg: await draw(vegaLite, vega, spec, runtimes) });
 	} catch (error) {
 		parentPort.postMessage({ id, error: String((error && error.message) || error) });
 	}

@@ -6,8 +6,10 @@ import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { Ajv } from 'ajv';
-import { compile } from 'vega-lite';
+import * as vegaLite from 'vega-lite';
+import * as vega from 'vega';
 import { chartsFor, dashboardCharts, renderSvg, type Chart } from '../../../pipelines/charts';
+import { drawSvg } from '../../../pipelines/charts/chart';
 import { UNWEIGHTED_BASE } from '../../../pipelines/charts/comparisons';
 import { waveLabel } from '../../../pipelines/core/reference';
 import { reportHtml } from '../../../pipelines/reports/html';
@@ -52,9 +54,32 @@ describe('charts', () => {
 		expect(charts.length).toBe(19 + 14 + 17);
 		for (const c of charts) {
 			expect(validate(c.spec), `${c.id}: ${JSON.stringify(validate.errors?.slice(0, 2))}`).toBe(true);
-			expect(compile(c.spec).spec.marks?.length ?? 0, c.id).toBeGreaterThan(0);
+			expect(vegaLite.compile(c.spec).spec.marks?.length ?? 0, c.id).toBeGreaterThan(0);
 			expect(c.svg, c.id).toMatch(/^<svg/);
 		}
+	});
+
+	it('draw the same from a dataflow kept by shape as from their own spec compiled and parsed afresh', async () => {
+		// Vega numbers gradients from one counter per process: the only difference between two drawings.
+		const same = (svg: string) => svg.replace(/gradient_\d+/g, 'gradient');
+		const runtimes = new Map<string, string>();
+		for (const c of charts) {
+			const afresh = await drawSvg(vegaLite, vega, c.spec);
+			expect(same(await drawSvg(vegaLite, vega, c.spec, runtimes)), c.id).toBe(same(afresh));
+		}
+		// Charts of a family share a shape, with rows of their own: the kept dataflows were reused.
+		expect(runtimes.size).toBeGreaterThan(5);
+		expect(runtimes.size).toBeLessThan(charts.length);
+		// Rows that are not inline (a named dataset) are drawn without the cache, and drawn right.
+		const named = {
+			datasets: { bars: [{ label: 'Pharmacist', value: 3 }] },
+			data: { name: 'bars' },
+			mark: 'bar',
+			encoding: { x: { field: 'value', type: 'quantitative' }, y: { field: 'label', type: 'nominal' } }
+		} as vegaLite.TopLevelSpec;
+		const before = runtimes.size;
+		expect(await drawSvg(vegaLite, vega, named, runtimes)).toContain('Pharmacist');
+		expect(runtimes.size).toBe(before);
 	});
 
 	it('show every label whole in the static SVG: nothing cut short with "…"', () => {
