@@ -17,9 +17,20 @@ export function launchChromium(): Promise<Browser> {
 	});
 }
 
-/** Serious and critical accessibility violations on the page as it is now. */
+/** Serious and critical accessibility violations on the page as it is now.
+ *
+ *  Our pages have no frames, so axe runs in the page itself ("legacy mode"), not
+ *  frame by frame with its results gathered in a blank page opened for it: that page and the copying of
+ *  every node's results into it were most of a check's time (the dashboard: 4.4 s against 1.8 s). A
+ *  page with frames is still checked frame by frame. Only violations are asked for in full; the other
+ *  kinds of result (passes, incomplete), which these checks never read, keep one node each, as axe's
+ *  `resultTypes` option offers for this. */
 export async function seriousViolations(page: Page) {
-	const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']).analyze();
+	const results = await new AxeBuilder({ page })
+		.withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'])
+		.options({ resultTypes: ['violations'] })
+		.setLegacyMode(page.frames().length === 1)
+		.analyze();
 	return results.violations
 		.filter((v) => v.impact === 'serious' || v.impact === 'critical')
 		.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
