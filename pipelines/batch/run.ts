@@ -11,7 +11,7 @@ import type { PipelineContext, PublishedTable, Wave } from '../core/context';
 import { snapshot, wavesUpTo } from '../stages/snapshot';
 import { runStages } from '../stages';
 import { RUN_STEPS } from './steps';
-import { chartsFor, loadDrawing, renderSvg, type Chart } from '../charts';
+import { chartsFor, renderSvg, type Chart } from '../charts';
 import type { TopLevelSpec } from 'vega-lite';
 import { renderSvgs } from '../charts/render-pool';
 import { reportHtml } from '../reports/html';
@@ -205,9 +205,6 @@ export async function runPipeline(c: DuckDBConnection, options: RunOptions): Pro
 			workforceCsv: options.workforceCsv ?? WORKFORCE_CSV,
 			cube: 'cube'
 		};
-		// Drawing in this thread: its libraries load while DuckDB's threads build the snapshot. A failure
-		// to load shows in the charts stage, which loads them again.
-		if (!options.chartThreads) loadDrawing().catch(() => undefined);
 		const snap = await stage('snapshot', () => snapshot(c, wave, waves, ctx.measures));
 		const tables = await runStages(c, ctx, stage);
 

@@ -90,10 +90,6 @@ export async function drawSvg(
 	}
 }
 
-/** Vega and Vega-Lite, loaded once. A batch run starts loading them with the snapshot, whose work is
- *  DuckDB's threads', so the charts stage does not wait for them. */
-export const loadDrawing = () => Promise.all([import('vega-lite'), import('vega')]);
-
 /** Parsed dataflows of this thread's drawings, by shape (drawSvg). */
 const runtimes = new Map<string, string>();
 
@@ -102,6 +98,6 @@ const runtimes = new Map<string, string>();
  *  load on the first drawing: the server, the dashboard's engine and the CLI's flag checks start
  *  without them (half a second of CPU each time). */
 export const renderSvg = async (spec: TopLevelSpec): Promise<string> => {
-	const [vegaLite, vega] = await loadDrawing();
+	const [vegaLite, vega] = await Promise.all([import('vega-lite'), import('vega')]);
 	return withoutControls(await drawSvg(vegaLite, vega, spec, runtimes));
 };

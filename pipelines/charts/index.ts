@@ -15,7 +15,7 @@ import { breakdownChartsFor, breakdownDashboardCharts, locusForFocusChart } from
 import { comparisonCharts } from './comparisons';
 
 export type { Chart } from './chart';
-export { loadDrawing, renderSvg } from './chart';
+export { renderSvg } from './chart';
 
 /** Every chart of a scope: England (national report) or one region. */
 export function chartsFor(tables: PublishedTable[], region: string, wave: string): Chart[] {
