@@ -67,6 +67,13 @@ function scopeOf(user: User, asked: string | undefined): string {
 	return user.region;
 }
 
+/** The figures a request asks for: its filters, with the region it names as the scope. England asked
+ *  by its code and England by default (or a regional planner's own region, named or not) are then one
+ *  view, kept once in the figure cache, not two worked out apart. */
+export function filterOf(user: User, { region, ...filters }: z.infer<typeof dashboardInput>): DashboardFilter {
+	return { ...filters, scope: scopeOf(user, region) };
+}
+
 /** Says no more than the planner's wave list does: planned waves are not named, nor told apart. */
 const noSuchWave = (id: string) =>
 	new TRPCError({
@@ -154,7 +161,7 @@ export const reportsRouter = router({
 
 	/** Respondents, needs ranking and success measures for one region or England, one wave. */
 	summary: plannerProcedure.input(summaryInput.default({})).query(async ({ ctx, input, signal }) => {
-		const d = await figures(ctx, { wave: input.wave, scope: scopeOf(ctx.user, input.region) }, signal);
+		const d = await figures(ctx, filterOf(ctx.user, input), signal);
 		return {
 			wave: d.wave,
 			region: d.scope,
@@ -168,7 +175,7 @@ export const reportsRouter = router({
 
 	/** Every dashboard chart (Vega-Lite spec with its protected rows, and its data table) for a scope and filters. */
 	dashboard: plannerProcedure.input(dashboardInput.default({})).query(async ({ ctx, input, signal }) => {
-		const d = await figures(ctx, { ...input, scope: scopeOf(ctx.user, input.region) }, signal);
+		const d = await figures(ctx, filterOf(ctx.user, input), signal);
 		return {
 			wave: d.wave,
 			waves: d.waves,

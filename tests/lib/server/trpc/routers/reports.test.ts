@@ -9,6 +9,7 @@ import { generateResponses } from '../../../../../pipelines/sources/synthetic';
 import { createAccounts, PASSWORD } from '../../../../helpers/accounts';
 import { startServer, tempDir, type RunningServer } from '../../../../../bench/kit/server';
 import { clientFor, failureOf, signIn } from '../../../../../bench/kit/trpc';
+import { filterOf } from '../../../../../src/lib/server/trpc/routers/reports';
 
 const ENGLAND = 'E92000001';
 const LONDON = 'E40000003';
@@ -294,5 +295,26 @@ describe('reports.options', () => {
 		expect(national.regions.map((r) => r.code)).toEqual([ENGLAND, ...regions.map((r) => r.code)]);
 		expect(national.waves.map((w) => w.id)).toEqual(['2026-27', '2025-26']);
 		expect((await as.london.reports.options.query()).regions).toEqual([{ code: LONDON, name: 'London' }]);
+	});
+});
+
+describe("the figures a request asks for (the figure cache's key)", () => {
+	const national = { id: 1, email: 'national@example.org', role: 'national', region: null } as Parameters<typeof filterOf>[0];
+	const london = { id: 2, email: 'london@example.org', role: 'regional', region: LONDON } as Parameters<typeof filterOf>[0];
+
+	it("are one view for England asked by its code and by default, and for a regional planner's own region named or not", () => {
+		expect(filterOf(national, { region: ENGLAND })).toEqual(filterOf(national, {}));
+		expect(filterOf(national, {})).toEqual({ scope: ENGLAND });
+		expect(filterOf(london, { region: LONDON, sector: 'hospital' })).toEqual(filterOf(london, { sector: 'hospital' }));
+		expect(filterOf(london, {})).toEqual({ scope: LONDON });
+	});
+
+	it('keep every filter, and a different region is a different view', () => {
+		expect(filterOf(national, { region: MIDLANDS, wave: '2025-26', staffGroup: 'pharmacist' })).toEqual({
+			scope: MIDLANDS,
+			wave: '2025-26',
+			staffGroup: 'pharmacist'
+		});
+		expect(() => filterOf(london, { region: MIDLANDS })).toThrow(/London only/);
 	});
 });
