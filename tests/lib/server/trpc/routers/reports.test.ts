@@ -299,8 +299,8 @@ describe('reports.options', () => {
 });
 
 describe("the figures a request asks for (the figure cache's key)", () => {
-	const national = { id: 1, email: 'national@example.org', role: 'national', region: null } as Parameters<typeof filterOf>[0];
-	const london = { id: 2, email: 'london@example.org', role: 'regional', region: LONDON } as Parameters<typeof filterOf>[0];
+	const national: Parameters<typeof filterOf>[0] = { id: 'n', email: 'national@example.org', role: 'national', region: null };
+	const london: Parameters<typeof filterOf>[0] = { id: 'l', email: 'london@example.org', role: 'regional', region: LONDON };
 
 	it("are one view for England asked by its code and by default, and for a regional planner's own region named or not", () => {
 		expect(filterOf(national, { region: ENGLAND })).toEqual(filterOf(national, {}));
