@@ -51,14 +51,14 @@ export const tableOf = (tables: PublishedTable[], name: string) => {
  *  run's 117 charts have 17 shapes, one per family and layout, and compiling and parsing are half of a
  *  drawing's cost. Vega-Lite's compiler and Vega's parser copy the rows into the dataflow as they are
  *  (the operator's `$ingest`; the parser's output is JSON, vega-runtime's format), so the shape is
- *  compiled and parsed once with a stand-in row, and each chart's own rows take its place. A spec
- *  whose rows are not inline, or whose dataflow does not hold the stand-in exactly once, is drawn
- *  without the cache. */
+ *  compiled and parsed once with a stand-in row, the stand-in's operator noted, and each chart's own
+ *  rows take its place. A spec whose rows are not inline, or whose dataflow does not hold the stand-in
+ *  exactly once (kept as null), is drawn without the cache. */
 export async function drawSvg(
 	vegaLite: { compile: typeof compile },
 	vega: { parse: typeof parse; View: typeof View },
 	spec: TopLevelSpec,
-	runtimes?: Map<string, string>
+	runtimes?: Map<string, KeptDataflow | null>
 ): Promise<string> {
 	const STAND_IN = '__rows_of_the_chart__';
 	let runtime: ReturnType<typeof parse> | undefined;
@@ -66,20 +66,21 @@ export async function drawSvg(
 	if (runtimes && Array.isArray(rows)) {
 		const shape = { ...spec, data: { ...(spec as { data: object }).data, values: [{ [STAND_IN]: true }] } } as TopLevelSpec;
 		const key = JSON.stringify(shape);
-		let text = runtimes.get(key);
-		if (text === undefined) {
-			text = JSON.stringify(vega.parse(vegaLite.compile(shape).spec));
+		let kept = runtimes.get(key);
+		if (kept === undefined) {
+			const dataflow = vega.parse(vegaLite.compile(shape).spec) as unknown as { operators: Array<{ value?: { $ingest?: unknown } }> };
+			const slots = dataflow.operators.flatMap((op, i) => {
+				const ingest = op.value?.$ingest;
+				return Array.isArray(ingest) && ingest.length === 1 && ingest[0]?.[STAND_IN] === true ? [i] : [];
+			});
+			kept = slots.length === 1 ? { text: JSON.stringify(dataflow), slot: slots[0] } : null;
 			if (runtimes.size >= 64) runtimes.clear();
-			runtimes.set(key, text);
+			runtimes.set(key, kept);
 		}
-		const candidate = JSON.parse(text) as { operators: Array<{ value?: { $ingest?: unknown } }> };
-		const slots = candidate.operators.filter((op) => {
-			const ingest = op.value?.$ingest;
-			return Array.isArray(ingest) && ingest.length === 1 && ingest[0]?.[STAND_IN] === true;
-		});
-		if (slots.length === 1) {
-			slots[0].value!.$ingest = rows;
-			runtime = candidate as unknown as ReturnType<typeof parse>;
+		if (kept) {
+			const dataflow = JSON.parse(kept.text);
+			dataflow.operators[kept.slot].value.$ingest = rows;
+			runtime = dataflow;
 		}
 	}
 	const view = new vega.View(runtime ?? vega.parse(vegaLite.compile(spec).spec), { renderer: 'none' });
@@ -90,8 +91,14 @@ export async function drawSvg(
 	}
 }
 
+/** A shape's parsed dataflow (vega-runtime's JSON) and the operator that takes a chart's rows. */
+export interface KeptDataflow {
+	text: string;
+	slot: number;
+}
+
 /** Parsed dataflows of this thread's drawings, by shape (drawSvg). */
-const runtimes = new Map<string, string>();
+const runtimes = new Map<string, KeptDataflow | null>();
 
 /** Server-side SVG, in this thread (render-pool.ts draws many on worker threads). Labels come from
  *  admin-entered text (wave labels, measure names): no invisible controls in print. Vega and Vega-Lite

@@ -9,7 +9,7 @@ import { Ajv } from 'ajv';
 import * as vegaLite from 'vega-lite';
 import * as vega from 'vega';
 import { chartsFor, dashboardCharts, renderSvg, type Chart } from '../../../pipelines/charts';
-import { drawSvg } from '../../../pipelines/charts/chart';
+import { drawSvg, type KeptDataflow } from '../../../pipelines/charts/chart';
 import { UNWEIGHTED_BASE } from '../../../pipelines/charts/comparisons';
 import { waveLabel } from '../../../pipelines/core/reference';
 import { reportHtml } from '../../../pipelines/reports/html';
@@ -62,7 +62,7 @@ describe('charts', () => {
 	it('draw the same from a dataflow kept by shape as from their own spec compiled and parsed afresh', async () => {
 		// Vega numbers gradients from one counter per process: the only difference between two drawings.
 		const same = (svg: string) => svg.replace(/gradient_\d+/g, 'gradient');
-		const runtimes = new Map<string, string>();
+		const runtimes = new Map<string, KeptDataflow | null>();
 		for (const c of charts) {
 			const afresh = await drawSvg(vegaLite, vega, c.spec);
 			expect(same(await drawSvg(vegaLite, vega, c.spec, runtimes)), c.id).toBe(same(afresh));
