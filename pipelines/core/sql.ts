@@ -9,13 +9,28 @@ export type Row = Record<string, unknown>;
  *  cube rows: kept, a statement is parsed, bound and planned once, which is most of what it costs.
  *  DuckDB plans a statement afresh whenever it has parameters or a table of its database has been
  *  created or replaced since, so the stages write their values into the SQL, and the dashboard's views
- *  select by a row of chosen filters that is updated, not replaced. Only for connections whose plans
- *  rest on no statistics of rows that change (engine.ts): a plan can be rewritten by them. */
+ *  select by a row of chosen filters that is updated, not replaced. Once planned afresh, a statement is
+ *  planned afresh at every run after (DuckDB 1.5: a rebound statement no longer counts as bound), so
+ *  after creating or replacing a table the kept statements are dropped (forgetPrepared). Only for
+ *  connections whose plans rest on no statistics of rows that change (engine.ts): a plan can be
+ *  rewritten by them. */
 const prepared = new WeakMap<DuckDBConnection, Map<string, DuckDBPreparedStatement>>();
 const PREPARED_PER_CONNECTION = 500;
 
 /** Makes `rows` keep its statements prepared on `c` (see `prepared`). */
 export const keepPrepared = (c: DuckDBConnection) => void prepared.set(c, prepared.get(c) ?? new Map());
+
+/** How many statements `c` keeps prepared. */
+export const keptStatements = (c: DuckDBConnection): number => prepared.get(c)?.size ?? 0;
+
+/** Drops the statements kept on `c`, after a table of its database was created or replaced: they would
+ *  be planned again at every run (see `prepared`), and are prepared afresh at their next. */
+export function forgetPrepared(c: DuckDBConnection) {
+	const statements = prepared.get(c);
+	if (!statements) return;
+	for (const statement of statements.values()) statement.destroySync();
+	statements.clear();
+}
 
 async function run(c: DuckDBConnection, sql: string, params: DuckDBValue[]): Promise<DuckDBResultReader> {
 	const statements = prepared.get(c);

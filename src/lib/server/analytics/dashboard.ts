@@ -3,7 +3,7 @@
 // Only protected aggregates leave this module; free text is not in the cube at all.
 import { ENGLAND, regionName } from '$pipelines/core/reference';
 import { wavesUpTo } from '$pipelines/stages/snapshot';
-import { literal, literalList } from '$pipelines/core/sql';
+import { forgetPrepared, literal, literalList } from '$pipelines/core/sql';
 import { KEYS_WITHOUT_SPECIALTIES, summedCubeSql, type Area } from '$pipelines/core/cube';
 import { orderedPair, type BreakdownPair } from '$pipelines/stages/breakdowns';
 import { runStages, type StageContext } from '$pipelines/stages';
@@ -93,6 +93,7 @@ async function relationsOf(live: CubeView, memo: Memo, waves: Wave[], filter: Da
 		await live.c.run(`CREATE OR REPLACE TABLE ${chosen} (waves VARCHAR[], ${FILTER_COLUMNS.map((k) => `${k} VARCHAR`).join(', ')})`);
 		await live.c.run(`INSERT INTO ${chosen} (waves) VALUES (NULL)`);
 		for (const [view, sql] of Object.entries(views)) await live.c.run(`CREATE OR REPLACE VIEW ${name(view)} AS ${sql}`);
+		live.connections.forEach(forgetPrepared);
 	});
 	const row = chosenRow(waves, filter);
 	const value = (v: string | undefined) => (v === undefined ? 'NULL' : literal(v));

@@ -9,7 +9,7 @@
 // Node's IPC channel: engine-client.ts is the other end.
 import { availableParallelism } from 'node:os';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
-import { keepPrepared, literal } from '$pipelines/core/sql';
+import { forgetPrepared, keepPrepared, literal } from '$pipelines/core/sql';
 import { dashboard, type Dashboard, type DashboardFilter, type DashboardSettings, type StatusedWave } from './dashboard';
 import { CONNECTIONS, CubeMemo, type CubeCopy, type CubeView } from './live-cube';
 
@@ -57,6 +57,8 @@ export async function engineDatabase(): Promise<{ live: CubeView; load: (cube: C
 	const live: CubeView = { c, connections, cube: `${CATALOG}.cube`, catalog: CATALOG, memo: (prefix) => memo.under(prefix) };
 
 	const load = async (cube: CubeCopy, list: StatusedWave[]) => {
+		const text = JSON.stringify(list);
+		if (loaded === cube.version && waves === text) return;
 		if (loaded !== cube.version) {
 			// Every core to load the cube; then one thread per query: a filter change's queries are small
 			// and run side by side on the connections, where more threads per query only cost CPU
@@ -67,11 +69,12 @@ export async function engineDatabase(): Promise<{ live: CubeView; load: (cube: C
 			memo.clear();
 			loaded = cube.version;
 		}
-		const text = JSON.stringify(list);
 		if (waves !== text) {
 			await replaceWaves(c, list);
 			waves = text;
 		}
+		// Tables were replaced: statements kept from before would be planned again at every run.
+		connections.forEach(forgetPrepared);
 	};
 	return { live, load };
 }

@@ -1,0 +1,41 @@
+// The engine's database keeps its statements prepared from one view to the next, and drops them when
+// it loads a new cube: DuckDB plans a kept statement afresh at every run once a table it could read
+// has been replaced (measured in BENCHMARKS.md: first visits after a new snapshot took twice as long).
+import { expect, it } from 'vitest';
+import { LiveCube } from '../../../../src/lib/server/analytics/live-cube';
+import { dashboard, wavesOf } from '../../../../src/lib/server/analytics/dashboard';
+import { engineDatabase } from '../../../../src/lib/server/analytics/engine';
+import { keptStatements } from '../../../../pipelines/core/sql';
+import { NHS_DIGITAL_RULE } from '../../../../pipelines/disclosure/protect';
+import { loadSuccessMeasures, WORKFORCE_CSV } from '../../../../pipelines/core/reference';
+import { generateResponses } from '../../../../pipelines/sources/synthetic';
+import { syntheticFile, type SyntheticFile } from '../../../pipelines/fixtures';
+
+const settings = { rule: NHS_DIGITAL_RULE, measures: loadSuccessMeasures(), workforceCsv: WORKFORCE_CSV };
+let file: SyntheticFile;
+syntheticFile({ n: 2_000, seed: 41, timeout: 60_000 }, (made) => void (file = made));
+
+it('keeps its statements from view to view, and drops them with the cube it replaces', async () => {
+	const cube = new LiveCube(file.db, { everySeconds: 3600, minNewResponses: 1 });
+	const engine = await engineDatabase();
+	const { connections } = engine.live;
+	const kept = () => connections.map(keptStatements).reduce((a, b) => a + b);
+	const loaded = async () => {
+		await cube.publishNow();
+		await cube.use(settings.measures, async (live) => engine.load(await live.copy(), await wavesOf(live.c)));
+	};
+
+	await loaded();
+	const first = await dashboard(engine.live, { scope: 'E92000001' }, settings);
+	const prepared = kept();
+	expect(prepared).toBeGreaterThan(10);
+	await dashboard(engine.live, { scope: 'E92000001', sector: 'community' }, settings);
+	expect(kept()).toBeGreaterThanOrEqual(prepared);
+
+	await file.db.write((c) => generateResponses(c, { n: 500, seed: 43, waveId: '2026-27' }));
+	await loaded();
+	expect(kept()).toBe(0);
+	const next = await dashboard(engine.live, { scope: 'E92000001' }, settings);
+	expect(next.respondents).toBeGreaterThan(first.respondents! + 400);
+	expect(kept()).toBeGreaterThan(10);
+}, 120_000);
