@@ -2,6 +2,7 @@
 import type { DisclosureRule } from '../disclosure/protect';
 import type { SuccessMeasure } from './reference';
 import type { Area, CubeRelation } from './cube';
+import { literal } from './sql';
 
 export interface Wave {
 	id: string;
@@ -28,7 +29,14 @@ export interface PipelineContext {
 	/** The one area the cube holds, when only its rows are shown (the dashboard: England, or
 	 *  the planner's region; see regionGroups). Absent in a batch run: England and every region. */
 	area?: Area;
+	/** SQL for the reported wave's id, where a stage's query picks that wave's rows: absent, its literal.
+	 *  The dashboard reads it from its row of chosen filters, so that one kept statement serves every
+	 *  wave (core/sql.ts) instead of each wave's first view preparing its own. */
+	waveSql?: string;
 }
+
+/** SQL for the reported wave's id (PipelineContext.waveSql). */
+export const waveSqlOf = (ctx: PipelineContext): string => ctx.waveSql ?? literal(ctx.wave.id);
 
 /** Where a stage's query reads the cube's specialties. */
 export const specialtiesOf = (ctx: PipelineContext): CubeRelation => ctx.cubeWithSpecialties ?? ctx.cube;

@@ -9,8 +9,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { protect } from '../disclosure/protect';
 import { ENGLAND, ratingColumns } from '../core/reference';
-import { published, specialtiesOf, type PipelineContext, type PublishedTable } from '../core/context';
-import { literal } from '../core/sql';
+import { published, waveSqlOf, specialtiesOf, type PipelineContext, type PublishedTable } from '../core/context';
 import type { CubeRelation } from '../core/cube';
 import { NEEDS_COLUMNS, needsStatistics, protectNeeds, rankNeeds } from './needs';
 import { meanFigures, measureAnswer, measureStatisticsOf, ragStatus } from './success-measures';
@@ -39,10 +38,10 @@ const SEPARATOR = '|';
 
 /** One wave's cube rows with `region` re-labelled as the cell of a breakdown: the codes of `dimensions`
  *  joined by "|". Rows without a code for a dimension (no specialty ticked) are left out. */
-export function relabelledCube(cube: CubeRelation, waveId: string, dimensions: BreakdownDimension[]): CubeRelation {
+export function relabelledCube(cube: CubeRelation, wave: string, dimensions: BreakdownDimension[]): CubeRelation {
 	const unnested = dimensions.includes('specialty')
-		? `(SELECT *, unnest(specialties) AS specialty FROM ${cube} WHERE wave_id = ${literal(waveId)})`
-		: `(SELECT * FROM ${cube} WHERE wave_id = ${literal(waveId)})`;
+		? `(SELECT *, unnest(specialties) AS specialty FROM ${cube} WHERE wave_id = ${wave})`
+		: `(SELECT * FROM ${cube} WHERE wave_id = ${wave})`;
 	const cell = dimensions.join(` || '${SEPARATOR}' || `);
 	return `(SELECT * REPLACE (${cell} AS region) FROM ${unnested} WHERE ${dimensions.map((d) => `${d} IS NOT NULL`).join(' AND ')})`;
 }
@@ -51,7 +50,7 @@ export function relabelledCube(cube: CubeRelation, waveId: string, dimensions: B
  *  for needs, once for every success measure), and copying the cube's few hundred columns costs more
  *  than unnesting a few thousand rows again. */
 const overPair = <T>(ctx: PipelineContext, pair: BreakdownPair, job: (cube: CubeRelation) => Promise<T>): Promise<T> =>
-	job(relabelledCube(pair.includes('specialty') ? specialtiesOf(ctx) : ctx.cube, ctx.wave.id, pair));
+	job(relabelledCube(pair.includes('specialty') ? specialtiesOf(ctx) : ctx.cube, waveSqlOf(ctx), pair));
 
 type Cell = { dimension_1: string; group_1: string; dimension_2: string; group_2: string; pair: string };
 
@@ -65,7 +64,7 @@ export async function needsTwoWay(c: DuckDBConnection, ctx: PipelineContext, pai
 	const wave = ctx.wave.id;
 	const data = [];
 	for (const pair of pairs) {
-		const stats = await overPair(ctx, pair, (cube) => needsStatistics(c, wave, cube, { regionsOnly: true }));
+		const stats = await overPair(ctx, pair, (cube) => needsStatistics(c, waveSqlOf(ctx), cube, { regionsOnly: true }));
 		// The England row of a re-labelled cube is not a cell; the other dimensions' groups are unused.
 		for (const s of stats)
 			if (s.dimension === 'region' && s.group_code !== ENGLAND.code) data.push({ wave, ...cellOf(pair, s.group_code), ...s });

@@ -3,7 +3,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { protect } from '../disclosure/protect';
 import { ENGLAND } from '../core/reference';
-import { published, type PipelineContext, type PublishedTable, type WorkforceScope } from '../core/context';
+import { published, waveSqlOf, type PipelineContext, type PublishedTable, type WorkforceScope } from '../core/context';
 import { literal, rows } from '../core/sql';
 import { countOf, keySumOf, type CubeRelation } from '../core/cube';
 
@@ -22,7 +22,7 @@ const COVERAGE_SQL = (cube: CubeRelation, wave: string, workforceCsv: string, sc
 	), answered AS (
 		SELECT coalesce(region, '${ENGLAND.code}') AS region_code, coalesce(staff_group, 'all') AS staff_group, ${countOf('sum(respondents)')} AS respondents,
 			${keySumOf('sum(respondents)')} AS respondents_key
-		FROM ${cube} WHERE wave_id = ${literal(wave)}
+		FROM ${cube} WHERE wave_id = ${wave}
 		GROUP BY GROUPING SETS ((region, staff_group), (region), (staff_group), ())
 	)
 	SELECT region_code, staff_group, coalesce(a.respondents, 0) AS respondents, coalesce(a.respondents_key, 0) AS respondents_key, w.workforce
@@ -32,15 +32,15 @@ const COVERAGE_SQL = (cube: CubeRelation, wave: string, workforceCsv: string, sc
 type Coverage = { region_code: string; staff_group: string; respondents: number; respondents_key: number; workforce: number };
 
 /** Raw coverage counts, before disclosure control. */
-const coverageCounts = (c: DuckDBConnection, waveId: string, workforceCsv: string, cube: CubeRelation, scope?: WorkforceScope) =>
-	rows<Coverage>(c, COVERAGE_SQL(cube, waveId, workforceCsv, scope));
+const coverageCounts = (c: DuckDBConnection, wave: string, workforceCsv: string, cube: CubeRelation, scope?: WorkforceScope) =>
+	rows<Coverage>(c, COVERAGE_SQL(cube, wave, workforceCsv, scope));
 
 export async function coverage(c: DuckDBConnection, ctx: PipelineContext): Promise<PublishedTable[]> {
 	const wave = ctx.wave.id;
 	// No denominator matches a sector or specialty: no rows rather than a share of the wrong workforce.
 	const data = ctx.workforce?.unavailable
 		? []
-		: (await coverageCounts(c, wave, ctx.workforceCsv, ctx.cube, ctx.workforce)).map((r) => ({ wave, ...r }));
+		: (await coverageCounts(c, waveSqlOf(ctx), ctx.workforceCsv, ctx.cube, ctx.workforce)).map((r) => ({ wave, ...r }));
 	const safe = protect(
 		data,
 		{

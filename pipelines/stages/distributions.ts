@@ -3,8 +3,8 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { protect } from '../disclosure/protect';
 import { ratingColumns, ratingScale } from '../core/reference';
-import { published, type PipelineContext, type PublishedTable } from '../core/context';
-import { literal, rows } from '../core/sql';
+import { published, waveSqlOf, type PipelineContext, type PublishedTable } from '../core/context';
+import { rows } from '../core/sql';
 import { col, countOf, keySumOf, RATINGS, regionGroups, type CubeRelation, type RegionGroups } from '../core/cube';
 
 // One pass over the cube: the count per rating column and level, then UNPIVOTed to long form.
@@ -18,7 +18,7 @@ const DISTRIBUTION_SQL = (cube: CubeRelation, wave: string, regions: RegionGroup
 	return `
 		WITH wide AS (
 			SELECT ${regions.code} AS region_code, ${counts.join(', ')}
-			FROM ${cube} WHERE wave_id = ${literal(wave)} ${regions.groupBy()}
+			FROM ${cube} WHERE wave_id = ${wave} ${regions.groupBy()}
 		), long AS (
 			UNPIVOT wide ON COLUMNS(* EXCLUDE (region_code)) INTO NAME cell VALUE packed
 		), cells AS (
@@ -45,7 +45,7 @@ type Cell = {
 
 export async function distributions(c: DuckDBConnection, ctx: PipelineContext): Promise<PublishedTable[]> {
 	const wave = ctx.wave.id;
-	const cells = (await rows<Cell>(c, DISTRIBUTION_SQL(ctx.cube, wave, regionGroups(ctx.area)))).map((r) => ({ wave, ...r }));
+	const cells = (await rows<Cell>(c, DISTRIBUTION_SQL(ctx.cube, waveSqlOf(ctx), regionGroups(ctx.area)))).map((r) => ({ wave, ...r }));
 	const safe = protect(
 		cells,
 		{

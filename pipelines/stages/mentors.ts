@@ -4,8 +4,8 @@
 // as counts and percentages (95% Wilson intervals) through disclosure control.
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { protect } from '../disclosure/protect';
-import { published, type PipelineContext, type PublishedTable } from '../core/context';
-import { literal, rows } from '../core/sql';
+import { published, waveSqlOf, type PipelineContext, type PublishedTable } from '../core/context';
+import { rows } from '../core/sql';
 import { col, countOf, keySumOf, regionGroups, type CubeRelation, type RegionGroups } from '../core/cube';
 
 const COUNTS = { willing: 'willing', willing_base: 'willing_base', no_access: 'no_access', access_base: 'access_base' } as const;
@@ -20,7 +20,7 @@ const MENTORS_SQL = (cube: CubeRelation, wave: string, regions: RegionGroups) =>
 		FROM ${regions.codes} r
 		LEFT JOIN (
 			SELECT ${regions.code} AS region_code, ${Object.keys(COUNTS).map(counted).join(', ')}
-			FROM ${cube} WHERE wave_id = ${literal(wave)} ${regions.groupBy()}
+			FROM ${cube} WHERE wave_id = ${wave} ${regions.groupBy()}
 		) m USING (region_code)
 		ORDER BY r.region_code`;
 };
@@ -35,7 +35,7 @@ const MENTOR_MEASURES = [
 
 export async function mentors(c: DuckDBConnection, ctx: PipelineContext): Promise<PublishedTable[]> {
 	const wave = ctx.wave.id;
-	const counts = await rows<MentorCounts>(c, MENTORS_SQL(ctx.cube, wave, regionGroups(ctx.area)));
+	const counts = await rows<MentorCounts>(c, MENTORS_SQL(ctx.cube, waveSqlOf(ctx), regionGroups(ctx.area)));
 	// One row per region and figure, protected on its own: a region with few willing mentors still
 	// shows how many lack a mentor.
 	const data = MENTOR_MEASURES.flatMap(({ measure, numerator, base }) =>

@@ -4,7 +4,7 @@
 // and disclosure control (protectNeeds, rankNeeds) over the cube unnested by specialty.
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { ENGLAND } from '../core/reference';
-import { published, specialtiesOf, type PipelineContext, type PublishedTable } from '../core/context';
+import { published, waveSqlOf, specialtiesOf, type PipelineContext, type PublishedTable } from '../core/context';
 import { NEEDS_COLUMNS, needsStatistics, protectNeeds, rankNeeds } from './needs';
 import { relabelledCube } from './breakdowns';
 
@@ -12,7 +12,9 @@ export const SPECIALTY_NOTE = 'A respondent counts in each clinical specialty th
 
 export async function needsBySpecialty(c: DuckDBConnection, ctx: PipelineContext): Promise<PublishedTable[]> {
 	const wave = ctx.wave.id;
-	const stats = await needsStatistics(c, wave, relabelledCube(specialtiesOf(ctx), wave, ['specialty']), { regionsOnly: true });
+	const stats = await needsStatistics(c, waveSqlOf(ctx), relabelledCube(specialtiesOf(ctx), waveSqlOf(ctx), ['specialty']), {
+		regionsOnly: true
+	});
 	// The England row of the unnested cube counts people once per specialty: not a figure to publish.
 	const data = stats
 		.filter((s) => s.dimension === 'region' && s.group_code !== ENGLAND.code)

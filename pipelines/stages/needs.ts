@@ -8,7 +8,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { protect, type DisclosureRule, type FigureSpec, type Protected } from '../disclosure/protect';
 import { ENGLAND, ratingColumns } from '../core/reference';
-import { published, type PipelineContext, type PublishedTable } from '../core/context';
+import { published, waveSqlOf, type PipelineContext, type PublishedTable } from '../core/context';
 import { literal, rows } from '../core/sql';
 import {
 	MOMENT_NOISE_MULTIPLIER,
@@ -47,18 +47,18 @@ export const NEEDS_SQL = (cube: CubeRelation, wave: string, { regionsOnly = fals
 	const grouped = regionsOnly
 		? `SELECT 'region' AS dimension, coalesce(region, '${ENGLAND.code}') AS group_code,
 				${aggregates.join(',\n\t\t\t\t')}
-			FROM ${cube} WHERE wave_id = ${literal(wave)} GROUP BY region`
+			FROM ${cube} WHERE wave_id = ${wave} GROUP BY region`
 		: own
 			? `SELECT CASE WHEN grouping(sector) = 0 THEN 'sector' WHEN grouping(staff_group) = 0 THEN 'staff_group' ELSE 'region' END AS dimension,
 				CASE WHEN grouping(sector) = 0 OR grouping(staff_group) = 0 THEN coalesce(sector, staff_group, '${ENGLAND.code}') ELSE ${own.code} END AS group_code,
 				${aggregates.join(',\n\t\t\t\t')}
-			FROM ${cube} WHERE wave_id = ${literal(wave)}
+			FROM ${cube} WHERE wave_id = ${wave}
 			GROUP BY GROUPING SETS ((sector), (staff_group), ()) ${own.having}`
 			: `SELECT CASE WHEN grouping(region) = 0 THEN 'region' WHEN grouping(sector) = 0 THEN 'sector'
 					WHEN grouping(staff_group) = 0 THEN 'staff_group' ELSE 'region' END AS dimension,
 				coalesce(region, sector, staff_group, '${ENGLAND.code}') AS group_code,
 				${aggregates.join(',\n\t\t\t\t')}
-			FROM ${cube} WHERE wave_id = ${literal(wave)}
+			FROM ${cube} WHERE wave_id = ${wave}
 			GROUP BY GROUPING SETS ((region), (sector), (staff_group), ())`;
 	return `
 		WITH grouped AS (${grouped})
@@ -90,8 +90,8 @@ interface NeedsGroups {
 	area?: Area;
 }
 
-export const needsStatistics = (c: DuckDBConnection, waveId: string, cube: CubeRelation = 'cube', options: NeedsGroups = {}) =>
-	rows<NeedsStatistics>(c, NEEDS_SQL(cube, waveId, options));
+export const needsStatistics = (c: DuckDBConnection, wave: string, cube: CubeRelation = 'cube', options: NeedsGroups = {}) =>
+	rows<NeedsStatistics>(c, NEEDS_SQL(cube, wave, options));
 
 const questionOf = new Map(ratingColumns().map((r) => [r.competency, r]));
 const importanceOf = (r: { competency: string }) => questionOf.get(r.competency)!.importance;
@@ -274,13 +274,13 @@ export const rankRangeColumn = (heading = 'Rank (range)') => ({ key: 'rank_range
 
 /** Needs scores of every group (England, regions, sectors, staff groups) through `rule`, ranked. */
 export async function needsScores(c: DuckDBConnection, waveId: string, cube: CubeRelation, rule: DisclosureRule) {
-	const stats = await needsStatistics(c, waveId, cube);
+	const stats = await needsStatistics(c, literal(waveId), cube);
 	return rankNeeds(protectNeeds(stats, rule), (r) => `${r.dimension}|${r.group_code}`);
 }
 
 export async function needs(c: DuckDBConnection, ctx: PipelineContext): Promise<PublishedTable[]> {
 	const wave = ctx.wave.id;
-	const scores = (await needsStatistics(c, wave, ctx.cube, { area: ctx.area })).map((s) => ({ wave, ...s }));
+	const scores = (await needsStatistics(c, waveSqlOf(ctx), ctx.cube, { area: ctx.area })).map((s) => ({ wave, ...s }));
 	const table = (dimension: NeedsDimension, column: string, name: string, title: string) => {
 		// Groups of one dimension partition England, so per competency they add up to a published total.
 		const data = scores.filter((s) => s.dimension === dimension && (dimension === 'region' || s.group_code !== ENGLAND.code));

@@ -6,8 +6,8 @@
 // is summed from the cube (every other region) and goes through disclosure control like any group.
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { ENGLAND, regions } from '../core/reference';
-import { published, type PipelineContext, type PublishedTable } from '../core/context';
-import { literal, rows } from '../core/sql';
+import { published, waveSqlOf, type PipelineContext, type PublishedTable } from '../core/context';
+import { rows } from '../core/sql';
 import { byItem, combine, compare, comparedFigures, comparedItems, itemsSql, valueOf } from './compared-figures';
 
 type Parts = { wave: string; region_code: string; part: 'region' | 'rest of England' | 'England' };
@@ -18,7 +18,7 @@ export async function regionComparison(c: DuckDBConnection, ctx: PipelineContext
 	const items = comparedItems(ctx.measures);
 	const wave = ctx.wave.id;
 	const byRegion = items.length
-		? await rows(c, itemsSql(items, 'region AS region_code', `FROM ${ctx.cube} WHERE wave_id = ${literal(wave)} GROUP BY ALL`))
+		? await rows(c, itemsSql(items, 'region AS region_code', `FROM ${ctx.cube} WHERE wave_id = ${waveSqlOf(ctx)} GROUP BY ALL`))
 		: [];
 	// England is the sum of the regions, and the rest of England is England less the region.
 	const england = combine(byRegion, { wave, region_code: ENGLAND.code, part: 'England' });

@@ -4,14 +4,14 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { protect } from '../disclosure/protect';
 import { sectors, staffGroups } from '../core/reference';
 import { specialties } from '../../src/lib/instrument/reference';
-import { published, specialtiesOf, type PipelineContext, type PublishedTable } from '../core/context';
-import { literal, literalList, rows } from '../core/sql';
+import { published, waveSqlOf, specialtiesOf, type PipelineContext, type PublishedTable } from '../core/context';
+import { literalList, rows } from '../core/sql';
 import { countOf, keySumOf, regionGroups, type CubeRelation, type RegionGroups } from '../core/cube';
 
 /** Counts of one grouping column by region, every region × code cell present, England rows included. */
 const BY_REGION_SQL = (cube: CubeRelation, wave: string, regions: RegionGroups, column: string, codes: string[], multi = false) => `
 	WITH people AS (
-		SELECT region, ${multi ? `unnest(${column})` : column} AS code, respondents FROM ${cube} WHERE wave_id = ${literal(wave)}
+		SELECT region, ${multi ? `unnest(${column})` : column} AS code, respondents FROM ${cube} WHERE wave_id = ${wave}
 	), counts AS (
 		SELECT ${regions.code} AS region_code, code, ${countOf('sum(respondents)')} AS respondents, ${keySumOf('sum(respondents)')} AS respondents_key
 		FROM people ${regions.groupBy('code')}
@@ -27,7 +27,7 @@ const REGION_TOTALS_SQL = (cube: CubeRelation, wave: string, regions: RegionGrou
 	FROM ${regions.codes} r
 	LEFT JOIN (
 		SELECT ${regions.code} AS region_code, ${countOf('sum(respondents)')} AS respondents, ${keySumOf('sum(respondents)')} AS respondents_key
-		FROM ${cube} WHERE wave_id = ${literal(wave)} ${regions.groupBy()}
+		FROM ${cube} WHERE wave_id = ${wave} ${regions.groupBy()}
 	) n USING (region_code)
 	ORDER BY r.region_code`;
 
@@ -38,7 +38,7 @@ export async function respondents(c: DuckDBConnection, ctx: PipelineContext): Pr
 	const groups = regionGroups(ctx.area);
 	const totals = await rows<{ region_code: string; respondents: number; respondents_key: number }>(
 		c,
-		REGION_TOTALS_SQL(ctx.cube, wave, groups)
+		REGION_TOTALS_SQL(ctx.cube, waveSqlOf(ctx), groups)
 	);
 	const byRegion = protect(
 		totals.map((r) => ({ wave, ...r })),
@@ -48,7 +48,7 @@ export async function respondents(c: DuckDBConnection, ctx: PipelineContext): Pr
 
 	const partition = async (column: string, codes: string[]) =>
 		protect(
-			(await rows<Count>(c, BY_REGION_SQL(ctx.cube, wave, groups, column, codes))).map((r) => ({ wave, ...r })),
+			(await rows<Count>(c, BY_REGION_SQL(ctx.cube, waveSqlOf(ctx), groups, column, codes))).map((r) => ({ wave, ...r })),
 			{ counts: ['respondents'] },
 			ctx.rule
 		);
@@ -66,7 +66,7 @@ export async function respondents(c: DuckDBConnection, ctx: PipelineContext): Pr
 				c,
 				BY_REGION_SQL(
 					specialtiesOf(ctx),
-					wave,
+					waveSqlOf(ctx),
 					groups,
 					'specialties',
 					specialties.map((s) => s.code),

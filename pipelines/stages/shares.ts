@@ -3,7 +3,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { protect } from '../disclosure/protect';
 import { col, countOf, keySumOf, optionCodes, regionGroups, SHARE_QUESTIONS, type CubeRelation, type RegionGroups } from '../core/cube';
-import { published, type PipelineContext, type PublishedTable } from '../core/context';
+import { published, waveSqlOf, type PipelineContext, type PublishedTable } from '../core/context';
 import { ident, literal, literalList, rows } from '../core/sql';
 
 export { SHARE_QUESTIONS };
@@ -15,12 +15,12 @@ const SHARES_SQL = (cube: CubeRelation, wave: string, question: string, regions:
 		WITH wide AS (
 			-- Counts stay packed with their key sums (cube.ts) through the UNPIVOT.
 			SELECT ${regions.code} AS region_code, ${codes.map((o) => `sum(${col(question, o)})::BIGINT AS ${ident(o)}`).join(', ')}
-			FROM ${cube} WHERE wave_id = ${literal(wave)} ${regions.groupBy()}
+			FROM ${cube} WHERE wave_id = ${wave} ${regions.groupBy()}
 		), chosen AS (
 			UNPIVOT wide ON COLUMNS(* EXCLUDE (region_code)) INTO NAME option VALUE packed
 		), answered AS (
 			SELECT ${regions.code} AS region_code, ${countOf(`sum(${col(question, 'base')})`)} AS base, ${keySumOf(`sum(${col(question, 'base')})`)} AS base_key
-			FROM ${cube} WHERE wave_id = ${literal(wave)} ${regions.groupBy()}
+			FROM ${cube} WHERE wave_id = ${wave} ${regions.groupBy()}
 		)
 		SELECT r.region_code, ${literal(question)} AS question, o.option,
 			coalesce(${countOf('c.packed')}, 0) AS respondents, coalesce(${keySumOf('c.packed')}, 0) AS respondents_key,
@@ -46,7 +46,7 @@ export async function shares(c: DuckDBConnection, ctx: PipelineContext): Promise
 	const wave = ctx.wave.id;
 	const data: Array<Share & { wave: string }> = [];
 	for (const q of SHARE_QUESTIONS)
-		data.push(...(await rows<Share>(c, SHARES_SQL(ctx.cube, wave, q, regionGroups(ctx.area)))).map((r) => ({ wave, ...r })));
+		data.push(...(await rows<Share>(c, SHARES_SQL(ctx.cube, waveSqlOf(ctx), q, regionGroups(ctx.area)))).map((r) => ({ wave, ...r })));
 	const safe = protect(
 		data,
 		{

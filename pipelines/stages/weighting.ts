@@ -11,7 +11,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { isHidden, perturbedMean, perturbedShare, publishedCount, roundCount, type DisclosureRule } from '../disclosure/protect';
 import { RATING_SENSITIVITY } from '../disclosure/perturbation';
 import { competencyName, ENGLAND, ratingColumns, regionName, staffGroupName, type SuccessMeasure } from '../core/reference';
-import { published, type Memo, type PipelineContext, type PublishedTable } from '../core/context';
+import { published, waveSqlOf, type Memo, type PipelineContext, type PublishedTable } from '../core/context';
 import { literal, rows } from '../core/sql';
 import { col, countOf, keySumOf, PACKED, type CubeRelation } from '../core/cube';
 import { workforceSql } from './coverage';
@@ -178,7 +178,8 @@ type InputStatistics = {
 	total_sum: number | null;
 };
 
-/** Every input per region × staff group cell and per scope (each region and England), unpivoted. */
+/** Every input per region × staff group cell and per scope (each region and England), unpivoted.
+ *  `wave`: SQL for the wave's id (waveSqlOf). */
 async function inputStatistics(c: DuckDBConnection, wave: string, cube: CubeRelation, inputs: Input[]): Promise<InputStatistics[]> {
 	// Cells only from the database: a scope (a region, England) is the sum of its cells, packed counts
 	// and key sums included (both add up), summed here rather than by a second grouping in SQL.
@@ -189,7 +190,7 @@ async function inputStatistics(c: DuckDBConnection, wave: string, cube: CubeRela
 	]);
 	const cells = await rows<Record<string, number | string | null>>(
 		c,
-		`SELECT region, staff_group, ${columns.join(', ')} FROM ${cube} WHERE wave_id = ${literal(wave)} GROUP BY ALL`
+		`SELECT region, staff_group, ${columns.join(', ')} FROM ${cube} WHERE wave_id = ${wave} GROUP BY ALL`
 	);
 	const scopes = new Map<string, Record<string, number | null>>();
 	const add = (scope: string, cell: Record<string, number | string | null>) => {
@@ -471,7 +472,7 @@ export async function weighting(
 	const cells = await memo(`weights|${wave}|${weightsCube}`, () => publishedCells(c, wave, weightsCube, ctx.workforceCsv, ctx.rule));
 	const weights = fitted(cells, ctx.rule);
 	const inputs = inputsOf(ctx.measures);
-	const statistics = await inputStatistics(c, wave, ctx.cube, inputs);
+	const statistics = await inputStatistics(c, waveSqlOf(ctx), ctx.cube, inputs);
 	const figure = figuresOf(statistics, inputs, weights, ctx.rule);
 	// A cube of one area (PipelineContext.area) publishes that area's figures only.
 	const scopes = [

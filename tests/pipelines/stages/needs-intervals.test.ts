@@ -117,7 +117,7 @@ describe('MWDS intervals in simulation, through the cube and disclosure control'
 		await insertTrials(c, 'n1000', 1000, TRIALS[1000]);
 		const wave = { id: '2026-27', label: '2026/27' };
 		await snapshot(c, wave, [wave]);
-		const trials = (await needsStatistics(c, wave.id)).filter((s) => s.dimension === 'region' && s.group_code !== ENGLAND.code);
+		const trials = (await needsStatistics(c, literal(wave.id))).filter((s) => s.dimension === 'region' && s.group_code !== ENGLAND.code);
 		scores = protectNeeds(trials, NHS_DIGITAL_RULE);
 	}, 300_000);
 	afterAll(async () => {

@@ -50,12 +50,12 @@ const COVERAGE_CHART = 'coverage-by-region';
 const cubeRows = (cube: string, waves: Wave[]) =>
 	`(SELECT * FROM ${cube} WHERE wave_id IN (SELECT unnest(${literalList(waves.map((w) => w.id))})))`;
 
-/** Where the stages read a view's rows. One row, `${catalog}.chosen`, holds the view's waves and filters,
+/** Where the stages read a view's rows. One row, `${catalog}.chosen`, holds the view's wave, waves and filters,
  *  and views over the cube select by it: the planner's scope, and every region under the same filters
  *  (the region comparison). Each comes twice: over the cube, with its specialties, and over the cube
  *  summed over specialties (a few hundred rows at any number of responses), which every query reads
  *  that does not read specialties (specialtiesOf), unless a specialty is chosen. The statements over
- *  the views read the same whatever the filters, so the statements each connection keeps prepared keep
+ *  the views, which read the wave from it too (waveSql), read the same whatever the wave and filters, so the statements each connection keeps prepared keep
  *  their plans (binding and planning cost a wide query more than running it; BENCHMARKS.md), and a
  *  filter change writes one row instead of copying the scope's rows. Where they are kept, plans rest
  *  on no statistics of these rows (engine.ts). */
@@ -70,9 +70,11 @@ interface ViewRelations {
 	withoutSpecialties: string;
 	/** The chosen waves and filters but the region: what `england` holds, for memo keys. */
 	englandFilters: string;
+	/** SQL for the chosen wave's id (PipelineContext.waveSql). */
+	wave: string;
 }
 
-async function relationsOf(live: CubeView, memo: Memo, waves: Wave[], filter: DashboardFilter): Promise<ViewRelations> {
+async function relationsOf(live: CubeView, memo: Memo, wave: Wave, waves: Wave[], filter: DashboardFilter): Promise<ViewRelations> {
 	const name = (table: string) => `${live.catalog}.${table}`;
 	const [chosen, summed] = [name('chosen'), name('cube_without_specialties')];
 	// Made once per snapshot: the views' SQL is the same for every filter change.
@@ -90,15 +92,17 @@ async function relationsOf(live: CubeView, memo: Memo, waves: Wave[], filter: Da
 			area: `SELECT region AS code FROM ${chosen}`
 		};
 		await live.c.run(`CREATE OR REPLACE TABLE ${summed} AS ${await summedCubeSql(live.c, live.cube, live.cube, KEYS_WITHOUT_SPECIALTIES)}`);
-		await live.c.run(`CREATE OR REPLACE TABLE ${chosen} (waves VARCHAR[], ${FILTER_COLUMNS.map((k) => `${k} VARCHAR`).join(', ')})`);
+		await live.c.run(
+			`CREATE OR REPLACE TABLE ${chosen} (wave VARCHAR, waves VARCHAR[], ${FILTER_COLUMNS.map((k) => `${k} VARCHAR`).join(', ')})`
+		);
 		await live.c.run(`INSERT INTO ${chosen} (waves) VALUES (NULL)`);
 		for (const [view, sql] of Object.entries(views)) await live.c.run(`CREATE OR REPLACE VIEW ${name(view)} AS ${sql}`);
 		live.connections.forEach(forgetPrepared);
 	});
-	const row = chosenRow(waves, filter);
+	const row = chosenRow(wave, waves, filter);
 	const value = (v: string | undefined) => (v === undefined ? 'NULL' : literal(v));
 	await live.c.run(
-		`UPDATE ${chosen} SET waves = ${literalList(row.waves)}, ${FILTER_COLUMNS.map((k) => `${k} = ${value(row[k])}`).join(', ')}`
+		`UPDATE ${chosen} SET wave = ${literal(row.wave)}, waves = ${literalList(row.waves)}, ${FILTER_COLUMNS.map((k) => `${k} = ${value(row[k])}`).join(', ')}`
 	);
 	const specialty = filter.specialty !== undefined;
 	return {
@@ -107,7 +111,8 @@ async function relationsOf(live: CubeView, memo: Memo, waves: Wave[], filter: Da
 		england: name(specialty ? 'england_with_specialties' : 'england'),
 		area: { code: filter.scope, table: name('area') },
 		withoutSpecialties: summed,
-		englandFilters: JSON.stringify({ ...row, region: undefined })
+		englandFilters: JSON.stringify({ ...row, region: undefined }),
+		wave: `(SELECT wave FROM ${chosen})`
 	};
 }
 
@@ -115,7 +120,8 @@ async function relationsOf(live: CubeView, memo: Memo, waves: Wave[], filter: Da
 const FILTER_COLUMNS = ['region', 'staff_group', 'sector', 'specialty'] as const;
 
 /** A view's row of chosen waves and filters (England: no region). */
-const chosenRow = (waves: Wave[], filter: DashboardFilter) => ({
+const chosenRow = (wave: Wave, waves: Wave[], filter: DashboardFilter) => ({
+	wave: wave.id,
 	waves: waves.map((w) => w.id),
 	region: filter.scope === ENGLAND.code ? undefined : filter.scope,
 	staff_group: filter.staffGroup,
@@ -158,13 +164,14 @@ export async function dashboard(live: CubeView, filter: DashboardFilter, setting
 	const { wave, waves } = await memo(`waves|${filter.wave ?? ''}`, () => wavesUpTo(live.c, filter.wave));
 	// A pair asked either way round is published and drawn in one order.
 	const pair = filter.breakdown && orderedPair(filter.breakdown);
-	const relations = await relationsOf(live, memo, waves, filter);
+	const relations = await relationsOf(live, memo, wave, waves, filter);
 	const coverageNote = filter.sector || filter.specialty ? COVERAGE_UNAVAILABLE : null;
 	const filtered = Boolean(filter.sector || filter.staffGroup || filter.specialty);
 	const ctx: StageContext = {
 		wave,
 		waves,
 		...settings,
+		waveSql: relations.wave,
 		cube: relations.scope,
 		cubeWithSpecialties: relations.scopeWithSpecialties,
 		// Only the scope's own rows are shown (tableForPlanner), so the stages make no others.
