@@ -87,5 +87,5 @@ describe('npm run demo', () => {
 		} finally {
 			await server.stop();
 		}
-	});
+	}, 240_000); // Four demo runs, one printing PDFs: well over a minute while the other test files load both cores.
 });
