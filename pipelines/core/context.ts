@@ -47,6 +47,9 @@ export type Memo = <T>(key: string, compute: () => Promise<T>) => Promise<T>;
 export interface WorkforceScope {
 	staffGroup?: string;
 	unavailable?: boolean;
+	/** A relation holding the workforce file's rows for this scope, read instead of the file: the
+	 *  dashboard's, loaded once per snapshot and settings (reading the file took 45 ms a view). */
+	relation?: string;
 }
 
 export type ColumnType = 'VARCHAR' | 'INTEGER' | 'DOUBLE' | 'BOOLEAN';

@@ -9,7 +9,9 @@ import { countOf, keySumOf, type CubeRelation } from '../core/cube';
 
 /** The workforce denominators (region, staff group, workforce) of the people the cube covers: with a
  *  staff group chosen, that staff group's workforce only, so respondents and workforce match. */
-export const workforceSql = (workforceCsv: string, scope: WorkforceScope = {}) => `(
+export const workforceSql = (workforceCsv: string, scope: WorkforceScope = {}) =>
+	scope.relation ??
+	`(
 	SELECT * FROM read_csv(${literal(workforceCsv)}, comment = '#', delim = ',', header = true, auto_detect = false,
 		columns = {'region_code': 'VARCHAR', 'staff_group': 'VARCHAR', 'workforce': 'INTEGER'})
 	${scope.staffGroup ? `WHERE staff_group = ${literal(scope.staffGroup)}` : ''})`;

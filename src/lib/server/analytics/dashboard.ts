@@ -6,6 +6,7 @@ import { wavesUpTo } from '$pipelines/stages/snapshot';
 import { forgetPrepared, literal, literalList } from '$pipelines/core/sql';
 import { KEYS_WITHOUT_SPECIALTIES, summedCubeSql, type Area } from '$pipelines/core/cube';
 import { orderedPair, type BreakdownPair } from '$pipelines/stages/breakdowns';
+import { workforceSql } from '$pipelines/stages/coverage';
 import { runStages, type StageContext } from '$pipelines/stages';
 import { dashboardCharts, type Chart } from '$pipelines/charts';
 import type { Memo, PipelineContext, PublishedTable, Wave } from '$pipelines/core/context';
@@ -72,9 +73,18 @@ interface ViewRelations {
 	englandFilters: string;
 	/** SQL for the chosen wave's id (PipelineContext.waveSql). */
 	wave: string;
+	/** The workforce file's rows of the chosen staff group (WorkforceScope.relation). */
+	workforce: string;
 }
 
-async function relationsOf(live: CubeView, memo: Memo, wave: Wave, waves: Wave[], filter: DashboardFilter): Promise<ViewRelations> {
+async function relationsOf(
+	live: CubeView,
+	memo: Memo,
+	wave: Wave,
+	waves: Wave[],
+	filter: DashboardFilter,
+	workforceCsv: string
+): Promise<ViewRelations> {
 	const name = (table: string) => `${live.catalog}.${table}`;
 	const [chosen, summed] = [name('chosen'), name('cube_without_specialties')];
 	// Made once per snapshot: the views' SQL is the same for every filter change.
@@ -89,8 +99,12 @@ async function relationsOf(live: CubeView, memo: Memo, wave: Wave, waves: Wave[]
 			scope_with_specialties: over(live.cube, { region: true, specialty: true }),
 			england: over(summed, { region: false, specialty: false }),
 			england_with_specialties: over(live.cube, { region: false, specialty: true }),
-			area: `SELECT region AS code FROM ${chosen}`
+			area: `SELECT region AS code FROM ${chosen}`,
+			// The chosen staff group's workforce (WorkforceScope): every staff group's when none is chosen.
+			workforce_in_scope: `SELECT w.* FROM ${name('workforce')} w, ${chosen} f WHERE f.staff_group IS NULL OR w.staff_group = f.staff_group`
 		};
+		// The workforce file, read once here rather than at every view (figuresVersion follows its content).
+		await live.c.run(`CREATE OR REPLACE TABLE ${name('workforce')} AS SELECT * FROM ${workforceSql(workforceCsv)}`);
 		await live.c.run(`CREATE OR REPLACE TABLE ${summed} AS ${await summedCubeSql(live.c, live.cube, live.cube, KEYS_WITHOUT_SPECIALTIES)}`);
 		await live.c.run(
 			`CREATE OR REPLACE TABLE ${chosen} (wave VARCHAR, waves VARCHAR[], ${FILTER_COLUMNS.map((k) => `${k} VARCHAR`).join(', ')})`
@@ -112,6 +126,7 @@ async function relationsOf(live: CubeView, memo: Memo, wave: Wave, waves: Wave[]
 		area: { code: filter.scope, table: name('area') },
 		withoutSpecialties: summed,
 		englandFilters: JSON.stringify({ ...row, region: undefined }),
+		workforce: name('workforce_in_scope'),
 		wave: `(SELECT wave FROM ${chosen})`
 	};
 }
@@ -164,7 +179,7 @@ export async function dashboard(live: CubeView, filter: DashboardFilter, setting
 	const { wave, waves } = await memo(`waves|${filter.wave ?? ''}`, () => wavesUpTo(live.c, filter.wave));
 	// A pair asked either way round is published and drawn in one order.
 	const pair = filter.breakdown && orderedPair(filter.breakdown);
-	const relations = await relationsOf(live, memo, wave, waves, filter);
+	const relations = await relationsOf(live, memo, wave, waves, filter, settings.workforceCsv);
 	const coverageNote = filter.sector || filter.specialty ? COVERAGE_UNAVAILABLE : null;
 	const filtered = Boolean(filter.sector || filter.staffGroup || filter.specialty);
 	const ctx: StageContext = {
@@ -177,7 +192,7 @@ export async function dashboard(live: CubeView, filter: DashboardFilter, setting
 		// Only the scope's own rows are shown (tableForPlanner), so the stages make no others.
 		area: relations.area,
 		// Coverage divides by the workforce of the same people: the chosen staff group's, and none for a sector or specialty.
-		workforce: { staffGroup: filter.staffGroup, unavailable: coverageNote !== null },
+		workforce: { staffGroup: filter.staffGroup, unavailable: coverageNote !== null, relation: relations.workforce },
 		// The region comparison reads every region under the same filters; only the planner's own rows are kept.
 		englandCube: { relation: relations.england, filters: relations.englandFilters },
 		weightsCube: cubeRows(relations.withoutSpecialties, waves),
