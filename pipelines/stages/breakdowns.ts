@@ -38,10 +38,10 @@ const SEPARATOR = '|';
 
 /** One wave's cube rows with `region` re-labelled as the cell of a breakdown: the codes of `dimensions`
  *  joined by "|". Rows without a code for a dimension (no specialty ticked) are left out. */
-export function relabelledCube(cube: CubeRelation, wave: string, dimensions: BreakdownDimension[]): CubeRelation {
+export function relabelledCube(cube: CubeRelation, waveSql: string, dimensions: BreakdownDimension[]): CubeRelation {
 	const unnested = dimensions.includes('specialty')
-		? `(SELECT *, unnest(specialties) AS specialty FROM ${cube} WHERE wave_id = ${wave})`
-		: `(SELECT * FROM ${cube} WHERE wave_id = ${wave})`;
+		? `(SELECT *, unnest(specialties) AS specialty FROM ${cube} WHERE wave_id = ${waveSql})`
+		: `(SELECT * FROM ${cube} WHERE wave_id = ${waveSql})`;
 	const cell = dimensions.join(` || '${SEPARATOR}' || `);
 	return `(SELECT * REPLACE (${cell} AS region) FROM ${unnested} WHERE ${dimensions.map((d) => `${d} IS NOT NULL`).join(' AND ')})`;
 }

@@ -16,7 +16,7 @@ export const workforceSql = (workforceCsv: string, scope: WorkforceScope = {}) =
 		columns = {'region_code': 'VARCHAR', 'staff_group': 'VARCHAR', 'workforce': 'INTEGER'})
 	${scope.staffGroup ? `WHERE staff_group = ${literal(scope.staffGroup)}` : ''})`;
 
-const COVERAGE_SQL = (cube: CubeRelation, wave: string, workforceCsv: string, scope?: WorkforceScope) => `
+const COVERAGE_SQL = (cube: CubeRelation, waveSql: string, workforceCsv: string, scope?: WorkforceScope) => `
 	WITH workforce AS (
 		SELECT coalesce(region_code, '${ENGLAND.code}') AS region_code, coalesce(staff_group, 'all') AS staff_group, sum(workforce)::INTEGER AS workforce
 		FROM ${workforceSql(workforceCsv, scope)}
@@ -24,7 +24,7 @@ const COVERAGE_SQL = (cube: CubeRelation, wave: string, workforceCsv: string, sc
 	), answered AS (
 		SELECT coalesce(region, '${ENGLAND.code}') AS region_code, coalesce(staff_group, 'all') AS staff_group, ${countOf('sum(respondents)')} AS respondents,
 			${keySumOf('sum(respondents)')} AS respondents_key
-		FROM ${cube} WHERE wave_id = ${wave}
+		FROM ${cube} WHERE wave_id = ${waveSql}
 		GROUP BY GROUPING SETS ((region, staff_group), (region), (staff_group), ())
 	)
 	SELECT region_code, staff_group, coalesce(a.respondents, 0) AS respondents, coalesce(a.respondents_key, 0) AS respondents_key, w.workforce
@@ -34,8 +34,8 @@ const COVERAGE_SQL = (cube: CubeRelation, wave: string, workforceCsv: string, sc
 type Coverage = { region_code: string; staff_group: string; respondents: number; respondents_key: number; workforce: number };
 
 /** Raw coverage counts, before disclosure control. */
-const coverageCounts = (c: DuckDBConnection, wave: string, workforceCsv: string, cube: CubeRelation, scope?: WorkforceScope) =>
-	rows<Coverage>(c, COVERAGE_SQL(cube, wave, workforceCsv, scope));
+const coverageCounts = (c: DuckDBConnection, waveSql: string, workforceCsv: string, cube: CubeRelation, scope?: WorkforceScope) =>
+	rows<Coverage>(c, COVERAGE_SQL(cube, waveSql, workforceCsv, scope));
 
 export async function coverage(c: DuckDBConnection, ctx: PipelineContext): Promise<PublishedTable[]> {
 	const wave = ctx.wave.id;

@@ -8,7 +8,7 @@ import { rows } from '../core/sql';
 import { col, countOf, keySumOf, RATINGS, regionGroups, type CubeRelation, type RegionGroups } from '../core/cube';
 
 // One pass over the cube: the count per rating column and level, then UNPIVOTed to long form.
-const DISTRIBUTION_SQL = (cube: CubeRelation, wave: string, regions: RegionGroups) => {
+const DISTRIBUTION_SQL = (cube: CubeRelation, waveSql: string, regions: RegionGroups) => {
 	// Counts stay packed with their key sums (cube.ts) through the UNPIVOT, and are unpacked after it.
 	const counts = ratingColumns().flatMap((r) =>
 		RATINGS.flatMap((rating) =>
@@ -18,7 +18,7 @@ const DISTRIBUTION_SQL = (cube: CubeRelation, wave: string, regions: RegionGroup
 	return `
 		WITH wide AS (
 			SELECT ${regions.code} AS region_code, ${counts.join(', ')}
-			FROM ${cube} WHERE wave_id = ${wave} ${regions.groupBy()}
+			FROM ${cube} WHERE wave_id = ${waveSql} ${regions.groupBy()}
 		), long AS (
 			UNPIVOT wide ON COLUMNS(* EXCLUDE (region_code)) INTO NAME cell VALUE packed
 		), cells AS (

@@ -10,7 +10,7 @@ import { col, countOf, keySumOf, regionGroups, type CubeRelation, type RegionGro
 
 const COUNTS = { willing: 'willing', willing_base: 'willing_base', no_access: 'no_access', access_base: 'access_base' } as const;
 
-const MENTORS_SQL = (cube: CubeRelation, wave: string, regions: RegionGroups) => {
+const MENTORS_SQL = (cube: CubeRelation, waveSql: string, regions: RegionGroups) => {
 	const counted = (part: string) =>
 		`${countOf(`coalesce(sum(${col('mentors', part)}), 0)`)} AS ${part}, ${keySumOf(`coalesce(sum(${col('mentors', part)}), 0)`)} AS ${part}_key`;
 	return `
@@ -20,7 +20,7 @@ const MENTORS_SQL = (cube: CubeRelation, wave: string, regions: RegionGroups) =>
 		FROM ${regions.codes} r
 		LEFT JOIN (
 			SELECT ${regions.code} AS region_code, ${Object.keys(COUNTS).map(counted).join(', ')}
-			FROM ${cube} WHERE wave_id = ${wave} ${regions.groupBy()}
+			FROM ${cube} WHERE wave_id = ${waveSql} ${regions.groupBy()}
 		) m USING (region_code)
 		ORDER BY r.region_code`;
 };

@@ -12,9 +12,8 @@ export const SPECIALTY_NOTE = 'A respondent counts in each clinical specialty th
 
 export async function needsBySpecialty(c: DuckDBConnection, ctx: PipelineContext): Promise<PublishedTable[]> {
 	const wave = ctx.wave.id;
-	const stats = await needsStatistics(c, waveSqlOf(ctx), relabelledCube(specialtiesOf(ctx), waveSqlOf(ctx), ['specialty']), {
-		regionsOnly: true
-	});
+	const waveSql = waveSqlOf(ctx);
+	const stats = await needsStatistics(c, waveSql, relabelledCube(specialtiesOf(ctx), waveSql, ['specialty']), { regionsOnly: true });
 	// The England row of the unnested cube counts people once per specialty: not a figure to publish.
 	const data = stats
 		.filter((s) => s.dimension === 'region' && s.group_code !== ENGLAND.code)

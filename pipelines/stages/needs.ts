@@ -26,7 +26,7 @@ export type NeedsDimension = 'region' | 'sector' | 'staff_group';
 /** Raw (unprotected) needs statistics: one grouping pass over the cube, unpivoted per competency.
  *  Sums run over the people who rated both importance and confidence; means and scores are made
  *  from them by disclosure control, never here. */
-export const NEEDS_SQL = (cube: CubeRelation, wave: string, { regionsOnly = false, area }: NeedsGroups = {}) => {
+export const NEEDS_SQL = (cube: CubeRelation, waveSql: string, { regionsOnly = false, area }: NeedsGroups = {}) => {
 	const competencies = ratingColumns();
 	const sums = ['importance_sum', 'confidence_sum', 'importance_sq_sum', 'confidence_sq_sum', 'importance_confidence_sum'];
 	const aggregates = competencies.flatMap((r) => [
@@ -47,18 +47,18 @@ export const NEEDS_SQL = (cube: CubeRelation, wave: string, { regionsOnly = fals
 	const grouped = regionsOnly
 		? `SELECT 'region' AS dimension, coalesce(region, '${ENGLAND.code}') AS group_code,
 				${aggregates.join(',\n\t\t\t\t')}
-			FROM ${cube} WHERE wave_id = ${wave} GROUP BY region`
+			FROM ${cube} WHERE wave_id = ${waveSql} GROUP BY region`
 		: own
 			? `SELECT CASE WHEN grouping(sector) = 0 THEN 'sector' WHEN grouping(staff_group) = 0 THEN 'staff_group' ELSE 'region' END AS dimension,
 				CASE WHEN grouping(sector) = 0 OR grouping(staff_group) = 0 THEN coalesce(sector, staff_group, '${ENGLAND.code}') ELSE ${own.code} END AS group_code,
 				${aggregates.join(',\n\t\t\t\t')}
-			FROM ${cube} WHERE wave_id = ${wave}
+			FROM ${cube} WHERE wave_id = ${waveSql}
 			GROUP BY GROUPING SETS ((sector), (staff_group), ()) ${own.having}`
 			: `SELECT CASE WHEN grouping(region) = 0 THEN 'region' WHEN grouping(sector) = 0 THEN 'sector'
 					WHEN grouping(staff_group) = 0 THEN 'staff_group' ELSE 'region' END AS dimension,
 				coalesce(region, sector, staff_group, '${ENGLAND.code}') AS group_code,
 				${aggregates.join(',\n\t\t\t\t')}
-			FROM ${cube} WHERE wave_id = ${wave}
+			FROM ${cube} WHERE wave_id = ${waveSql}
 			GROUP BY GROUPING SETS ((region), (sector), (staff_group), ())`;
 	return `
 		WITH grouped AS (${grouped})
@@ -90,8 +90,8 @@ interface NeedsGroups {
 	area?: Area;
 }
 
-export const needsStatistics = (c: DuckDBConnection, wave: string, cube: CubeRelation = 'cube', options: NeedsGroups = {}) =>
-	rows<NeedsStatistics>(c, NEEDS_SQL(cube, wave, options));
+export const needsStatistics = (c: DuckDBConnection, waveSql: string, cube: CubeRelation = 'cube', options: NeedsGroups = {}) =>
+	rows<NeedsStatistics>(c, NEEDS_SQL(cube, waveSql, options));
 
 const questionOf = new Map(ratingColumns().map((r) => [r.competency, r]));
 const importanceOf = (r: { competency: string }) => questionOf.get(r.competency)!.importance;

@@ -9,9 +9,9 @@ import { literalList, rows } from '../core/sql';
 import { countOf, keySumOf, regionGroups, type CubeRelation, type RegionGroups } from '../core/cube';
 
 /** Counts of one grouping column by region, every region × code cell present, England rows included. */
-const BY_REGION_SQL = (cube: CubeRelation, wave: string, regions: RegionGroups, column: string, codes: string[], multi = false) => `
+const BY_REGION_SQL = (cube: CubeRelation, waveSql: string, regions: RegionGroups, column: string, codes: string[], multi = false) => `
 	WITH people AS (
-		SELECT region, ${multi ? `unnest(${column})` : column} AS code, respondents FROM ${cube} WHERE wave_id = ${wave}
+		SELECT region, ${multi ? `unnest(${column})` : column} AS code, respondents FROM ${cube} WHERE wave_id = ${waveSql}
 	), counts AS (
 		SELECT ${regions.code} AS region_code, code, ${countOf('sum(respondents)')} AS respondents, ${keySumOf('sum(respondents)')} AS respondents_key
 		FROM people ${regions.groupBy('code')}
@@ -22,12 +22,12 @@ const BY_REGION_SQL = (cube: CubeRelation, wave: string, regions: RegionGroups, 
 	LEFT JOIN counts n USING (region_code, code)
 	ORDER BY r.region_code, c.code`;
 
-const REGION_TOTALS_SQL = (cube: CubeRelation, wave: string, regions: RegionGroups) => `
+const REGION_TOTALS_SQL = (cube: CubeRelation, waveSql: string, regions: RegionGroups) => `
 	SELECT r.region_code, coalesce(n.respondents, 0) AS respondents, coalesce(n.respondents_key, 0) AS respondents_key
 	FROM ${regions.codes} r
 	LEFT JOIN (
 		SELECT ${regions.code} AS region_code, ${countOf('sum(respondents)')} AS respondents, ${keySumOf('sum(respondents)')} AS respondents_key
-		FROM ${cube} WHERE wave_id = ${wave} ${regions.groupBy()}
+		FROM ${cube} WHERE wave_id = ${waveSql} ${regions.groupBy()}
 	) n USING (region_code)
 	ORDER BY r.region_code`;
 

@@ -9,18 +9,18 @@ import { ident, literal, literalList, rows } from '../core/sql';
 export { SHARE_QUESTIONS };
 
 /** Option counts and the people who answered, every region × option cell present (zeros included). */
-const SHARES_SQL = (cube: CubeRelation, wave: string, question: string, regions: RegionGroups) => {
+const SHARES_SQL = (cube: CubeRelation, waveSql: string, question: string, regions: RegionGroups) => {
 	const codes = optionCodes(question);
 	return `
 		WITH wide AS (
 			-- Counts stay packed with their key sums (cube.ts) through the UNPIVOT.
 			SELECT ${regions.code} AS region_code, ${codes.map((o) => `sum(${col(question, o)})::BIGINT AS ${ident(o)}`).join(', ')}
-			FROM ${cube} WHERE wave_id = ${wave} ${regions.groupBy()}
+			FROM ${cube} WHERE wave_id = ${waveSql} ${regions.groupBy()}
 		), chosen AS (
 			UNPIVOT wide ON COLUMNS(* EXCLUDE (region_code)) INTO NAME option VALUE packed
 		), answered AS (
 			SELECT ${regions.code} AS region_code, ${countOf(`sum(${col(question, 'base')})`)} AS base, ${keySumOf(`sum(${col(question, 'base')})`)} AS base_key
-			FROM ${cube} WHERE wave_id = ${wave} ${regions.groupBy()}
+			FROM ${cube} WHERE wave_id = ${waveSql} ${regions.groupBy()}
 		)
 		SELECT r.region_code, ${literal(question)} AS question, o.option,
 			coalesce(${countOf('c.packed')}, 0) AS respondents, coalesce(${keySumOf('c.packed')}, 0) AS respondents_key,

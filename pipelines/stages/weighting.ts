@@ -178,9 +178,8 @@ type InputStatistics = {
 	total_sum: number | null;
 };
 
-/** Every input per region × staff group cell and per scope (each region and England), unpivoted.
- *  `wave`: SQL for the wave's id (waveSqlOf). */
-async function inputStatistics(c: DuckDBConnection, wave: string, cube: CubeRelation, inputs: Input[]): Promise<InputStatistics[]> {
+/** Every input per region × staff group cell and per scope (each region and England), unpivoted. */
+async function inputStatistics(c: DuckDBConnection, waveSql: string, cube: CubeRelation, inputs: Input[]): Promise<InputStatistics[]> {
 	// Cells only from the database: a scope (a region, England) is the sum of its cells, packed counts
 	// and key sums included (both add up), summed here rather than by a second grouping in SQL.
 	const columns = inputs.flatMap((i, k) => [
@@ -190,7 +189,7 @@ async function inputStatistics(c: DuckDBConnection, wave: string, cube: CubeRela
 	]);
 	const cells = await rows<Record<string, number | string | null>>(
 		c,
-		`SELECT region, staff_group, ${columns.join(', ')} FROM ${cube} WHERE wave_id = ${wave} GROUP BY ALL`
+		`SELECT region, staff_group, ${columns.join(', ')} FROM ${cube} WHERE wave_id = ${waveSql} GROUP BY ALL`
 	);
 	const scopes = new Map<string, Record<string, number | null>>();
 	const add = (scope: string, cell: Record<string, number | string | null>) => {

@@ -51,15 +51,15 @@ const COVERAGE_CHART = 'coverage-by-region';
 const cubeRows = (cube: string, waves: Wave[]) =>
 	`(SELECT * FROM ${cube} WHERE wave_id IN (SELECT unnest(${literalList(waves.map((w) => w.id))})))`;
 
-/** Where the stages read a view's rows. One row, `${catalog}.chosen`, holds the view's wave, waves and filters,
- *  and views over the cube select by it: the planner's scope, and every region under the same filters
- *  (the region comparison). Each comes twice: over the cube, with its specialties, and over the cube
- *  summed over specialties (a few hundred rows at any number of responses), which every query reads
- *  that does not read specialties (specialtiesOf), unless a specialty is chosen. The statements over
- *  the views, which read the wave from it too (waveSql), read the same whatever the wave and filters, so the statements each connection keeps prepared keep
- *  their plans (binding and planning cost a wide query more than running it; BENCHMARKS.md), and a
- *  filter change writes one row instead of copying the scope's rows. Where they are kept, plans rest
- *  on no statistics of these rows (engine.ts). */
+/** Where the stages read a view's rows. One row, `${catalog}.chosen`, holds the view's wave, waves and
+ *  filters, and views over the cube select by it: the planner's scope, and every region under the same
+ *  filters (the region comparison). Each comes twice: over the cube, with its specialties, and over the
+ *  cube summed over specialties (a few hundred rows at any number of responses), which every query
+ *  reads that does not read specialties (specialtiesOf), unless a specialty is chosen. The stages read
+ *  the wave from the row too (waveSql), so their statements read the same whatever the wave and
+ *  filters: the statements each connection keeps prepared keep their plans (binding and planning cost
+ *  a wide query more than running it; BENCHMARKS.md), and a filter change writes one row instead of
+ *  copying the scope's rows. Where they are kept, plans rest on no statistics of these rows (engine.ts). */
 interface ViewRelations {
 	scope: string;
 	/** The scope with its specialties, for the stages that read them. */
