@@ -145,16 +145,30 @@ export interface RegionGroups {
 /** The one area a cube holds (PipelineContext.area): its code, and where the SQL may read it. */
 export interface Area {
 	code: string;
-	/** A one-row relation (column `code`) holding the code, which the SQL reads instead of having the
-	 *  code written in: one prepared statement then serves every region (pipelines/core/sql.ts). */
+	/** A one-row relation (column `code`) holding the code, England's included, which the SQL reads
+	 *  instead of having the code written in: one prepared statement then serves every area
+	 *  (pipelines/core/sql.ts). */
 	table?: string;
 }
 
 /** `column`: where the rows grouped hold their region's code. */
 export function regionGroups(area?: Area, column = 'region'): RegionGroups {
+	if (area?.table) {
+		// The code is read from the table, England's too, so one statement serves every area.
+		const code = `(SELECT code FROM ${area.table})`;
+		const england = `${code} = ${literal(ENGLAND.code)}`;
+		const having = `HAVING count(*) > 0 OR ${england}`;
+		return {
+			code,
+			groupBy: (...keys) => (keys.length ? `GROUP BY ${keys.join(', ')}` : having),
+			having,
+			codes: `(SELECT ${code} AS region_code)`,
+			within: `(${england} OR ${column} = ${code})`
+		};
+	}
 	if (area) {
 		const england = area.code === ENGLAND.code;
-		const code = area.table && !england ? `(SELECT code FROM ${area.table})` : literal(area.code);
+		const code = literal(area.code);
 		const having = england ? '' : 'HAVING count(*) > 0';
 		return {
 			code,

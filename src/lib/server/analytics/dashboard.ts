@@ -86,26 +86,39 @@ async function relationsOf(
 	workforceCsv: string
 ): Promise<ViewRelations> {
 	const name = (table: string) => `${live.catalog}.${table}`;
-	const [chosen, summed] = [name('chosen'), name('cube_without_specialties')];
+	const [chosen, summed] = [name('chosen'), name('cube_summed')];
 	// Made once per snapshot: the views' SQL is the same for every filter change.
 	await memo('view relations', async () => {
-		const over = (cube: string, { region, specialty }: { region: boolean; specialty: boolean }) =>
-			`SELECT c.* FROM ${cube} c, ${chosen} f WHERE list_contains(f.waves, c.wave_id)` +
+		const matching = (region: boolean) =>
+			' AND list_contains(f.waves, c.wave_id)' +
 			(region ? ' AND (f.region IS NULL OR c.region = f.region)' : '') +
-			' AND (f.staff_group IS NULL OR c.staff_group = f.staff_group) AND (f.sector IS NULL OR c.sector = f.sector)' +
-			(specialty ? ' AND (f.specialty IS NULL OR list_contains(c.specialties, f.specialty))' : '');
+			' AND (f.staff_group IS NULL OR c.staff_group = f.staff_group) AND (f.sector IS NULL OR c.sector = f.sector)';
+		// The summed cube's rows of the chosen specialty, or its rows over every specialty when none is
+		// chosen: one view (so one set of statements) whichever is chosen.
+		const summedOver = (region: boolean) =>
+			`SELECT c.* EXCLUDE (specialty) FROM ${summed} c, ${chosen} f WHERE c.specialty IS NOT DISTINCT FROM f.specialty` + matching(region);
 		const views = {
-			scope: over(summed, { region: true, specialty: false }),
-			scope_with_specialties: over(live.cube, { region: true, specialty: true }),
-			england: over(summed, { region: false, specialty: false }),
-			england_with_specialties: over(live.cube, { region: false, specialty: true }),
-			area: `SELECT region AS code FROM ${chosen}`,
+			scope: summedOver(true),
+			scope_with_specialties:
+				`SELECT c.* FROM ${live.cube} c, ${chosen} f WHERE (f.specialty IS NULL OR list_contains(c.specialties, f.specialty))` +
+				matching(true),
+			england: summedOver(false),
+			cube_without_specialties: `SELECT * EXCLUDE (specialty) FROM ${summed} WHERE specialty IS NULL`,
+			// England is the chosen row's region when none is chosen, so one statement serves every area.
+			area: `SELECT coalesce(region, ${literal(ENGLAND.code)}) AS code FROM ${chosen}`,
 			// The chosen staff group's workforce (WorkforceScope): every staff group's when none is chosen.
 			workforce_in_scope: `SELECT w.* FROM ${name('workforce')} w, ${chosen} f WHERE f.staff_group IS NULL OR w.staff_group = f.staff_group`
 		};
 		// The workforce file, read once here rather than at every view (figuresVersion follows its content).
 		await live.c.run(`CREATE OR REPLACE TABLE ${name('workforce')} AS SELECT * FROM ${workforceSql(workforceCsv)}`);
-		await live.c.run(`CREATE OR REPLACE TABLE ${summed} AS ${await summedCubeSql(live.c, live.cube, live.cube, KEYS_WITHOUT_SPECIALTIES)}`);
+		// The cube summed over specialties (specialty NULL: a few hundred rows at any number of responses),
+		// then summed per specialty ticked: a specialty's rows are its people's, as the cube's rows whose
+		// lists hold it are, so every figure is the same, from fewer rows.
+		const keys = [...KEYS_WITHOUT_SPECIALTIES, 'specialty'];
+		const everySpecialty = `(SELECT *, NULL::VARCHAR AS specialty FROM ${live.cube})`;
+		const eachSpecialty = `(SELECT *, unnest(list_distinct(specialties)) AS specialty FROM ${live.cube})`;
+		await live.c.run(`CREATE OR REPLACE TABLE ${summed} AS ${await summedCubeSql(live.c, live.cube, everySpecialty, keys)}`);
+		await live.c.run(`INSERT INTO ${summed} ${await summedCubeSql(live.c, live.cube, eachSpecialty, keys)}`);
 		await live.c.run(
 			`CREATE OR REPLACE TABLE ${chosen} (wave VARCHAR, waves VARCHAR[], ${FILTER_COLUMNS.map((k) => `${k} VARCHAR`).join(', ')})`
 		);
@@ -118,13 +131,12 @@ async function relationsOf(
 	await live.c.run(
 		`UPDATE ${chosen} SET wave = ${literal(row.wave)}, waves = ${literalList(row.waves)}, ${FILTER_COLUMNS.map((k) => `${k} = ${value(row[k])}`).join(', ')}`
 	);
-	const specialty = filter.specialty !== undefined;
 	return {
-		scope: name(specialty ? 'scope_with_specialties' : 'scope'),
+		scope: name('scope'),
 		scopeWithSpecialties: name('scope_with_specialties'),
-		england: name(specialty ? 'england_with_specialties' : 'england'),
+		england: name('england'),
 		area: { code: filter.scope, table: name('area') },
-		withoutSpecialties: summed,
+		withoutSpecialties: name('cube_without_specialties'),
 		englandFilters: JSON.stringify({ ...row, region: undefined }),
 		workforce: name('workforce_in_scope'),
 		wave: `(SELECT wave FROM ${chosen})`
