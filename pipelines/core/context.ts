@@ -29,13 +29,14 @@ export interface PipelineContext {
 	/** The one area the cube holds, when only its rows are shown (the dashboard: England, or
 	 *  the planner's region; see regionGroups). Absent in a batch run: England and every region. */
 	area?: Area;
-	/** SQL for the reported wave's id, where a stage's query picks that wave's rows: absent, its literal.
-	 *  The dashboard reads it from its row of chosen filters, so that one kept statement serves every
-	 *  wave (core/sql.ts) instead of each wave's first view preparing its own. */
+	/** SQL a stage's query compares a cube row's wave_id with to pick the reported wave's rows: absent,
+	 *  the wave's literal id. The dashboard's cube rows carry whether they are of the chosen wave, and
+	 *  this is their wave_id where they are and NULL elsewhere: one kept statement then serves every wave
+	 *  (core/sql.ts), and picks the rows without reading the row of chosen filters a second time. */
 	waveSql?: string;
 }
 
-/** SQL for the reported wave's id (PipelineContext.waveSql). */
+/** What a stage compares wave_id with to pick the reported wave's rows (PipelineContext.waveSql). */
 export const waveSqlOf = (ctx: PipelineContext): string => ctx.waveSql ?? literal(ctx.wave.id);
 
 /** Where a stage's query reads the cube's specialties. */

@@ -71,7 +71,8 @@ interface ViewRelations {
 	withoutSpecialties: string;
 	/** The chosen waves and filters but the region: what `england` holds, for memo keys. */
 	englandFilters: string;
-	/** SQL for the chosen wave's id (PipelineContext.waveSql). */
+	/** What the stages compare wave_id with: the row's own wave_id where it is of the chosen wave
+	 *  (PipelineContext.waveSql). */
 	wave: string;
 	/** The workforce file's rows of the chosen staff group (WorkforceScope.relation). */
 	workforce: string;
@@ -96,11 +97,12 @@ async function relationsOf(
 		// The summed cube's rows of the chosen specialty, or its rows over every specialty when none is
 		// chosen: one view (so one set of statements) whichever is chosen.
 		const summedOver = (region: boolean) =>
-			`SELECT c.* EXCLUDE (specialty) FROM ${summed} c, ${chosen} f WHERE c.specialty IS NOT DISTINCT FROM f.specialty` + matching(region);
+			`SELECT c.* EXCLUDE (specialty), ${CHOSEN_WAVE} FROM ${summed} c, ${chosen} f WHERE c.specialty IS NOT DISTINCT FROM f.specialty` +
+			matching(region);
 		const views = {
 			scope: summedOver(true),
 			scope_with_specialties:
-				`SELECT c.* FROM ${live.cube} c, ${chosen} f WHERE (f.specialty IS NULL OR list_contains(c.specialties, f.specialty))` +
+				`SELECT c.*, ${CHOSEN_WAVE} FROM ${live.cube} c, ${chosen} f WHERE (f.specialty IS NULL OR list_contains(c.specialties, f.specialty))` +
 				matching(true),
 			england: summedOver(false),
 			cube_without_specialties: `SELECT * EXCLUDE (specialty) FROM ${summed} WHERE specialty IS NULL`,
@@ -139,9 +141,14 @@ async function relationsOf(
 		withoutSpecialties: name('cube_without_specialties'),
 		englandFilters: JSON.stringify({ ...row, region: undefined }),
 		workforce: name('workforce_in_scope'),
-		wave: `(SELECT wave FROM ${chosen})`
+		wave: 'CASE WHEN chosen_wave THEN wave_id END'
 	};
 }
+
+/** Whether a row of the views is of the chosen wave, worked out where they read the chosen row: the
+ *  stages pick the wave's rows by it (ViewRelations.wave) rather than join the chosen row again, which
+ *  cost a wide aggregate a fifth of its time, a view 14% of its CPU (BENCHMARKS.md). */
+const CHOSEN_WAVE = 'c.wave_id = f.wave AS chosen_wave';
 
 /** The chosen row's filter columns: a column left NULL does not narrow. */
 const FILTER_COLUMNS = ['region', 'staff_group', 'sector', 'specialty'] as const;
@@ -154,6 +161,18 @@ const chosenRow = (wave: Wave, waves: Wave[], filter: DashboardFilter) => ({
 	staff_group: filter.staffGroup,
 	sector: filter.sector,
 	specialty: filter.specialty
+});
+
+/** The tables of a view the server reads, beside its charts (reports router): the summary's, and the
+ *  comparisons the dashboard lists in words. */
+export const SUMMARY_TABLES = ['needs_by_competency_region', 'success_measures'];
+export const COMPARISON_TABLES = ['change_between_waves', 'region_against_england', 'weighted_figures', 'weights_by_region_staff_group'];
+
+/** A view's figures with only the tables the server reads: what the engine sends it. The others reach
+ *  planners as charts, with rows of their own, and were half of what went between the processes. */
+export const servedFigures = (d: Dashboard): Dashboard => ({
+	...d,
+	tables: d.tables.filter((t) => SUMMARY_TABLES.includes(t.name) || COMPARISON_TABLES.includes(t.name))
 });
 
 /** A wave with its status (open, closed, planned): what the engine is sent, and part of figuresVersion. */

@@ -10,7 +10,7 @@
 import { availableParallelism } from 'node:os';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { forgetPrepared, keepPrepared, literal } from '$pipelines/core/sql';
-import { dashboard, type Dashboard, type DashboardFilter, type DashboardSettings, type StatusedWave } from './dashboard';
+import { dashboard, servedFigures, type Dashboard, type DashboardFilter, type DashboardSettings, type StatusedWave } from './dashboard';
 import { CONNECTIONS, CubeMemo, type CubeCopy, type CubeView } from './live-cube';
 
 /** Where this module is: the server starts the engine process on it (built, a chunk of the server). */
@@ -91,7 +91,7 @@ export async function serveEngine(): Promise<void> {
 			let reply: EngineReply;
 			try {
 				await load(request.cube, request.waves);
-				reply = { id: request.id, figures: await dashboard(live, request.filter, request.settings, request.version) };
+				reply = { id: request.id, figures: servedFigures(await dashboard(live, request.filter, request.settings, request.version)) };
 			} catch (error) {
 				reply = { id: request.id, error: (error as Error).message };
 			}

@@ -12,7 +12,7 @@ import { z } from 'zod';
 import { ENGLAND, regions, sectors, specialties, staffGroups } from '../../../instrument/reference';
 import { regionName } from '$pipelines/core/reference';
 import { BREAKDOWN_DIMENSIONS, DIMENSION_NAMES } from '$pipelines/stages/breakdowns';
-import { figuresVersion, wavesOf, type Dashboard, type DashboardFilter } from '../../analytics/dashboard';
+import { COMPARISON_TABLES, figuresVersion, wavesOf, type Dashboard, type DashboardFilter } from '../../analytics/dashboard';
 import { liveCubeOf, type SnapshotInfo } from '../../analytics/live-cube';
 import { FigureCache } from '../../analytics/figure-cache';
 import { rowsOf } from '$pipelines/core/context';
@@ -186,12 +186,7 @@ export const reportsRouter = router({
 			snapshot: d.snapshot,
 			charts: d.charts,
 			// Change between waves, region against England and weighted figures, each with its flag or note in words.
-			comparisons: Object.fromEntries(
-				['change_between_waves', 'region_against_england', 'weighted_figures', 'weights_by_region_staff_group'].map((name) => [
-					name,
-					rowsOf(d.tables, name)
-				])
-			)
+			comparisons: Object.fromEntries(COMPARISON_TABLES.map((name) => [name, rowsOf(d.tables, name)]))
 		};
 	})
 });
