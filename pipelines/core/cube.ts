@@ -153,9 +153,10 @@ export interface Area {
 
 /** `column`: where the rows grouped hold their region's code. */
 export function regionGroups(area?: Area, column = 'region'): RegionGroups {
-	if (area?.table) {
-		// The code is read from the table, England's too, so one statement serves every area.
-		const code = `(SELECT code FROM ${area.table})`;
+	if (area) {
+		// Read from the table where there is one, England's code too, so one statement serves every area.
+		const code = area.table ? `(SELECT code FROM ${area.table})` : literal(area.code);
+		// England's total always has its row, and takes every row of a table of regions.
 		const england = `${code} = ${literal(ENGLAND.code)}`;
 		const having = `HAVING count(*) > 0 OR ${england}`;
 		return {
@@ -164,18 +165,6 @@ export function regionGroups(area?: Area, column = 'region'): RegionGroups {
 			having,
 			codes: `(SELECT ${code} AS region_code)`,
 			within: `(${england} OR ${column} = ${code})`
-		};
-	}
-	if (area) {
-		const england = area.code === ENGLAND.code;
-		const code = literal(area.code);
-		const having = england ? '' : 'HAVING count(*) > 0';
-		return {
-			code,
-			groupBy: (...keys) => (keys.length ? `GROUP BY ${keys.join(', ')}` : having),
-			having,
-			codes: `(SELECT ${code} AS region_code)`,
-			within: england ? 'TRUE' : `${column} = ${code}`
 		};
 	}
 	return {

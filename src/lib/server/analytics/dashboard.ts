@@ -53,13 +53,14 @@ const cubeRows = (cube: string, waves: Wave[]) =>
 
 /** Where the stages read a view's rows. One row, `${catalog}.chosen`, holds the view's wave, waves and
  *  filters, and views over the cube select by it: the planner's scope, and every region under the same
- *  filters (the region comparison). Each comes twice: over the cube, with its specialties, and over the
- *  cube summed over specialties (a few hundred rows at any number of responses), which every query
- *  reads that does not read specialties (specialtiesOf), unless a specialty is chosen. The stages read
- *  the wave from the row too (waveSql), so their statements read the same whatever the wave and
- *  filters: the statements each connection keeps prepared keep their plans (binding and planning cost
- *  a wide query more than running it; BENCHMARKS.md), and a filter change writes one row instead of
- *  copying the scope's rows. Where they are kept, plans rest on no statistics of these rows (engine.ts). */
+ *  filters (the region comparison). They read the cube summed per specialty (`cube_summed`: a few
+ *  hundred rows per specialty at any number of responses), its rows over every specialty when none is
+ *  chosen; the queries that read specialties read the cube itself (specialtiesOf). The views mark the
+ *  chosen wave's rows, and the stages pick them by that mark (waveSql), so their statements read the
+ *  same whatever the wave and filters: the statements each connection keeps prepared keep their plans
+ *  (binding and planning cost a wide query more than running it; BENCHMARKS.md), and a filter change
+ *  writes one row instead of copying the scope's rows. Where they are kept, plans rest on no
+ *  statistics of these rows (engine.ts). */
 interface ViewRelations {
 	scope: string;
 	/** The scope with its specialties, for the stages that read them. */
@@ -77,6 +78,11 @@ interface ViewRelations {
 	/** The workforce file's rows of the chosen staff group (WorkforceScope.relation). */
 	workforce: string;
 }
+
+/** Whether a row of the views is of the chosen wave, worked out where they read the chosen row: the
+ *  stages pick the wave's rows by it (ViewRelations.wave) rather than join the chosen row again, which
+ *  cost a wide aggregate a fifth of its time, a view 14% of its CPU (BENCHMARKS.md). */
+const CHOSEN_WAVE = 'c.wave_id = f.wave AS chosen_wave';
 
 async function relationsOf(
 	live: CubeView,
@@ -117,10 +123,9 @@ async function relationsOf(
 		// then summed per specialty ticked: a specialty's rows are its people's, as the cube's rows whose
 		// lists hold it are, so every figure is the same, from fewer rows.
 		const keys = [...KEYS_WITHOUT_SPECIALTIES, 'specialty'];
-		const everySpecialty = `(SELECT *, NULL::VARCHAR AS specialty FROM ${live.cube})`;
-		const eachSpecialty = `(SELECT *, unnest(list_distinct(specialties)) AS specialty FROM ${live.cube})`;
-		await live.c.run(`CREATE OR REPLACE TABLE ${summed} AS ${await summedCubeSql(live.c, live.cube, everySpecialty, keys)}`);
-		await live.c.run(`INSERT INTO ${summed} ${await summedCubeSql(live.c, live.cube, eachSpecialty, keys)}`);
+		const perSpecialty = `(SELECT *, NULL::VARCHAR AS specialty FROM ${live.cube}
+			UNION ALL SELECT *, unnest(list_distinct(specialties)) AS specialty FROM ${live.cube})`;
+		await live.c.run(`CREATE OR REPLACE TABLE ${summed} AS ${await summedCubeSql(live.c, live.cube, perSpecialty, keys)}`);
 		await live.c.run(
 			`CREATE OR REPLACE TABLE ${chosen} (wave VARCHAR, waves VARCHAR[], ${FILTER_COLUMNS.map((k) => `${k} VARCHAR`).join(', ')})`
 		);
@@ -145,11 +150,6 @@ async function relationsOf(
 	};
 }
 
-/** Whether a row of the views is of the chosen wave, worked out where they read the chosen row: the
- *  stages pick the wave's rows by it (ViewRelations.wave) rather than join the chosen row again, which
- *  cost a wide aggregate a fifth of its time, a view 14% of its CPU (BENCHMARKS.md). */
-const CHOSEN_WAVE = 'c.wave_id = f.wave AS chosen_wave';
-
 /** The chosen row's filter columns: a column left NULL does not narrow. */
 const FILTER_COLUMNS = ['region', 'staff_group', 'sector', 'specialty'] as const;
 
@@ -165,7 +165,7 @@ const chosenRow = (wave: Wave, waves: Wave[], filter: DashboardFilter) => ({
 
 /** The tables of a view the server reads, beside its charts (reports router): the summary's, and the
  *  comparisons the dashboard lists in words. */
-export const SUMMARY_TABLES = ['needs_by_competency_region', 'success_measures'];
+const SUMMARY_TABLES = ['needs_by_competency_region', 'success_measures'];
 export const COMPARISON_TABLES = ['change_between_waves', 'region_against_england', 'weighted_figures', 'weights_by_region_staff_group'];
 
 /** A view's figures with only the tables the server reads: what the engine sends it. The others reach
