@@ -1,6 +1,6 @@
 // npm run bench:snapshot [-- --responses 1000000 --new 1000]
-// The dashboard's live cube at a new snapshot: folding in only the responses since the last snapshot,
-// timed beside building the cube from every response. N synthetic responses (40% in wave 2025-26, 60%
+// The dashboard's live cube at a new snapshot: adding only the cube rows of the responses since the last
+// snapshot, timed beside building the cube from every response. N synthetic responses (40% in wave 2025-26, 60%
 // in 2026-27) in a fresh database file; then `--new` more are submitted and a snapshot is taken.
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -59,7 +59,7 @@ try {
 	console.log(`Live cube of ${n.toLocaleString('en-GB')} responses; cube rows after: ${folded.rows.toLocaleString('en-GB')}\n`);
 	console.log(`${'snapshot'.padEnd(46)} ${'how'.padEnd(7)} ${'cube ms'.padStart(7)} ${'total ms'.padStart(9)}`);
 	line('first snapshot (every response)', first);
-	line(`next snapshot, ${added.toLocaleString('en-GB')} new responses folded in`, folded);
+	line(`next snapshot, ${added.toLocaleString('en-GB')} new responses added`, folded);
 	line('the same snapshot built from every response', rebuilt);
 	console.log(`\n"total" adds checking which responses the cube holds; node ${process.version}.`);
 } finally {

@@ -93,9 +93,10 @@ async function relationsOf(
 	workforceCsv: string
 ): Promise<ViewRelations> {
 	const name = (table: string) => `${live.catalog}.${table}`;
-	const [chosen, summed] = [name('chosen'), name('cube_summed')];
-	// Made once per snapshot: the views' SQL is the same for every filter change.
-	await memo('view relations', async () => {
+	const chosen = name('chosen');
+	// Made once per cube, kept while snapshots only add rows to it (addToCube): the views' SQL is the same
+	// for every filter change, and a table made afresh would have every kept statement planned again.
+	await live.lasting('view relations', async () => {
 		const matching = (region: boolean) =>
 			' AND list_contains(f.waves, c.wave_id)' +
 			(region ? ' AND (f.region IS NULL OR c.region = f.region)' : '') +
@@ -103,7 +104,7 @@ async function relationsOf(
 		// The summed cube's rows of the chosen specialty, or its rows over every specialty when none is
 		// chosen: one view (so one set of statements) whichever is chosen.
 		const summedOver = (region: boolean) =>
-			`SELECT c.* EXCLUDE (specialty), ${CHOSEN_WAVE} FROM ${summed} c, ${chosen} f WHERE c.specialty IS NOT DISTINCT FROM f.specialty` +
+			`SELECT c.* EXCLUDE (specialty), ${CHOSEN_WAVE} FROM ${summedCube(live)} c, ${chosen} f WHERE c.specialty IS NOT DISTINCT FROM f.specialty` +
 			matching(region);
 		const views = {
 			scope: summedOver(true),
@@ -111,27 +112,29 @@ async function relationsOf(
 				`SELECT c.*, ${CHOSEN_WAVE} FROM ${live.cube} c, ${chosen} f WHERE (f.specialty IS NULL OR list_contains(c.specialties, f.specialty))` +
 				matching(true),
 			england: summedOver(false),
-			cube_without_specialties: `SELECT * EXCLUDE (specialty) FROM ${summed} WHERE specialty IS NULL`,
+			cube_without_specialties: `SELECT * EXCLUDE (specialty) FROM ${summedCube(live)} WHERE specialty IS NULL`,
 			// England is the chosen row's region when none is chosen, so one statement serves every area.
 			area: `SELECT coalesce(region, ${literal(ENGLAND.code)}) AS code FROM ${chosen}`,
 			// The chosen staff group's workforce (WorkforceScope): every staff group's when none is chosen.
 			workforce_in_scope: `SELECT w.* FROM ${name('workforce')} w, ${chosen} f WHERE f.staff_group IS NULL OR w.staff_group = f.staff_group`
 		};
-		// The workforce file, read once here rather than at every view (figuresVersion follows its content).
-		await live.c.run(`CREATE OR REPLACE TABLE ${name('workforce')} AS SELECT * FROM ${workforceSql(workforceCsv)}`);
-		// The cube summed over specialties (specialty NULL: a few hundred rows at any number of responses),
-		// then summed per specialty ticked: a specialty's rows are its people's, as the cube's rows whose
-		// lists hold it are, so every figure is the same, from fewer rows.
-		const keys = [...KEYS_WITHOUT_SPECIALTIES, 'specialty'];
-		const perSpecialty = `(SELECT *, NULL::VARCHAR AS specialty FROM ${live.cube}
-			UNION ALL SELECT *, unnest(list_distinct(specialties)) AS specialty FROM ${live.cube})`;
-		await live.c.run(`CREATE OR REPLACE TABLE ${summed} AS ${await summedCubeSql(live.c, live.cube, perSpecialty, keys)}`);
+		// The workforce file's columns; its rows are read below, once per snapshot and file.
+		await live.c.run(`CREATE OR REPLACE TABLE ${name('workforce')} AS SELECT * FROM ${workforceSql(workforceCsv)} LIMIT 0`);
+		await live.c.run(
+			`CREATE OR REPLACE TABLE ${summedCube(live)} AS ${await summedCubeSql(live.c, live.cube, perSpecialty(live.cube), SUMMED_KEYS)}`
+		);
 		await live.c.run(
 			`CREATE OR REPLACE TABLE ${chosen} (wave VARCHAR, waves VARCHAR[], ${FILTER_COLUMNS.map((k) => `${k} VARCHAR`).join(', ')})`
 		);
 		await live.c.run(`INSERT INTO ${chosen} (waves) VALUES (NULL)`);
 		for (const [view, sql] of Object.entries(views)) await live.c.run(`CREATE OR REPLACE VIEW ${name(view)} AS ${sql}`);
 		live.connections.forEach(forgetPrepared);
+	});
+	// The workforce file, read once per snapshot rather than at every view (figuresVersion follows its
+	// content), into the table's rows: the table stays, and so do the statements kept.
+	await memo('workforce', async () => {
+		await live.c.run(`DELETE FROM ${name('workforce')}`);
+		await live.c.run(`INSERT INTO ${name('workforce')} SELECT * FROM ${workforceSql(workforceCsv)}`);
 	});
 	const row = chosenRow(wave, waves, filter);
 	const value = (v: string | undefined) => (v === undefined ? 'NULL' : literal(v));
@@ -148,6 +151,27 @@ async function relationsOf(
 		workforce: name('workforce_in_scope'),
 		wave: 'CASE WHEN chosen_wave THEN wave_id END'
 	};
+}
+
+/** The cube summed over specialties (specialty NULL: a few hundred rows at any number of responses),
+ *  then summed per specialty ticked: a specialty's rows are its people's, as the cube's rows whose lists
+ *  hold it are, so every figure is the same, from fewer rows. */
+const summedCube = (live: CubeView) => `${live.catalog}.cube_summed`;
+const SUMMED_KEYS = [...KEYS_WITHOUT_SPECIALTIES, 'specialty'];
+const perSpecialty = (rows: string) => `(SELECT *, NULL::VARCHAR AS specialty FROM ${rows}
+	UNION ALL SELECT *, unnest(list_distinct(specialties)) AS specialty FROM ${rows})`;
+
+/** Adds cube rows (`added`: a relation of them, such as the new part of a cube copy) to the cube of
+ *  `live`, and to its summed cube once made. Tables keep their rows' cells apart rather than summed
+ *  into one: every stage sums, so the figures are those of the cube summed (summedCubeSql), and no
+ *  table is replaced, so the statements a connection keeps stay planned (pipelines/core/sql.ts). */
+export async function addToCube(live: CubeView, added: string): Promise<void> {
+	await live.c.run(`INSERT INTO ${live.cube} SELECT * FROM ${added}`);
+	const [{ made }] = await rows<{ made: boolean }>(
+		live.c,
+		`SELECT count(*) > 0 AS made FROM duckdb_tables() WHERE database_name = ${literal(live.catalog)} AND table_name = 'cube_summed'`
+	);
+	if (made) await live.c.run(`INSERT INTO ${summedCube(live)} ${await summedCubeSql(live.c, live.cube, perSpecialty(added), SUMMED_KEYS)}`);
 }
 
 /** The chosen row's filter columns: a column left NULL does not narrow. */

@@ -8,9 +8,17 @@
 // cube to a Parquet file, and this process loads it into its own in-memory DuckDB. Messages come over
 // Node's IPC channel: engine-client.ts is the other end.
 import { availableParallelism } from 'node:os';
-import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
-import { forgetPrepared, keepPrepared, literal } from '$pipelines/core/sql';
-import { dashboard, servedFigures, type Dashboard, type DashboardFilter, type DashboardSettings, type StatusedWave } from './dashboard';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { forgetPrepared, keepPrepared, literalList } from '$pipelines/core/sql';
+import {
+	addToCube,
+	dashboard,
+	servedFigures,
+	type Dashboard,
+	type DashboardFilter,
+	type DashboardSettings,
+	type StatusedWave
+} from './dashboard';
 import { CONNECTIONS, CubeMemo, type CubeCopy, type CubeView } from './live-cube';
 
 /** Where this module is: the server starts the engine process on it (built, a chunk of the server). */
@@ -40,10 +48,11 @@ export type EngineReply = { id: number; figures: Dashboard } | { id: number; err
 /** The engine's database: an in-memory DuckDB of its own with CONNECTIONS connections, and `load`, which
  *  brings it to a cube copy and the waves (once per cube). Its connections keep their statements
  *  prepared, and their plans stay in use from one filter change to the next while the row of chosen
- *  filters the dashboard's views select by changes under them (dashboard.ts). A plan must then rest on
- *  nothing that row's statistics say: DuckDB's statistics propagation rewrites a plan by them (a filter
- *  the rows of the time could not meet becomes an empty result, duckdb/duckdb#23704 and #24182), so it
- *  is off here, as DuckDB itself turns it off for prepared plans from #24696 on. */
+ *  filters the dashboard's views select by changes under them (dashboard.ts), and from one snapshot to
+ *  the next while the copy only adds rows. A plan must then rest on nothing those rows' statistics say:
+ *  DuckDB's statistics propagation rewrites a plan by them (a filter the rows of the time could not
+ *  meet becomes an empty result, duckdb/duckdb#23704 and #24182), so it is off here, as DuckDB itself
+ *  turns it off for prepared plans from #24696 on. */
 export async function engineDatabase(): Promise<{ live: CubeView; load: (cube: CubeCopy, waves: StatusedWave[]) => Promise<void> }> {
 	const instance = await DuckDBInstance.create(':memory:');
 	const connections = await Promise.all(Array.from({ length: CONNECTIONS }, () => instance.connect()));
@@ -51,30 +60,50 @@ export async function engineDatabase(): Promise<{ live: CubeView; load: (cube: C
 	const [c] = connections;
 	await c.run(`SET disabled_optimizers = 'statistics_propagation'`);
 	await c.run(`ATTACH ':memory:' AS ${CATALOG}`);
-	const memo = new CubeMemo();
-	let loaded: string | undefined;
+	await c.run('CREATE TABLE waves (id VARCHAR, label VARCHAR, status VARCHAR)');
+	const [memo, lasting] = [new CubeMemo(), new CubeMemo()];
+	let loaded: CubeCopy | undefined;
 	let waves = '';
-	const live: CubeView = { c, connections, cube: `${CATALOG}.cube`, catalog: CATALOG, memo: (prefix) => memo.under(prefix) };
+	const live: CubeView = {
+		c,
+		connections,
+		cube: `${CATALOG}.cube`,
+		catalog: CATALOG,
+		memo: (prefix) => memo.under(prefix),
+		lasting: lasting.under('')
+	};
 
 	const load = async (cube: CubeCopy, list: StatusedWave[]) => {
-		const text = JSON.stringify(list);
-		if (loaded === cube.version && waves === text) return;
-		if (loaded !== cube.version) {
+		if (loaded?.version !== cube.version) {
+			const known = loaded?.parts ?? [];
+			// Should this fail half way, the next load replaces the cube: rows are never added twice.
+			loaded = undefined;
+			const adds = known.length > 0 && known.every((part, i) => cube.parts[i] === part);
 			// Every core to load the cube; then one thread per query: a filter change's queries are small
 			// and run side by side on the connections, where more threads per query only cost CPU
 			// (measured: 10% less CPU per first visit).
 			await c.run(`SET threads = ${availableParallelism()}`);
-			await c.run(`CREATE OR REPLACE TABLE ${live.cube} AS SELECT * FROM read_parquet(${literal(cube.parquet)})`);
+			if (adds) {
+				// Rows added, no table replaced: the statements kept stay planned.
+				const parts = cube.parts.slice(known.length);
+				if (parts.length) await addToCube(live, `read_parquet(${literalList(parts)})`);
+			} else {
+				await c.run(`CREATE OR REPLACE TABLE ${live.cube} AS SELECT * FROM read_parquet(${literalList(cube.parts)})`);
+				lasting.clear();
+				// A table was replaced: statements kept from before would be planned again at every run.
+				connections.forEach(forgetPrepared);
+			}
 			await c.run('SET threads = 1');
 			memo.clear();
-			loaded = cube.version;
+			loaded = cube;
 		}
+		const text = JSON.stringify(list);
 		if (waves !== text) {
-			await replaceWaves(c, list);
+			// Rows replaced, not the table, for the same reason.
+			await c.run('DELETE FROM waves');
+			for (const w of list) await c.run('INSERT INTO waves VALUES ($1, $2, $3)', [w.id, w.label, w.status]);
 			waves = text;
 		}
-		// Tables were replaced: statements kept from before would be planned again at every run.
-		connections.forEach(forgetPrepared);
 	};
 	return { live, load };
 }
@@ -101,9 +130,4 @@ export async function serveEngine(): Promise<void> {
 	// The server went away: so does the engine.
 	process.on('disconnect', () => process.exit(0));
 	process.send!({ id: 0, ready: true });
-}
-
-async function replaceWaves(c: DuckDBConnection, list: StatusedWave[]) {
-	await c.run('CREATE OR REPLACE TABLE waves (id VARCHAR, label VARCHAR, status VARCHAR)');
-	for (const w of list) await c.run('INSERT INTO waves VALUES ($1, $2, $3)', [w.id, w.label, w.status]);
 }

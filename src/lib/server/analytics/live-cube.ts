@@ -24,11 +24,13 @@ import type { Memo } from '$pipelines/core/context';
 /** Connections a filter change's stages share: one query runs while another's disclosure control does. */
 export const CONNECTIONS = 3;
 
-/** The cube written to a file, for the dashboard engine (engine.ts) to load. */
+/** The cube written to files, for the dashboard engine (engine.ts) to load. */
 export interface CubeCopy {
 	/** Changes whenever the cube does (a new snapshot, other success measures). */
 	version: string;
-	parquet: string;
+	/** Parquet files whose rows together are the cube: the first holds the cube as built (or summed),
+	 *  each next one the rows a later snapshot added. The engine loads only the files it lacks. */
+	parts: string[];
 }
 
 /** What the dashboard's stages are given: the cube, connections that see it, and figures kept with it. */
@@ -42,6 +44,9 @@ export interface CubeView {
 	catalog: string;
 	/** Figures kept until the next snapshot, under keys that begin with `version`: what else they depend on. */
 	memo(version: string): Memo;
+	/** Tables and views over the cube kept until it is replaced, not when rows are added to it
+	 *  (dashboard.ts: the summed cube, which takes the added rows too). */
+	lasting: Memo;
 }
 
 /** What a job on the server's live cube is given: the cube, and a copy of it for the dashboard engine. */
@@ -122,6 +127,8 @@ export class LiveCube {
 				cube: `${this.#catalog}.cube`,
 				catalog: this.#catalog,
 				memo: (prefix) => this.#memo.under(prefix),
+				// Made afresh at each snapshot here: this cube's views are for tests and the engine's copy.
+				lasting: this.#memo.under('lasting'),
 				copy: () => this.#copy(c)
 			};
 			const { everySeconds, minNewResponses } = this.policy;
@@ -130,45 +137,55 @@ export class LiveCube {
 	}
 
 	/** Makes the cube table hold the snapshot's responses. A snapshot after the one built, with the same
-	 *  measures, folds in only the responses since the last watermark, when the responses up to that
-	 *  watermark are still exactly those the cube holds (an import of older responses, or a restore,
-	 *  changes them: then the cube is built afresh). Sums add up, so the folded cube equals one built
-	 *  from scratch. */
+	 *  measures, adds only the cube rows of the responses since the last watermark, when the responses up
+	 *  to that watermark are still exactly those the cube holds (an import of older responses, or a
+	 *  restore, changes them: then the cube is built afresh). Every statistic is a sum, so a cell's rows
+	 *  summed are the cell's row of a cube built from scratch, and every stage sums: the figures are the
+	 *  same (summedCubeSql). Once the added rows outnumber those built, the cube is summed to one row
+	 *  per cell again, so that added rows cannot slow the views down. */
 	async #bringUpTo(c: DuckDBConnection, measures: SuccessMeasure[], snapshot: Snapshot): Promise<void> {
 		const hash = hashOf(measures);
 		const built = this.#built;
 		if (built?.takenAt === snapshot.takenAt && built.measures === hash) return;
 		// On PostgreSQL the analytics read a local mirror: bring it up to the snapshot's watermark.
 		await (await this.db.analytics()).catchUp(snapshot.watermark);
-		const cube = `${this.#catalog}.cube`;
+		const [cube, added, fresh] = [`${this.#catalog}.cube`, `${this.#catalog}.added`, `${this.#catalog}.fresh`];
 		const responses = (after: string | null, upTo: string) =>
 			`(SELECT * FROM responses WHERE ${after ? `submitted_at > '${after}'::TIMESTAMPTZ AND ` : ''}submitted_at <= '${upTo}'::TIMESTAMPTZ)`;
-		// One read of the responses for the cube and its fingerprint.
+		const rowsOf = async (table: string) => Number((await c.runAndReadAll(`SELECT count(*) FROM ${table}`)).getColumnsJS()[0][0]);
 		await c.run('BEGIN TRANSACTION');
 		try {
-			const foldable =
+			const addable =
 				built !== undefined &&
 				built.measures === hash &&
 				built.watermark <= snapshot.watermark &&
 				(await fingerprint(c, built.watermark)) === built.fingerprint;
 			this.#built = undefined;
-			if (foldable) {
-				const started = performance.now();
-				// The new responses' cube rows added to the cube's: rows of the same cell summed.
-				const delta = CUBE_SQL(measures, responses(built.watermark, snapshot.watermark));
-				const both = `(SELECT * FROM ${cube} UNION ALL BY NAME SELECT * FROM (${delta}))`;
-				await c.run(`CREATE OR REPLACE TABLE ${cube} AS ${await summedCubeSql(c, cube, both, CUBE_KEYS)}`);
-				this.lastBuild = { kind: 'folded', ms: performance.now() - started };
+			const started = performance.now();
+			let base = built?.base;
+			if (addable) {
+				// The new responses' cube rows, added to the cube, and kept apart until the engine's copy has them (#copy).
+				await c.run(`CREATE OR REPLACE TABLE ${fresh} AS ${CUBE_SQL(measures, responses(built.watermark, snapshot.watermark))}`);
+				await c.run(`INSERT INTO ${cube} BY NAME SELECT * FROM ${fresh}`);
+				await c.run(`INSERT INTO ${added} BY NAME SELECT * FROM ${fresh}`);
+				if ((await rowsOf(cube)) > 2 * base!.rows) {
+					await c.run(`CREATE OR REPLACE TABLE ${cube} AS ${await summedCubeSql(c, cube, cube, CUBE_KEYS)}`);
+					await c.run(`DELETE FROM ${added}`);
+					base = { id: ++this.#bases, rows: await rowsOf(cube) };
+					this.lastBuild = { kind: 'summed', ms: performance.now() - started };
+				} else this.lastBuild = { kind: 'added', ms: performance.now() - started };
 			} else {
-				const started = performance.now();
 				await c.run(`CREATE OR REPLACE TABLE ${cube} AS ${CUBE_SQL(measures, responses(null, snapshot.watermark))}`);
+				await c.run(`CREATE OR REPLACE TABLE ${added} AS SELECT * FROM ${cube} LIMIT 0`);
+				base = { id: ++this.#bases, rows: await rowsOf(cube) };
 				this.lastBuild = { kind: 'full', ms: performance.now() - started };
 			}
 			this.#built = {
 				takenAt: snapshot.takenAt,
 				measures: hash,
 				watermark: snapshot.watermark,
-				fingerprint: await fingerprint(c, snapshot.watermark)
+				fingerprint: await fingerprint(c, snapshot.watermark),
+				base: base!
 			};
 			await c.run('COMMIT');
 		} catch (error) {
@@ -178,8 +195,10 @@ export class LiveCube {
 		this.#memo.clear();
 	}
 
-	/** Writes the cube to a Parquet file of this process's own folder (owner-only, like the database),
-	 *  once per cube; the file before it goes, as the engine has loaded it by now (requests take turns). */
+	/** Writes the cube to Parquet files of this process's own folder (owner-only, like the database),
+	 *  once per cube: the whole cube when it was built or summed, and otherwise only the rows added since
+	 *  the last copy, as one more part. The parts of an earlier cube go, as the engine has loaded them
+	 *  by now (requests take turns). */
 	async #copy(c: DuckDBConnection): Promise<CubeCopy> {
 		const built = this.#built!;
 		const version = `${built.takenAt}|${built.measures}`;
@@ -189,19 +208,25 @@ export class LiveCube {
 			const folder = (this.#folder = mkdtempSync(join(tmpdir(), `${COPY_FOLDER}${process.pid}-`)));
 			process.once('exit', () => rmSync(folder, { recursive: true, force: true }));
 		}
-		const parquet = join(this.#folder, `cube-${++this.#copies}.parquet`);
-		await c.run(`COPY ${this.#catalog}.cube TO ${literal(parquet)} (FORMAT parquet)`);
-		if (this.#copied) rmSync(this.#copied.parquet, { force: true });
-		this.#copied = { version, parquet };
-		return this.#copied;
+		const part = join(this.#folder, `cube-${++this.#copies}.parquet`);
+		const added = this.#copied?.base === built.base.id;
+		await c.run(`COPY ${this.#catalog}.${added ? 'added' : 'cube'} TO ${literal(part)} (FORMAT parquet)`);
+		await c.run(`DELETE FROM ${this.#catalog}.added`);
+		if (!added) for (const earlier of this.#copied?.parts ?? []) rmSync(earlier, { force: true });
+		this.#copied = { version, parts: [...(added ? this.#copied!.parts : []), part], base: built.base.id };
+		return { version, parts: this.#copied.parts };
 	}
 
 	#folder: string | undefined;
 	#copies = 0;
-	#copied: CubeCopy | undefined;
+	/** The last copy, and the cube it began from (Built.base). */
+	#copied: (CubeCopy & { base: number }) | undefined;
+	/** Cubes built or summed so far: the id of the next. */
+	#bases = 0;
 
-	/** How the cube was last brought up to a snapshot, and how long its table took: for benchmarks. */
-	lastBuild: { kind: 'full' | 'folded'; ms: number } | undefined;
+	/** How the cube was last brought up to a snapshot, and how long it took: for benchmarks. Built from
+	 *  every response, the new responses' rows added, or added and then the cube summed (#bringUpTo). */
+	lastBuild: { kind: 'full' | 'added' | 'summed'; ms: number } | undefined;
 
 	/** Takes a snapshot now, whatever the policy; for benchmarks and tests that load data first. */
 	publishNow(): Promise<void> {
@@ -313,6 +338,8 @@ interface Built {
 	watermark: string;
 	/** Of the responses up to the watermark (see fingerprint). */
 	fingerprint: string;
+	/** The cube as last built or summed (one row per cell): its id, and its rows then. */
+	base: { id: number; rows: number };
 }
 
 /** Which responses were submitted up to `watermark`: their number and their ids' hashes combined,

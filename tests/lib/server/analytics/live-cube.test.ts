@@ -13,7 +13,7 @@ import { LiveCube } from '../../../../src/lib/server/analytics/live-cube';
 import { dashboard, type DashboardFilter } from '../../../../src/lib/server/analytics/dashboard';
 import { NHS_DIGITAL_RULE } from '../../../../pipelines/disclosure/protect';
 import { loadSuccessMeasures, WORKFORCE_CSV } from '../../../../pipelines/core/reference';
-import { CUBE_SQL } from '../../../../pipelines/core/cube';
+import { CUBE_KEYS, CUBE_SQL, summedCubeSql } from '../../../../pipelines/core/cube';
 import { generateResponses } from '../../../../pipelines/sources/synthetic';
 import { tempDir } from '../../../../bench/kit/server';
 
@@ -48,29 +48,39 @@ async function add(n: number, seed: number, secondsAgo?: number) {
 
 /** How long before a snapshot its watermark lies, shortened from the server's default. */
 const SETTLE_MS = 300;
-/** Rows of the live cube that a cube built from every response lacks, and the other way round. */
-const differences = (cube: LiveCube) =>
+/** Rows of the live cube that a cube built from every response lacks, and the other way round: of the
+ *  live cube as it is (`asIs`), or with the rows of each cell summed, as every stage sums them. */
+const differences = (cube: LiveCube, asIs = false) =>
 	cube.use(settings.measures, async (live) => {
 		const fresh = CUBE_SQL(settings.measures, 'responses');
+		const held = asIs ? live.cube : `(${await summedCubeSql(live.c, live.cube, live.cube, CUBE_KEYS)})`;
 		const reader = await live.c.runAndReadAll(
-			`SELECT (SELECT count(*) FROM (SELECT * FROM ${live.cube} EXCEPT ALL SELECT * FROM (${fresh})))::INTEGER AS extra,
-				(SELECT count(*) FROM (SELECT * FROM (${fresh}) EXCEPT ALL SELECT * FROM ${live.cube}))::INTEGER AS missing`
+			`SELECT (SELECT count(*) FROM (SELECT * FROM ${held} EXCEPT ALL SELECT * FROM (${fresh})))::INTEGER AS extra,
+				(SELECT count(*) FROM (SELECT * FROM (${fresh}) EXCEPT ALL SELECT * FROM ${held}))::INTEGER AS missing`
 		);
 		return reader.getRowObjectsJS()[0];
 	});
 
-it('folds the responses since the last snapshot into the cube, giving the cube and figures a full build gives', async () => {
+/** Submits `n` responses after the last snapshot, lets them settle, and brings the cube to the next snapshot. */
+async function nextSnapshot(cube: LiveCube, n: number, seed: number) {
+	await add(n, seed, 0);
+	await new Promise((ok) => setTimeout(ok, SETTLE_MS + 100));
+	await cube.publishNow();
+	await cube.use(settings.measures, async () => undefined);
+}
+
+it('adds the cube rows of the responses since the last snapshot, giving the cells and figures a full build gives', async () => {
 	const cube = new LiveCube(db, { everySeconds: 3600, minNewResponses: 1, settleMs: SETTLE_MS });
 	await cube.publishNow();
-	await differences(cube);
+	expect(await differences(cube, true)).toEqual({ extra: 0, missing: 0 });
 	expect(cube.lastBuild?.kind).toBe('full');
 
 	// Submitted after the last snapshot's watermark, and settled (settleMs) before the next one's.
-	await add(700, 43, 0);
-	await new Promise((ok) => setTimeout(ok, SETTLE_MS + 100));
-	await cube.publishNow();
+	await nextSnapshot(cube, 700, 43);
+	expect(cube.lastBuild?.kind).toBe('added');
 	expect(await differences(cube)).toEqual({ extra: 0, missing: 0 });
-	expect(cube.lastBuild?.kind).toBe('folded');
+	// The rows are added, not summed into the cells they share: as they are, they differ.
+	expect(await differences(cube, true)).not.toEqual({ extra: 0, missing: 0 });
 
 	// Another process's cube, built from scratch at the same snapshot, shows the same figures.
 	const fresh = new LiveCube(db, { everySeconds: 3600, minNewResponses: 1 });
@@ -86,6 +96,31 @@ it('folds the responses since the last snapshot into the cube, giving the cube a
 		expect(folded.tables).toEqual(built.tables);
 		expect(folded.respondents).toBe(built.respondents);
 	}
+}, 120_000);
+
+it('sums the cube to one row per cell once the rows added outnumber those built, and copies only the rows added until then', async () => {
+	const cube = new LiveCube(db, { everySeconds: 3600, minNewResponses: 1, settleMs: SETTLE_MS });
+	await cube.publishNow();
+	const first = await cube.use(settings.measures, (live) => live.copy());
+	expect(first.parts).toHaveLength(1);
+	let previous = first;
+	const kinds: string[] = [];
+	for (let seed = 50; !kinds.includes('summed') && seed < 60; seed++) {
+		await nextSnapshot(cube, 1_500, seed);
+		kinds.push(cube.lastBuild!.kind);
+		const copy = await cube.use(settings.measures, (live) => live.copy());
+		// Rows added: the parts before, and one more holding them (nothing is written twice). Summed: the
+		// whole cube, once.
+		expect(copy.parts).toEqual(cube.lastBuild!.kind === 'added' ? [...previous.parts, expect.any(String)] : [expect.any(String)]);
+		expect(copy.parts.every((part) => existsSync(part))).toBe(true);
+		expect(await differences(cube)).toEqual({ extra: 0, missing: 0 });
+		previous = copy;
+	}
+	expect(kinds[0]).toBe('added');
+	expect(kinds.at(-1)).toBe('summed');
+	expect(await differences(cube, true)).toEqual({ extra: 0, missing: 0 });
+	// The parts of the cube before it are gone.
+	expect(existsSync(first.parts[0])).toBe(false);
 }, 120_000);
 
 it('builds the cube afresh when responses from before the last snapshot appear (an import), and counts them', async () => {
@@ -115,7 +150,7 @@ it('clears the cube copies of processes that are gone (killed before their exit 
 		const cube = new LiveCube(db, { everySeconds: 3600, minNewResponses: 1 });
 		await cube.publishNow();
 		const copy = await cube.use(settings.measures, (live) => live.copy());
-		expect(existsSync(copy.parquet)).toBe(true);
+		expect(copy.parts.every((part) => existsSync(part))).toBe(true);
 		expect(existsSync(orphan)).toBe(false);
 		expect(existsSync(kept)).toBe(true);
 	} finally {
