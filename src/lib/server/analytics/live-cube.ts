@@ -168,6 +168,7 @@ export class LiveCube {
 				await c.run(`CREATE OR REPLACE TABLE ${fresh} AS ${CUBE_SQL(measures, responses(built.watermark, snapshot.watermark))}`);
 				await c.run(`INSERT INTO ${cube} BY NAME SELECT * FROM ${fresh}`);
 				await c.run(`INSERT INTO ${added} BY NAME SELECT * FROM ${fresh}`);
+				await c.run(`DROP TABLE ${fresh}`);
 				if ((await rowsOf(cube)) > 2 * base!.rows) {
 					await c.run(`CREATE OR REPLACE TABLE ${cube} AS ${await summedCubeSql(c, cube, cube, CUBE_KEYS)}`);
 					await c.run(`DELETE FROM ${added}`);
@@ -221,7 +222,7 @@ export class LiveCube {
 	#copies = 0;
 	/** The last copy, and the cube it began from (Built.base). */
 	#copied: (CubeCopy & { base: number }) | undefined;
-	/** Cubes built or summed so far: the id of the next. */
+	/** How many cubes have been built or summed: the last one's id (Built.base). */
 	#bases = 0;
 
 	/** How the cube was last brought up to a snapshot, and how long it took: for benchmarks. Built from
