@@ -4,9 +4,9 @@
 // process it took the event loop from survey submissions and the cores from their commits. Here the
 // operating system gives the survey what it needs first, and the dashboard the rest.
 //
-// The server keeps the snapshots and builds the live cube (live-cube.ts); at each new one it writes the
-// cube to a Parquet file, and this process loads it into its own in-memory DuckDB. Messages come over
-// Node's IPC channel: engine-client.ts is the other end.
+// The server keeps the snapshots and builds the live cube (live-cube.ts); at each new one it writes to
+// Parquet the cube, or the rows the snapshot added to it, and this process loads what it lacks into its
+// own in-memory DuckDB. Messages come over Node's IPC channel: engine-client.ts is the other end.
 import { availableParallelism } from 'node:os';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { forgetPrepared, keepPrepared, literalList } from '$pipelines/core/sql';
