@@ -15,7 +15,7 @@ import { SETTLE_MS, type Store } from '../db/store';
 import { Serial } from '../db/serial';
 import { CUBE_KEYS, CUBE_SQL, summedCubeSql } from '$pipelines/core/cube';
 import { literal } from '$pipelines/core/sql';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SuccessMeasure } from '$pipelines/core/reference';
@@ -203,14 +203,16 @@ export class LiveCube {
 	async #copy(c: DuckDBConnection): Promise<CubeCopy> {
 		const built = this.#built!;
 		const version = `${built.takenAt}|${built.measures}`;
-		if (this.#copied?.version === version) return this.#copied;
+		// A part removed under us (a cleaner of old temporary files) is written again, with the whole cube.
+		const intact = this.#copied?.parts.every((part) => existsSync(part)) ?? false;
+		if (intact && this.#copied?.version === version) return { version, parts: this.#copied.parts };
 		if (!this.#folder) {
 			removeOrphanedCopies();
 			const folder = (this.#folder = mkdtempSync(join(tmpdir(), `${COPY_FOLDER}${process.pid}-`)));
 			process.once('exit', () => rmSync(folder, { recursive: true, force: true }));
 		}
 		const part = join(this.#folder, `cube-${++this.#copies}.parquet`);
-		const added = this.#copied?.base === built.base.id;
+		const added = intact && this.#copied?.base === built.base.id;
 		await c.run(`COPY ${this.#catalog}.${added ? 'added' : 'cube'} TO ${literal(part)} (FORMAT parquet)`);
 		await c.run(`DELETE FROM ${this.#catalog}.added`);
 		if (!added) for (const earlier of this.#copied?.parts ?? []) rmSync(earlier, { force: true });

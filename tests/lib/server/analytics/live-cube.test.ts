@@ -14,6 +14,7 @@ import { dashboard, type DashboardFilter } from '../../../../src/lib/server/anal
 import { NHS_DIGITAL_RULE } from '../../../../pipelines/disclosure/protect';
 import { loadSuccessMeasures, WORKFORCE_CSV } from '../../../../pipelines/core/reference';
 import { CUBE_KEYS, CUBE_SQL, summedCubeSql } from '../../../../pipelines/core/cube';
+import { literalList } from '../../../../pipelines/core/sql';
 import { generateResponses } from '../../../../pipelines/sources/synthetic';
 import { tempDir } from '../../../../bench/kit/server';
 
@@ -121,6 +122,30 @@ it('sums the cube to one row per cell once the rows added outnumber those built,
 	expect(await differences(cube, true)).toEqual({ extra: 0, missing: 0 });
 	// The parts of the cube before it are gone.
 	expect(existsSync(first.parts[0])).toBe(false);
+}, 120_000);
+
+it('writes the whole cube again when a part of its copy was removed (a cleaner of old temporary files)', async () => {
+	const cube = new LiveCube(db, { everySeconds: 3600, minNewResponses: 1, settleMs: SETTLE_MS });
+	await cube.publishNow();
+	await cube.use(settings.measures, (live) => live.copy());
+	await nextSnapshot(cube, 300, 61);
+	const copy = await cube.use(settings.measures, (live) => live.copy());
+	expect(copy.parts).toHaveLength(2);
+	rmSync(copy.parts[0]);
+	const again = await cube.use(settings.measures, async (live) => {
+		const again = await live.copy();
+		const [counts] = (
+			await live.c.runAndReadAll(
+				`SELECT (SELECT count(*) FROM read_parquet(${literalList(again.parts)}))::INTEGER AS copied, (SELECT count(*) FROM ${live.cube})::INTEGER AS held`
+			)
+		).getRowObjectsJS();
+		expect(counts.copied).toBe(counts.held);
+		return again;
+	});
+	expect(again.version).toBe(copy.version);
+	expect(again.parts).toHaveLength(1);
+	expect(again.parts[0]).not.toBe(copy.parts[0]);
+	expect(existsSync(again.parts[0])).toBe(true);
 }, 120_000);
 
 it('builds the cube afresh when responses from before the last snapshot appear (an import), and counts them', async () => {
