@@ -108,7 +108,8 @@ export const KEYS_WITHOUT_SPECIALTIES = CUBE_KEYS.filter((k) => k !== 'specialti
 /** SQL that sums the cube rows of `source` over `keys`, each statistic kept in its cube column's type.
  *  Every statistic is a sum (packed counts too), so a cube summed over fewer keys gives every stage
  *  the same aggregates for any grouping of the keys it keeps; and cube rows of the same cell, summed,
- *  are that cell's row (a snapshot folded into the cube). `cube` gives the columns and their types. */
+ *  are that cell's row (the live cube, to which each snapshot adds rows). `cube` gives the columns and
+ *  their types. */
 export async function summedCubeSql(c: DuckDBConnection, cube: string, source: string, keys: readonly string[]): Promise<string> {
 	const columns = await rows<{ name: string; type: string }>(
 		c,

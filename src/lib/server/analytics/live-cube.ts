@@ -14,7 +14,7 @@ import { LRUCache } from 'lru-cache';
 import { SETTLE_MS, type Store } from '../db/store';
 import { Serial } from '../db/serial';
 import { CUBE_KEYS, CUBE_SQL, summedCubeSql } from '$pipelines/core/cube';
-import { literal } from '$pipelines/core/sql';
+import { literal, rows } from '$pipelines/core/sql';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -152,7 +152,7 @@ export class LiveCube {
 		const [cube, added, fresh] = [`${this.#catalog}.cube`, `${this.#catalog}.added`, `${this.#catalog}.fresh`];
 		const responses = (after: string | null, upTo: string) =>
 			`(SELECT * FROM responses WHERE ${after ? `submitted_at > '${after}'::TIMESTAMPTZ AND ` : ''}submitted_at <= '${upTo}'::TIMESTAMPTZ)`;
-		const rowsOf = async (table: string) => Number((await c.runAndReadAll(`SELECT count(*) FROM ${table}`)).getColumnsJS()[0][0]);
+		const rowsIn = async (table: string) => (await rows<{ n: number }>(c, `SELECT count(*)::INTEGER AS n FROM ${table}`))[0].n;
 		await c.run('BEGIN TRANSACTION');
 		try {
 			const addable =
@@ -162,23 +162,24 @@ export class LiveCube {
 				(await fingerprint(c, built.watermark)) === built.fingerprint;
 			this.#built = undefined;
 			const started = performance.now();
-			let base = built?.base;
+			let builtRows = built?.builtRows;
 			if (addable) {
 				// The new responses' cube rows, added to the cube, and kept apart until the engine's copy has them (#copy).
 				await c.run(`CREATE OR REPLACE TABLE ${fresh} AS ${CUBE_SQL(measures, responses(built.watermark, snapshot.watermark))}`);
 				await c.run(`INSERT INTO ${cube} BY NAME SELECT * FROM ${fresh}`);
 				await c.run(`INSERT INTO ${added} BY NAME SELECT * FROM ${fresh}`);
 				await c.run(`DROP TABLE ${fresh}`);
-				if ((await rowsOf(cube)) > 2 * base!.rows) {
+				if ((await rowsIn(cube)) > 2 * builtRows!) {
 					await c.run(`CREATE OR REPLACE TABLE ${cube} AS ${await summedCubeSql(c, cube, cube, CUBE_KEYS)}`);
-					await c.run(`DELETE FROM ${added}`);
-					base = { id: ++this.#bases, rows: await rowsOf(cube) };
+					builtRows = await rowsIn(cube);
+					this.#wholeCopyDue = true;
 					this.lastBuild = { kind: 'summed', ms: performance.now() - started };
 				} else this.lastBuild = { kind: 'added', ms: performance.now() - started };
 			} else {
 				await c.run(`CREATE OR REPLACE TABLE ${cube} AS ${CUBE_SQL(measures, responses(null, snapshot.watermark))}`);
 				await c.run(`CREATE OR REPLACE TABLE ${added} AS SELECT * FROM ${cube} LIMIT 0`);
-				base = { id: ++this.#bases, rows: await rowsOf(cube) };
+				builtRows = await rowsIn(cube);
+				this.#wholeCopyDue = true;
 				this.lastBuild = { kind: 'full', ms: performance.now() - started };
 			}
 			this.#built = {
@@ -186,7 +187,7 @@ export class LiveCube {
 				measures: hash,
 				watermark: snapshot.watermark,
 				fingerprint: await fingerprint(c, snapshot.watermark),
-				base: base!
+				builtRows: builtRows!
 			};
 			await c.run('COMMIT');
 		} catch (error) {
@@ -205,27 +206,27 @@ export class LiveCube {
 		const version = `${built.takenAt}|${built.measures}`;
 		// A part removed under us (a cleaner of old temporary files) is written again, with the whole cube.
 		const intact = this.#copied?.parts.every((part) => existsSync(part)) ?? false;
-		if (intact && this.#copied?.version === version) return { version, parts: this.#copied.parts };
+		if (intact && this.#copied?.version === version) return this.#copied;
 		if (!this.#folder) {
 			removeOrphanedCopies();
 			const folder = (this.#folder = mkdtempSync(join(tmpdir(), `${COPY_FOLDER}${process.pid}-`)));
 			process.once('exit', () => rmSync(folder, { recursive: true, force: true }));
 		}
 		const part = join(this.#folder, `cube-${++this.#copies}.parquet`);
-		const added = intact && this.#copied?.base === built.base.id;
+		const added = intact && !this.#wholeCopyDue;
 		await c.run(`COPY ${this.#catalog}.${added ? 'added' : 'cube'} TO ${literal(part)} (FORMAT parquet)`);
 		await c.run(`DELETE FROM ${this.#catalog}.added`);
 		if (!added) for (const earlier of this.#copied?.parts ?? []) rmSync(earlier, { force: true });
-		this.#copied = { version, parts: [...(added ? this.#copied!.parts : []), part], base: built.base.id };
-		return { version, parts: this.#copied.parts };
+		this.#copied = { version, parts: [...(added ? this.#copied!.parts : []), part] };
+		this.#wholeCopyDue = false;
+		return this.#copied;
 	}
 
 	#folder: string | undefined;
 	#copies = 0;
-	/** The last copy, and the cube it began from (Built.base). */
-	#copied: (CubeCopy & { base: number }) | undefined;
-	/** How many cubes have been built or summed: the last one's id (Built.base). */
-	#bases = 0;
+	#copied: CubeCopy | undefined;
+	/** The cube was built or summed since the last copy: the next copy holds it whole, not what was added. */
+	#wholeCopyDue = false;
 
 	/** How the cube was last brought up to a snapshot, and how long it took: for benchmarks. Built from
 	 *  every response, the new responses' rows added, or added and then the cube summed (#bringUpTo). */
@@ -341,8 +342,8 @@ interface Built {
 	watermark: string;
 	/** Of the responses up to the watermark (see fingerprint). */
 	fingerprint: string;
-	/** The cube as last built or summed (one row per cell): its id, and its rows then. */
-	base: { id: number; rows: number };
+	/** The cube's rows when last built or summed (one row per cell). */
+	builtRows: number;
 }
 
 /** Which responses were submitted up to `watermark`: their number and their ids' hashes combined,
