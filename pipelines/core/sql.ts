@@ -58,9 +58,17 @@ async function run(c: DuckDBConnection, sql: string, params: DuckDBValue[]): Pro
 	}
 }
 
+/** Told how long each statement `rows` runs took (bench/first-views.ts); none unless set. */
+let statementTimer: ((sql: string, ms: number) => void) | undefined;
+
+/** Sets (or, with undefined, clears) the function told each statement's time: for profiling only. */
+export const timeStatements = (timer: typeof statementTimer) => void (statementTimer = timer);
+
 /** Rows as plain JS values; BIGINT/HUGEINT come back as bigint, which JSON and arquero cannot carry. */
 export async function rows<T = Row>(c: DuckDBConnection, sql: string, params: DuckDBValue[] = []): Promise<T[]> {
+	const started = statementTimer && performance.now();
 	const reader = await run(c, sql, params);
+	if (started !== undefined) statementTimer?.(sql, performance.now() - started);
 	return reader.getRowObjectsJS().map((r) => {
 		const out: Row = {};
 		for (const [k, v] of Object.entries(r)) out[k] = typeof v === 'bigint' ? Number(v) : v;

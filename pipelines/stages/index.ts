@@ -78,6 +78,9 @@ export const STAGES: Stage[] = [
 	{ name: 'pathways', run: async (_c, _ctx, before) => [pathwayReadinessTable(before, (pathways ??= loadPathways()))], fromTables: true }
 ];
 
+/** Wraps a stage's run: the batch run times them and reports progress. */
+export type StageTimer = <T>(name: string, job: () => Promise<T>) => Promise<T>;
+
 /** Which connection of a pool (known by its first) each stage first ran on (runStages). */
 const homes = new WeakMap<DuckDBConnection, Map<number, number>>();
 
@@ -89,7 +92,7 @@ const homes = new WeakMap<DuckDBConnection, Map<number, number>>();
 export async function runStages(
 	connections: DuckDBConnection | DuckDBConnection[],
 	ctx: StageContext,
-	time: <T>(name: string, job: () => Promise<T>) => Promise<T> = (_name, job) => job()
+	time: StageTimer = (_name, job) => job()
 ): Promise<PublishedTable[]> {
 	const view = ctx.view ?? ((t: PublishedTable) => t);
 	const pool = Array.isArray(connections) ? connections : [connections];

@@ -7,7 +7,7 @@ import { forgetPrepared, literal, literalList } from '$pipelines/core/sql';
 import { KEYS_WITHOUT_SPECIALTIES, summedCubeSql, type Area } from '$pipelines/core/cube';
 import { orderedPair, type BreakdownPair } from '$pipelines/stages/breakdowns';
 import { workforceSql } from '$pipelines/stages/coverage';
-import { runStages, type StageContext } from '$pipelines/stages';
+import { runStages, type StageContext, type StageTimer } from '$pipelines/stages';
 import { dashboardCharts, type Chart } from '$pipelines/charts';
 import type { Memo, PipelineContext, PublishedTable, Wave } from '$pipelines/core/context';
 import { tableForPlanner } from '$pipelines/disclosure/planner-view';
@@ -228,8 +228,14 @@ export function figuresVersion(settings: DashboardSettings, waves: StatusedWave[
 /** Runs the pipeline's aggregation and disclosure stages for one scope and filter set, inside
  *  LiveCube.use (it keeps the rows in scope in a table of the cube's database). `version` says what the
  *  figures depend on besides the snapshot and the filters (figuresVersion): figures the stages keep
- *  for the snapshot are kept under it. */
-export async function dashboard(live: CubeView, filter: DashboardFilter, settings: DashboardSettings, version = ''): Promise<Dashboard> {
+ *  for the snapshot are kept under it. `time` wraps each stage (bench/first-views.ts). */
+export async function dashboard(
+	live: CubeView,
+	filter: DashboardFilter,
+	settings: DashboardSettings,
+	version = '',
+	time?: StageTimer
+): Promise<Dashboard> {
 	const memo = live.memo(version || figuresVersion(settings, await wavesOf(live.c)));
 	const { wave, waves } = await memo(`waves|${filter.wave ?? ''}`, () => wavesUpTo(live.c, filter.wave));
 	// A pair asked either way round is published and drawn in one order.
@@ -260,7 +266,7 @@ export async function dashboard(live: CubeView, filter: DashboardFilter, setting
 				: seen;
 		}
 	};
-	const tables = await runStages(live.connections, ctx);
+	const tables = await runStages(live.connections, ctx, time);
 	const total = tables.find((t) => t.name === 'respondents_by_region')!.rows[0];
 	return {
 		wave,

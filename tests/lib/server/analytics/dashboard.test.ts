@@ -11,6 +11,8 @@ import { COVERAGE_UNAVAILABLE, dashboard, type Dashboard, type DashboardFilter }
 import { NHS_DIGITAL_RULE } from '../../../../pipelines/disclosure/protect';
 import { loadSuccessMeasures, WORKFORCE_CSV, competencies } from '../../../../pipelines/core/reference';
 import { tempDir } from '../../../../bench/kit/server';
+import { timeStatements } from '../../../../pipelines/core/sql';
+import { STAGES } from '../../../../pipelines/stages';
 
 const ENGLAND = 'E92000001';
 const LONDON = 'E40000003';
@@ -95,5 +97,31 @@ describe('dashboard coverage', () => {
 			expect(d.charts.map((c) => c.id)).not.toContain('coverage-by-region');
 			expect(workforceReached(d, ENGLAND)).toMatchObject({ value: null, rag: null, change: null });
 		}
+	});
+});
+
+describe('profiling a view (bench/first-views.ts)', () => {
+	it('times every stage of the list, and every statement, only while asked, with the same figures', async () => {
+		const stages: string[] = [];
+		const statements: Array<[string, number]> = [];
+		timeStatements((sql, ms) => statements.push([sql, ms]));
+		let timed: Dashboard;
+		try {
+			timed = await cube.use(settings.measures, (c) =>
+				dashboard(c, { scope: LONDON }, settings, '', async (name, job) => {
+					stages.push(name);
+					return job();
+				})
+			);
+		} finally {
+			timeStatements(undefined);
+		}
+		expect([...stages].sort()).toEqual(STAGES.map((s) => s.name).sort());
+		expect(statements.length).toBeGreaterThan(STAGES.length);
+		expect(statements.every(([sql, ms]) => sql.length > 0 && ms >= 0)).toBe(true);
+		const counted = statements.length;
+		const untimed = await figures({ scope: LONDON });
+		expect(statements.length).toBe(counted);
+		expect(untimed.tables).toEqual(timed.tables);
 	});
 });
