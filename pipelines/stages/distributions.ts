@@ -5,32 +5,23 @@ import { protect } from '../disclosure/protect';
 import { ratingColumns, ratingScale } from '../core/reference';
 import { published, waveSqlOf, type PipelineContext, type PublishedTable } from '../core/context';
 import { rows } from '../core/sql';
-import { col, countOf, keySumOf, RATINGS, regionGroups, type CubeRelation, type RegionGroups } from '../core/cube';
+import { col, PACKED, RATINGS, regionGroups, type CubeRelation, type RegionGroups } from '../core/cube';
 
-// One pass over the cube: the count per rating column and level, then UNPIVOTed to long form.
-const DISTRIBUTION_SQL = (cube: CubeRelation, waveSql: string, regions: RegionGroups) => {
-	// Counts stay packed with their key sums (cube.ts) through the UNPIVOT, and are unpacked after it.
-	const counts = ratingColumns().flatMap((r) =>
-		RATINGS.flatMap((rating) =>
-			ratingScale(rating).map(({ level }) => `sum(${col(r.competency, rating, level)})::BIGINT AS "${r.competency}|${rating}|${level}"`)
-		)
-	);
-	return `
-		WITH wide AS (
-			SELECT ${regions.code} AS region_code, ${counts.join(', ')}
-			FROM ${cube} WHERE wave_id = ${waveSql} ${regions.groupBy()}
-		), long AS (
-			UNPIVOT wide ON COLUMNS(* EXCLUDE (region_code)) INTO NAME cell VALUE packed
-		), cells AS (
-			SELECT region_code, split_part(cell, '|', 1) AS competency, split_part(cell, '|', 2) AS rating,
-				split_part(cell, '|', 3)::INTEGER AS level, ${countOf('packed')} AS respondents, ${keySumOf('packed')} AS respondents_key
-			FROM long
-		)
-		SELECT *,
-			sum(respondents) OVER w::INTEGER AS base, sum(respondents_key) OVER w::BIGINT AS base_key
-		FROM cells WINDOW w AS (PARTITION BY region_code, competency, rating)
-		ORDER BY region_code, competency, rating, level`;
-};
+/** Byte order, as DuckDB sorts text. */
+const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** Every rating column's levels, in the order the table lists them (by competency, rating, level). */
+const LEVELS = ratingColumns()
+	.flatMap((r) => RATINGS.flatMap((rating) => ratingScale(rating).map(({ level }) => ({ competency: r.competency, rating, level }))))
+	.sort((a, b) => compare(a.competency, b.competency) || compare(a.rating, b.rating) || a.level - b.level);
+
+// One pass over the cube: each area's count per rating column and level, packed with its key sum
+// (cube.ts), as one list. A list is one column of the result rather than 190: DuckDB returned the wide
+// row, then unpivoted it in SQL, in about 1.7 times the time (BENCHMARKS.md, thirteenth sitting).
+const DISTRIBUTION_SQL = (cube: CubeRelation, waveSql: string, regions: RegionGroups) => `
+	SELECT ${regions.code} AS region_code, [${LEVELS.map((l) => `sum(${col(l.competency, l.rating, l.level)})::BIGINT`).join(', ')}] AS packed
+	FROM ${cube} WHERE wave_id = ${waveSql} ${regions.groupBy()}
+	ORDER BY region_code`;
 
 type Cell = {
 	region_code: string;
@@ -43,9 +34,34 @@ type Cell = {
 	base_key: number;
 };
 
+const PACKED_BIG = BigInt(PACKED);
+
+/** An area's cells from its packed counts: each level's count and key sum, and the people who gave
+ *  the rating any level (the base) with theirs. An area with no rows has no counts, so no cells. */
+function cellsOf(region_code: string, packed: Array<bigint | null>): Cell[] {
+	const cells = LEVELS.flatMap((l, i) => {
+		const value = packed[i];
+		return value === null
+			? []
+			: [{ region_code, ...l, respondents: Number(value / PACKED_BIG), respondents_key: Number(value % PACKED_BIG) }];
+	});
+	const bases = new Map<string, { base: number; base_key: number }>();
+	for (const cell of cells) {
+		const key = `${cell.competency}|${cell.rating}`;
+		const base = bases.get(key) ?? bases.set(key, { base: 0, base_key: 0 }).get(key)!;
+		base.base += cell.respondents;
+		base.base_key += cell.respondents_key;
+	}
+	return cells.map((cell) => ({ ...cell, ...bases.get(`${cell.competency}|${cell.rating}`)! }));
+}
+
 export async function distributions(c: DuckDBConnection, ctx: PipelineContext): Promise<PublishedTable[]> {
 	const wave = ctx.wave.id;
-	const cells = (await rows<Cell>(c, DISTRIBUTION_SQL(ctx.cube, waveSqlOf(ctx), regionGroups(ctx.area)))).map((r) => ({ wave, ...r }));
+	const areas = await rows<{ region_code: string; packed: Array<bigint | null> }>(
+		c,
+		DISTRIBUTION_SQL(ctx.cube, waveSqlOf(ctx), regionGroups(ctx.area))
+	);
+	const cells = areas.flatMap((a) => cellsOf(a.region_code, a.packed)).map((r) => ({ wave, ...r }));
 	const safe = protect(
 		cells,
 		{

@@ -2,35 +2,36 @@
 // done, preferred learning formats, barriers), nationally and by region, with 95% Wilson intervals.
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { protect } from '../disclosure/protect';
-import { col, countOf, keySumOf, optionCodes, regionGroups, SHARE_QUESTIONS, type CubeRelation, type RegionGroups } from '../core/cube';
+import { col, optionCodes, PACKED, regionGroups, SHARE_QUESTIONS, type CubeRelation, type RegionGroups } from '../core/cube';
 import { published, waveSqlOf, type PipelineContext, type PublishedTable } from '../core/context';
-import { ident, literal, literalList, rows } from '../core/sql';
+import { rows } from '../core/sql';
+
+/** Byte order, as DuckDB sorts text. */
+const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 export { SHARE_QUESTIONS };
 
-/** Option counts and the people who answered, every region × option cell present (zeros included). */
-const SHARES_SQL = (cube: CubeRelation, waveSql: string, question: string, regions: RegionGroups) => {
-	const codes = optionCodes(question);
-	return `
-		WITH wide AS (
-			-- Counts stay packed with their key sums (cube.ts) through the UNPIVOT.
-			SELECT ${regions.code} AS region_code, ${codes.map((o) => `sum(${col(question, o)})::BIGINT AS ${ident(o)}`).join(', ')}
-			FROM ${cube} WHERE wave_id = ${waveSql} ${regions.groupBy()}
-		), chosen AS (
-			UNPIVOT wide ON COLUMNS(* EXCLUDE (region_code)) INTO NAME option VALUE packed
-		), answered AS (
-			SELECT ${regions.code} AS region_code, ${countOf(`sum(${col(question, 'base')})`)} AS base, ${keySumOf(`sum(${col(question, 'base')})`)} AS base_key
-			FROM ${cube} WHERE wave_id = ${waveSql} ${regions.groupBy()}
-		)
-		SELECT r.region_code, ${literal(question)} AS question, o.option,
-			coalesce(${countOf('c.packed')}, 0) AS respondents, coalesce(${keySumOf('c.packed')}, 0) AS respondents_key,
-			coalesce(a.base, 0) AS base, coalesce(a.base_key, 0) AS base_key
-		FROM ${regions.codes} r
-		CROSS JOIN (SELECT unnest(${literalList(codes)}) AS option) o
-		LEFT JOIN chosen c USING (region_code, option)
-		LEFT JOIN answered a USING (region_code)
-		ORDER BY r.region_code, o.option`;
-};
+/** Every question's options, in the order the table lists them within a region. */
+const OPTIONS = SHARE_QUESTIONS.map((question) => ({ question, codes: [...optionCodes(question)].sort(compare) }));
+
+/** One pass over the cube for every question: per region, each option's count and the count of people
+ *  who answered, packed with their key sums (cube.ts), as two lists. Lists are two columns of the
+ *  result rather than one per option, and one statement rather than three: DuckDB's time goes on the
+ *  columns and statements, not the rows (BENCHMARKS.md, thirteenth sitting). Every region the table
+ *  lists has its row, with no lists where it has no people. */
+const SHARES_SQL = (cube: CubeRelation, waveSql: string, regions: RegionGroups) => `
+	SELECT r.region_code, s.chosen, s.answered
+	FROM ${regions.codes} r LEFT JOIN (
+		SELECT ${regions.code} AS region_code,
+			[${OPTIONS.flatMap(({ question, codes }) => codes.map((o) => `sum(${col(question, o)})::BIGINT`)).join(', ')}] AS chosen,
+			[${OPTIONS.map(({ question }) => `sum(${col(question, 'base')})::BIGINT`).join(', ')}] AS answered
+		FROM ${cube} WHERE wave_id = ${waveSql} ${regions.groupBy()}
+	) s USING (region_code)
+	ORDER BY r.region_code`;
+
+const PACKED_BIG = BigInt(PACKED);
+const unpacked = (value: bigint | null | undefined) =>
+	value === null || value === undefined ? { n: 0, key: 0 } : { n: Number(value / PACKED_BIG), key: Number(value % PACKED_BIG) };
 
 type Share = {
 	region_code: string;
@@ -44,9 +45,32 @@ type Share = {
 
 export async function shares(c: DuckDBConnection, ctx: PipelineContext): Promise<PublishedTable[]> {
 	const wave = ctx.wave.id;
+	const areas = await rows<{ region_code: string; chosen: Array<bigint | null> | null; answered: Array<bigint | null> | null }>(
+		c,
+		SHARES_SQL(ctx.cube, waveSqlOf(ctx), regionGroups(ctx.area))
+	);
+	// By question, then region, then option, as the table lists them.
 	const data: Array<Share & { wave: string }> = [];
-	for (const q of SHARE_QUESTIONS)
-		data.push(...(await rows<Share>(c, SHARES_SQL(ctx.cube, waveSqlOf(ctx), q, regionGroups(ctx.area)))).map((r) => ({ wave, ...r })));
+	let first = 0;
+	for (const [q, { question, codes }] of OPTIONS.entries()) {
+		for (const { region_code, chosen, answered } of areas) {
+			const base = unpacked(answered?.[q]);
+			codes.forEach((option, i) => {
+				const count = unpacked(chosen?.[first + i]);
+				data.push({
+					wave,
+					region_code,
+					question,
+					option,
+					respondents: count.n,
+					respondents_key: count.key,
+					base: base.n,
+					base_key: base.key
+				});
+			});
+		}
+		first += codes.length;
+	}
 	const safe = protect(
 		data,
 		{
