@@ -17,55 +17,51 @@ import {
 	RATING_SENSITIVITY,
 	SQUARE_SENSITIVITY
 } from '../disclosure/perturbation';
-import { col, countOf, keySumOf, regionGroups, type Area, type CubeRelation } from '../core/cube';
+import { col, PACKED, regionGroups, type Area, type CubeRelation } from '../core/cube';
 import { mwdsInterval, type RatingMoments } from '../stats/intervals';
 import type { FigureColumn } from '../core/figures';
 
 export type NeedsDimension = 'region' | 'sector' | 'staff_group';
 
-/** Raw (unprotected) needs statistics: one grouping pass over the cube, unpivoted per competency.
- *  Sums run over the people who rated both importance and confidence; means and scores are made
- *  from them by disclosure control, never here. */
-export const NEEDS_SQL = (cube: CubeRelation, waveSql: string, { regionsOnly = false, area }: NeedsGroups = {}) => {
-	const competencies = ratingColumns();
-	const sums = ['importance_sum', 'confidence_sum', 'importance_sq_sum', 'confidence_sq_sum', 'importance_confidence_sum'];
-	const aggregates = competencies.flatMap((r) => [
-		`${countOf(`coalesce(sum(${col(r.competency, 'raters')}), 0)`)} AS "${r.competency}_n"`,
-		`${keySumOf(`coalesce(sum(${col(r.competency, 'raters')}), 0)`)} AS "${r.competency}_key"`,
-		...sums.map((sum) => `sum(${col(r.competency, sum)})::BIGINT AS "${r.competency}_${sum}"`)
-	]);
-	const unpivot = competencies
-		.map(
-			(r) =>
-				`(${[`"${r.competency}_n"`, `"${r.competency}_key"`, ...sums.map((sum) => `"${r.competency}_${sum}"`)].join(', ')}) AS '${r.competency}'`
-		)
-		.join(', ');
-	const columns = ['respondents', 'respondents_key', ...sums].join(', ');
+/** The sums a needs statistic is made of, after the raters (packed with their key sum). */
+const SUMS = ['importance_sum', 'confidence_sum', 'importance_sq_sum', 'confidence_sq_sum', 'importance_confidence_sum'] as const;
+
+/** Byte order, as DuckDB sorts text. */
+const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** The competencies in the order the statistics list them. */
+const COMPETENCIES = ratingColumns()
+	.map((r) => r.competency)
+	.sort(compare);
+
+/** Raw (unprotected) needs statistics: one grouping pass over the cube, each group's sums as one list
+ *  (per competency: raters packed with their key sum, then SUMS), which needsStatistics sets out per
+ *  competency. A list is one column of the result rather than 77: DuckDB's time goes on the columns,
+ *  not the rows (BENCHMARKS.md, thirteenth sitting). Sums run over the people who rated both importance
+ *  and confidence; means and scores are made from them by disclosure control, never here. */
+const NEEDS_SQL = (cube: CubeRelation, waveSql: string, { regionsOnly = false, area }: NeedsGroups = {}) => {
+	const sums = `[${COMPETENCIES.flatMap((competency) => [
+		`coalesce(sum(${col(competency, 'raters')}), 0)::BIGINT`,
+		...SUMS.map((sum) => `sum(${col(competency, sum)})::BIGINT`)
+	]).join(', ')}] AS sums`;
 	// Re-labelled cubes (breakdowns, specialties) need their `region` groups only: one grouping, not four.
 	// One area's cube (the dashboard's scope): its own total stands for the region groups (regionGroups).
 	const own = area && regionGroups(area);
 	const grouped = regionsOnly
-		? `SELECT 'region' AS dimension, coalesce(region, '${ENGLAND.code}') AS group_code,
-				${aggregates.join(',\n\t\t\t\t')}
+		? `SELECT 'region' AS dimension, coalesce(region, '${ENGLAND.code}') AS group_code, ${sums}
 			FROM ${cube} WHERE wave_id = ${waveSql} GROUP BY region`
 		: own
 			? `SELECT CASE WHEN grouping(sector) = 0 THEN 'sector' WHEN grouping(staff_group) = 0 THEN 'staff_group' ELSE 'region' END AS dimension,
 				CASE WHEN grouping(sector) = 0 OR grouping(staff_group) = 0 THEN coalesce(sector, staff_group, '${ENGLAND.code}') ELSE ${own.code} END AS group_code,
-				${aggregates.join(',\n\t\t\t\t')}
+				${sums}
 			FROM ${cube} WHERE wave_id = ${waveSql}
 			GROUP BY GROUPING SETS ((sector), (staff_group), ()) ${own.having}`
 			: `SELECT CASE WHEN grouping(region) = 0 THEN 'region' WHEN grouping(sector) = 0 THEN 'sector'
 					WHEN grouping(staff_group) = 0 THEN 'staff_group' ELSE 'region' END AS dimension,
-				coalesce(region, sector, staff_group, '${ENGLAND.code}') AS group_code,
-				${aggregates.join(',\n\t\t\t\t')}
+				coalesce(region, sector, staff_group, '${ENGLAND.code}') AS group_code, ${sums}
 			FROM ${cube} WHERE wave_id = ${waveSql}
 			GROUP BY GROUPING SETS ((region), (sector), (staff_group), ())`;
-	return `
-		WITH grouped AS (${grouped})
-		-- Competencies nobody rated stay in, with no score (INCLUDE NULLS).
-		SELECT dimension, group_code, competency, ${columns}
-		FROM grouped UNPIVOT INCLUDE NULLS ((${columns}) FOR competency IN (${unpivot}))
-		ORDER BY dimension, group_code, competency`;
+	return `${grouped} ORDER BY dimension, group_code`;
 };
 
 export type NeedsStatistics = {
@@ -90,8 +86,42 @@ interface NeedsGroups {
 	area?: Area;
 }
 
-export const needsStatistics = (c: DuckDBConnection, waveSql: string, cube: CubeRelation = 'cube', options: NeedsGroups = {}) =>
-	rows<NeedsStatistics>(c, NEEDS_SQL(cube, waveSql, options));
+const PACKED_BIG = BigInt(PACKED);
+const numberOrNull = (value: bigint | null) => (value === null ? null : Number(value));
+
+/** Each group's needs statistics per competency (competencies nobody in it rated stay in, with no
+ *  sums), by dimension, group and competency. */
+export async function needsStatistics(
+	c: DuckDBConnection,
+	waveSql: string,
+	cube: CubeRelation = 'cube',
+	options: NeedsGroups = {}
+): Promise<NeedsStatistics[]> {
+	const groups = await rows<{ dimension: NeedsDimension; group_code: string; sums: Array<bigint | null> }>(
+		c,
+		NEEDS_SQL(cube, waveSql, options)
+	);
+	const width = 1 + SUMS.length;
+	return groups.flatMap(({ dimension, group_code, sums }) =>
+		COMPETENCIES.map((competency, i) => {
+			const raters = sums[i * width]!;
+			const statistics: NeedsStatistics = {
+				dimension,
+				group_code,
+				competency,
+				respondents: Number(raters / PACKED_BIG),
+				respondents_key: Number(raters % PACKED_BIG),
+				importance_sum: null,
+				confidence_sum: null,
+				importance_sq_sum: null,
+				confidence_sq_sum: null,
+				importance_confidence_sum: null
+			};
+			SUMS.forEach((sum, j) => (statistics[sum] = numberOrNull(sums[i * width + 1 + j])));
+			return statistics;
+		})
+	);
+}
 
 const questionOf = new Map(ratingColumns().map((r) => [r.competency, r]));
 const importanceOf = (r: { competency: string }) => questionOf.get(r.competency)!.importance;
