@@ -17,7 +17,7 @@ import {
 	RATING_SENSITIVITY,
 	SQUARE_SENSITIVITY
 } from '../disclosure/perturbation';
-import { col, PACKED, regionGroups, type Area, type CubeRelation } from '../core/cube';
+import { col, PACKED, type Area, type CubeRelation } from '../core/cube';
 import { mwdsInterval, type RatingMoments } from '../stats/intervals';
 import type { FigureColumn } from '../core/figures';
 
@@ -34,35 +34,68 @@ const COMPETENCIES = ratingColumns()
 	.map((r) => r.competency)
 	.sort(compare);
 
-/** Raw (unprotected) needs statistics: one grouping pass over the cube, each group's sums as one list
- *  (per competency: raters packed with their key sum, then SUMS), which needsStatistics sets out per
- *  competency. A list is one column of the result rather than 77: DuckDB's time goes on the columns,
- *  not the rows (BENCHMARKS.md, thirteenth sitting). Sums run over the people who rated both importance
- *  and confidence; means and scores are made from them by disclosure control, never here. */
-const NEEDS_SQL = (cube: CubeRelation, waveSql: string, { regionsOnly = false, area }: NeedsGroups = {}) => {
-	const sums = `[${COMPETENCIES.flatMap((competency) => [
-		`coalesce(sum(${col(competency, 'raters')}), 0)::BIGINT`,
-		...SUMS.map((sum) => `sum(${col(competency, sum)})::BIGINT`)
-	]).join(', ')}] AS sums`;
-	// Re-labelled cubes (breakdowns, specialties) need their `region` groups only: one grouping, not four.
-	// One area's cube (the dashboard's scope): its own total stands for the region groups (regionGroups).
-	const own = area && regionGroups(area);
+/** Each group's sums as one list (per competency: raters packed with their key sum, then SUMS), which
+ *  needsStatistics sets out per competency. A list is one column of the result rather than 77: DuckDB's
+ *  time goes on the columns, not the rows (BENCHMARKS.md, thirteenth sitting). Sums run over the people
+ *  who rated both importance and confidence; means and scores are made from them by disclosure
+ *  control, never here. */
+const SUMS_LIST = `[${COMPETENCIES.flatMap((competency) => [
+	`coalesce(sum(${col(competency, 'raters')}), 0)::BIGINT`,
+	...SUMS.map((sum) => `sum(${col(competency, sum)})::BIGINT`)
+]).join(', ')}] AS sums`;
+
+/** Raw (unprotected) needs statistics of a cube of every area: one grouping pass. Re-labelled cubes
+ *  (breakdowns, specialties) need their `region` groups only: one grouping, not four. */
+const NEEDS_SQL = (cube: CubeRelation, waveSql: string, regionsOnly: boolean) => {
 	const grouped = regionsOnly
-		? `SELECT 'region' AS dimension, coalesce(region, '${ENGLAND.code}') AS group_code, ${sums}
+		? `SELECT 'region' AS dimension, coalesce(region, '${ENGLAND.code}') AS group_code, ${SUMS_LIST}
 			FROM ${cube} WHERE wave_id = ${waveSql} GROUP BY region`
-		: own
-			? `SELECT CASE WHEN grouping(sector) = 0 THEN 'sector' WHEN grouping(staff_group) = 0 THEN 'staff_group' ELSE 'region' END AS dimension,
-				CASE WHEN grouping(sector) = 0 OR grouping(staff_group) = 0 THEN coalesce(sector, staff_group, '${ENGLAND.code}') ELSE ${own.code} END AS group_code,
-				${sums}
-			FROM ${cube} WHERE wave_id = ${waveSql}
-			GROUP BY GROUPING SETS ((sector), (staff_group), ()) ${own.having}`
-			: `SELECT CASE WHEN grouping(region) = 0 THEN 'region' WHEN grouping(sector) = 0 THEN 'sector'
+		: `SELECT CASE WHEN grouping(region) = 0 THEN 'region' WHEN grouping(sector) = 0 THEN 'sector'
 					WHEN grouping(staff_group) = 0 THEN 'staff_group' ELSE 'region' END AS dimension,
-				coalesce(region, sector, staff_group, '${ENGLAND.code}') AS group_code, ${sums}
+				coalesce(region, sector, staff_group, '${ENGLAND.code}') AS group_code, ${SUMS_LIST}
 			FROM ${cube} WHERE wave_id = ${waveSql}
 			GROUP BY GROUPING SETS ((region), (sector), (staff_group), ())`;
 	return `${grouped} ORDER BY dimension, group_code`;
 };
+
+/** One area's cube (the dashboard's scope) by sector × staff group: one grouping, whose cells
+ *  areaGroups sums to the sector, staff group and area groups. Three groupings in DuckDB (GROUPING
+ *  SETS) took twice the time of this one. */
+const AREA_CELLS_SQL = (cube: CubeRelation, waveSql: string) =>
+	`SELECT sector, staff_group, ${SUMS_LIST} FROM ${cube} WHERE wave_id = ${waveSql} GROUP BY sector, staff_group`;
+
+type GroupSums = { dimension: NeedsDimension; group_code: string; sums: Array<bigint | null> };
+type AreaCell = { sector: string | null; staff_group: string | null; sums: Array<bigint | null> };
+
+/** Lists summed element by element as SQL sums: null where every list has null. */
+function summed(lists: Array<Array<bigint | null>>): Array<bigint | null> {
+	return lists[0].map((_, i) => lists.reduce<bigint | null>((total, list) => (list[i] === null ? total : (total ?? 0n) + list[i]!), null));
+}
+
+/** The area's sector, staff group and own groups from its sector × staff group cells, as one grouping
+ *  per dimension would give them: a sector or staff group where it has people, the area itself even
+ *  without people when it is England (its raters 0, its sums null), as regionGroups has it. */
+function areaGroups(
+	cells: Array<{ sector: string | null; staff_group: string | null; sums: Array<bigint | null> }>,
+	area: Area
+): GroupSums[] {
+	const by = (dimension: NeedsDimension, codeOf: (cell: (typeof cells)[number]) => string | null): GroupSums[] => {
+		const groups = new Map<string, Array<Array<bigint | null>>>();
+		for (const cell of cells) {
+			const code = codeOf(cell) ?? ENGLAND.code;
+			groups.set(code, [...(groups.get(code) ?? []), cell.sums]);
+		}
+		return [...groups].map(([group_code, lists]) => ({ dimension, group_code, sums: summed(lists) }));
+	};
+	const own: GroupSums[] = cells.length
+		? [{ dimension: 'region', group_code: area.code, sums: summed(cells.map((cell) => cell.sums)) }]
+		: area.code === ENGLAND.code
+			? [{ dimension: 'region', group_code: area.code, sums: COMPETENCIES.flatMap(() => [0n, ...SUMS.map(() => null)]) }]
+			: [];
+	return [...own, ...by('sector', (cell) => cell.sector), ...by('staff_group', (cell) => cell.staff_group)].sort(
+		(a, b) => compare(a.dimension, b.dimension) || compare(a.group_code, b.group_code)
+	);
+}
 
 export type NeedsStatistics = {
 	dimension: NeedsDimension;
@@ -97,10 +130,11 @@ export async function needsStatistics(
 	cube: CubeRelation = 'cube',
 	options: NeedsGroups = {}
 ): Promise<NeedsStatistics[]> {
-	const groups = await rows<{ dimension: NeedsDimension; group_code: string; sums: Array<bigint | null> }>(
-		c,
-		NEEDS_SQL(cube, waveSql, options)
-	);
+	const { regionsOnly = false, area } = options;
+	const groups =
+		area && !regionsOnly
+			? areaGroups(await rows<AreaCell>(c, AREA_CELLS_SQL(cube, waveSql)), area)
+			: await rows<GroupSums>(c, NEEDS_SQL(cube, waveSql, regionsOnly));
 	const width = 1 + SUMS.length;
 	return groups.flatMap(({ dimension, group_code, sums }) =>
 		COMPETENCIES.map((competency, i) => {
