@@ -3,9 +3,9 @@
 // publishes every pair for England; the dashboard computes only the pair a planner asks for.
 //
 // Each pair reuses the one-way stages' own SQL and disclosure control: the cube is re-labelled so
-// that its `region` column holds the pair's cell (`group_1|group_2`), and NEEDS_SQL / measureSql group
-// by it as they would by region. Specialties are multiple choice, so the cube is unnested by
-// specialty first: a respondent counts in every specialty they ticked.
+// that its `region` column holds the pair's cell (`group_1|group_2`), and needsStatistics and
+// measureStatisticsOf group by it as they would by region. Specialties are multiple choice, so the
+// cube is unnested by specialty first: a respondent counts in every specialty they ticked.
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { protect } from '../disclosure/protect';
 import { ENGLAND, ratingColumns } from '../core/reference';

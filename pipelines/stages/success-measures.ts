@@ -8,54 +8,50 @@ import { published, withColumns, type PipelineContext, type PublishedTable, type
 import { workforceSql } from './coverage';
 import { literal, rows } from '../core/sql';
 import { RATING_SENSITIVITY } from '../disclosure/perturbation';
-import { col, countOf, keySumOf, regionGroups, type Area, type CubeRelation, type RegionGroups } from '../core/cube';
+import { col, countOf, keySumOf, PACKED, regionGroups, type Area, type CubeRelation } from '../core/cube';
 
-const head = (m: SuccessMeasure, regions: RegionGroups) => `SELECT wave_id, ${regions.code} AS region_code, ${literal(m.id)} AS measure_id`;
-const counted = (column: string, as: string): Array<[string, string]> => [
-	[countOf(`sum(${column})`), as],
-	[keySumOf(`sum(${column})`), `${as}_key`]
-];
+/** One sum over cube rows a measure's statistics come from: a count packed with its key sum (cube.ts),
+ *  published as `as` and `${as}_key`, or a plain sum published as `as`. */
+type Sum = { column: string; as: string; packed: boolean };
+const counted = (column: string, as: string): Sum => ({ column, as, packed: true });
+const plain = (column: string, as: string): Sum => ({ column, as, packed: false });
 
-/** The statistics of a share, mean or MWDS measure, as [aggregate over cube rows, name] pairs. */
-function measureStatistics(m: SuccessMeasure): Array<[string, string]> {
+/** The sums of a share, mean or MWDS measure. */
+function measureSums(m: SuccessMeasure): Sum[] {
 	const base = counted('respondents', 'base');
 	switch (m.kind) {
 		case 'share':
-			return [...counted(col(m.id, 'numerator'), 'numerator'), ...counted(col(m.id, 'base'), 'base')];
+			return [counted(col(m.id, 'numerator'), 'numerator'), counted(col(m.id, 'base'), 'base')];
 		case 'mean':
 			// The mean of each person's mean rating: their total over the number of competencies.
-			return [...base, [`sum(${col(m.id, 'sum')})::BIGINT`, 'total_sum'], ...counted(col(m.id, 'n'), 'total_n')];
+			return [base, plain(col(m.id, 'sum'), 'total_sum'), counted(col(m.id, 'n'), 'total_n')];
 		case 'mwds':
 			return [
-				...base,
-				...ratingColumns().flatMap((r): Array<[string, string]> => [
-					...counted(col(r.competency, 'raters'), `${r.competency}_n`),
-					[`sum(${col(r.competency, 'importance_sum')})::BIGINT`, `${r.competency}_imp`],
-					[`sum(${col(r.competency, 'confidence_sum')})::BIGINT`, `${r.competency}_conf`],
-					...counted(col(r.competency, 'importance_n'), `${r.competency}_impn`),
-					[`sum(${col(r.competency, 'importance_all_sum')})::BIGINT`, `${r.competency}_impall`]
+				base,
+				...ratingColumns().flatMap((r) => [
+					counted(col(r.competency, 'raters'), `${r.competency}_n`),
+					plain(col(r.competency, 'importance_sum'), `${r.competency}_imp`),
+					plain(col(r.competency, 'confidence_sum'), `${r.competency}_conf`),
+					counted(col(r.competency, 'importance_n'), `${r.competency}_impn`),
+					plain(col(r.competency, 'importance_all_sum'), `${r.competency}_impall`)
 				])
 			];
 		case 'coverage':
-			throw new Error('Coverage is counted against the workforce: see measureSql');
+			throw new Error('Coverage is counted against the workforce: see coverageSql');
 	}
 }
 
-/** The raw statistics of one measure per wave and region (England and each region, or the cube's one
- *  area): counts with their key sums, and sums for means, which disclosure control turns into published values. */
-export function measureSql(m: SuccessMeasure, cube: CubeRelation, workforceCsv: string, workforce?: WorkforceScope, area?: Area): string {
+/** The respondents of each wave and region (England and each region, or the cube's one area) against
+ *  the workforce: the coverage measure's raw statistics, which disclosure control turns into its value. */
+function coverageSql(m: SuccessMeasure, cube: CubeRelation, workforceCsv: string, workforce?: WorkforceScope, area?: Area): string {
 	const regions = regionGroups(area);
-	if (m.kind !== 'coverage')
-		return `${head(m, regions)}, ${measureStatistics(m)
-			.map(([sql, as]) => `${sql} AS ${as}`)
-			.join(', ')} FROM ${cube} ${regions.groupBy('wave_id')}`;
 	const workforceRegions = regionGroups(area, 'region_code');
 	// The workforce is a public denominator; it carries the respondents' key only because every
 	// count does (its perturbation, at most 2 in thousands, is immaterial).
 	return `SELECT a.*, w.workforce AS base, a.numerator_key AS base_key
-		FROM (${head(m, regions)}, ${counted('respondents', 'numerator')
-			.map(([sql, as]) => `${sql} AS ${as}`)
-			.join(', ')} FROM ${cube} ${regions.groupBy('wave_id')}) a
+		FROM (SELECT wave_id, ${regions.code} AS region_code, ${literal(m.id)} AS measure_id,
+			${countOf('sum(respondents)')} AS numerator, ${keySumOf('sum(respondents)')} AS numerator_key
+			FROM ${cube} ${regions.groupBy('wave_id')}) a
 		JOIN (SELECT ${workforceRegions.code} AS region_code, sum(workforce)::INTEGER AS workforce
 			FROM ${workforceSql(workforceCsv, workforce)} WHERE ${workforceRegions.within}
 			${workforceRegions.groupBy()}) w USING (region_code)`;
@@ -64,10 +60,13 @@ export function measureSql(m: SuccessMeasure, cube: CubeRelation, workforceCsv: 
 type MeasureRow = Record<string, unknown> & { wave_id: string; region_code: string; measure_id: string; kind: string };
 type Statistics = Record<string, unknown> & Pick<MeasureRow, 'wave_id' | 'region_code' | 'measure_id'>;
 
+const PACKED_BIG = BigInt(PACKED);
+
 /** Every measure's statistics per wave and region, one row per measure, wave and region, each with
  *  `kind` and `rating` and every measure kind's columns (null where not its own), ordered by measure,
- *  region and wave. The share, mean and MWDS measures come from one pass over the cube (one query,
- *  each measure's columns side by side, instead of one query each), coverage from its own. */
+ *  region and wave. The share, mean and MWDS measures come from one pass over the cube (one query, its
+ *  sums as one list: one column of the result rather than a hundred; BENCHMARKS.md, thirteenth
+ *  sitting), coverage from its own. */
 export async function measureStatisticsOf(
 	c: DuckDBConnection,
 	measures: SuccessMeasure[],
@@ -77,30 +76,35 @@ export async function measureStatisticsOf(
 	area?: Area
 ): Promise<MeasureRow[]> {
 	const pooled: SuccessMeasure[] = measures.filter((m) => m.kind !== 'coverage');
+	const sums = pooled.map(measureSums);
 	const regions = regionGroups(area);
-	const wide = pooled.length
-		? await rows(
+	const groups = pooled.length
+		? await rows<{ wave_id: string; region_code: string; sums: Array<bigint | null> }>(
 				c,
-				`SELECT wave_id, ${regions.code} AS region_code, ${pooled
-					.flatMap((m, k) => measureStatistics(m).map(([sql, as]) => `${sql} AS "m${k}:${as}"`))
-					.join(', ')} FROM ${cube} ${regions.groupBy('wave_id')}`
+				`SELECT wave_id, ${regions.code} AS region_code, [${sums
+					.flat()
+					.map((s) => `sum(${s.column})::BIGINT`)
+					.join(', ')}] AS sums FROM ${cube} ${regions.groupBy('wave_id')}`
 			)
 		: [];
+	// Where each pooled measure's sums start in a group's list.
+	const starts = sums.map((_, k) => sums.slice(0, k).reduce((n, list) => n + list.length, 0));
 	const parts: MeasureRow[][] = await Promise.all(
 		measures.map(async (m) => {
 			const k = pooled.indexOf(m);
-			// Each measure's column names once, not once a row (an MWDS measure has a hundred).
-			const names = k < 0 ? [] : measureStatistics(m).map(([, as]) => [as, `m${k}:${as}`]);
 			const data =
 				k < 0
-					? await rows<Statistics>(c, measureSql(m, cube, workforceCsv, workforce, area))
-					: wide.map((w) => {
-							const r: Statistics = {
-								wave_id: w.wave_id as string,
-								region_code: w.region_code as string,
-								measure_id: m.id
-							};
-							for (const [as, from] of names) r[as] = w[from];
+					? await rows<Statistics>(c, coverageSql(m, cube, workforceCsv, workforce, area))
+					: groups.map((g) => {
+							const r: Statistics = { wave_id: g.wave_id, region_code: g.region_code, measure_id: m.id };
+							sums[k].forEach((s, i) => {
+								const value = g.sums[starts[k] + i];
+								if (!s.packed) r[s.as] = value === null ? null : Number(value);
+								else {
+									r[s.as] = value === null ? null : Number(value / PACKED_BIG);
+									r[`${s.as}_key`] = value === null ? null : Number(value % PACKED_BIG);
+								}
+							});
 							return r;
 						});
 			return data.map((r) => ({ kind: m.kind, rating: m.kind === 'mean' ? m.rating : '', ...r }) as MeasureRow);
