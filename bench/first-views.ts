@@ -94,7 +94,9 @@ try {
 	console.log(`${''.padEnd(40)} ${'mean'.padStart(7)} ${'p50'.padStart(7)} ${'p95'.padStart(7)}`);
 	console.log(`${`a view, on the engine's ${engine.live.connections.length} connections`.padEnd(40)} ${figures(summary(pooled))}`);
 	console.log(`${'a view, on one connection'.padEnd(40)} ${figures(summary(sequential))}`);
-	console.log(`\nCPU per view on the engine's connections (every thread): ${((cpu.user + cpu.system) / 1000 / views.length).toFixed(1)} ms`);
+	console.log(
+		`\nCPU per view on the engine's connections (every thread): ${((cpu.user + cpu.system) / 1000 / views.length).toFixed(1)} ms`
+	);
 	console.log('\nEach stage on one connection (ms per view; stages that run once per snapshot cost ~0 after)');
 	for (const [name, ms] of [...stages].sort((a, b) => summary(b[1]).mean - summary(a[1]).mean))
 		console.log(`  ${name.padEnd(38)} ${figures(summary(ms))}`);

@@ -5,78 +5,86 @@ import { protect } from '../disclosure/protect';
 import { sectors, staffGroups } from '../core/reference';
 import { specialties } from '../../src/lib/instrument/reference';
 import { published, waveSqlOf, specialtiesOf, type PipelineContext, type PublishedTable } from '../core/context';
-import { literalList, rows } from '../core/sql';
-import { countOf, keySumOf, regionGroups, type CubeRelation, type RegionGroups } from '../core/cube';
+import { literal, rows } from '../core/sql';
+import { PACKED, regionGroups, type CubeRelation, type RegionGroups } from '../core/cube';
 
-/** Counts of one grouping column by region, every region × code cell present, England rows included. */
-const BY_REGION_SQL = (cube: CubeRelation, waveSql: string, regions: RegionGroups, column: string, codes: string[], multi = false) => `
-	WITH people AS (
-		SELECT region, ${multi ? `unnest(${column})` : column} AS code, respondents FROM ${cube} WHERE wave_id = ${waveSql}
-	), counts AS (
-		SELECT ${regions.code} AS region_code, code, ${countOf('sum(respondents)')} AS respondents, ${keySumOf('sum(respondents)')} AS respondents_key
-		FROM people ${regions.groupBy('code')}
-	)
-	SELECT r.region_code, c.code, coalesce(n.respondents, 0) AS respondents, coalesce(n.respondents_key, 0) AS respondents_key
-	FROM ${regions.codes} r
-	CROSS JOIN (SELECT unnest(${literalList(codes)}) AS code) c
-	LEFT JOIN counts n USING (region_code, code)
-	ORDER BY r.region_code, c.code`;
+/** Each region's count (packed with its key sum, cube.ts) of everyone, then of each code of the
+ *  partitions, as one list, by sums over the cube's rows filtered to each code: one pass and one result
+ *  column rather than a query per partition, each joining every region to every code (BENCHMARKS.md,
+ *  thirteenth sitting). Every region the table lists has its row, with no list where it has no people. */
+const COUNTS_SQL = (cube: CubeRelation, waveSql: string, regions: RegionGroups, partitions: Partition[]) => {
+	const sums = [
+		'sum(respondents)',
+		...partitions.flatMap(({ column, codes, multi }) =>
+			codes.map((code) =>
+				multi
+					? // As many times as the list holds it, as unnest would count it.
+						`sum(respondents * length(list_filter(${column}, (x) -> x = ${literal(code)})))`
+					: `sum(respondents) FILTER (WHERE ${column} = ${literal(code)})`
+			)
+		)
+	];
+	return `
+		SELECT r.region_code, s.packed
+		FROM ${regions.codes} r LEFT JOIN (
+			SELECT ${regions.code} AS region_code, [${sums.map((sum) => `${sum}::BIGINT`).join(', ')}] AS packed
+			FROM ${cube} WHERE wave_id = ${waveSql} ${regions.groupBy()}
+		) s USING (region_code)
+		ORDER BY r.region_code`;
+};
 
-const REGION_TOTALS_SQL = (cube: CubeRelation, waveSql: string, regions: RegionGroups) => `
-	SELECT r.region_code, coalesce(n.respondents, 0) AS respondents, coalesce(n.respondents_key, 0) AS respondents_key
-	FROM ${regions.codes} r
-	LEFT JOIN (
-		SELECT ${regions.code} AS region_code, ${countOf('sum(respondents)')} AS respondents, ${keySumOf('sum(respondents)')} AS respondents_key
-		FROM ${cube} WHERE wave_id = ${waveSql} ${regions.groupBy()}
-	) n USING (region_code)
-	ORDER BY r.region_code`;
+/** A grouping column of the cube and the codes the tables list, sorted as they list them. */
+type Partition = { column: string; codes: string[]; multi?: boolean };
+
+/** Byte order, as DuckDB sorts text. */
+const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+const PACKED_BIG = BigInt(PACKED);
+
+/** Each region's count and key sum of everyone, then of each code of the partitions in order. */
+async function countsOf(c: DuckDBConnection, cube: CubeRelation, waveSql: string, regions: RegionGroups, partitions: Partition[]) {
+	const areas = await rows<{ region_code: string; packed: Array<bigint | null> | null }>(c, COUNTS_SQL(cube, waveSql, regions, partitions));
+	return areas.map(({ region_code, packed }) => ({
+		region_code,
+		counts: (packed ?? Array.from({ length: 1 + partitions.reduce((n, p) => n + p.codes.length, 0) }, () => null)).map((value) =>
+			value === null
+				? { respondents: 0, respondents_key: 0 }
+				: { respondents: Number(value / PACKED_BIG), respondents_key: Number(value % PACKED_BIG) }
+		)
+	}));
+}
 
 type Count = { region_code: string; code: string; respondents: number; respondents_key: number };
 
 export async function respondents(c: DuckDBConnection, ctx: PipelineContext): Promise<PublishedTable[]> {
 	const wave = ctx.wave.id;
 	const groups = regionGroups(ctx.area);
-	const totals = await rows<{ region_code: string; respondents: number; respondents_key: number }>(
-		c,
-		REGION_TOTALS_SQL(ctx.cube, waveSqlOf(ctx), groups)
-	);
+	const staffAndSector: Partition[] = [
+		{ column: 'staff_group', codes: staffGroups.map((s) => s.code).sort(compare) },
+		{ column: 'sector', codes: sectors.map((s) => s.code).sort(compare) }
+	];
+	const bySpecialty: Partition = { column: 'specialties', codes: specialties.map((s) => s.code).sort(compare), multi: true };
+	// Everyone, by staff group and by sector, from the cube; by specialty from its rows with their
+	// specialties (specialtiesOf).
+	const counts = await countsOf(c, ctx.cube, waveSqlOf(ctx), groups, staffAndSector);
+	const specialtyCounts = await countsOf(c, specialtiesOf(ctx), waveSqlOf(ctx), groups, [bySpecialty]);
+	/** Region × code rows of one partition, from the counts where its codes start. */
+	const partition = (of: typeof counts, { codes }: Partition, start: number): Count[] =>
+		of.flatMap(({ region_code, counts }) => codes.map((code, i) => ({ region_code, code, ...counts[start + i] })));
 	const byRegion = protect(
-		totals.map((r) => ({ wave, ...r })),
+		counts.map(({ region_code, counts }) => ({ wave, region_code, ...counts[0] })),
 		{ counts: ['respondents'] },
 		ctx.rule
 	);
-
-	const partition = async (column: string, codes: string[]) =>
+	const safely = (data: Count[]) =>
 		protect(
-			(await rows<Count>(c, BY_REGION_SQL(ctx.cube, waveSqlOf(ctx), groups, column, codes))).map((r) => ({ wave, ...r })),
+			data.map((r) => ({ wave, ...r })),
 			{ counts: ['respondents'] },
 			ctx.rule
 		);
-	const staff = await partition(
-		'staff_group',
-		staffGroups.map((s) => s.code)
-	);
-	const sector = await partition(
-		'sector',
-		sectors.map((s) => s.code)
-	);
-	const specialty = protect(
-		(
-			await rows<Count>(
-				c,
-				BY_REGION_SQL(
-					specialtiesOf(ctx),
-					waveSqlOf(ctx),
-					groups,
-					'specialties',
-					specialties.map((s) => s.code),
-					true
-				)
-			)
-		).map((r) => ({ wave, ...r })),
-		{ counts: ['respondents'] },
-		ctx.rule
-	);
+	const staff = safely(partition(counts, staffAndSector[0], 1));
+	const sector = safely(partition(counts, staffAndSector[1], 1 + staffAndSector[0].codes.length));
+	const specialty = safely(partition(specialtyCounts, bySpecialty, 1));
 	const rename = (column: string) => (r: Record<string, unknown>) => ({ ...r, [column]: r.code });
 	return [
 		published(
