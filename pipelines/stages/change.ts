@@ -6,22 +6,24 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { ENGLAND } from '../core/reference';
 import { published, type PipelineContext, type PublishedTable } from '../core/context';
-import { literalList, rows } from '../core/sql';
+import { literalList } from '../core/sql';
 import { regionGroups } from '../core/cube';
 import { changeInWords } from '../stats/intervals';
-import { byItem, combine, compare, comparedFigures, comparedItems, itemsSql, valueOf } from './compared-figures';
+import { byItem, combine, compare, comparedFigures, comparedItems, itemRows, valueOf } from './compared-figures';
 
 export async function change(c: DuckDBConnection, ctx: PipelineContext): Promise<PublishedTable[]> {
 	const items = comparedItems(ctx.measures);
 	const order = ctx.waves.map((w) => w.id);
 	const previous = order[order.indexOf(ctx.wave.id) - 1] ?? null;
 	const waves = previous ? [previous, ctx.wave.id] : [ctx.wave.id];
-	const sql = itemsSql(
-		items,
-		`wave_id AS wave, ${ctx.area ? regionGroups(ctx.area).code : 'region'} AS region_code`,
-		`FROM ${ctx.cube} WHERE wave_id IN (SELECT unnest(${literalList(waves)})) GROUP BY ALL ORDER BY region_code, wave`
-	);
-	const byRegion = items.length ? await rows(c, sql) : [];
+	const byRegion = items.length
+		? await itemRows(
+				c,
+				items,
+				`wave_id AS wave, ${ctx.area ? regionGroups(ctx.area).code : 'region'} AS region_code`,
+				`FROM ${ctx.cube} WHERE wave_id IN (SELECT unnest(${literalList(waves)})) GROUP BY ALL ORDER BY region_code, wave`
+			)
+		: [];
 	// England is the sum of its regions, per wave; a cube of one area (PipelineContext.area) has its own rows only.
 	const england = (ctx.area ? [] : waves)
 		.map((wave) =>

@@ -9,6 +9,8 @@ import { col, PACKED } from '../core/cube';
 import { ANSWER_SENSITIVITY, RATING_MIDPOINT, RATING_SENSITIVITY, SQUARE_SENSITIVITY } from '../disclosure/perturbation';
 import { shareDecimals } from '../core/figures';
 import { newcombe, populationSd, sampleSd, welch, type Interval } from '../stats/intervals';
+import { rows, type Row } from '../core/sql';
+import type { DuckDBConnection } from '@duckdb/node-api';
 
 export interface ComparedItem {
 	item_kind: 'measure' | 'competency';
@@ -17,8 +19,8 @@ export interface ComparedItem {
 	name: string;
 	unit: string;
 	method: 'Newcombe' | 'Welch';
-	/** SELECT-list aggregates over cube rows, their names prefixed with `p` (see ItemStatistics). */
-	aggregates: (p: string) => string;
+	/** Aggregates over cube rows, each BIGINT, with their names prefixed with `p` (see ItemStatistics). */
+	aggregates: (p: string) => Array<[sql: string, name: string]>;
 }
 
 /** Aggregates over cube rows: counts with their key sums, and sums for means. */
@@ -34,7 +36,8 @@ export type ItemStatistics = {
 
 /** Counts stay packed with their key sums (cube.ts) until byItem: packed sums add and subtract, so a
  *  larger group (England, the rest of England) is the sum or difference of smaller ones. */
-const counted = (column: string, as: string) => `coalesce(sum(${column}), 0)::BIGINT AS "${as}"`;
+const counted = (column: string, as: string): [string, string] => [`coalesce(sum(${column}), 0)::BIGINT`, as];
+const summed = (column: string, as: string): [string, string] => [`sum(${column})::BIGINT`, as];
 
 /** Share and mean measures (MWDS and coverage have no sampling interval here: docs/intervals.md), then
  *  each competency's mean confidence. */
@@ -48,7 +51,7 @@ export function comparedItems(measures: SuccessMeasure[]): ComparedItem[] {
 				name: m.name,
 				unit: '%',
 				method: 'Newcombe',
-				aggregates: (p) => `${counted(col(m.id, 'numerator'), `${p}numerator`)}, ${counted(col(m.id, 'base'), `${p}base`)}`
+				aggregates: (p) => [counted(col(m.id, 'numerator'), `${p}numerator`), counted(col(m.id, 'base'), `${p}base`)]
 			});
 		else if (m.kind === 'mean')
 			out.push({
@@ -57,8 +60,11 @@ export function comparedItems(measures: SuccessMeasure[]): ComparedItem[] {
 				name: m.name,
 				unit: m.unit,
 				method: 'Welch',
-				aggregates: (p) =>
-					`${counted(col(m.id, 'n'), `${p}base`)}, sum(${col(m.id, 'sum')})::BIGINT AS "${p}total_sum", sum(${col(m.id, 'sq_sum')})::BIGINT AS "${p}total_sq_sum"`
+				aggregates: (p) => [
+					counted(col(m.id, 'n'), `${p}base`),
+					summed(col(m.id, 'sum'), `${p}total_sum`),
+					summed(col(m.id, 'sq_sum'), `${p}total_sq_sum`)
+				]
 			});
 	}
 	for (const r of ratingColumns())
@@ -68,16 +74,30 @@ export function comparedItems(measures: SuccessMeasure[]): ComparedItem[] {
 			name: `Mean confidence: ${competencyName(r.competency)}`,
 			unit: 'score 1–5',
 			method: 'Welch',
-			aggregates: (p) =>
-				`${counted(col(r.competency, 'raters'), `${p}base`)}, sum(${col(r.competency, 'confidence_sum')})::BIGINT AS "${p}total_sum", sum(${col(r.competency, 'confidence_sq_sum')})::BIGINT AS "${p}total_sq_sum"`
+			aggregates: (p) => [
+				counted(col(r.competency, 'raters'), `${p}base`),
+				summed(col(r.competency, 'confidence_sum'), `${p}total_sum`),
+				summed(col(r.competency, 'confidence_sq_sum'), `${p}total_sq_sum`)
+			]
 		});
 	return out;
 }
 
 /** One pass over the cube for every item: `select` gives the grouping columns, `rest` the FROM … GROUP BY;
- *  each item's aggregates are prefixed `i<k>:`. */
-export const itemsSql = (items: ComparedItem[], select: string, rest: string) =>
-	`SELECT ${select}, ${items.map((item, k) => item.aggregates(`i${k}:`)).join(', ')} ${rest}`;
+ *  each item's aggregates are prefixed `i<k>:` in the rows. DuckDB returns them as one list, one column
+ *  of the result rather than a hundred (BENCHMARKS.md, thirteenth sitting), set out by name here. */
+export async function itemRows(c: DuckDBConnection, items: ComparedItem[], select: string, rest: string): Promise<Row[]> {
+	const aggregates = items.flatMap((item, k) => item.aggregates(`i${k}:`));
+	const data = await rows<Row & { item_values: Array<bigint | null> }>(
+		c,
+		`SELECT ${select}, [${aggregates.map(([sql]) => sql).join(', ')}] AS item_values ${rest}`
+	);
+	return data.map(({ item_values, ...row }) => {
+		const out: Row = row;
+		aggregates.forEach(([, name], i) => (out[name] = item_values[i] === null ? null : Number(item_values[i])));
+		return out;
+	});
+}
 
 type Wide = Record<string, unknown>;
 

@@ -7,8 +7,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { ENGLAND, regions } from '../core/reference';
 import { published, waveSqlOf, type PipelineContext, type PublishedTable } from '../core/context';
-import { rows } from '../core/sql';
-import { byItem, combine, compare, comparedFigures, comparedItems, itemsSql, valueOf } from './compared-figures';
+import { byItem, combine, compare, comparedFigures, comparedItems, itemRows, valueOf } from './compared-figures';
 
 type Parts = { wave: string; region_code: string; part: 'region' | 'rest of England' | 'England' };
 
@@ -18,7 +17,7 @@ export async function regionComparison(c: DuckDBConnection, ctx: PipelineContext
 	const items = comparedItems(ctx.measures);
 	const wave = ctx.wave.id;
 	const byRegion = items.length
-		? await rows(c, itemsSql(items, 'region AS region_code', `FROM ${ctx.cube} WHERE wave_id = ${waveSqlOf(ctx)} GROUP BY ALL`))
+		? await itemRows(c, items, 'region AS region_code', `FROM ${ctx.cube} WHERE wave_id = ${waveSqlOf(ctx)} GROUP BY ALL`)
 		: [];
 	// England is the sum of the regions, and the rest of England is England less the region.
 	const england = combine(byRegion, { wave, region_code: ENGLAND.code, part: 'England' });
