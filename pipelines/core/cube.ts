@@ -35,6 +35,15 @@ export const countOf = (packedSum: string) => `(${packedSum} // ${PACKED})::INTE
 /** The records' key sum in a sum of packed cube values. */
 export const keySumOf = (packedSum: string) => `(${packedSum} % ${PACKED})::BIGINT`;
 
+const PACKED_BIGINT = BigInt(PACKED);
+
+/** The count and the records' key sum in a sum of packed cube values read back exactly (a BIGINT list
+ *  element comes to JS as a bigint), as countOf and keySumOf give them in SQL. */
+export const unpacked = (packedSum: bigint): [count: number, keySum: number] => [
+	Number(packedSum / PACKED_BIGINT),
+	Number(packedSum % PACKED_BIGINT)
+];
+
 /** The statistics one cube row holds, as `aggregate AS column` over single responses. */
 function statistics(measures: SuccessMeasure[]): string[] {
 	// Every count comes packed with the sum of its records' keys: its cell key.

@@ -82,6 +82,9 @@ export function ident(name: string): string {
 	return `"${name}"`;
 }
 
+/** Text in the order DuckDB sorts it (by bytes: the same as JS for the ASCII codes of the reference data). */
+export const textOrder = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
 export const literal = (value: string) => `'${value.replaceAll("'", "''")}'`;
 
 export const literalList = (values: string[]) => `[${values.map(literal).join(', ')}]`;

@@ -4,16 +4,13 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { protect } from '../disclosure/protect';
 import { ratingColumns, ratingScale } from '../core/reference';
 import { published, waveSqlOf, type PipelineContext, type PublishedTable } from '../core/context';
-import { rows } from '../core/sql';
-import { col, PACKED, RATINGS, regionGroups, type CubeRelation, type RegionGroups } from '../core/cube';
-
-/** Byte order, as DuckDB sorts text. */
-const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+import { rows, textOrder } from '../core/sql';
+import { col, RATINGS, unpacked, regionGroups, type CubeRelation, type RegionGroups } from '../core/cube';
 
 /** Every rating column's levels, in the order the table lists them (by competency, rating, level). */
 const LEVELS = ratingColumns()
 	.flatMap((r) => RATINGS.flatMap((rating) => ratingScale(rating).map(({ level }) => ({ competency: r.competency, rating, level }))))
-	.sort((a, b) => compare(a.competency, b.competency) || compare(a.rating, b.rating) || a.level - b.level);
+	.sort((a, b) => textOrder(a.competency, b.competency) || textOrder(a.rating, b.rating) || a.level - b.level);
 
 // One pass over the cube: each area's count per rating column and level, packed with its key sum
 // (cube.ts), as one list. A list is one column of the result rather than 190: DuckDB returned the wide
@@ -34,16 +31,14 @@ type Cell = {
 	base_key: number;
 };
 
-const PACKED_BIG = BigInt(PACKED);
-
 /** An area's cells from its packed counts: each level's count and key sum, and the people who gave
  *  the rating any level (the base) with theirs. An area with no rows has no counts, so no cells. */
 function cellsOf(region_code: string, packed: Array<bigint | null>): Cell[] {
 	const cells = LEVELS.flatMap((l, i) => {
 		const value = packed[i];
-		return value === null
-			? []
-			: [{ region_code, ...l, respondents: Number(value / PACKED_BIG), respondents_key: Number(value % PACKED_BIG) }];
+		if (value === null) return [];
+		const [respondents, respondents_key] = unpacked(value);
+		return [{ region_code, ...l, respondents, respondents_key }];
 	});
 	const bases = new Map<string, { base: number; base_key: number }>();
 	for (const cell of cells) {

@@ -9,7 +9,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { protect, type DisclosureRule, type FigureSpec, type Protected } from '../disclosure/protect';
 import { ENGLAND, ratingColumns } from '../core/reference';
 import { published, waveSqlOf, type PipelineContext, type PublishedTable } from '../core/context';
-import { literal, rows } from '../core/sql';
+import { literal, rows, textOrder } from '../core/sql';
 import {
 	MOMENT_NOISE_MULTIPLIER,
 	PRODUCT_SENSITIVITY,
@@ -17,7 +17,7 @@ import {
 	RATING_SENSITIVITY,
 	SQUARE_SENSITIVITY
 } from '../disclosure/perturbation';
-import { col, PACKED, type Area, type CubeRelation } from '../core/cube';
+import { col, unpacked, type Area, type CubeRelation } from '../core/cube';
 import { mwdsInterval, type RatingMoments } from '../stats/intervals';
 import type { FigureColumn } from '../core/figures';
 
@@ -26,13 +26,10 @@ export type NeedsDimension = 'region' | 'sector' | 'staff_group';
 /** The sums a needs statistic is made of, after the raters (packed with their key sum). */
 const SUMS = ['importance_sum', 'confidence_sum', 'importance_sq_sum', 'confidence_sq_sum', 'importance_confidence_sum'] as const;
 
-/** Byte order, as DuckDB sorts text. */
-const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-
 /** The competencies in the order the statistics list them. */
 const COMPETENCIES = ratingColumns()
 	.map((r) => r.competency)
-	.sort(compare);
+	.sort(textOrder);
 
 /** Each group's sums as one list (per competency: raters packed with their key sum, then SUMS), which
  *  needsStatistics sets out per competency. A list is one column of the result rather than 77: DuckDB's
@@ -93,7 +90,7 @@ function areaGroups(
 			? [{ dimension: 'region', group_code: area.code, sums: COMPETENCIES.flatMap(() => [0n, ...SUMS.map(() => null)]) }]
 			: [];
 	return [...own, ...by('sector', (cell) => cell.sector), ...by('staff_group', (cell) => cell.staff_group)].sort(
-		(a, b) => compare(a.dimension, b.dimension) || compare(a.group_code, b.group_code)
+		(a, b) => textOrder(a.dimension, b.dimension) || textOrder(a.group_code, b.group_code)
 	);
 }
 
@@ -119,7 +116,6 @@ interface NeedsGroups {
 	area?: Area;
 }
 
-const PACKED_BIG = BigInt(PACKED);
 const numberOrNull = (value: bigint | null) => (value === null ? null : Number(value));
 
 /** Each group's needs statistics per competency (competencies nobody in it rated stay in, with no
@@ -138,13 +134,13 @@ export async function needsStatistics(
 	const width = 1 + SUMS.length;
 	return groups.flatMap(({ dimension, group_code, sums }) =>
 		COMPETENCIES.map((competency, i) => {
-			const raters = sums[i * width]!;
+			const [respondents, respondents_key] = unpacked(sums[i * width]!);
 			const statistics: NeedsStatistics = {
 				dimension,
 				group_code,
 				competency,
-				respondents: Number(raters / PACKED_BIG),
-				respondents_key: Number(raters % PACKED_BIG),
+				respondents,
+				respondents_key,
 				importance_sum: null,
 				confidence_sum: null,
 				importance_sq_sum: null,

@@ -5,8 +5,8 @@ import { protect } from '../disclosure/protect';
 import { sectors, staffGroups } from '../core/reference';
 import { specialties } from '../../src/lib/instrument/reference';
 import { published, waveSqlOf, specialtiesOf, type PipelineContext, type PublishedTable } from '../core/context';
-import { literal, rows } from '../core/sql';
-import { PACKED, regionGroups, type CubeRelation, type RegionGroups } from '../core/cube';
+import { literal, rows, textOrder } from '../core/sql';
+import { regionGroups, unpacked, type CubeRelation, type RegionGroups } from '../core/cube';
 
 /** Each region's count (packed with its key sum, cube.ts) of everyone, then of each code of the
  *  partitions, as one list, by sums over the cube's rows filtered to each code: one pass and one result
@@ -36,21 +36,15 @@ const COUNTS_SQL = (cube: CubeRelation, waveSql: string, regions: RegionGroups, 
 /** A grouping column of the cube and the codes the tables list, sorted as they list them. */
 type Partition = { column: string; codes: string[]; multi?: boolean };
 
-/** Byte order, as DuckDB sorts text. */
-const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-
-const PACKED_BIG = BigInt(PACKED);
-
 /** Each region's count and key sum of everyone, then of each code of the partitions in order. */
 async function countsOf(c: DuckDBConnection, cube: CubeRelation, waveSql: string, regions: RegionGroups, partitions: Partition[]) {
 	const areas = await rows<{ region_code: string; packed: Array<bigint | null> | null }>(c, COUNTS_SQL(cube, waveSql, regions, partitions));
 	return areas.map(({ region_code, packed }) => ({
 		region_code,
-		counts: (packed ?? Array.from({ length: 1 + partitions.reduce((n, p) => n + p.codes.length, 0) }, () => null)).map((value) =>
-			value === null
-				? { respondents: 0, respondents_key: 0 }
-				: { respondents: Number(value / PACKED_BIG), respondents_key: Number(value % PACKED_BIG) }
-		)
+		counts: (packed ?? Array.from({ length: 1 + partitions.reduce((n, p) => n + p.codes.length, 0) }, () => null)).map((value) => {
+			const [respondents, respondents_key] = value === null ? [0, 0] : unpacked(value);
+			return { respondents, respondents_key };
+		})
 	}));
 }
 
@@ -60,10 +54,10 @@ export async function respondents(c: DuckDBConnection, ctx: PipelineContext): Pr
 	const wave = ctx.wave.id;
 	const groups = regionGroups(ctx.area);
 	const staffAndSector: Partition[] = [
-		{ column: 'staff_group', codes: staffGroups.map((s) => s.code).sort(compare) },
-		{ column: 'sector', codes: sectors.map((s) => s.code).sort(compare) }
+		{ column: 'staff_group', codes: staffGroups.map((s) => s.code).sort(textOrder) },
+		{ column: 'sector', codes: sectors.map((s) => s.code).sort(textOrder) }
 	];
-	const bySpecialty: Partition = { column: 'specialties', codes: specialties.map((s) => s.code).sort(compare), multi: true };
+	const bySpecialty: Partition = { column: 'specialties', codes: specialties.map((s) => s.code).sort(textOrder), multi: true };
 	// Everyone, by staff group and by sector, from the cube; by specialty from its rows with their
 	// specialties (specialtiesOf).
 	const counts = await countsOf(c, ctx.cube, waveSqlOf(ctx), groups, staffAndSector);

@@ -2,17 +2,14 @@
 // done, preferred learning formats, barriers), nationally and by region, with 95% Wilson intervals.
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { protect } from '../disclosure/protect';
-import { col, optionCodes, PACKED, regionGroups, SHARE_QUESTIONS, type CubeRelation, type RegionGroups } from '../core/cube';
+import { col, optionCodes, regionGroups, unpacked, SHARE_QUESTIONS, type CubeRelation, type RegionGroups } from '../core/cube';
 import { published, waveSqlOf, type PipelineContext, type PublishedTable } from '../core/context';
-import { rows } from '../core/sql';
-
-/** Byte order, as DuckDB sorts text. */
-const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+import { rows, textOrder } from '../core/sql';
 
 export { SHARE_QUESTIONS };
 
 /** Every question's options, in the order the table lists them within a region. */
-const OPTIONS = SHARE_QUESTIONS.map((question) => ({ question, codes: [...optionCodes(question)].sort(compare) }));
+const OPTIONS = SHARE_QUESTIONS.map((question) => ({ question, codes: [...optionCodes(question)].sort(textOrder) }));
 
 /** One pass over the cube for every question: per region, each option's count and the count of people
  *  who answered, packed with their key sums (cube.ts), as two lists. Lists are two columns of the
@@ -29,9 +26,11 @@ const SHARES_SQL = (cube: CubeRelation, waveSql: string, regions: RegionGroups) 
 	) s USING (region_code)
 	ORDER BY r.region_code`;
 
-const PACKED_BIG = BigInt(PACKED);
-const unpacked = (value: bigint | null | undefined) =>
-	value === null || value === undefined ? { n: 0, key: 0 } : { n: Number(value / PACKED_BIG), key: Number(value % PACKED_BIG) };
+/** A count and its key sum from a packed sum of the lists, 0 where a region has no list. */
+const countOf = (value: bigint | null | undefined) => {
+	const [n, key] = value === null || value === undefined ? [0, 0] : unpacked(value);
+	return { n, key };
+};
 
 type Share = {
 	region_code: string;
@@ -54,9 +53,9 @@ export async function shares(c: DuckDBConnection, ctx: PipelineContext): Promise
 	let first = 0;
 	for (const [q, { question, codes }] of OPTIONS.entries()) {
 		for (const { region_code, chosen, answered } of areas) {
-			const base = unpacked(answered?.[q]);
+			const base = countOf(answered?.[q]);
 			codes.forEach((option, i) => {
-				const count = unpacked(chosen?.[first + i]);
+				const count = countOf(chosen?.[first + i]);
 				data.push({
 					wave,
 					region_code,

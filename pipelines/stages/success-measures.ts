@@ -6,9 +6,9 @@ import { protect, type FigureSpec, type MeanSpec } from '../disclosure/protect';
 import { ratingColumns, type SuccessMeasure } from '../core/reference';
 import { published, withColumns, type PipelineContext, type PublishedTable, type WorkforceScope } from '../core/context';
 import { workforceSql } from './coverage';
-import { literal, rows } from '../core/sql';
+import { literal, rows, textOrder } from '../core/sql';
 import { RATING_SENSITIVITY } from '../disclosure/perturbation';
-import { col, countOf, keySumOf, PACKED, regionGroups, type Area, type CubeRelation } from '../core/cube';
+import { col, countOf, keySumOf, regionGroups, unpacked, type Area, type CubeRelation } from '../core/cube';
 
 /** One sum over cube rows a measure's statistics come from: a count packed with its key sum (cube.ts),
  *  published as `as` and `${as}_key`, or a plain sum published as `as`. */
@@ -60,8 +60,6 @@ function coverageSql(m: SuccessMeasure, cube: CubeRelation, workforceCsv: string
 type MeasureRow = Record<string, unknown> & { wave_id: string; region_code: string; measure_id: string; kind: string };
 type Statistics = Record<string, unknown> & Pick<MeasureRow, 'wave_id' | 'region_code' | 'measure_id'>;
 
-const PACKED_BIG = BigInt(PACKED);
-
 /** Every measure's statistics per wave and region, one row per measure, wave and region, each with
  *  `kind` and `rating` and every measure kind's columns (null where not its own), ordered by measure,
  *  region and wave. The share, mean and MWDS measures come from one pass over the cube (one query, its
@@ -100,10 +98,7 @@ export async function measureStatisticsOf(
 							sums[k].forEach((s, i) => {
 								const value = g.sums[starts[k] + i];
 								if (!s.packed) r[s.as] = value === null ? null : Number(value);
-								else {
-									r[s.as] = value === null ? null : Number(value / PACKED_BIG);
-									r[`${s.as}_key`] = value === null ? null : Number(value % PACKED_BIG);
-								}
+								else [r[s.as], r[`${s.as}_key`]] = value === null ? [null, null] : unpacked(value);
 							});
 							return r;
 						});
@@ -117,7 +112,7 @@ export async function measureStatisticsOf(
 	return parts
 		.flat()
 		.map((r) => [order(r), withColumns(r, columns)] as const)
-		.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+		.sort(([a], [b]) => textOrder(a, b))
 		.map(([, r]) => r);
 }
 
