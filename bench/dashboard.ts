@@ -11,7 +11,7 @@ import { parseArgs } from 'node:util';
 import { Database } from '../src/lib/server/db/database';
 import { createUser } from '../src/lib/server/auth/users';
 import { instrument } from '../src/lib/instrument/survey';
-import { generateResponses } from '../pipelines/sources/synthetic';
+import { benchmarkResponses } from './kit/waves';
 import { startServer, tempDir } from './kit/server';
 import { signIn } from './kit/trpc';
 import { filterChanges, type DashboardFilterInput } from './kit/dashboard-filters';
@@ -34,8 +34,7 @@ try {
 	const db = await Database.open(databasePath, instrument);
 	let t = performance.now();
 	await db.write(async (c) => {
-		await generateResponses(c, { n: Math.round(n * 0.4), seed: 41, waveId: '2025-26' });
-		await generateResponses(c, { n: n - Math.round(n * 0.4), seed: 42, waveId: '2026-27', progress: 1 });
+		await benchmarkResponses(c, n, 1);
 		// Open, so that the new responses of the last measurement can be submitted to it.
 		await c.run(`UPDATE waves SET status = 'open', closed_at = NULL WHERE id = '2026-27'`);
 	});

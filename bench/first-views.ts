@@ -14,7 +14,7 @@ import { engineDatabase } from '../src/lib/server/analytics/engine';
 import { NHS_DIGITAL_RULE } from '../pipelines/disclosure/protect';
 import { ENGLAND, loadSuccessMeasures, WORKFORCE_CSV } from '../pipelines/core/reference';
 import { timeStatements } from '../pipelines/core/sql';
-import { generateResponses } from '../pipelines/sources/synthetic';
+import { benchmarkResponses } from './kit/waves';
 import { filterChanges } from './kit/dashboard-filters';
 import { tempDir } from './kit/server';
 
@@ -42,10 +42,7 @@ const figures = (s: { mean: number; p50: number; p95: number }) => [s.mean, s.p5
 const dir = tempDir('pgw-bench-first-views-');
 try {
 	const db = await Database.open(join(dir.path, 'survey.duckdb'), instrument);
-	await db.write(async (c) => {
-		await generateResponses(c, { n: Math.round(n * 0.4), seed: 41, waveId: '2025-26' });
-		await generateResponses(c, { n: n - Math.round(n * 0.4), seed: 42, waveId: '2026-27' });
-	});
+	await db.write((c) => benchmarkResponses(c, n));
 	const cube = new LiveCube(db, { everySeconds: 3600, minNewResponses: 1 });
 	await cube.publishNow();
 	const engine = await engineDatabase();

@@ -10,6 +10,7 @@ import { LiveCube } from '../src/lib/server/analytics/live-cube';
 import { instrument } from '../src/lib/instrument/survey';
 import { loadSuccessMeasures } from '../pipelines/core/reference';
 import { generateResponses } from '../pipelines/sources/synthetic';
+import { benchmarkResponses } from './kit/waves';
 import { tempDir } from './kit/server';
 
 const { values } = parseArgs({ options: { responses: { type: 'string', default: '1000000' }, new: { type: 'string', default: '1000' } } });
@@ -23,10 +24,7 @@ const policy = { everySeconds: 3600, minNewResponses: 1 };
 const dir = tempDir('pgw-bench-snapshot-');
 try {
 	const db = await Database.open(join(dir.path, 'survey.duckdb'), instrument);
-	await db.write(async (c) => {
-		await generateResponses(c, { n: Math.round(n * 0.4), seed: 41, waveId: '2025-26' });
-		await generateResponses(c, { n: n - Math.round(n * 0.4), seed: 42, waveId: '2026-27' });
-	});
+	await db.write((c) => benchmarkResponses(c, n));
 	const timed = async (cube: LiveCube) => {
 		const started = performance.now();
 		const rows = await cube.use(measures, async (live) =>

@@ -9,7 +9,7 @@ import { Database } from '../src/lib/server/db/database';
 import { createUser } from '../src/lib/server/auth/users';
 import { instrument } from '../src/lib/instrument/survey';
 import { regions } from '../src/lib/instrument/reference';
-import { generateResponses } from '../pipelines/sources/synthetic';
+import { benchmarkResponses } from './kit/waves';
 import { startServer, tempDir } from './kit/server';
 import { signIn } from './kit/trpc';
 import { BENCH_LIMIT, drive, formatResult } from './kit/submit-load';
@@ -41,8 +41,7 @@ try {
 	const databasePath = join(dir.path, 'survey.duckdb');
 	const db = await Database.open(databasePath, instrument);
 	await db.write(async (c) => {
-		await generateResponses(c, { n: Math.round(n * 0.4), seed: 41, waveId: '2025-26' });
-		await generateResponses(c, { n: n - Math.round(n * 0.4), seed: 42, waveId: '2026-27' });
+		await benchmarkResponses(c, n);
 		// Submissions go to the open wave, the one the dashboard shows first.
 		await c.run(`UPDATE waves SET status = 'open', closed_at = NULL WHERE id = '2026-27'`);
 	});

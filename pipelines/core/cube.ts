@@ -38,11 +38,10 @@ export const keySumOf = (packedSum: string) => `(${packedSum} % ${PACKED})::BIGI
 const PACKED_BIGINT = BigInt(PACKED);
 
 /** The count and the records' key sum in a sum of packed cube values read back exactly (a BIGINT list
- *  element comes to JS as a bigint), as countOf and keySumOf give them in SQL. */
-export const unpacked = (packedSum: bigint): [count: number, keySum: number] => [
-	Number(packedSum / PACKED_BIGINT),
-	Number(packedSum % PACKED_BIGINT)
-];
+ *  element comes to JS as a bigint), as countOf and keySumOf give them in SQL; a sum over no rows
+ *  (null, or a list that is not there) counts 0, as `coalesce(…, 0)` would. */
+export const unpacked = (packedSum: bigint | null | undefined): [count: number, keySum: number] =>
+	packedSum === null || packedSum === undefined ? [0, 0] : [Number(packedSum / PACKED_BIGINT), Number(packedSum % PACKED_BIGINT)];
 
 /** The statistics one cube row holds, as `aggregate AS column` over single responses. */
 function statistics(measures: SuccessMeasure[]): string[] {

@@ -76,6 +76,27 @@ export async function rows<T = Row>(c: DuckDBConnection, sql: string, params: Du
 	});
 }
 
+/** Rows of `select` beside named BIGINT aggregates (`sums`: [SQL, name]), over `rest` (FROM … GROUP BY).
+ *  DuckDB returns the aggregates as one list, one column of the result rather than one each: its time
+ *  goes on the result's columns, not its rows (BENCHMARKS.md, thirteenth sitting). Set out here by name,
+ *  as numbers (null stays null). */
+export async function rowsOfSums(
+	c: DuckDBConnection,
+	select: string,
+	sums: Array<[sql: string, name: string]>,
+	rest: string
+): Promise<Row[]> {
+	const data = await rows<Row & { sums_list: Array<bigint | null> }>(
+		c,
+		`SELECT ${select}, [${sums.map(([sql]) => sql).join(', ')}] AS sums_list ${rest}`
+	);
+	return data.map(({ sums_list, ...row }) => {
+		const out: Row = row;
+		sums.forEach(([, name], i) => (out[name] = sums_list[i] === null ? null : Number(sums_list[i])));
+		return out;
+	});
+}
+
 /** Identifiers come from the instrument (question ids) and reference data: allow only plain names. */
 export function ident(name: string): string {
 	if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new Error(`Not a plain SQL identifier: ${name}`);

@@ -9,7 +9,7 @@ import { col, PACKED } from '../core/cube';
 import { ANSWER_SENSITIVITY, RATING_MIDPOINT, RATING_SENSITIVITY, SQUARE_SENSITIVITY } from '../disclosure/perturbation';
 import { shareDecimals } from '../core/figures';
 import { newcombe, populationSd, sampleSd, welch, type Interval } from '../stats/intervals';
-import { rows, type Row } from '../core/sql';
+import { rowsOfSums } from '../core/sql';
 import type { DuckDBConnection } from '@duckdb/node-api';
 
 export interface ComparedItem {
@@ -84,20 +84,14 @@ export function comparedItems(measures: SuccessMeasure[]): ComparedItem[] {
 }
 
 /** One pass over the cube for every item: `select` gives the grouping columns, `rest` the FROM … GROUP BY;
- *  each item's aggregates are prefixed `i<k>:` in the rows. DuckDB returns them as one list, one column
- *  of the result rather than a hundred (BENCHMARKS.md, thirteenth sitting), set out by name here. */
-export async function itemRows(c: DuckDBConnection, items: ComparedItem[], select: string, rest: string): Promise<Row[]> {
-	const aggregates = items.flatMap((item, k) => item.aggregates(`i${k}:`));
-	const data = await rows<Row & { item_values: Array<bigint | null> }>(
+ *  each item's aggregates are prefixed `i<k>:` in the rows. */
+export const itemRows = (c: DuckDBConnection, items: ComparedItem[], select: string, rest: string) =>
+	rowsOfSums(
 		c,
-		`SELECT ${select}, [${aggregates.map(([sql]) => sql).join(', ')}] AS item_values ${rest}`
+		select,
+		items.flatMap((item, k) => item.aggregates(`i${k}:`)),
+		rest
 	);
-	return data.map(({ item_values, ...row }) => {
-		const out: Row = row;
-		aggregates.forEach(([, name], i) => (out[name] = item_values[i] === null ? null : Number(item_values[i])));
-		return out;
-	});
-}
 
 type Wide = Record<string, unknown>;
 

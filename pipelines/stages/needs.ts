@@ -72,15 +72,15 @@ function summed(lists: Array<Array<bigint | null>>): Array<bigint | null> {
 /** The area's sector, staff group and own groups from its sector × staff group cells, as one grouping
  *  per dimension would give them: a sector or staff group where it has people, the area itself even
  *  without people when it is England (its raters 0, its sums null), as regionGroups has it. */
-function areaGroups(
-	cells: Array<{ sector: string | null; staff_group: string | null; sums: Array<bigint | null> }>,
-	area: Area
-): GroupSums[] {
-	const by = (dimension: NeedsDimension, codeOf: (cell: (typeof cells)[number]) => string | null): GroupSums[] => {
+function areaGroups(cells: AreaCell[], area: Area): GroupSums[] {
+	const by = (dimension: NeedsDimension, codeOf: (cell: AreaCell) => string | null): GroupSums[] => {
 		const groups = new Map<string, Array<Array<bigint | null>>>();
 		for (const cell of cells) {
 			const code = codeOf(cell) ?? ENGLAND.code;
-			groups.set(code, [...(groups.get(code) ?? []), cell.sums]);
+			groups
+				.set(code, groups.get(code) ?? [])
+				.get(code)!
+				.push(cell.sums);
 		}
 		return [...groups].map(([group_code, lists]) => ({ dimension, group_code, sums: summed(lists) }));
 	};

@@ -36,16 +36,16 @@ const COUNTS_SQL = (cube: CubeRelation, waveSql: string, regions: RegionGroups, 
 /** A grouping column of the cube and the codes the tables list, sorted as they list them. */
 type Partition = { column: string; codes: string[]; multi?: boolean };
 
-/** Each region's count and key sum of everyone, then of each code of the partitions in order. */
-async function countsOf(c: DuckDBConnection, cube: CubeRelation, waveSql: string, regions: RegionGroups, partitions: Partition[]) {
-	const areas = await rows<{ region_code: string; packed: Array<bigint | null> | null }>(c, COUNTS_SQL(cube, waveSql, regions, partitions));
-	return areas.map(({ region_code, packed }) => ({
-		region_code,
-		counts: (packed ?? Array.from({ length: 1 + partitions.reduce((n, p) => n + p.codes.length, 0) }, () => null)).map((value) => {
-			const [respondents, respondents_key] = value === null ? [0, 0] : unpacked(value);
-			return { respondents, respondents_key };
-		})
-	}));
+type Packed = { region_code: string; packed: Array<bigint | null> | null };
+
+/** Each region's packed counts of everyone, then of each code of the partitions in order. */
+const countsOf = (c: DuckDBConnection, cube: CubeRelation, waveSql: string, regions: RegionGroups, partitions: Partition[]) =>
+	rows<Packed>(c, COUNTS_SQL(cube, waveSql, regions, partitions));
+
+/** The `i`th count of a region and its key sum. */
+function countAt({ packed }: Packed, i: number) {
+	const [respondents, respondents_key] = unpacked(packed?.[i]);
+	return { respondents, respondents_key };
 }
 
 type Count = { region_code: string; code: string; respondents: number; respondents_key: number };
@@ -63,10 +63,10 @@ export async function respondents(c: DuckDBConnection, ctx: PipelineContext): Pr
 	const counts = await countsOf(c, ctx.cube, waveSqlOf(ctx), groups, staffAndSector);
 	const specialtyCounts = await countsOf(c, specialtiesOf(ctx), waveSqlOf(ctx), groups, [bySpecialty]);
 	/** Region × code rows of one partition, from the counts where its codes start. */
-	const partition = (of: typeof counts, { codes }: Partition, start: number): Count[] =>
-		of.flatMap(({ region_code, counts }) => codes.map((code, i) => ({ region_code, code, ...counts[start + i] })));
+	const partition = (of: Packed[], { codes }: Partition, start: number): Count[] =>
+		of.flatMap((region) => codes.map((code, i) => ({ region_code: region.region_code, code, ...countAt(region, start + i) })));
 	const byRegion = protect(
-		counts.map(({ region_code, counts }) => ({ wave, region_code, ...counts[0] })),
+		counts.map((region) => ({ wave, region_code: region.region_code, ...countAt(region, 0) })),
 		{ counts: ['respondents'] },
 		ctx.rule
 	);

@@ -26,12 +26,6 @@ const SHARES_SQL = (cube: CubeRelation, waveSql: string, regions: RegionGroups) 
 	) s USING (region_code)
 	ORDER BY r.region_code`;
 
-/** A count and its key sum from a packed sum of the lists, 0 where a region has no list. */
-const countOf = (value: bigint | null | undefined) => {
-	const [n, key] = value === null || value === undefined ? [0, 0] : unpacked(value);
-	return { n, key };
-};
-
 type Share = {
 	region_code: string;
 	question: string;
@@ -53,19 +47,10 @@ export async function shares(c: DuckDBConnection, ctx: PipelineContext): Promise
 	let first = 0;
 	for (const [q, { question, codes }] of OPTIONS.entries()) {
 		for (const { region_code, chosen, answered } of areas) {
-			const base = countOf(answered?.[q]);
+			const [base, base_key] = unpacked(answered?.[q]);
 			codes.forEach((option, i) => {
-				const count = countOf(chosen?.[first + i]);
-				data.push({
-					wave,
-					region_code,
-					question,
-					option,
-					respondents: count.n,
-					respondents_key: count.key,
-					base: base.n,
-					base_key: base.key
-				});
+				const [respondents, respondents_key] = unpacked(chosen?.[first + i]);
+				data.push({ wave, region_code, question, option, respondents, respondents_key, base, base_key });
 			});
 		}
 		first += codes.length;

@@ -12,7 +12,7 @@ import { isHidden, perturbedMean, perturbedShare, publishedCount, roundCount, ty
 import { RATING_SENSITIVITY } from '../disclosure/perturbation';
 import { competencyName, ENGLAND, ratingColumns, regionName, staffGroupName, type SuccessMeasure } from '../core/reference';
 import { published, waveSqlOf, type Memo, type PipelineContext, type PublishedTable } from '../core/context';
-import { literal, rows } from '../core/sql';
+import { literal, rows, rowsOfSums } from '../core/sql';
 import { col, countOf, keySumOf, PACKED, type CubeRelation } from '../core/cube';
 import { workforceSql } from './coverage';
 import {
@@ -182,23 +182,14 @@ type InputStatistics = {
 async function inputStatistics(c: DuckDBConnection, waveSql: string, cube: CubeRelation, inputs: Input[]): Promise<InputStatistics[]> {
 	// Cells only from the database: a scope (a region, England) is the sum of its cells, packed counts
 	// and key sums included (both add up), summed here rather than by a second grouping in SQL.
-	// The sums come back as one list, one column of the result rather than one per sum (BENCHMARKS.md,
-	// thirteenth sitting), and are named here.
 	const columns = inputs.flatMap((i, k): Array<[string, string]> => [
 		[`coalesce(sum(${i.base}), 0)::BIGINT`, `b${k}`],
 		...(i.numerator ? [[`coalesce(sum(${i.numerator}), 0)::BIGINT`, `x${k}`] as [string, string]] : []),
 		...(i.sum ? [[`sum(${i.sum})::BIGINT`, `s${k}`] as [string, string]] : [])
 	]);
-	const cells = (
-		await rows<{ region: string | null; staff_group: string | null; sums: Array<bigint | null> }>(
-			c,
-			`SELECT region, staff_group, [${columns.map(([sql]) => sql).join(', ')}] AS sums FROM ${cube} WHERE wave_id = ${waveSql} GROUP BY ALL`
-		)
-	).map(({ region, staff_group, sums }): Record<string, number | string | null> => {
-		const cell: Record<string, number | string | null> = { region, staff_group };
-		columns.forEach(([, name], i) => (cell[name] = sums[i] === null ? null : Number(sums[i])));
-		return cell;
-	});
+	const cells = (await rowsOfSums(c, 'region, staff_group', columns, `FROM ${cube} WHERE wave_id = ${waveSql} GROUP BY ALL`)) as Array<
+		Record<string, number | string | null>
+	>;
 	const scopes = new Map<string, Record<string, number | null>>();
 	const add = (scope: string, cell: Record<string, number | string | null>) => {
 		const into = scopes.get(scope) ?? scopes.set(scope, {}).get(scope)!;
