@@ -1,21 +1,8 @@
-import { chromium, type Browser, type BrowserContextOptions, type Page } from 'playwright-core';
+import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
 import { AxeBuilder } from '@axe-core/playwright';
+import { launchChromium } from '../../bench/kit/browser';
 
-/** Debian's Chromium, headless, with the background networking this sandbox refuses turned off. */
-export function launchChromium(): Promise<Browser> {
-	return chromium.launch({
-		executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-		args: [
-			'--no-sandbox',
-			'--disable-gpu',
-			'--disable-quic',
-			'--no-first-run',
-			'--disable-background-networking',
-			'--disable-component-update',
-			'--disable-sync'
-		]
-	});
-}
+export { launchChromium };
 
 /** Serious and critical accessibility violations on the page as it is now.
  *
