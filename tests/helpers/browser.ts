@@ -1,8 +1,35 @@
-import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
+import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
 import { AxeBuilder } from '@axe-core/playwright';
-import { launchChromium } from '../../bench/kit/browser';
+import { launchChromium as launch } from '../../bench/kit/browser';
 
-export { launchChromium };
+/** Chromium for one test file, whose contexts are kept and handed out again. A page in a new context
+ *  costs Chromium 2.7 CPU s here against about 0.9 in a kept one (`npm run bench:browser-pages`,
+ *  BENCHMARKS.md, fourteenth sitting): most of it starts a renderer process. So closing a context
+ *  only empties it: its pages are closed, its cookies cleared, its routes and listeners removed, and one
+ *  blank page stays open to keep its processes. The next `newContext` with the same options gets it back,
+ *  as a browser with no cookies, which is what the tests ask of a new context (the app keeps nothing in
+ *  the browser's storage, and signed-in and survey pages are never cached). */
+export async function launchChromium(): Promise<Browser> {
+	const browser = await launch();
+	const open = browser.newContext.bind(browser);
+	const idle = new Map<string, BrowserContext[]>();
+	browser.newContext = async (options: BrowserContextOptions = {}) => {
+		const key = JSON.stringify(options);
+		const kept = idle.get(key)?.pop();
+		if (kept) return kept;
+		const context = await open(options);
+		const keeper = await context.newPage();
+		context.close = async () => {
+			for (const page of context.pages()) if (page !== keeper) await page.close();
+			await context.clearCookies();
+			await context.unrouteAll({ behavior: 'ignoreErrors' });
+			context.removeAllListeners();
+			idle.set(key, [...(idle.get(key) ?? []), context]);
+		};
+		return context;
+	};
+	return browser;
+}
 
 /** Serious and critical accessibility violations on the page as it is now.
  *
