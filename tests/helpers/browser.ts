@@ -24,7 +24,8 @@ export async function launchChromium(): Promise<Browser> {
 			await context.clearCookies();
 			await context.unrouteAll({ behavior: 'ignoreErrors' });
 			context.removeAllListeners();
-			idle.set(key, [...(idle.get(key) ?? []), context]);
+			if (!idle.has(key)) idle.set(key, []);
+			idle.get(key)!.push(context);
 		};
 		return context;
 	};
@@ -71,29 +72,17 @@ export async function newPage(browser: Browser, options: BrowserContextOptions =
 export async function seriousViolationsWithoutScript(page: Page): Promise<string[]> {
 	const html = (await page.content()).replace(/<script\b[\s\S]*?<\/script>/gi, '');
 	const address = page.url().split('#')[0];
-	const copy = await checkerPage(page.context().browser()!);
-	const viewport = page.viewportSize();
-	if (viewport) await copy.setViewportSize(viewport);
-	const isAddress = (url: URL) => url.href.split('#')[0] === address;
-	await copy.route(isAddress, (route) => route.fulfill({ body: html, contentType: 'text/html; charset=utf-8' }));
+	const browser = page.context().browser()!;
+	const context = await browser.newContext({ viewport: page.viewportSize() ?? undefined });
 	try {
+		const copy = await context.newPage();
+		await copy.route(
+			(url) => url.href.split('#')[0] === address,
+			(route) => route.fulfill({ body: html, contentType: 'text/html; charset=utf-8' })
+		);
 		await copy.goto(address);
 		return await seriousViolations(copy);
 	} finally {
-		await copy.unroute(isAddress);
+		await context.close();
 	}
-}
-
-/** One page per browser, kept open, that every script-free copy is loaded into: a renderer process
- *  costs Chromium about a second of CPU to start on this kind of machine (BENCHMARKS.md, fourteenth
- *  sitting), and a new context for each copy started one. Each copy is a new document, so nothing of
- *  the last check's page or axe run is left in it. */
-const checkerPages = new WeakMap<Browser, Promise<Page>>();
-function checkerPage(browser: Browser): Promise<Page> {
-	let page = checkerPages.get(browser);
-	if (!page) {
-		page = browser.newContext().then((context) => context.newPage());
-		checkerPages.set(browser, page);
-	}
-	return page;
 }
