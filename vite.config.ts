@@ -11,8 +11,9 @@ const SERVER = [
 	'tests/pipelines/settings.test.ts',
 	'tests/pipelines/batch/**'
 ];
-/** Tests that drive Chromium (each its own server and browser), and the PDF test that prints with Chromium:
- *  two files at a time, after the others. */
+/** Tests that drive Chromium (each its own server; one Chromium a worker, tests/helpers/browser.ts), and
+ *  the PDF test that prints with Chromium: two files at a time, after the others, not isolated, so a
+ *  worker's Chromium and its kept contexts serve its next file too. */
 const BROWSER = ['tests/browser/**', 'tests/pipelines/reports/pdf.test.ts'];
 /** The test that compares response times (fairness between planners): last and alone, so nothing else
  *  competes for the two cores while it measures. */
@@ -51,7 +52,7 @@ export default defineConfig({
 				extends: true,
 				test: { name: 'server', include: files(SERVER), exclude: files([...BROWSER, ...ALONE]), maxWorkers: 3, sequence: { groupOrder: 0 } }
 			},
-			{ extends: true, test: { name: 'browser', include: files(BROWSER), maxWorkers: 2, sequence: { groupOrder: 1 } } },
+			{ extends: true, test: { name: 'browser', include: files(BROWSER), maxWorkers: 2, isolate: false, sequence: { groupOrder: 1 } } },
 			{ extends: true, test: { name: 'alone', include: files(ALONE), sequence: { groupOrder: 2 } } }
 		]
 	}

@@ -2,32 +2,51 @@ import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playw
 import { AxeBuilder } from '@axe-core/playwright';
 import { launchChromium as launch } from '../../bench/kit/browser';
 
-/** Chromium for one test file, whose contexts are kept and handed out again. A page in a new context
- *  costs Chromium 2.7 CPU s here against about 0.9 in a kept one (`npm run bench:browser-pages`,
- *  BENCHMARKS.md, fourteenth sitting): most of it starts a renderer process. So closing a context
- *  only empties it: its pages are closed, its cookies cleared, its routes and listeners removed, and one
- *  blank page stays open to keep its processes. The next `newContext` with the same options gets it back,
- *  as a browser with no cookies, which is what the tests ask of a new context (the app keeps nothing in
- *  the browser's storage, and signed-in and survey pages are never cached). */
+/** Chromium for a test file, shared by every file its worker runs, with contexts kept and handed out
+ *  again. A page in a new context costs Chromium 2.7 CPU s here against about 0.9 in a kept one (`npm run
+ *  bench:browser-pages`, BENCHMARKS.md, fourteenth sitting): most of it starts a renderer process, and
+ *  starting Chromium itself costs more. So closing a context only empties it: its pages are closed, its
+ *  cookies cleared, its routes and listeners removed, and one blank page stays open to keep its
+ *  processes. The next `newContext` with the same options gets it back, as a browser with no cookies,
+ *  which is what the tests ask of a new context (the app keeps nothing in the browser's storage, and
+ *  signed-in and survey pages are never cached). Closing the browser empties every context still out
+ *  and leaves Chromium running for the worker's next file (the browser project does not isolate its
+ *  files); Playwright stops it when the worker exits. */
 export async function launchChromium(): Promise<Browser> {
-	const browser = await launch();
+	if (shared && (await shared).isConnected()) return shared;
+	shared = launch().then(keepContexts);
+	shared.catch(() => (shared = undefined));
+	return shared;
+}
+
+let shared: Promise<Browser> | undefined;
+
+function keepContexts(browser: Browser): Browser {
 	const open = browser.newContext.bind(browser);
 	const idle = new Map<string, BrowserContext[]>();
+	const out = new Set<BrowserContext>();
 	browser.newContext = async (options: BrowserContextOptions = {}) => {
 		const key = JSON.stringify(options);
-		const kept = idle.get(key)?.pop();
-		if (kept) return kept;
-		const context = await open(options);
-		const keeper = await context.newPage();
-		context.close = async () => {
-			for (const page of context.pages()) if (page !== keeper) await page.close();
-			await context.clearCookies();
-			await context.unrouteAll({ behavior: 'ignoreErrors' });
-			context.removeAllListeners();
-			if (!idle.has(key)) idle.set(key, []);
-			idle.get(key)!.push(context);
-		};
+		let context = idle.get(key)?.pop();
+		if (!context) {
+			context = await open(options);
+			const keeper = await context.newPage();
+			const kept = context;
+			kept.close = async () => {
+				if (!out.delete(kept)) return;
+				for (const page of kept.pages()) if (page !== keeper) await page.close();
+				await kept.clearCookies();
+				await kept.unrouteAll({ behavior: 'ignoreErrors' });
+				kept.removeAllListeners();
+				if (!idle.has(key)) idle.set(key, []);
+				idle.get(key)!.push(kept);
+			};
+		}
+		out.add(context);
 		return context;
+	};
+	browser.close = async () => {
+		for (const context of [...out]) await context.close();
 	};
 	return browser;
 }

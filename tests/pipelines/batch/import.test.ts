@@ -79,7 +79,7 @@ beforeAll(async () => {
 afterAll(() => folder?.remove());
 
 const cli = (...args: string[]) =>
-	run('npx', ['tsx', 'pipelines/batch/cli.ts', ...args], { env: { ...process.env, DATABASE_PATH: dbPath } }).then(
+	run(process.execPath, ['--import', 'tsx', 'pipelines/batch/cli.ts', ...args], { env: { ...process.env, DATABASE_PATH: dbPath } }).then(
 		(r) => ({ code: 0, out: r.stdout + r.stderr }),
 		(e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, out: e.stdout + e.stderr })
 	);

@@ -35,7 +35,7 @@ afterAll(async () => {
 
 /** One CLI run, on the file (`--db`) or on PostgreSQL (DATABASE_URL); returns the published run's folder. */
 async function pipeline(out: string, on: { db: string } | { url: string }): Promise<string> {
-	const args = ['tsx', 'pipelines/batch/cli.ts', '--out', out, ...('db' in on ? ['--db', on.db] : [])];
+	const args = ['--import', 'tsx', 'pipelines/batch/cli.ts', '--out', out, ...('db' in on ? ['--db', on.db] : [])];
 	const { DATABASE_URL: _, ...inherited } = process.env;
 	const env = {
 		...inherited,
@@ -43,7 +43,7 @@ async function pipeline(out: string, on: { db: string } | { url: string }): Prom
 		SETTINGS_DIR: join(folder.path, 'settings'),
 		...('url' in on && { DATABASE_URL: on.url })
 	};
-	const { stdout } = await run('npx', args, { env });
+	const { stdout } = await run(process.execPath, args, { env });
 	expect(stdout).toMatch(/Published run/);
 	const [runId] = readdirSync(out).filter((name) => name !== 'latest');
 	return join(out, runId);

@@ -110,7 +110,7 @@ it('runs the pipeline and an import through the server while it takes submission
 		while (!stop && sent < 400) statuses.push((await submit(100 + sent++)).status);
 	})();
 	const out = join(dir, 'reports');
-	const cli = await run('npx', ['tsx', 'pipelines/batch/cli.ts', '--db', dbPath, '--out', out], {
+	const cli = await run(process.execPath, ['--import', 'tsx', 'pipelines/batch/cli.ts', '--db', dbPath, '--out', out], {
 		env: { ...process.env, PIPELINE_PDF: 'off' }
 	}).finally(() => (stop = true));
 	await submitting;
@@ -128,12 +128,19 @@ it('runs the pipeline and an import through the server while it takes submission
 		header.map((h) => (Array.isArray(a[h]) ? (a[h] as string[]).join(';') : String(a[h]))).join(',');
 	const file = join(dir, 'import.csv');
 	writeFileSync(file, `${header.join(',')}\n${line(answers(1))}\n${line({ ...answers(2), region: 'Atlantis' })}\n`);
-	const imported = await run('npx', ['tsx', 'pipelines/batch/cli.ts', 'import', '--file', file, '--db', dbPath]).catch(
-		(e) => e as { stdout: string; code: number }
-	);
+	const imported = await run(process.execPath, [
+		'--import',
+		'tsx',
+		'pipelines/batch/cli.ts',
+		'import',
+		'--file',
+		file,
+		'--db',
+		dbPath
+	]).catch((e) => e as { stdout: string; code: number });
 	expect(imported.stdout).toMatch(/Line 3: not imported: "Atlantis"/);
 	expect(imported.stdout).toMatch(/1 valid \(1 stored, 0 already stored\), 1 rejected/);
-	const again = await run('npx', ['tsx', 'pipelines/batch/cli.ts', 'import', '--file', file, '--db', dbPath]).catch(
+	const again = await run(process.execPath, ['--import', 'tsx', 'pipelines/batch/cli.ts', 'import', '--file', file, '--db', dbPath]).catch(
 		(e) => e as { stdout: string }
 	);
 	expect(again.stdout).toMatch(/1 valid \(0 stored, 1 already stored\)/);
