@@ -2,16 +2,18 @@ import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playw
 import { AxeBuilder } from '@axe-core/playwright';
 import { launchChromium as launch } from '../../bench/kit/browser';
 
-/** Chromium for a test file, shared by every file its worker runs, with contexts kept and handed out
- *  again. A page in a new context costs Chromium 2.7 CPU s here against about 0.9 in a kept one (`npm run
- *  bench:browser-pages`, BENCHMARKS.md, fourteenth sitting): most of it starts a renderer process, and
- *  starting Chromium itself costs more. So closing a context only empties it: its pages are closed, its
- *  cookies cleared, its routes and listeners removed, and one blank page stays open to keep its
- *  processes. The next `newContext` with the same options gets it back, as a browser with no cookies,
- *  which is what the tests ask of a new context (the app keeps nothing in the browser's storage, and
- *  signed-in and survey pages are never cached). Closing the browser empties every context still out
- *  and leaves Chromium running for the worker's next file (the browser project does not isolate its
- *  files); Playwright stops it when the worker exits. */
+/** Chromium for a test file, shared by every file its worker runs, with its contexts and their first
+ *  page kept and handed out again. A page in a new context costs Chromium 2.7 CPU s here, a new page in
+ *  a kept context about 0.9, and loading a page again 0.35 (`npm run bench:browser-pages`, BENCHMARKS.md,
+ *  fourteenth sitting): most of the difference starts a renderer process, and a page's renderer stays
+ *  with it while it goes from one page of a site to another. So closing a context only empties it: its
+ *  other pages are closed, its first page loses its listeners, routes and session storage and goes to
+ *  about:blank at the context's viewport, its cookies are cleared and its routes and listeners removed.
+ *  The next `newContext` with the same options gets it back, and its first `newPage` that page: to a
+ *  test, a browser with no cookies and a blank page, which is what the tests ask of a new context (the
+ *  app keeps nothing else in the browser, and signed-in and survey pages are never cached). Closing the
+ *  browser empties every context still out and leaves Chromium running for the worker's next file (the
+ *  browser project does not isolate its files); Playwright stops it when the worker exits. */
 export async function launchChromium(): Promise<Browser> {
 	if (shared && (await shared).isConnected()) return shared;
 	shared = launch().then(keepContexts);
@@ -21,6 +23,9 @@ export async function launchChromium(): Promise<Browser> {
 
 let shared: Promise<Browser> | undefined;
 
+/** Playwright's viewport when a context does not set one. */
+const DEFAULT_VIEWPORT = { width: 1280, height: 720 };
+
 function keepContexts(browser: Browser): Browser {
 	const open = browser.newContext.bind(browser);
 	const idle = new Map<string, BrowserContext[]>();
@@ -29,12 +34,19 @@ function keepContexts(browser: Browser): Browser {
 		const key = JSON.stringify(options);
 		let context = idle.get(key)?.pop();
 		if (!context) {
-			context = await open(options);
-			const keeper = await context.newPage();
-			const kept = context;
+			const kept = (context = await open(options));
+			const newPage = kept.newPage.bind(kept);
+			let spare: Page | undefined = await newPage();
+			kept.newPage = async () => {
+				const page = spare ?? (await newPage());
+				spare = undefined;
+				return page;
+			};
 			kept.close = async () => {
 				if (!out.delete(kept)) return;
-				for (const page of kept.pages()) if (page !== keeper) await page.close();
+				const [first, ...others] = kept.pages();
+				for (const page of others) await page.close();
+				spare = first ? await blank(first, options.viewport === undefined ? DEFAULT_VIEWPORT : options.viewport) : await newPage();
 				await kept.clearCookies();
 				await kept.unrouteAll({ behavior: 'ignoreErrors' });
 				kept.removeAllListeners();
@@ -49,6 +61,18 @@ function keepContexts(browser: Browser): Browser {
 		for (const context of [...out]) await context.close();
 	};
 	return browser;
+}
+
+/** The page as a new one: no listeners or routes, its site's session storage cleared, about:blank. */
+async function blank(page: Page, viewport: { width: number; height: number } | null): Promise<Page> {
+	await page.removeAllListeners();
+	await page.unrouteAll({ behavior: 'ignoreErrors' });
+	// A page of an http origin; about:blank and a JavaScript-less page have none to clear (or cannot).
+	await page.evaluate(() => sessionStorage.clear()).catch(() => undefined);
+	await page.goto('about:blank');
+	const size = page.viewportSize();
+	if (viewport && (size?.width !== viewport.width || size?.height !== viewport.height)) await page.setViewportSize(viewport);
+	return page;
 }
 
 /** Serious and critical accessibility violations on the page as it is now.
