@@ -15,6 +15,9 @@ import { tempDir } from '../../../bench/kit/server';
 import { http } from '../../helpers/http';
 
 const run = promisify(execFile);
+/** The batch CLI as `npm run pipeline` runs it (tsx), in one process rather than through npx. */
+const batchCli = (args: string[], options: { env?: NodeJS.ProcessEnv } = {}) =>
+	run(process.execPath, ['--import', 'tsx', 'pipelines/batch/cli.ts', ...args], options);
 
 const freePort = () =>
 	new Promise<number>((resolve) => {
@@ -110,7 +113,7 @@ it('runs the pipeline and an import through the server while it takes submission
 		while (!stop && sent < 400) statuses.push((await submit(100 + sent++)).status);
 	})();
 	const out = join(dir, 'reports');
-	const cli = await run(process.execPath, ['--import', 'tsx', 'pipelines/batch/cli.ts', '--db', dbPath, '--out', out], {
+	const cli = await batchCli(['--db', dbPath, '--out', out], {
 		env: { ...process.env, PIPELINE_PDF: 'off' }
 	}).finally(() => (stop = true));
 	await submitting;
@@ -128,21 +131,10 @@ it('runs the pipeline and an import through the server while it takes submission
 		header.map((h) => (Array.isArray(a[h]) ? (a[h] as string[]).join(';') : String(a[h]))).join(',');
 	const file = join(dir, 'import.csv');
 	writeFileSync(file, `${header.join(',')}\n${line(answers(1))}\n${line({ ...answers(2), region: 'Atlantis' })}\n`);
-	const imported = await run(process.execPath, [
-		'--import',
-		'tsx',
-		'pipelines/batch/cli.ts',
-		'import',
-		'--file',
-		file,
-		'--db',
-		dbPath
-	]).catch((e) => e as { stdout: string; code: number });
+	const imported = await batchCli(['import', '--file', file, '--db', dbPath]).catch((e) => e as { stdout: string; code: number });
 	expect(imported.stdout).toMatch(/Line 3: not imported: "Atlantis"/);
 	expect(imported.stdout).toMatch(/1 valid \(1 stored, 0 already stored\), 1 rejected/);
-	const again = await run(process.execPath, ['--import', 'tsx', 'pipelines/batch/cli.ts', 'import', '--file', file, '--db', dbPath]).catch(
-		(e) => e as { stdout: string }
-	);
+	const again = await batchCli(['import', '--file', file, '--db', dbPath]).catch((e) => e as { stdout: string });
 	expect(again.stdout).toMatch(/1 valid \(0 stored, 1 already stored\)/);
 
 	// The internal endpoints are on their own socket, not the public listener, even with the token and
