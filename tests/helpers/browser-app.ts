@@ -1,6 +1,6 @@
 // One browser test file's app: a temp folder with its own DuckDB file (the test accounts, synthetic
-// responses if asked), the built server on it, Chromium, and the clean-up; plus pages signed in as
-// an account. Registers its own beforeAll/afterAll, so a file calls it once at the top.
+// responses if asked), the built server on it, the worker's Chromium (tests/helpers/browser.ts), and
+// the clean-up; plus pages signed in as an account. Registers its own beforeAll/afterAll, so a file calls it once at the top.
 import { join } from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
 import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
