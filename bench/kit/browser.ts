@@ -1,17 +1,7 @@
 import { chromium, type Browser } from 'playwright-core';
+import { CHROMIUM_ARGS, DEFAULT_CHROMIUM } from '../../pipelines/reports/pdf';
 
-/** Debian's Chromium, headless, with the background networking this sandbox refuses turned off. */
+/** Chromium, headless, started as the reports' PDFs start it (CHROMIUM_PATH, or Debian's). */
 export function launchChromium(): Promise<Browser> {
-	return chromium.launch({
-		executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-		args: [
-			'--no-sandbox',
-			'--disable-gpu',
-			'--disable-quic',
-			'--no-first-run',
-			'--disable-background-networking',
-			'--disable-component-update',
-			'--disable-sync'
-		]
-	});
+	return chromium.launch({ executablePath: process.env.CHROMIUM_PATH || DEFAULT_CHROMIUM, args: CHROMIUM_ARGS });
 }

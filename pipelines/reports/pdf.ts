@@ -11,6 +11,18 @@ export interface PdfOutcome {
 
 export const DEFAULT_CHROMIUM = '/usr/bin/chromium';
 
+/** Headless Chromium as this project starts it (the reports' PDFs, and the tests' and benchmarks' browser),
+ *  with QUIC and the background networking this sandbox refuses turned off. */
+export const CHROMIUM_ARGS = [
+	'--no-sandbox',
+	'--disable-gpu',
+	'--disable-quic',
+	'--no-first-run',
+	'--disable-background-networking',
+	'--disable-component-update',
+	'--disable-sync'
+];
+
 /** Prints each report (path → HTML) to PDF (path → bytes, `index.html` → `report.pdf` beside it). */
 export async function reportPdfs(
 	reports: Record<string, string>,
@@ -28,17 +40,7 @@ export async function reportPdfs(
 	try {
 		// Loaded here, not with the module: the server and the CLI start without it unless they print.
 		const { chromium } = await import('playwright-core');
-		browser = await chromium.launch({
-			executablePath: chromiumPath,
-			args: [
-				'--no-sandbox',
-				'--disable-gpu',
-				'--no-first-run',
-				'--disable-background-networking',
-				'--disable-component-update',
-				'--disable-sync'
-			]
-		});
+		browser = await chromium.launch({ executablePath: chromiumPath, args: CHROMIUM_ARGS });
 	} catch (error) {
 		return {
 			pdfs: {},

@@ -3,7 +3,7 @@
 // frame), and in a copy of a page without its scripts. A check that found nothing would pass every test.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { launchChromium, newPage, seriousViolations, seriousViolationsWithoutScript } from '../helpers/browser';
+import { workerChromium, newPage, seriousViolations, seriousViolationsWithoutScript } from '../helpers/browser';
 
 const PROBLEMS = `<!doctype html><html lang="en"><head><title>Problems</title></head><body><main><h1>Problems</h1>
 <img src="data:image/gif;base64,R0lGODlhAQABAAAAACw=">
@@ -13,7 +13,7 @@ const PROBLEMS = `<!doctype html><html lang="en"><head><title>Problems</title></
 
 let browser: Browser;
 beforeAll(async () => {
-	browser = await launchChromium();
+	browser = await workerChromium();
 });
 afterAll(async () => {
 	await browser?.close();

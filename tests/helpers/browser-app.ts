@@ -1,6 +1,7 @@
 // One browser test file's app: a temp folder with its own DuckDB file (the test accounts, synthetic
 // responses if asked), the built server on it, the worker's Chromium (tests/helpers/browser.ts), and
-// the clean-up; plus pages signed in as an account. Registers its own beforeAll/afterAll, so a file calls it once at the top.
+// the clean-up; plus pages signed in as an account. Registers its own beforeAll/afterAll, so a file
+// calls it once at the top.
 import { join } from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
 import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
@@ -8,7 +9,7 @@ import { Database } from '../../src/lib/server/db/database';
 import { instrument } from '../../src/lib/instrument/survey';
 import { generateResponses, type SyntheticOptions } from '../../pipelines/sources/synthetic';
 import { createAccounts, PASSWORD } from './accounts';
-import { launchChromium, newPage } from './browser';
+import { workerChromium, newPage } from './browser';
 import { startServer, tempDir, type RunningServer } from '../../bench/kit/server';
 import { signIn } from '../../bench/kit/trpc';
 
@@ -96,7 +97,7 @@ export function browserApp(options: BrowserAppOptions = {}): BrowserApp {
 			}
 		}
 		app.server = await startServer({ databasePath: app.databasePath, env: serverEnv() });
-		app.browser = await launchChromium();
+		app.browser = await workerChromium();
 	}, options.timeout);
 
 	// Whatever beforeAll got as far as starting, even when it failed half way.

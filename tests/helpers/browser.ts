@@ -1,59 +1,45 @@
 import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
 import { AxeBuilder } from '@axe-core/playwright';
-import { launchChromium as launch } from '../../bench/kit/browser';
+import { launchChromium } from '../../bench/kit/browser';
 
-/** Chromium for a test file, shared by every file its worker runs, with its contexts and their first
- *  page kept and handed out again. A page in a new context costs Chromium 2.7 CPU s here, a new page in
- *  a kept context about 0.9, and loading a page again 0.35 (`npm run bench:browser-pages`, BENCHMARKS.md,
- *  fourteenth sitting): most of the difference starts a renderer process, and a page's renderer stays
- *  with it while it goes from one page of a site to another. So closing a context only empties it: its
- *  other pages are closed, its first page loses its listeners, routes and session storage and goes to
- *  about:blank at the context's viewport, its cookies are cleared and its routes and listeners removed.
- *  The next `newContext` with the same options gets it back, and its first `newPage` that page: to a
- *  test, a browser with no cookies and a blank page, which is what the tests ask of a new context (the
- *  app keeps nothing else in the browser, and signed-in and survey pages are never cached). Closing the
- *  browser empties every context still out and leaves Chromium running for the worker's next file (the
- *  browser project does not isolate its files); Playwright stops it when the worker exits. */
-export async function launchChromium(): Promise<Browser> {
-	if (shared && (await shared).isConnected()) return shared;
-	shared = launch().then(keepContexts);
-	shared.catch(() => (shared = undefined));
-	return shared;
+/** The worker's Chromium, shared by every file it runs (the browser project does not isolate its files),
+ *  with its contexts and their first page kept and handed out again. A page in a new context costs
+ *  Chromium 2.7 CPU s here, a new page in a kept context about 0.9, and loading a page again 0.35 (`npm
+ *  run bench:browser-pages`, BENCHMARKS.md, fourteenth sitting): most of the difference starts a renderer
+ *  process, and a page keeps its renderer while it goes from one page of a site to another. So closing a
+ *  context only empties it (keepFirstPage), and the next `newContext` with the same options gets it back:
+ *  to a test, a browser with no cookies and a blank page, which is what the tests ask of a new context
+ *  (the app keeps nothing else in the browser, and signed-in and survey pages are never cached). Closing
+ *  the browser empties every context still out and leaves Chromium running for the worker's next file;
+ *  Playwright stops it when the worker exits. */
+export async function workerChromium(): Promise<Browser> {
+	const running = await chromium?.catch(() => undefined);
+	if (running?.isConnected()) return running;
+	chromium = launchChromium().then(keepContexts);
+	return chromium;
 }
 
-let shared: Promise<Browser> | undefined;
-
-/** Playwright's viewport when a context does not set one. */
-const DEFAULT_VIEWPORT = { width: 1280, height: 720 };
+let chromium: Promise<Browser> | undefined;
 
 function keepContexts(browser: Browser): Browser {
 	const open = browser.newContext.bind(browser);
 	const idle = new Map<string, BrowserContext[]>();
 	const out = new Set<BrowserContext>();
+	/** A new context whose `close` empties it and keeps it for the next `newContext` with these options. */
+	const opened = async (key: string, options: BrowserContextOptions) => {
+		const context = await open(options);
+		const empty = keepFirstPage(context);
+		context.close = async () => {
+			if (!out.delete(context)) return; // closed already
+			await empty();
+			if (!idle.has(key)) idle.set(key, []);
+			idle.get(key)!.push(context);
+		};
+		return context;
+	};
 	browser.newContext = async (options: BrowserContextOptions = {}) => {
 		const key = JSON.stringify(options);
-		let context = idle.get(key)?.pop();
-		if (!context) {
-			const kept = (context = await open(options));
-			const newPage = kept.newPage.bind(kept);
-			let spare: Page | undefined = await newPage();
-			kept.newPage = async () => {
-				const page = spare ?? (await newPage());
-				spare = undefined;
-				return page;
-			};
-			kept.close = async () => {
-				if (!out.delete(kept)) return;
-				const [first, ...others] = kept.pages();
-				for (const page of others) await page.close();
-				spare = first ? await blank(first, options.viewport === undefined ? DEFAULT_VIEWPORT : options.viewport) : await newPage();
-				await kept.clearCookies();
-				await kept.unrouteAll({ behavior: 'ignoreErrors' });
-				kept.removeAllListeners();
-				if (!idle.has(key)) idle.set(key, []);
-				idle.get(key)!.push(kept);
-			};
-		}
+		const context = idle.get(key)?.pop() ?? (await opened(key, options));
 		out.add(context);
 		return context;
 	};
@@ -63,8 +49,33 @@ function keepContexts(browser: Browser): Browser {
 	return browser;
 }
 
-/** The page as a new one: no listeners or routes, its site's session storage cleared, about:blank. */
-async function blank(page: Page, viewport: { width: number; height: number } | null): Promise<Page> {
+/** Makes the context's next `newPage` after emptying it hand back its first page; returns what empties
+ *  it: its other pages closed, its first page blanked, its cookies cleared, its routes and listeners
+ *  removed. */
+function keepFirstPage(context: BrowserContext): () => Promise<void> {
+	const newPage = context.newPage.bind(context);
+	let spare: Page | undefined;
+	/** The context's viewport, as its first page opened with it (null: none). */
+	let viewport: ReturnType<Page['viewportSize']> | undefined;
+	context.newPage = async () => {
+		const page = spare ?? (await newPage());
+		spare = undefined;
+		if (viewport === undefined) viewport = page.viewportSize();
+		return page;
+	};
+	return async () => {
+		const [first, ...others] = context.pages();
+		for (const page of others) await page.close();
+		if (first) spare = await blank(first, viewport ?? null);
+		await context.clearCookies();
+		await context.unrouteAll({ behavior: 'ignoreErrors' });
+		context.removeAllListeners();
+	};
+}
+
+/** The page as a new one: no listeners or routes, its site's session storage cleared, about:blank, at
+ *  the context's viewport. */
+async function blank(page: Page, viewport: ReturnType<Page['viewportSize']>): Promise<Page> {
 	await page.removeAllListeners();
 	await page.unrouteAll({ behavior: 'ignoreErrors' });
 	// A page of an http origin; about:blank and a JavaScript-less page have none to clear (or cannot).

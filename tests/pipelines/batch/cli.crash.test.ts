@@ -8,7 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { Database } from '../../../src/lib/server/db/database';
 import { instrument } from '../../../src/lib/instrument/survey';
 import { generateResponses } from '../../../pipelines/sources/synthetic';
-import { ROOT, tempDir } from '../../../bench/kit/server';
+import { PIPELINE_ARGS, ROOT, tempDir } from '../../../bench/kit/server';
 
 const dir = tempDir();
 afterAll(() => dir.remove());
@@ -17,7 +17,7 @@ const out = join(dir.path, 'reports');
 
 /** Runs the CLI; with `killAt`, kills it with SIGKILL when it starts that stage. */
 async function pipeline(killAt?: string): Promise<{ code: number | null; signal: string | null; output: string }> {
-	const child = spawn(process.execPath, ['--import', 'tsx', 'pipelines/batch/cli.ts', '--db', databasePath, '--out', out], {
+	const child = spawn(process.execPath, [...PIPELINE_ARGS, '--db', databasePath, '--out', out], {
 		cwd: ROOT,
 		env: { ...process.env, PIPELINE_PDF: 'off' },
 		stdio: ['ignore', 'pipe', 'pipe']

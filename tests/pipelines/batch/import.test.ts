@@ -9,7 +9,7 @@ import { Database } from '../../../src/lib/server/db/database';
 import { instrument } from '../../../src/lib/instrument/survey';
 import { ensureDefaultWave } from '../../../src/lib/server/db/waves';
 import { competencies } from '../../../pipelines/core/reference';
-import { tempDir } from '../../../bench/kit/server';
+import { PIPELINE_ARGS, tempDir } from '../../../bench/kit/server';
 
 const run = promisify(execFile);
 
@@ -79,7 +79,7 @@ beforeAll(async () => {
 afterAll(() => folder?.remove());
 
 const cli = (...args: string[]) =>
-	run(process.execPath, ['--import', 'tsx', 'pipelines/batch/cli.ts', ...args], { env: { ...process.env, DATABASE_PATH: dbPath } }).then(
+	run(process.execPath, [...PIPELINE_ARGS, ...args], { env: { ...process.env, DATABASE_PATH: dbPath } }).then(
 		(r) => ({ code: 0, out: r.stdout + r.stderr }),
 		(e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, out: e.stdout + e.stderr })
 	);

@@ -8,7 +8,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { instrument } from '../../../src/lib/instrument/survey';
 import { PostgresStore } from '../../../src/lib/server/db/postgres';
-import { startServer, tempDir } from '../../../bench/kit/server';
+import { PIPELINE_ARGS, startServer, tempDir } from '../../../bench/kit/server';
 import { signIn } from '../../../bench/kit/trpc';
 import { createAccounts, PASSWORD } from '../../helpers/accounts';
 import { bulkCopyResponses, postgresTool, startPostgres, type PostgresCluster } from '../../../bench/kit/postgres';
@@ -35,7 +35,7 @@ afterAll(async () => {
 
 /** One CLI run, on the file (`--db`) or on PostgreSQL (DATABASE_URL); returns the published run's folder. */
 async function pipeline(out: string, on: { db: string } | { url: string }): Promise<string> {
-	const args = ['--import', 'tsx', 'pipelines/batch/cli.ts', '--out', out, ...('db' in on ? ['--db', on.db] : [])];
+	const args = [...PIPELINE_ARGS, '--out', out, ...('db' in on ? ['--db', on.db] : [])];
 	const { DATABASE_URL: _, ...inherited } = process.env;
 	const env = {
 		...inherited,

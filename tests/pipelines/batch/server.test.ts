@@ -11,13 +11,11 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { Database } from '../../../src/lib/server/db/database';
 import { instrument } from '../../../src/lib/instrument/survey';
 import { competencies } from '../../../pipelines/core/reference';
-import { tempDir } from '../../../bench/kit/server';
+import { PIPELINE_ARGS, tempDir } from '../../../bench/kit/server';
 import { http } from '../../helpers/http';
 
 const run = promisify(execFile);
-/** The batch CLI as `npm run pipeline` runs it (tsx), in one process rather than through npx. */
-const batchCli = (args: string[], options: { env?: NodeJS.ProcessEnv } = {}) =>
-	run(process.execPath, ['--import', 'tsx', 'pipelines/batch/cli.ts', ...args], options);
+const batchCli = (args: string[], options: { env?: NodeJS.ProcessEnv } = {}) => run(process.execPath, [...PIPELINE_ARGS, ...args], options);
 
 const freePort = () =>
 	new Promise<number>((resolve) => {
